@@ -1,0 +1,1 @@
+"""The planner's domain: records, loading and validation of scenarios."""

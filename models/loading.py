@@ -1,0 +1,296 @@
+"""Loading a scenario: the TOML settings file and its CSV tables, into a `Scenario` (SPEC section 2).
+
+`load_scenario` is the only public entry point. It reports every problem at
+once by raising `InputErrors`; unknown CSV columns only warn (`UserWarning`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pandas as pd
+
+from models.errors import InputError, InputErrors
+from models.records import (
+    DEFAULT_OBJECTIVE_KEY,
+    OBJECTIVE_FIELDS,
+    Alternate,
+    Item,
+    KitComponent,
+    Line,
+    Lot,
+    Order,
+    Reservation,
+    Scenario,
+    SolverOptions,
+    WarehouseSafetyStock,
+)
+from models.tables import (
+    ALTERNATES,
+    ITEMS,
+    KITS,
+    LINES,
+    LOTS,
+    ORDERS,
+    RESERVATIONS,
+    SAFETY_STOCK,
+    TABLES,
+    read_table,
+)
+from models.validation import cross_check
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+SCENARIO_FILE = "scenario.toml"
+"""The settings file looked for when `load_scenario` is given a folder."""
+
+SOLVER_NAMES = ("auto", "highs", "scip", "cpsat", "pulp", "greedy")
+_TOP_KEYS = ("name", "today", "data", "objective", "solver")
+_OBJECTIVE_KEYS = ("key",)
+_SOLVER_KEYS = ("name", "time_limit")
+
+R = TypeVar("R", bound="DataclassInstance")
+
+
+@dataclass(slots=True)
+class _Settings:
+    """What the TOML file says; None where it is missing or wrong (an error is then recorded)."""
+
+    name: str
+    today: date | None = None
+    data: Path | None = None
+    objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY
+    solver: SolverOptions = field(default_factory=SolverOptions)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """The scenario described by a TOML file (or a folder holding `scenario.toml`) and its CSV tables.
+
+    Raises `InputErrors` with every problem found in the settings and the
+    tables; nothing is returned unless the whole input is valid.
+    """
+    errors: list[InputError] = []
+    file = _settings_file(Path(path))
+    settings = _read_settings(file, errors)
+    frames: dict[str, pd.DataFrame] = {}
+    if settings.data is not None:
+        for spec in TABLES:
+            frame = read_table(settings.data, spec, errors)
+            if frame is not None:
+                frames[spec.name] = frame
+        errors.extend(cross_check(frames))
+    if errors or settings.today is None or len(frames) != len(TABLES):
+        raise InputErrors(errors)
+    return Scenario(
+        name=settings.name,
+        today=settings.today,
+        items=tuple(sorted(_records(frames[ITEMS.name], Item), key=lambda r: r.item)),
+        lots=tuple(sorted(_records(frames[LOTS.name], Lot), key=lambda r: r.lot)),
+        orders=tuple(sorted(_records(frames[ORDERS.name], Order), key=lambda r: r.order)),
+        lines=tuple(
+            sorted(
+                _records(frames[LINES.name], Line), key=lambda r: (r.order, line_sort_key(r.line))
+            )
+        ),
+        kits=tuple(
+            sorted(_records(frames[KITS.name], KitComponent), key=lambda r: (r.kit, r.component))
+        ),
+        alternates=tuple(
+            sorted(
+                _records(frames[ALTERNATES.name], Alternate), key=lambda r: (r.item, r.alternate)
+            )
+        ),
+        safety_stock=tuple(
+            sorted(
+                _records(frames[SAFETY_STOCK.name], WarehouseSafetyStock),
+                key=lambda r: (r.item, r.warehouse),
+            )
+        ),
+        reservations=tuple(
+            sorted(
+                _records(frames[RESERVATIONS.name], Reservation),
+                key=lambda r: (r.order, line_sort_key(r.line), r.lot),
+            )
+        ),
+        objective_key=settings.objective_key,
+        solver=settings.solver,
+    )
+
+
+def line_sort_key(line: str) -> tuple[int, int, str]:
+    """Natural order of line numbers: all-digit lines numerically (then as text), then other lines as text."""
+    if line.isascii() and line.isdigit():
+        return (0, int(line), line)
+    return (1, 0, line)
+
+
+def _records(frame: pd.DataFrame, cls: type[R]) -> list[R]:
+    """One record per frame row, built from the columns named like the record's fields (in field order)."""
+    names: Sequence[str] = [f.name for f in dataclasses.fields(cls)]
+    columns = [_python_values(frame[name]) for name in names]
+    return [cls(*values) for values in zip(*columns, strict=True)]
+
+
+def _python_values(series: pd.Series) -> list[Any]:
+    """The column as plain Python values (int, bool, str, date, tuple), None where missing."""
+    if series.dtype == object:
+        return series.tolist()
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _settings_file(path: Path) -> Path:
+    """The TOML file itself, or `scenario.toml` inside a folder."""
+    return path / SCENARIO_FILE if path.is_dir() else path
+
+
+def _read_settings(file: Path, errors: list[InputError]) -> _Settings:
+    """The settings of a scenario file; problems are appended to `errors` (table = the file's name)."""
+    table = file.name
+    default_name = file.parent.resolve().name if file.name == SCENARIO_FILE else file.stem
+    settings = _Settings(name=default_name or file.stem)
+
+    def error(column: str | None, message: str, row: int | None = None) -> None:
+        errors.append(InputError(table, row, column, message))
+
+    try:
+        with file.open("rb") as handle:
+            document = tomllib.load(handle)
+    except FileNotFoundError:
+        error(None, f"scenario file not found: {file}")
+        return settings
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+)", str(exc))
+        error(None, f"not valid TOML: {exc}", int(match.group(1)) if match else None)
+        return settings
+    except (OSError, UnicodeDecodeError) as exc:
+        error(None, f"cannot read the scenario file: {exc}")
+        return settings
+
+    for key in document:
+        if key not in _TOP_KEYS:
+            error(key, f"unknown setting '{key}' (expected one of: {', '.join(_TOP_KEYS)})")
+
+    name = document.get("name", settings.name)
+    if isinstance(name, str) and name.strip():
+        settings.name = name.strip()
+    else:
+        error("name", f"name must be a non-empty text, got {name!r}")
+
+    settings.today = _read_today(document, error)
+
+    data = document.get("data", ".")
+    if not isinstance(data, str):
+        error("data", f"data must be a folder path as text, got {data!r}")
+    else:
+        folder = file.parent / data
+        if folder.is_dir():
+            settings.data = folder
+        else:
+            error("data", f"data folder '{data}' not found (looked for {folder})")
+
+    objective = document.get("objective", {})
+    if not isinstance(objective, dict):
+        error(
+            "objective",
+            'objective must be a table, e.g. [objective] key = ["ship_date", "priority"]',
+        )
+    else:
+        _unknown_keys(objective, "objective", _OBJECTIVE_KEYS, error)
+        if "key" in objective:
+            objective_key = _read_objective_key(objective["key"], error)
+            if objective_key is not None:
+                settings.objective_key = objective_key
+
+    solver = document.get("solver", {})
+    if not isinstance(solver, dict):
+        error("solver", 'solver must be a table, e.g. [solver] name = "auto"')
+    else:
+        _unknown_keys(solver, "solver", _SOLVER_KEYS, error)
+        settings.solver = _read_solver(solver, error)
+    return settings
+
+
+def _unknown_keys(
+    section: dict[str, Any],
+    prefix: str,
+    allowed: tuple[str, ...],
+    error: Callable[[str, str], None],
+) -> None:
+    for key in section:
+        if key not in allowed:
+            error(
+                f"{prefix}.{key}",
+                f"unknown setting '{prefix}.{key}' (expected one of: {', '.join(allowed)})",
+            )
+
+
+def _read_today(document: dict[str, Any], error: Callable[[str, str], None]) -> date | None:
+    """The planning date: a TOML date or an ISO date text."""
+    if "today" not in document:
+        error("today", 'today is required (the planning date, e.g. today = "2026-11-20")')
+        return None
+    value = document["today"]
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    error("today", f"'{value}' is not a date (use YYYY-MM-DD)")
+    return None
+
+
+def _read_objective_key(value: object, error: Callable[[str, str], None]) -> tuple[str, ...] | None:
+    """A non-empty list of distinct objective fields, or None (error recorded)."""
+    column = "objective.key"
+    if not isinstance(value, list) or not value:
+        error(
+            column,
+            f"objective key must be a non-empty list of fields ({', '.join(OBJECTIVE_FIELDS)}), got {value!r}",
+        )
+        return None
+    ok = True
+    seen: set[str] = set()
+    for entry in value:
+        if not isinstance(entry, str) or entry not in OBJECTIVE_FIELDS:
+            error(
+                column,
+                f"'{entry}' is not an objective field (one of: {', '.join(OBJECTIVE_FIELDS)})",
+            )
+            ok = False
+        elif entry in seen:
+            error(column, f"objective field '{entry}' is listed more than once")
+            ok = False
+        else:
+            seen.add(entry)
+    return tuple(value) if ok else None
+
+
+def _read_solver(section: dict[str, Any], error: Callable[[str, str], None]) -> SolverOptions:
+    """The solver options; wrong values are recorded and replaced by the defaults."""
+    name = section.get("name", "auto")
+    if not isinstance(name, str) or name.strip().lower() not in SOLVER_NAMES:
+        error("solver.name", f"'{name}' is not a solver (one of: {', '.join(SOLVER_NAMES)})")
+        name = "auto"
+    time_limit = section.get("time_limit")
+    if time_limit is not None:
+        number_ok = isinstance(time_limit, int | float) and not isinstance(time_limit, bool)
+        if not number_ok or not math.isfinite(time_limit) or time_limit <= 0:
+            error(
+                "solver.time_limit",
+                f"time limit must be a positive number of seconds, got {time_limit!r}",
+            )
+            time_limit = None
+        else:
+            time_limit = float(time_limit)
+    return SolverOptions(name=name.strip().lower(), time_limit=time_limit)

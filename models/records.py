@@ -1,0 +1,154 @@
+"""The planner's domain: immutable, typed records of a scenario (SPEC section 2).
+
+Records hold values already parsed and defaulted; `models.loading` builds them
+and `models.validation` guarantees their cross-references. What-if variants are
+made with `Scenario.replace(...)`, never by mutation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+ORDER_TYPES = ("sales", "distribution", "production", "loaner", "shop", "quote")
+LOT_STATUSES = ("available", "ingesting", "quarantine", "blocked")
+FULFILLMENTS = ("warehouse", "special_order", "vendor_shipment")
+OBJECTIVE_FIELDS = ("ship_date", "priority")
+DEFAULT_OBJECTIVE_KEY = ("ship_date", "priority")
+
+LineKey = tuple[str, str]
+"""(order, line): the key of an order line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    item: str
+    description: str = ""
+    stocking: bool = True
+    safety_stock: int = 0
+    window_days: int | None = None
+    pack_size: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Lot:
+    lot: str
+    item: str
+    warehouse: str
+    quantity: int
+    owner: str = ""
+    allocated: int = 0
+    planned_issue: int = 0
+    pnp: bool = True
+    status: str = "available"
+    received: date | None = None
+    expires: date | None = None
+
+    @property
+    def allocable(self) -> int:
+        """In stock less what is committed outside this plan."""
+        return self.quantity - self.allocated - self.planned_issue
+
+    def usable_on(self, today: date) -> bool:
+        """Available and not expired on `today` (SPEC section 3)."""
+        return self.status == "available" and (self.expires is None or self.expires >= today)
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    order: str
+    type: str = "sales"
+    priority: int = 5
+    full_delivery: bool = False
+    released: bool = True
+    printed: bool = False
+    warehouses: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    customer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """An order line; None in an override column means "the order's value"."""
+
+    order: str
+    line: str
+    item: str
+    quantity: int
+    ship_date: date
+    priority: int | None = None
+    requires_pnp: bool = False
+    full_line: bool = False
+    fulfillment: str = "warehouse"
+    po_received: bool = False
+    warehouses: tuple[str, ...] | None = None
+    owners: tuple[str, ...] | None = None
+    printed: bool | None = None
+
+    @property
+    def key(self) -> LineKey:
+        return (self.order, self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class KitComponent:
+    kit: str
+    component: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    item: str
+    alternate: str
+    rank: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class WarehouseSafetyStock:
+    item: str
+    warehouse: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    order: str
+    line: str
+    lot: str
+    quantity: int
+
+
+SolverName = Literal["auto", "highs", "scip", "cpsat", "pulp", "greedy"]
+
+
+@dataclass(frozen=True, slots=True)
+class SolverOptions:
+    """How to solve: the backend by name and an optional wall-clock limit in seconds."""
+
+    name: str = "auto"
+    time_limit: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A whole planning problem: the date it is planned on, the objective key and the tables."""
+
+    name: str
+    today: date
+    items: tuple[Item, ...]
+    lots: tuple[Lot, ...]
+    orders: tuple[Order, ...]
+    lines: tuple[Line, ...]
+    kits: tuple[KitComponent, ...] = ()
+    alternates: tuple[Alternate, ...] = ()
+    safety_stock: tuple[WarehouseSafetyStock, ...] = ()
+    reservations: tuple[Reservation, ...] = ()
+    objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY
+    solver: SolverOptions = field(default_factory=SolverOptions)
+
+    def replace(self, **changes: object) -> Scenario:
+        """A copy with the given fields changed (the what-if primitive)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,482 @@
+"""The scenario's CSV tables: their columns, and reading them into typed frames (SPEC section 2).
+
+`read_table` turns one CSV file into a pandas frame with one column per
+specified column, already parsed and defaulted, plus `ROW` (the spreadsheet row
+of each record). Parsing is vectorised per column; cells that cannot be parsed
+are reported as `InputError`s and left missing (NA / None) in the frame.
+Cross-table checks live in `models.validation`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from models.errors import InputError
+from models.records import FULFILLMENTS, LOT_STATUSES, ORDER_TYPES
+
+ROW = "_row"
+"""Frame column holding each record's spreadsheet row (header = row 1)."""
+
+Kind = Literal["str", "int", "bool", "date", "list", "enum"]
+
+_INT_RE = r"[+-]?[0-9]{1,18}"
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+_WARN_STACKLEVEL = 4  # _warn -> read_table -> load_scenario -> caller
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a table: how its cells parse, and the value of an empty cell.
+
+    `required` columns must be present in the file and non-empty in every row;
+    otherwise an empty cell takes `default` (None: the record's field is None).
+    """
+
+    name: str
+    kind: Kind = "str"
+    required: bool = False
+    default: object = None
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """One CSV table: its file name, columns and key (duplicates of the key are errors)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    optional: bool = False
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _req(name: str, kind: Kind = "str", minimum: int | None = None) -> Column:
+    return Column(name, kind, required=True, minimum=minimum)
+
+
+ITEMS = TableSpec(
+    "items.csv",
+    (
+        _req("item"),
+        Column("description", default=""),
+        Column("stocking", "bool", default=True),
+        Column("safety_stock", "int", default=0, minimum=0),
+        Column("window_days", "int", default=None, minimum=0),
+        Column("pack_size", "int", default=1, minimum=1),
+    ),
+    key=("item",),
+)
+
+LOTS = TableSpec(
+    "lots.csv",
+    (
+        _req("lot"),
+        _req("item"),
+        _req("warehouse"),
+        Column("owner", default=""),
+        _req("quantity", "int", minimum=0),
+        Column("allocated", "int", default=0, minimum=0),
+        Column("planned_issue", "int", default=0, minimum=0),
+        Column("pnp", "bool", default=True),
+        Column("status", "enum", default="available", choices=LOT_STATUSES),
+        Column("received", "date"),
+        Column("expires", "date"),
+    ),
+    key=("lot",),
+)
+
+ORDERS = TableSpec(
+    "orders.csv",
+    (
+        _req("order"),
+        Column("type", "enum", default="sales", choices=ORDER_TYPES),
+        Column("priority", "int", default=5, minimum=0, maximum=9),
+        Column("full_delivery", "bool", default=False),
+        Column("released", "bool", default=True),
+        Column("printed", "bool", default=False),
+        Column("warehouses", "list", default=()),
+        Column("owners", "list", default=()),
+        Column("customer", default=""),
+    ),
+    key=("order",),
+)
+
+LINES = TableSpec(
+    "lines.csv",
+    (
+        _req("order"),
+        _req("line"),
+        _req("item"),
+        _req("quantity", "int", minimum=1),
+        _req("ship_date", "date"),
+        Column("priority", "int", default=None, minimum=0, maximum=9),
+        Column("requires_pnp", "bool", default=False),
+        Column("full_line", "bool", default=False),
+        Column("fulfillment", "enum", default="warehouse", choices=FULFILLMENTS),
+        Column("po_received", "bool", default=False),
+        Column("warehouses", "list", default=None),
+        Column("owners", "list", default=None),
+        Column("printed", "bool", default=None),
+    ),
+    key=("order", "line"),
+)
+
+KITS = TableSpec(
+    "kits.csv",
+    (_req("kit"), _req("component"), _req("quantity", "int", minimum=1)),
+    key=("kit", "component"),
+    optional=True,
+)
+
+ALTERNATES = TableSpec(
+    "alternates.csv",
+    (_req("item"), _req("alternate"), Column("rank", "int", default=1, minimum=1)),
+    key=("item", "alternate"),
+    optional=True,
+)
+
+SAFETY_STOCK = TableSpec(
+    "safety_stock.csv",
+    (_req("item"), _req("warehouse"), _req("quantity", "int", minimum=0)),
+    key=("item", "warehouse"),
+    optional=True,
+)
+
+RESERVATIONS = TableSpec(
+    "reservations.csv",
+    (_req("order"), _req("line"), _req("lot"), _req("quantity", "int", minimum=1)),
+    optional=True,
+)
+
+TABLES: tuple[TableSpec, ...] = (
+    ITEMS,
+    LOTS,
+    ORDERS,
+    LINES,
+    KITS,
+    ALTERNATES,
+    SAFETY_STOCK,
+    RESERVATIONS,
+)
+"""Every table of a scenario, in reading order."""
+
+
+def read_table(folder: Path, spec: TableSpec, errors: list[InputError]) -> pd.DataFrame | None:
+    """The table in `folder` parsed per `spec`, or None when it cannot take part in cross-checks.
+
+    Appends every problem found to `errors`. An absent optional table is an
+    empty frame; an absent required table, an unreadable file or a missing
+    required column gives None (cell errors of the other columns are still
+    reported). The frame has the spec's columns plus `ROW`, blank rows dropped.
+    """
+    path = folder / spec.name
+    if not path.is_file():
+        if spec.optional:
+            return _empty_frame(spec)
+        errors.append(
+            InputError(spec.name, None, None, f"required table {spec.name} not found in {folder}")
+        )
+        return None
+    cells = _read_cells(path, spec.name, errors)
+    if cells is None:
+        return None
+    header, body = cells
+    positions, usable = _match_header(header, body, spec, errors)
+    rows = pd.Series(body.index + 1, index=body.index, dtype="int64")
+    data: dict[str, pd.Series] = {}
+    for column in spec.columns:
+        if column.name in positions:
+            raw = body[positions[column.name]]
+        else:
+            raw = pd.Series("", index=body.index, dtype="str")
+        present = column.name in positions or not column.required
+        data[column.name] = _parse_column(
+            raw, column, spec.name, rows, errors, report_empty=present
+        )
+    frame = pd.DataFrame(data, index=body.index)
+    frame[ROW] = rows
+    return frame.reset_index(drop=True) if usable else None
+
+
+def _empty_frame(spec: TableSpec) -> pd.DataFrame:
+    """A frame with the spec's columns and no rows."""
+    body = pd.DataFrame({name: pd.Series([], dtype="str") for name in spec.column_names})
+    frame = pd.DataFrame(
+        {
+            c.name: _parse_column(body[c.name], c, spec.name, pd.Series([], dtype="int64"), [])
+            for c in spec.columns
+        }
+    )
+    frame[ROW] = pd.Series([], dtype="int64")
+    return frame
+
+
+def _read_cells(
+    path: Path, table: str, errors: list[InputError]
+) -> tuple[list[str], pd.DataFrame] | None:
+    """The stripped header names and the stripped body cells (index = record number - 1, blank rows dropped)."""
+    try:
+        raw = pd.read_csv(
+            path,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            encoding="utf-8",
+        )
+    except pd.errors.EmptyDataError:
+        errors.append(
+            InputError(table, None, None, "the file is empty; it needs at least a header row")
+        )
+        return None
+    except pd.errors.ParserError:
+        errors.extend(_ragged_rows(path, table))
+        return None
+    except UnicodeDecodeError as exc:
+        errors.append(
+            InputError(
+                table, None, None, f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})"
+            )
+        )
+        return None
+    except OSError as exc:
+        errors.append(InputError(table, None, None, f"cannot read the file: {exc}"))
+        return None
+    raw = raw.apply(lambda col: col.str.strip())
+    header = [str(h) for h in raw.iloc[0].tolist()]
+    body = raw.iloc[1:]
+    body = body[(body != "").any(axis=1)]
+    return header, body
+
+
+def _ragged_rows(path: Path, table: str) -> list[InputError]:
+    """One error per row that has more cells than the header (pandas stops at the first one)."""
+    found: list[InputError] = []
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            width = len(next(reader, []))
+            for number, cells in enumerate(reader, start=2):
+                if len(cells) > width:
+                    message = f"the row has {len(cells)} cells but the header has {width} columns"
+                    found.append(InputError(table, number, None, message))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        found.append(InputError(table, None, None, f"cannot read the file as CSV: {exc}"))
+    if not found:
+        found.append(InputError(table, None, None, "cannot read the file as CSV"))
+    return found
+
+
+def _match_header(
+    header: list[str], body: pd.DataFrame, spec: TableSpec, errors: list[InputError]
+) -> tuple[dict[str, Hashable], bool]:
+    """Map each known column name (case-insensitive) to its position in `body`; report header problems.
+
+    Returns the mapping and whether every required column is present. Unknown
+    columns warn; unnamed columns warn only if they hold data.
+    """
+    known = set(spec.column_names)
+    positions: dict[str, Hashable] = {}
+    for position, name in zip(body.columns, header, strict=True):
+        key = name.lower()
+        if key in positions:
+            errors.append(InputError(spec.name, 1, key, f"column '{key}' appears more than once"))
+        elif key in known:
+            positions[key] = position
+        elif key == "":
+            if (body[position] != "").any():
+                _warn(
+                    f"{spec.name}: an unnamed column (column {int(str(position)) + 1}) is ignored"
+                )
+        else:
+            _warn(f"{spec.name}: unknown column '{name}' is ignored")
+    usable = True
+    for column in spec.columns:
+        if column.required and column.name not in positions:
+            errors.append(
+                InputError(spec.name, 1, column.name, f"required column '{column.name}' is missing")
+            )
+            usable = False
+    return positions, usable
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, UserWarning, stacklevel=_WARN_STACKLEVEL)
+
+
+def _parse_column(
+    raw: pd.Series,
+    column: Column,
+    table: str,
+    rows: pd.Series,
+    errors: list[InputError],
+    report_empty: bool = True,
+) -> pd.Series:
+    """The column's parsed values: invalid or required-but-empty cells are missing and reported.
+
+    Int columns are Int64, bool columns boolean (NA = missing); date and list
+    columns hold Python objects (None = missing); str and enum columns str.
+    Empty cells of non-required columns take the column's default.
+    """
+    empty = raw == ""
+    values, invalid = _PARSERS[column.kind](raw, column)
+    invalid = invalid & ~empty
+    if invalid.any():
+        message = _INVALID_MESSAGES[column.kind]
+        _report(errors, table, column.name, rows, raw, invalid, lambda v: message(v, column))
+    if column.kind == "int" and (column.minimum is not None or column.maximum is not None):
+        out_of_range = pd.Series(False, index=raw.index)
+        if column.minimum is not None:
+            out_of_range |= (values < column.minimum).fillna(False).astype(bool)
+        if column.maximum is not None:
+            out_of_range |= (values > column.maximum).fillna(False).astype(bool)
+        if out_of_range.any():
+            rule = _range_rule(column)
+            _report(
+                errors,
+                table,
+                column.name,
+                rows,
+                raw,
+                out_of_range,
+                lambda v: f"{column.name} must be {rule}, got '{v}'",
+            )
+            values = values.mask(out_of_range)
+    if column.required:
+        if report_empty and empty.any():
+            _report(
+                errors,
+                table,
+                column.name,
+                rows,
+                raw,
+                empty,
+                lambda v: f"{column.name} is required but the cell is empty",
+            )
+    elif column.default is not None and column.kind in ("int", "bool", "enum") and empty.any():
+        values = values.copy()
+        values[empty] = column.default
+    return values
+
+
+def _report(
+    errors: list[InputError],
+    table: str,
+    column: str,
+    rows: pd.Series,
+    raw: pd.Series,
+    mask: pd.Series,
+    message: Callable[[str], str],
+) -> None:
+    """Append one error per cell selected by `mask`."""
+    for row, value in zip(rows[mask].tolist(), raw[mask].tolist(), strict=True):
+        errors.append(InputError(table, int(row), column, message(str(value))))
+
+
+def _range_rule(column: Column) -> str:
+    if column.minimum is not None and column.maximum is not None:
+        return f"between {column.minimum} and {column.maximum}"
+    if column.minimum is not None:
+        return f"at least {column.minimum}"
+    return f"at most {column.maximum}"
+
+
+def _parse_str(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    """Text as given; required columns are missing (NA) where empty."""
+    values = raw.where(raw != "") if column.required else raw
+    return values, pd.Series(False, index=raw.index)
+
+
+def _parse_int(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers (Int64, NA where empty or invalid) and the mask of cells that are not whole numbers."""
+    ok = raw.str.fullmatch(_INT_RE).fillna(False).astype(bool)
+    values = pd.Series(pd.NA, index=raw.index, dtype="Int64")
+    if ok.any():
+        values[ok] = raw[ok].astype("int64")
+    return values, ~ok
+
+
+def _parse_bool(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    """true/false, yes/no, 1/0 in any case (boolean, NA where empty or invalid) and the invalid mask."""
+    values = raw.str.lower().map(_BOOLS).astype("boolean")
+    return values, values.isna()
+
+
+def _parse_enum(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    """One of the column's choices, any case, normalised to lower case (NA where invalid)."""
+    lowered = raw.str.lower()
+    ok = lowered.isin(column.choices)
+    return lowered.where(ok), ~ok
+
+
+def _parse_date(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    """ISO dates YYYY-MM-DD as `datetime.date` (None where empty or invalid) and the invalid mask.
+
+    Each distinct text is parsed once, so dates outside pandas' timestamp range
+    (e.g. 9999-12-31) are fine.
+    """
+    parsed: dict[str, date | None] = {}
+    for text in raw.unique().tolist():
+        parsed[text] = _iso_date(text)
+    values = raw.map(parsed).astype(object)
+    values = values.where(values.notna(), None)
+    return values, values.isna()
+
+
+def _iso_date(text: str) -> date | None:
+    if not _DATE_RE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _parse_list(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    """`;`-separated lists as tuples (entries stripped, empty entries and repeats dropped, order kept).
+
+    An empty cell gives the column's default (None or ()); nothing is invalid.
+    """
+    parsed: dict[str, object] = {}
+    for text in raw.unique().tolist():
+        if text == "":
+            parsed[text] = column.default
+        else:
+            entries = (entry.strip() for entry in text.split(";"))
+            parsed[text] = tuple(dict.fromkeys(entry for entry in entries if entry))
+    values = pd.Series([parsed[text] for text in raw.tolist()], index=raw.index, dtype=object)
+    return values, pd.Series(False, index=raw.index)
+
+
+_PARSERS: dict[Kind, Callable[[pd.Series, Column], tuple[pd.Series, pd.Series]]] = {
+    "str": _parse_str,
+    "int": _parse_int,
+    "bool": _parse_bool,
+    "enum": _parse_enum,
+    "date": _parse_date,
+    "list": _parse_list,
+}
+
+_INVALID_MESSAGES: dict[Kind, Callable[[str, Column], str]] = {
+    "str": lambda v, c: f"'{v}' is not valid",
+    "int": lambda v, c: f"'{v}' is not a whole number",
+    "bool": lambda v, c: f"'{v}' is not a boolean (use true/false, yes/no or 1/0)",
+    "enum": lambda v, c: f"'{v}' is not a valid {c.name} (one of: {', '.join(c.choices)})",
+    "date": lambda v, c: f"'{v}' is not a date (use YYYY-MM-DD)",
+    "list": lambda v, c: f"'{v}' is not valid",
+}

@@ -1,0 +1,326 @@
+"""Cross-table checks of a scenario's parsed tables: keys, references and quantities (SPEC section 2).
+
+`cross_check` works on the frames of `models.tables.read_table` and returns
+every problem as an `InputError`. Cells already reported as invalid are
+missing in the frames and are skipped here, so one bad cell gives one error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from models.errors import InputError
+from models.tables import (
+    ALTERNATES,
+    ITEMS,
+    KITS,
+    LINES,
+    LOTS,
+    ORDERS,
+    RESERVATIONS,
+    ROW,
+    SAFETY_STOCK,
+    TABLES,
+)
+
+Record = dict[Hashable, Any]
+
+
+def cross_check(tables: Mapping[str, pd.DataFrame]) -> list[InputError]:
+    """Every duplicate key, unknown reference and quantity inconsistency between the tables.
+
+    `tables` maps a table's file name to its frame; a table missing from it
+    (unreadable) is skipped by every check that needs it.
+    """
+    errors: list[InputError] = []
+    for spec in TABLES:
+        frame = tables.get(spec.name)
+        if frame is not None and spec.key:
+            errors.extend(_duplicates(frame, spec.name, spec.key))
+    items = tables.get(ITEMS.name)
+    known_items = _values(items, "item") if items is not None else None
+    kits = tables.get(KITS.name)
+    kit_items = _values(kits, "kit") if kits is not None else set()
+    errors.extend(_check_lots(tables.get(LOTS.name), known_items, kit_items))
+    errors.extend(_check_lines(tables.get(LINES.name), tables.get(ORDERS.name), known_items))
+    errors.extend(_check_kits(kits, known_items, kit_items))
+    errors.extend(_check_alternates(tables.get(ALTERNATES.name), known_items))
+    errors.extend(_check_safety_stock(tables.get(SAFETY_STOCK.name), known_items))
+    errors.extend(_check_reservations(tables, kit_items))
+    return errors
+
+
+def _values(frame: pd.DataFrame, column: str) -> set[str]:
+    """The distinct non-missing values of a column."""
+    return set(frame[column].dropna().tolist())
+
+
+def _true(mask: pd.Series) -> pd.Series:
+    """A plain bool mask: missing counts as False."""
+    return mask.fillna(False).astype(bool)
+
+
+def _isin(values: pd.Series, known: set[str]) -> pd.Series:
+    """Which values are in `known` (missing: False); via object dtype, much faster than Arrow-backed isin."""
+    return _true(values.astype(object).isin(known))
+
+
+def _unknown(frame: pd.DataFrame, column: str, known: set[str]) -> pd.Series:
+    """Rows whose (non-missing) value in `column` is not in `known`."""
+    values = frame[column]
+    return _true(values.notna()) & ~_isin(values, known)
+
+
+def _flag(
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    table: str,
+    column: str,
+    message: Callable[[Record], str],
+) -> list[InputError]:
+    """One error per row selected by `mask`, at that row's spreadsheet row and `column`."""
+    selected = frame[_true(mask)]
+    return [
+        InputError(table, int(record[ROW]), column, message(record))
+        for record in selected.to_dict("records")
+    ]
+
+
+def _key_text(values: Iterable[object]) -> str:
+    parts = [str(v) for v in values]
+    return f"'{parts[0]}'" if len(parts) == 1 else f"({', '.join(parts)})"
+
+
+def _duplicates(frame: pd.DataFrame, table: str, key: tuple[str, ...]) -> list[InputError]:
+    """Each repeat of a key, reported on the key's last column with the row of its first occurrence."""
+    keys = list(key)
+    sub = frame[keys + [ROW]].dropna(subset=keys)
+    repeated = sub[sub.duplicated(subset=keys, keep=False)]
+    if repeated.empty:
+        return []
+    first = repeated.groupby(keys, sort=False)[ROW].transform("min")
+    later = repeated[repeated[ROW] != first].assign(_first=first)
+    return _flag(
+        later,
+        pd.Series(True, index=later.index),
+        table,
+        key[-1],
+        lambda r: f"duplicate key {_key_text(r[k] for k in keys)}, first at row {r['_first']}",
+    )
+
+
+def _check_lots(
+    lots: pd.DataFrame | None, known_items: set[str] | None, kit_items: set[str]
+) -> list[InputError]:
+    """Lots name known, non-kit items and have non-negative allocable stock."""
+    if lots is None:
+        return []
+    table = LOTS.name
+    errors: list[InputError] = []
+    unknown = pd.Series(False, index=lots.index)
+    if known_items is not None:
+        unknown = _unknown(lots, "item", known_items)
+        errors += _flag(lots, unknown, table, "item", lambda r: f"unknown item '{r['item']}'")
+    is_kit = _isin(lots["item"], kit_items) & ~unknown
+    errors += _flag(
+        lots,
+        is_kit,
+        table,
+        "item",
+        lambda r: f"item '{r['item']}' is a kit; kit items hold no lots",
+    )
+    allocable = lots["quantity"] - lots["allocated"] - lots["planned_issue"]
+    errors += _flag(
+        lots.assign(_allocable=allocable),
+        allocable < 0,
+        table,
+        "quantity",
+        lambda r: (
+            f"allocable quantity is negative: quantity {r['quantity']} - allocated {r['allocated']}"
+            f" - planned_issue {r['planned_issue']} = {r['_allocable']}"
+        ),
+    )
+    return errors
+
+
+def _check_lines(
+    lines: pd.DataFrame | None, orders: pd.DataFrame | None, known_items: set[str] | None
+) -> list[InputError]:
+    """Lines name known items and known orders."""
+    if lines is None:
+        return []
+    errors: list[InputError] = []
+    if known_items is not None:
+        mask = _unknown(lines, "item", known_items)
+        errors += _flag(lines, mask, LINES.name, "item", lambda r: f"unknown item '{r['item']}'")
+    if orders is not None:
+        mask = _unknown(lines, "order", _values(orders, "order"))
+        errors += _flag(lines, mask, LINES.name, "order", lambda r: f"unknown order '{r['order']}'")
+    return errors
+
+
+def _check_kits(
+    kits: pd.DataFrame | None, known_items: set[str] | None, kit_items: set[str]
+) -> list[InputError]:
+    """Kits and components are known items; a component is neither its kit nor another kit."""
+    if kits is None:
+        return []
+    table = KITS.name
+    errors: list[InputError] = []
+    if known_items is not None:
+        mask = _unknown(kits, "kit", known_items)
+        errors += _flag(kits, mask, table, "kit", lambda r: f"unknown item '{r['kit']}'")
+        mask = _unknown(kits, "component", known_items)
+        errors += _flag(
+            kits, mask, table, "component", lambda r: f"unknown item '{r['component']}'"
+        )
+    itself = _true(kits["component"] == kits["kit"])
+    errors += _flag(
+        kits,
+        itself,
+        table,
+        "component",
+        lambda r: f"component '{r['component']}' is the kit itself",
+    )
+    nested = _isin(kits["component"], kit_items) & ~itself
+    errors += _flag(
+        kits,
+        nested,
+        table,
+        "component",
+        lambda r: f"component '{r['component']}' is itself a kit; nested kits are not supported",
+    )
+    return errors
+
+
+def _check_alternates(
+    alternates: pd.DataFrame | None, known_items: set[str] | None
+) -> list[InputError]:
+    """Both items of an alternate are known, and an item is not its own alternate."""
+    if alternates is None:
+        return []
+    table = ALTERNATES.name
+    errors: list[InputError] = []
+    if known_items is not None:
+        mask = _unknown(alternates, "item", known_items)
+        errors += _flag(alternates, mask, table, "item", lambda r: f"unknown item '{r['item']}'")
+        mask = _unknown(alternates, "alternate", known_items)
+        errors += _flag(
+            alternates, mask, table, "alternate", lambda r: f"unknown item '{r['alternate']}'"
+        )
+    itself = alternates["alternate"] == alternates["item"]
+    errors += _flag(
+        alternates,
+        itself,
+        table,
+        "alternate",
+        lambda r: f"alternate '{r['alternate']}' is the item itself",
+    )
+    return errors
+
+
+def _check_safety_stock(
+    safety_stock: pd.DataFrame | None, known_items: set[str] | None
+) -> list[InputError]:
+    """Per-warehouse safety stock names known items."""
+    if safety_stock is None or known_items is None:
+        return []
+    mask = _unknown(safety_stock, "item", known_items)
+    return _flag(
+        safety_stock, mask, SAFETY_STOCK.name, "item", lambda r: f"unknown item '{r['item']}'"
+    )
+
+
+def _check_reservations(
+    tables: Mapping[str, pd.DataFrame], kit_items: set[str]
+) -> list[InputError]:
+    """Reservations name known orders, lines and lots, are not on kit lines,
+    and per line / per lot stay within the line's quantity / the lot's allocable quantity."""
+    reservations = tables.get(RESERVATIONS.name)
+    if reservations is None:
+        return []
+    table = RESERVATIONS.name
+    errors: list[InputError] = []
+    orders = tables.get(ORDERS.name)
+    lines = tables.get(LINES.name)
+    lots = tables.get(LOTS.name)
+
+    unknown_order = pd.Series(False, index=reservations.index)
+    if orders is not None:
+        unknown_order = _unknown(reservations, "order", _values(orders, "order"))
+        errors += _flag(
+            reservations, unknown_order, table, "order", lambda r: f"unknown order '{r['order']}'"
+        )
+
+    if lines is not None:
+        line_info = (
+            lines[["order", "line", "quantity", "item"]]
+            .dropna(subset=["order", "line"])
+            .drop_duplicates(subset=["order", "line"])
+            .rename(columns={"quantity": "_line_quantity", "item": "_line_item"})
+            .assign(_known_line=True)
+        )
+        merged = reservations.merge(line_info, on=["order", "line"], how="left")
+        keyed = _true(merged["order"].notna() & merged["line"].notna())
+        known_line = _true(merged["_known_line"].astype("boolean"))
+        missing = keyed & ~known_line & ~unknown_order.to_numpy()
+        errors += _flag(
+            merged, missing, table, "line", lambda r: f"unknown line ({r['order']}, {r['line']})"
+        )
+        on_kit = known_line & _isin(merged["_line_item"], kit_items)
+        errors += _flag(
+            merged,
+            on_kit,
+            table,
+            "line",
+            lambda r: (
+                f"line ({r['order']}, {r['line']}) is for kit '{r['_line_item']}';"
+                " reservations are not made on kit lines"
+            ),
+        )
+        merged["_total"] = merged.groupby(["order", "line"])["quantity"].transform("sum")
+        over = known_line & _true(merged["_total"] > merged["_line_quantity"])
+        errors += _flag(
+            merged,
+            over,
+            table,
+            "quantity",
+            lambda r: (
+                f"reservations for line ({r['order']}, {r['line']}) total {r['_total']},"
+                f" above the line's quantity {r['_line_quantity']}"
+            ),
+        )
+
+    if lots is not None:
+        lot_info = (
+            lots.assign(
+                _allocable=lots["quantity"] - lots["allocated"] - lots["planned_issue"],
+                _known_lot=True,
+            )[["lot", "_allocable", "_known_lot"]]
+            .dropna(subset=["lot"])
+            .drop_duplicates(subset=["lot"])
+        )
+        merged = reservations.merge(lot_info, on="lot", how="left")
+        known_lot = _true(merged["_known_lot"].astype("boolean"))
+        unknown_lot = _true(merged["lot"].notna()) & ~known_lot
+        errors += _flag(merged, unknown_lot, table, "lot", lambda r: f"unknown lot '{r['lot']}'")
+        merged["_total"] = merged.groupby("lot")["quantity"].transform("sum")
+        over = (
+            known_lot
+            & _true(merged["_allocable"] >= 0)
+            & _true(merged["_total"] > merged["_allocable"])
+        )
+        errors += _flag(
+            merged,
+            over,
+            table,
+            "quantity",
+            lambda r: (
+                f"reservations on lot '{r['lot']}' total {r['_total']},"
+                f" above its allocable quantity {r['_allocable']}"
+            ),
+        )
+    return errors

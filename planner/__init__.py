@@ -1,0 +1,1 @@
+"""The allocation planner: eligibility, the optimisation model, solving and reports."""

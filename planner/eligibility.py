@@ -1,0 +1,353 @@
+"""Eligibility (SPEC section 3): which lines take part and which lot may serve which line.
+
+`prepare(scenario)` turns a scenario into plain prepared tables. The model
+builder, the greedy baseline and the reports loop over these and never filter
+the data themselves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from models.records import Item, LineKey, Lot, Order, Scenario
+
+INELIGIBLE_REASONS = (
+    "quote",
+    "not_released",
+    "printed",
+    "vendor_shipment",
+    "po_not_received",
+    "nonstock",
+    "outside_window",
+)
+"""Reasons a line takes no part, in the order they are tested."""
+
+
+def natural_key(text: str) -> tuple[int, int | str]:
+    """Sort key that orders digit strings numerically before other text."""
+    return (0, int(text)) if text.isdigit() else (1, text)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedLine:
+    """One order line with its effective settings (the order's, where the line has none)."""
+
+    key: LineKey
+    item: str
+    requested: int
+    """Open quantity: units, or kits for a kit line."""
+    ship_date: date
+    priority: int
+    tier_key: tuple[object, ...]
+    reason: str | None
+    """Why the line takes no part (INELIGIBLE_REASONS), or None when it takes part."""
+    is_kit: bool
+    pack_size: int
+    full_line: bool
+    full_delivery: bool
+    requires_pnp: bool
+    warehouses: tuple[str, ...]
+    owners: tuple[str, ...]
+    order_type: str
+    reserved: int = 0
+    """Quantity fixed by honoured reservations."""
+
+    @property
+    def takes_part(self) -> bool:
+        return self.reason is None
+
+    @property
+    def open_after_reservations(self) -> int:
+        return self.requested - self.reserved
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """What one participating line asks of one item's stock: `per_unit` x the line's quantity."""
+
+    line: int
+    item: str
+    per_unit: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Lot `lot` may serve demand `demand`; `cost` is the lot's place in the line's preference."""
+
+    demand: int
+    lot: int
+    cost: int
+
+
+@dataclass(frozen=True, slots=True)
+class CapGroup:
+    """Safety stock: the optimiser takes at most `cap` from these lots together."""
+
+    label: str
+    lots: tuple[int, ...]
+    cap: int
+
+
+@dataclass(frozen=True, slots=True)
+class HonouredReservation:
+    line: int
+    lot: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoredReservation:
+    order: str
+    line: str
+    lot: str
+    quantity: int
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything the optimiser needs, as plain indexed tables.
+
+    Lines, lots and tiers are sorted; indices into them are stable for one scenario.
+    `capacity[l]` is what lot l still gives the optimiser (allocable less honoured
+    reservations; 0 for a lot that may not be used).
+    """
+
+    scenario: Scenario
+    lines: tuple[PreparedLine, ...]
+    lots: tuple[Lot, ...]
+    capacity: tuple[int, ...]
+    demands: tuple[Demand, ...]
+    nonstock_components: tuple[Demand, ...]
+    pairs: tuple[Pair, ...]
+    cap_groups: tuple[CapGroup, ...]
+    reservations: tuple[HonouredReservation, ...]
+    ignored_reservations: tuple[IgnoredReservation, ...]
+    tiers: tuple[tuple[object, ...], ...]
+    line_tier: tuple[int | None, ...]
+    """Tier index (0-based) of each line; None for lines that take no part."""
+    blocked_orders: frozenset[str]
+    """Full-delivery orders with a line that takes no part (other than nonstock)."""
+
+    def demands_of(self) -> dict[int, list[int]]:
+        """Demand indices of each participating line."""
+        out: dict[int, list[int]] = defaultdict(list)
+        for d, demand in enumerate(self.demands):
+            out[demand.line].append(d)
+        return out
+
+
+def _ineligible_reason(
+    line_item: Item, order: Order, printed: bool, fulfillment: str, po_received: bool,
+    ship_date: date, today: date,
+) -> str | None:
+    if order.type == "quote":
+        return "quote"
+    if not order.released:
+        return "not_released"
+    if printed:
+        return "printed"
+    if fulfillment == "vendor_shipment":
+        return "vendor_shipment"
+    if fulfillment == "special_order" and not po_received:
+        return "po_not_received"
+    if not line_item.stocking:
+        return "nonstock"
+    if line_item.window_days is not None and ship_date > today + timedelta(days=line_item.window_days):
+        return "outside_window"
+    return None
+
+
+def _tier_key(fields: tuple[str, ...], ship_date: date, priority: int) -> tuple[object, ...]:
+    values = {"ship_date": ship_date, "priority": priority}
+    return tuple(values[f] for f in fields)
+
+
+def _may_serve(lot: Lot, line: PreparedLine) -> bool:
+    """The line-side conditions of section 3 (item and usability are checked by the caller)."""
+    return (
+        (not line.warehouses or lot.warehouse in line.warehouses)
+        and (not line.owners or lot.owner in line.owners)
+        and (lot.pnp or not line.requires_pnp)
+    )
+
+
+def _preference(lot: Lot, line: PreparedLine, alt_rank: int) -> tuple[object, ...]:
+    """Section 5.2: primary item, then owner and warehouse order, FEFO, FIFO, lot id."""
+    return (
+        alt_rank,
+        line.owners.index(lot.owner) if line.owners else 0,
+        line.warehouses.index(lot.warehouse) if line.warehouses else 0,
+        lot.expires or date.max,
+        lot.received or date.max,
+        lot.lot,
+    )
+
+
+def _prepare_lines(scenario: Scenario, kit_items: set[str]) -> list[PreparedLine]:
+    items = {i.item: i for i in scenario.items}
+    orders = {o.order: o for o in scenario.orders}
+    out = []
+    for ln in sorted(scenario.lines, key=lambda x: (x.order, natural_key(x.line))):
+        order = orders[ln.order]
+        item = items[ln.item]
+        priority = order.priority if ln.priority is None else ln.priority
+        printed = order.printed if ln.printed is None else ln.printed
+        out.append(
+            PreparedLine(
+                key=ln.key,
+                item=ln.item,
+                requested=ln.quantity,
+                ship_date=ln.ship_date,
+                priority=priority,
+                tier_key=_tier_key(scenario.objective_key, ln.ship_date, priority),
+                reason=_ineligible_reason(
+                    item, order, printed, ln.fulfillment, ln.po_received, ln.ship_date, scenario.today
+                ),
+                is_kit=ln.item in kit_items,
+                pack_size=item.pack_size,
+                full_line=ln.full_line,
+                full_delivery=order.full_delivery,
+                requires_pnp=ln.requires_pnp,
+                warehouses=order.warehouses if ln.warehouses is None else ln.warehouses,
+                owners=order.owners if ln.owners is None else ln.owners,
+                order_type=order.type,
+            )
+        )
+    return out
+
+
+def prepare(scenario: Scenario) -> Prepared:
+    """Apply section 3 and reservations; list every (demand, lot) pair with its preference cost."""
+    today = scenario.today
+    items = {i.item: i for i in scenario.items}
+    components: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for k in sorted(scenario.kits, key=lambda k: (k.kit, k.component)):
+        components[k.kit].append((k.component, k.quantity))
+    alternates: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for a in sorted(scenario.alternates, key=lambda a: (a.item, a.rank, a.alternate)):
+        alternates[a.item].append((a.alternate, a.rank))
+
+    lines = _prepare_lines(scenario, set(components))
+    lots = tuple(sorted(scenario.lots, key=lambda lot: lot.lot))
+    lot_index = {lot.lot: i for i, lot in enumerate(lots)}
+    usable = [lot.usable_on(today) for lot in lots]
+    lots_of_item: dict[str, list[int]] = defaultdict(list)
+    for i, lot in enumerate(lots):
+        if usable[i]:
+            lots_of_item[lot.item].append(i)
+
+    def sources(item: str) -> list[tuple[int, int]]:
+        """(lot, alternate rank) for every usable lot of the item or its alternates."""
+        found = [(i, 0) for i in lots_of_item[item]]
+        for alt, rank in alternates[item]:
+            found += [(i, rank) for i in lots_of_item[alt]]
+        return found
+
+    # Full-delivery orders blocked by a line that takes no part.
+    blocked = frozenset(
+        ln.key[0] for ln in lines if ln.full_delivery and ln.reason not in (None, "nonstock")
+    )
+
+    # Reservations: honoured when the line takes part and the lot may serve it.
+    line_index = {ln.key: i for i, ln in enumerate(lines)}
+    honoured: list[HonouredReservation] = []
+    ignored: list[IgnoredReservation] = []
+    reserved_on_line: dict[int, int] = defaultdict(int)
+    reserved_from_lot: dict[int, int] = defaultdict(int)
+    for r in sorted(scenario.reservations, key=lambda r: (r.order, natural_key(r.line), r.lot)):
+        li, lo = line_index[(r.order, r.line)], lot_index[r.lot]
+        line, lot = lines[li], lots[lo]
+        why = None
+        if not line.takes_part:
+            why = f"line takes no part ({line.reason})"
+        elif not usable[lo]:
+            why = "lot is not available or has expired"
+        elif lot.item != line.item and lot.item not in {a for a, _ in alternates[line.item]}:
+            why = "lot holds another item"
+        elif not _may_serve(lot, line):
+            why = "lot may not serve the line (warehouse, owner or pnp)"
+        if why:
+            ignored.append(IgnoredReservation(r.order, r.line, r.lot, r.quantity, why))
+            continue
+        honoured.append(HonouredReservation(li, lo, r.quantity))
+        reserved_on_line[li] += r.quantity
+        reserved_from_lot[lo] += r.quantity
+    lines = [
+        _with_reserved(ln, reserved_on_line[i]) if reserved_on_line[i] else ln
+        for i, ln in enumerate(lines)
+    ]
+    capacity = tuple(
+        max(0, lot.allocable - reserved_from_lot[i]) if usable[i] else 0 for i, lot in enumerate(lots)
+    )
+
+    demands: list[Demand] = []
+    nonstock_components: list[Demand] = []
+    pairs: list[Pair] = []
+    for li, line in enumerate(lines):
+        if not line.takes_part:
+            continue
+        needs = components[line.item] if line.is_kit else [(line.item, 1)]
+        for item, per_unit in needs:
+            if not items[item].stocking:
+                nonstock_components.append(Demand(li, item, per_unit))
+                continue
+            d = len(demands)
+            demands.append(Demand(li, item, per_unit))
+            candidates = [
+                (_preference(lots[lo], line, rank), lo)
+                for lo, rank in sources(item)
+                if capacity[lo] > 0 and _may_serve(lots[lo], line)
+            ]
+            pairs += [Pair(d, lo, cost) for cost, (_, lo) in enumerate(sorted(candidates))]
+
+    tiers = tuple(sorted({ln.tier_key for ln in lines if ln.takes_part}))
+    tier_of = {key: t for t, key in enumerate(tiers)}
+    return Prepared(
+        scenario=scenario,
+        lines=tuple(lines),
+        lots=lots,
+        capacity=capacity,
+        demands=tuple(demands),
+        nonstock_components=tuple(nonstock_components),
+        pairs=tuple(pairs),
+        cap_groups=_safety_stock_groups(scenario, lots, usable, reserved_from_lot),
+        reservations=tuple(honoured),
+        ignored_reservations=tuple(ignored),
+        tiers=tiers,
+        line_tier=tuple(tier_of[ln.tier_key] if ln.takes_part else None for ln in lines),
+        blocked_orders=blocked,
+    )
+
+
+def _with_reserved(line: PreparedLine, reserved: int) -> PreparedLine:
+    from dataclasses import replace
+
+    return replace(line, reserved=reserved)
+
+
+def _safety_stock_groups(
+    scenario: Scenario, lots: tuple[Lot, ...], usable: list[bool], reserved_from_lot: dict[int, int]
+) -> tuple[CapGroup, ...]:
+    """Section 4.2: per item, and per (item, warehouse) where safety_stock.csv names one."""
+    groups = []
+    by_item: dict[str, list[int]] = defaultdict(list)
+    by_item_wh: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, lot in enumerate(lots):
+        if usable[i]:
+            by_item[lot.item].append(i)
+            by_item_wh[(lot.item, lot.warehouse)].append(i)
+
+    def group(label: str, members: list[int], held: int) -> CapGroup:
+        free = sum(lots[i].allocable - reserved_from_lot.get(i, 0) for i in members)
+        return CapGroup(label, tuple(members), max(0, free - held))
+
+    for item in sorted(scenario.items, key=lambda i: i.item):
+        if item.safety_stock > 0 and by_item[item.item]:
+            groups.append(group(item.item, by_item[item.item], item.safety_stock))
+    for ss in sorted(scenario.safety_stock, key=lambda s: (s.item, s.warehouse)):
+        if ss.quantity > 0 and by_item_wh[(ss.item, ss.warehouse)]:
+            groups.append(group(f"{ss.item}@{ss.warehouse}", by_item_wh[(ss.item, ss.warehouse)], ss.quantity))
+    return tuple(groups)

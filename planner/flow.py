@@ -1,0 +1,140 @@
+"""Exact min-cost flows over the supply tree: source -> item safety stock -> warehouse
+safety stock -> lot -> demand.
+
+Safety-stock groups are laminar (an item's lots contain its per-warehouse lots,
+which contain single lots), so the supply side is a tree and both problems below
+are network flows with whole capacities: their optima are whole and exact.
+
+- `lexicographic_flow`: for lines with no integer side restriction, the
+  quantities a set of lines can receive form a polymatroid, so one min-cost flow
+  with strictly decreasing tier weights gives the lexicographic optimum.
+- `assign`: with every line's (or tier's) quantity fixed, the cheapest lot
+  assignment by preference cost (section 5.2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from planner.eligibility import Prepared
+
+
+class FlowError(RuntimeError):
+    """A flow that must exist did not (a bug, never an input problem)."""
+
+
+@dataclass(slots=True)
+class _Network:
+    tails: list[int]
+    heads: list[int]
+    caps: list[int]
+    costs: list[int]
+    n_nodes: int = 1  # node 0 is the source
+
+    def node(self) -> int:
+        self.n_nodes += 1
+        return self.n_nodes - 1
+
+    def arc(self, tail: int, head: int, cap: int, cost: int) -> int:
+        self.tails.append(tail)
+        self.heads.append(head)
+        self.caps.append(cap)
+        self.costs.append(cost)
+        return len(self.tails) - 1
+
+    def solve(self, supplies: dict[int, int]) -> np.ndarray:
+        """Flows on every arc of an exact min-cost flow meeting `supplies`."""
+        smcf = min_cost_flow.SimpleMinCostFlow()
+        smcf.add_arcs_with_capacity_and_unit_cost(
+            np.array(self.tails, dtype=np.int32),
+            np.array(self.heads, dtype=np.int32),
+            np.array(self.caps, dtype=np.int64),
+            np.array(self.costs, dtype=np.int64),
+        )
+        for node in range(self.n_nodes):
+            smcf.set_node_supply(node, supplies.get(node, 0))
+        status = smcf.solve()
+        if status != smcf.OPTIMAL:
+            raise FlowError(f"min-cost flow ended with status {status}")
+        return np.asarray(smcf.flows(np.arange(len(self.tails), dtype=np.int32)))
+
+
+def _supply_tree(prep: Prepared, pairs: Iterable[int]) -> tuple[_Network, dict[int, int]]:
+    """Source -> safety-stock groups -> lots, for the lots the given pairs use; returns lot nodes."""
+    net = _Network([], [], [], [])
+    lots = sorted({prep.pairs[p].lot for p in pairs})
+    group_node: dict[int, int] = {}
+    parent = {lot: 0 for lot in lots}
+    # Item-wide groups come before per-warehouse ones, so nesting follows list order.
+    for g, group in enumerate(prep.cap_groups):
+        members = [lot for lot in group.lots if lot in parent]
+        if not members:
+            continue
+        group_node[g] = net.node()
+        net.arc(parent[members[0]], group_node[g], group.cap, 0)
+        for lot in members:
+            parent[lot] = group_node[g]
+    lot_node = {}
+    for lot in lots:
+        lot_node[lot] = net.node()
+        net.arc(parent[lot], lot_node[lot], prep.capacity[lot], 0)
+    return net, lot_node
+
+
+def lexicographic_flow(prep: Prepared, lines: list[int], pairs: list[int]) -> dict[int, int]:
+    """Added quantity per line maximising tier 1, then tier 2, ... (lines without side restrictions)."""
+    net, lot_node = _supply_tree(prep, pairs)
+    n_tiers = len(prep.tiers)
+    line_node = {li: net.node() for li in lines}
+    sink = net.node()
+    for p in pairs:
+        pair = prep.pairs[p]
+        net.arc(lot_node[pair.lot], line_node[prep.demands[pair.demand].line], prep.capacity[pair.lot], 0)
+    line_arc = {}
+    for li in lines:
+        weight = n_tiers - (prep.line_tier[li] or 0)
+        line_arc[li] = net.arc(line_node[li], sink, prep.lines[li].open_after_reservations, -weight)
+    total = sum(prep.capacity[lot] for lot in lot_node)
+    net.arc(0, sink, total, 0)  # what no line takes stays in stock
+    flows = net.solve({0: total, sink: -total})
+    return {li: int(flows[arc]) for li, arc in line_arc.items()}
+
+
+def assign(
+    prep: Prepared, fixed: dict[int, int], free_lines: list[int], tier_totals: dict[int, int]
+) -> dict[int, int]:
+    """Quantity per pair: `fixed` lines get exactly their added quantity (times per_unit per
+    demand), `free_lines` share their tier's total; minimum total preference cost."""
+    demands = [d for d, dm in enumerate(prep.demands) if dm.line in fixed or dm.line in set(free_lines)]
+    wanted = set(demands)
+    pairs = [p for p, pair in enumerate(prep.pairs) if pair.demand in wanted]
+    net, lot_node = _supply_tree(prep, pairs)
+    demand_node = {d: net.node() for d in demands}
+    supplies: dict[int, int] = {}
+    pair_arc = {
+        p: net.arc(lot_node[prep.pairs[p].lot], demand_node[prep.pairs[p].demand],
+                   prep.capacity[prep.pairs[p].lot], prep.pairs[p].cost)
+        for p in pairs
+    }
+    tier_node = {t: net.node() for t in sorted(tier_totals)}
+    total = 0
+    for d in demands:
+        demand = prep.demands[d]
+        if demand.line in fixed:
+            need = demand.per_unit * fixed[demand.line]
+            supplies[demand_node[d]] = -need
+            total += need
+        else:
+            tier = prep.line_tier[demand.line]
+            assert tier is not None
+            net.arc(demand_node[d], tier_node[tier], prep.lines[demand.line].open_after_reservations, 0)
+    for t, node in tier_node.items():
+        supplies[node] = -tier_totals[t]
+        total += tier_totals[t]
+    supplies[0] = total
+    flows = net.solve(supplies)
+    return {p: int(flows[arc]) for p, arc in pair_arc.items() if flows[arc] > 0}

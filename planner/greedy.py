@@ -1,0 +1,92 @@
+"""The ERP-style baseline: line by line in tier order, each takes what it can.
+
+Within a tier, lines go in (order, line) order; each line takes from the lots it
+prefers first (section 5.2), whole packs and whole kits only, a full line all or
+nothing. A full-delivery order's lines take stock as they come; when one of them
+cannot be served in full the order fails, and, as in an ERP, its stock is handed
+back only after every line has been allocated, too late for the lines in between.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from planner.eligibility import Prepared
+
+
+def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
+    """Quantity added per participating line and quantity per pair, as an ERP would allocate."""
+    lot_left = list(prep.capacity)
+    group_left = [g.cap for g in prep.cap_groups]
+    groups_of_lot: dict[int, list[int]] = defaultdict(list)
+    for g, group in enumerate(prep.cap_groups):
+        for lot in group.lots:
+            groups_of_lot[lot].append(g)
+    pairs_of: dict[int, list[int]] = defaultdict(list)
+    for p, pair in enumerate(prep.pairs):
+        pairs_of[pair.demand].append(p)  # pairs are listed in preference order
+    demands_of: dict[int, list[int]] = defaultdict(list)
+    for d, demand in enumerate(prep.demands):
+        demands_of[demand.line].append(d)
+
+    def take(d: int, need: int, lots: list[int], groups: list[int]) -> dict[int, int]:
+        """Take up to `need` for demand d in preference order from the given stock; per pair."""
+        got: dict[int, int] = {}
+        for p in pairs_of[d]:
+            lot = prep.pairs[p].lot
+            q = min([need, lots[lot]] + [groups[g] for g in groups_of_lot[lot]])
+            if q > 0:
+                got[p] = q
+                need -= q
+                lots[lot] -= q
+                for g in groups_of_lot[lot]:
+                    groups[g] -= q
+        return got
+
+    def serve(li: int, qty: int) -> dict[int, int] | None:
+        """Take qty (units or kits) for every demand of the line together, or change nothing."""
+        lots, groups = list(lot_left), list(group_left)
+        got: dict[int, int] = {}
+        for d in demands_of[li]:
+            need = qty * prep.demands[d].per_unit
+            part = take(d, need, lots, groups)
+            if sum(part.values()) < need:
+                return None
+            got.update(part)
+        lot_left[:], group_left[:] = lots, groups
+        return got
+
+    added: dict[int, int] = {}
+    taken_by_line: dict[int, dict[int, int]] = {}
+    failed = set(prep.blocked_orders)
+    order = sorted(
+        (li for li, line in enumerate(prep.lines) if line.takes_part), key=lambda li: (prep.line_tier[li], li)
+    )
+    for li in order:
+        line = prep.lines[li]
+        added[li] = 0
+        if line.full_delivery and line.key[0] in failed:
+            continue
+        whole = line.full_line or line.full_delivery
+        qty = line.open_after_reservations
+        for d in demands_of[li]:
+            available = sum(take(d, qty * prep.demands[d].per_unit, list(lot_left), list(group_left)).values())
+            qty = min(qty, available // prep.demands[d].per_unit)
+        qty -= qty % line.pack_size
+        if whole and qty < line.open_after_reservations:
+            qty = 0
+        got = None
+        while qty > 0 and (got := serve(li, qty)) is None:
+            qty = 0 if whole else qty - line.pack_size
+        if line.full_delivery and qty < line.open_after_reservations:
+            failed.add(line.key[0])
+        added[li] = qty
+        taken_by_line[li] = got or {}
+    flows: dict[int, int] = defaultdict(int)
+    for li, got in taken_by_line.items():
+        if prep.lines[li].full_delivery and prep.lines[li].key[0] in failed:
+            added[li] = 0  # handed back only now, after every line has been allocated
+            continue
+        for p, q in got.items():
+            flows[p] += q
+    return added, dict(flows)

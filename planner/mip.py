@@ -1,0 +1,66 @@
+"""A solver-neutral mixed-integer programme: columns, rows and one objective to maximise.
+
+The model builder writes one of these; every backend translates it once. All
+coefficients of our models are whole numbers, so backends that need integers
+(CP-SAT) can take it as it is.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class SolveStatus(enum.Enum):
+    """One status for every backend, mapped once in each backend."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    ERROR = "error"
+
+
+@dataclass(slots=True)
+class Row:
+    cols: list[int]
+    coefs: list[int]
+    lo: float
+    hi: float
+    name: str
+
+
+@dataclass(slots=True)
+class Mip:
+    """Columns with bounds and integrality, and ranged linear rows lo <= a.x <= hi."""
+
+    lb: list[float] = field(default_factory=list)
+    ub: list[float] = field(default_factory=list)
+    integer: list[bool] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+    def add_var(self, lb: float, ub: float, integer: bool, name: str) -> int:
+        """Add a column; returns its index."""
+        self.lb.append(lb)
+        self.ub.append(ub)
+        self.integer.append(integer)
+        self.names.append(name)
+        return len(self.lb) - 1
+
+    def add_row(self, cols: list[int], coefs: list[int], lo: float, hi: float, name: str) -> None:
+        self.rows.append(Row(cols, coefs, lo, hi, name))
+
+    @property
+    def num_vars(self) -> int:
+        return len(self.lb)
+
+
+@dataclass(frozen=True, slots=True)
+class MipResult:
+    """A backend's answer: `values` is None when no solution was found."""
+
+    status: SolveStatus
+    values: list[float] | None
+    objective: float
+    bound: float
+    message: str = ""

@@ -1,0 +1,194 @@
+"""`solve(scenario) -> Plan`: prepare, decompose, optimise tier by tier, assign lots, check.
+
+Components without integer side restrictions are solved together by one exact
+lexicographic min-cost flow; each other component by the tier loop on a MIP
+backend. One final min-cost flow then picks lots by preference (section 5.2)
+holding every tier total. No plan leaves without passing the independent checker.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from models.records import Scenario
+from planner.backends import get_backend
+from planner.check import Violation, check_tables
+from planner.components import components
+from planner.eligibility import Prepared, prepare
+from planner.flow import assign, lexicographic_flow
+from planner.greedy import greedy
+from planner.lexicographic import solve_component
+from planner.plan import Allocation, Plan, TierResult
+
+Progress = Callable[[int, int], None]
+"""Called with (tiers done, tiers in all) as integer components are solved."""
+
+DEFAULT_MIP_SOLVER = "highs"
+
+
+class PlanRejected(RuntimeError):
+    """The checker found the plan breaks the contract; it is not returned."""
+
+    def __init__(self, solver: str, violations: list[Violation]) -> None:
+        self.violations = violations
+        lines = "\n".join(f"  {v.rule}: {v.message}" for v in violations[:20])
+        super().__init__(f"the plan from {solver} breaks the contract:\n{lines}")
+
+
+def solve(
+    scenario: Scenario,
+    solver: str | None = None,
+    time_limit: float | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """The lexicographically optimal plan (or, for solver "greedy", the ERP-style baseline)."""
+    start = time.monotonic()
+    name = solver or scenario.solver.name
+    limit = time_limit if time_limit is not None else scenario.solver.time_limit
+    prep = prepare(scenario)
+    baseline_added, baseline_flows = greedy(prep)
+    if name == "greedy":
+        added, fixed, free, flows = baseline_added, baseline_added, [], baseline_flows
+        bounds, status, used, notes = None, "feasible", "greedy", []
+    else:
+        added, bounds, proved, used, notes = _optimise(prep, name, limit, start, progress)
+        fixed = {li: q for li, q in added.items() if li not in bounds.free_lines}
+        free = bounds.free_lines
+        tier_totals: dict[int, int] = defaultdict(int)
+        for li in free:
+            tier_totals[prep.line_tier[li] or 0] += added[li]
+        flows = assign(prep, fixed, free, dict(tier_totals))
+        status = "optimal" if proved else "feasible"
+    seconds = time.monotonic() - start
+    # Lines that share a tier total may have traded quantity in the assignment.
+    added = _added_from_flows(prep, added, fixed, flows)
+    plan = Plan(
+        prepared=prep,
+        added=added,
+        allocations=_allocations(prep, added, flows),
+        status=status,
+        solver=used,
+        seconds=seconds,
+        tiers=_tier_results(prep, added, baseline_added, bounds.tier_bounds if bounds else None),
+        notes=tuple(notes),
+    )
+    violations = check_tables(scenario, plan.allocations_frame(), plan.lines_frame())
+    if violations:
+        raise PlanRejected(used, violations)
+    return plan
+
+
+class _Bounds:
+    def __init__(self) -> None:
+        self.tier_bounds: dict[int, int] = defaultdict(int)
+        self.free_lines: list[int] = []
+
+
+def _optimise(
+    prep: Prepared, name: str, limit: float | None, start: float, progress: Progress | None
+) -> tuple[dict[int, int], _Bounds, bool, str, list[str]]:
+    comps = components(prep)
+    bounds = _Bounds()
+    added: dict[int, int] = {}
+    pure = [c for c in comps if not c.needs_integers]
+    integer = [c for c in comps if c.needs_integers]
+    free = [li for c in pure for li in c.lines]
+    if free:
+        flow_added = lexicographic_flow(prep, free, [p for c in pure for p in c.pairs])
+        added.update(flow_added)
+        for li, q in flow_added.items():
+            bounds.tier_bounds[prep.line_tier[li] or 0] += q
+    bounds.free_lines = free
+    backend = get_backend(DEFAULT_MIP_SOLVER if name == "auto" else name)
+    if not backend.available():
+        raise RuntimeError(f"solver {backend.name} is not available on this machine")
+    deadline = None if limit is None else start + limit
+    total = sum(len({prep.line_tier[li] for li in c.lines}) for c in integer)
+    done = 0
+    proved, notes = True, []
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    for comp in integer:
+        outcome = solve_component(prep, comp, backend, deadline, tick)
+        added.update(outcome.added)
+        for tier, bound in outcome.bounds.items():
+            bounds.tier_bounds[tier] += bound
+        proved &= outcome.proved
+        notes += outcome.notes
+    used = backend.name if integer else "flow"
+    if name == "auto" and integer and free:
+        used = f"flow+{backend.name}"
+    return added, bounds, proved, used, notes
+
+
+def _added_from_flows(
+    prep: Prepared, added: dict[int, int], fixed: dict[int, int], flows: dict[int, int]
+) -> dict[int, int]:
+    """Added quantity per line: fixed lines as solved, free lines as the assignment routed them."""
+    out = {li: (fixed[li] if li in fixed else 0) for li in added}
+    for p, q in flows.items():
+        demand = prep.demands[prep.pairs[p].demand]
+        if demand.line not in fixed:
+            out[demand.line] += q
+    return out
+
+
+def _allocations(prep: Prepared, added: dict[int, int], flows: dict[int, int]) -> tuple[Allocation, ...]:
+    """Rows of allocations.csv in line order: reservations, optimiser lots, nonstock."""
+    rows: dict[tuple[int, int, str, str], int] = defaultdict(int)  # (line, rank, lot/item, source)
+    for r in prep.reservations:
+        rows[(r.line, 0, prep.lots[r.lot].lot, "reservation")] += r.quantity
+    for p, q in flows.items():
+        pair = prep.pairs[p]
+        rows[(prep.demands[pair.demand].line, 1, prep.lots[pair.lot].lot, "optimizer")] += q
+    for li, line in enumerate(prep.lines):
+        if line.reason == "nonstock":
+            rows[(li, 2, line.item, "nonstock")] += line.requested
+    for demand in prep.nonstock_components:
+        if added.get(demand.line, 0) > 0:
+            rows[(demand.line, 2, demand.item, "nonstock")] += demand.per_unit * added[demand.line]
+    lot_of = {lot.lot: lot for lot in prep.lots}
+    out = []
+    for (li, _, ref, source), q in sorted(rows.items()):
+        order, line = prep.lines[li].key
+        if source == "nonstock":
+            out.append(Allocation(order, line, ref, "", "", "", q, source))
+        else:
+            lot = lot_of[ref]
+            out.append(Allocation(order, line, lot.item, lot.lot, lot.warehouse, lot.owner, q, source))
+    return tuple(out)
+
+
+def _tier_results(
+    prep: Prepared, added: dict[int, int], baseline: dict[int, int], bounds: dict[int, int] | None
+) -> tuple[TierResult, ...]:
+    requested: dict[int, int] = defaultdict(int)
+    allocated: dict[int, int] = defaultdict(int)
+    reserved: dict[int, int] = defaultdict(int)
+    greedy_total: dict[int, int] = defaultdict(int)
+    for li, line in enumerate(prep.lines):
+        tier = prep.line_tier[li]
+        if tier is None:
+            continue
+        requested[tier] += line.requested
+        reserved[tier] += line.reserved
+        allocated[tier] += line.reserved + added.get(li, 0)
+        greedy_total[tier] += line.reserved + baseline.get(li, 0)
+    return tuple(
+        TierResult(
+            tier=t + 1,
+            key=key,
+            requested=requested[t],
+            allocated=allocated[t],
+            bound=requested[t] if bounds is None else reserved[t] + bounds.get(t, 0),
+            baseline=greedy_total[t],
+        )
+        for t, key in enumerate(prep.tiers)
+    )
