@@ -97,17 +97,11 @@ def load_scenario(path: str | Path) -> Scenario:
         lots=tuple(sorted(_records(frames[LOTS.name], Lot), key=lambda r: r.lot)),
         orders=tuple(sorted(_records(frames[ORDERS.name], Order), key=lambda r: r.order)),
         lines=tuple(
-            sorted(
-                _records(frames[LINES.name], Line), key=lambda r: (r.order, line_sort_key(r.line))
-            )
+            sorted(_records(frames[LINES.name], Line), key=lambda r: (r.order, line_sort_key(r.line)))
         ),
-        kits=tuple(
-            sorted(_records(frames[KITS.name], KitComponent), key=lambda r: (r.kit, r.component))
-        ),
+        kits=tuple(sorted(_records(frames[KITS.name], KitComponent), key=lambda r: (r.kit, r.component))),
         alternates=tuple(
-            sorted(
-                _records(frames[ALTERNATES.name], Alternate), key=lambda r: (r.item, r.alternate)
-            )
+            sorted(_records(frames[ALTERNATES.name], Alternate), key=lambda r: (r.item, r.alternate))
         ),
         safety_stock=tuple(
             sorted(
@@ -256,7 +250,8 @@ def _read_objective_key(value: object, error: Callable[[str, str], None]) -> tup
     if not isinstance(value, list) or not value:
         error(
             column,
-            f"objective key must be a non-empty list of fields ({', '.join(OBJECTIVE_FIELDS)}), got {value!r}",
+            f"objective key must be a non-empty list of fields ({', '.join(OBJECTIVE_FIELDS)}),"
+            f" got {value!r}",
         )
         return None
     ok = True

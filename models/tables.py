@@ -31,7 +31,7 @@ Kind = Literal["str", "int", "bool", "date", "list", "enum"]
 _INT_RE = r"[+-]?[0-9]{1,18}"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
-_WARN_STACKLEVEL = 4  # _warn -> read_table -> load_scenario -> caller
+_WARN_STACKLEVEL = 5  # warn in _warn -> _match_header -> read_table -> load_scenario -> its caller
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +179,8 @@ TABLES: tuple[TableSpec, ...] = (
 def read_table(folder: Path, spec: TableSpec, errors: list[InputError]) -> pd.DataFrame | None:
     """The table in `folder` parsed per `spec`, or None when it cannot take part in cross-checks.
 
-    Appends every problem found to `errors`. An absent optional table is an
-    empty frame; an absent required table, an unreadable file or a missing
+    Appends every problem found to `errors`. An absent or blank optional table
+    is an empty frame; an absent required table, an unreadable file or a missing
     required column gives None (cell errors of the other columns are still
     reported). The frame has the spec's columns plus `ROW`, blank rows dropped.
     """
@@ -188,10 +188,10 @@ def read_table(folder: Path, spec: TableSpec, errors: list[InputError]) -> pd.Da
     if not path.is_file():
         if spec.optional:
             return _empty_frame(spec)
-        errors.append(
-            InputError(spec.name, None, None, f"required table {spec.name} not found in {folder}")
-        )
+        errors.append(InputError(spec.name, None, None, f"required table {spec.name} not found in {folder}"))
         return None
+    if spec.optional and _blank_file(path):
+        return _empty_frame(spec)
     cells = _read_cells(path, spec.name, errors)
     if cells is None:
         return None
@@ -205,12 +205,18 @@ def read_table(folder: Path, spec: TableSpec, errors: list[InputError]) -> pd.Da
         else:
             raw = pd.Series("", index=body.index, dtype="str")
         present = column.name in positions or not column.required
-        data[column.name] = _parse_column(
-            raw, column, spec.name, rows, errors, report_empty=present
-        )
+        data[column.name] = _parse_column(raw, column, spec.name, rows, errors, report_empty=present)
     frame = pd.DataFrame(data, index=body.index)
     frame[ROW] = rows
     return frame.reset_index(drop=True) if usable else None
+
+
+def _blank_file(path: Path) -> bool:
+    """True for a small file holding nothing but whitespace (an optional table saved empty)."""
+    try:
+        return path.stat().st_size < 1024 and not path.read_bytes().strip()
+    except OSError:
+        return False
 
 
 def _empty_frame(spec: TableSpec) -> pd.DataFrame:
@@ -226,10 +232,8 @@ def _empty_frame(spec: TableSpec) -> pd.DataFrame:
     return frame
 
 
-def _read_cells(
-    path: Path, table: str, errors: list[InputError]
-) -> tuple[list[str], pd.DataFrame] | None:
-    """The stripped header names and the stripped body cells (index = record number - 1, blank rows dropped)."""
+def _read_cells(path: Path, table: str, errors: list[InputError]) -> tuple[list[str], pd.DataFrame] | None:
+    """The stripped header names and body cells (index = record number - 1; blank rows dropped)."""
     try:
         raw = pd.read_csv(
             path,
@@ -240,18 +244,14 @@ def _read_cells(
             encoding="utf-8",
         )
     except pd.errors.EmptyDataError:
-        errors.append(
-            InputError(table, None, None, "the file is empty; it needs at least a header row")
-        )
+        errors.append(InputError(table, None, None, "the file is empty; it needs at least a header row"))
         return None
     except pd.errors.ParserError:
         errors.extend(_ragged_rows(path, table))
         return None
     except UnicodeDecodeError as exc:
         errors.append(
-            InputError(
-                table, None, None, f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})"
-            )
+            InputError(table, None, None, f"the file is not UTF-8 text ({exc.reason}); save it as CSV UTF-8")
         )
         return None
     except OSError as exc:
@@ -300,9 +300,7 @@ def _match_header(
             positions[key] = position
         elif key == "":
             if (body[position] != "").any():
-                _warn(
-                    f"{spec.name}: an unnamed column (column {int(str(position)) + 1}) is ignored"
-                )
+                _warn(f"{spec.name}: an unnamed column (column {int(str(position)) + 1}) is ignored")
         else:
             _warn(f"{spec.name}: unknown column '{name}' is ignored")
     usable = True

@@ -82,10 +82,12 @@ def _flag(
     message: Callable[[Record], str],
 ) -> list[InputError]:
     """One error per row selected by `mask`, at that row's spreadsheet row and `column`."""
-    selected = frame[_true(mask)]
+    mask = _true(mask)
+    if not mask.any():
+        return []
+    selected = frame[mask]
     return [
-        InputError(table, int(record[ROW]), column, message(record))
-        for record in selected.to_dict("records")
+        InputError(table, int(record[ROW]), column, message(record)) for record in selected.to_dict("records")
     ]
 
 
@@ -174,9 +176,7 @@ def _check_kits(
         mask = _unknown(kits, "kit", known_items)
         errors += _flag(kits, mask, table, "kit", lambda r: f"unknown item '{r['kit']}'")
         mask = _unknown(kits, "component", known_items)
-        errors += _flag(
-            kits, mask, table, "component", lambda r: f"unknown item '{r['component']}'"
-        )
+        errors += _flag(kits, mask, table, "component", lambda r: f"unknown item '{r['component']}'")
     itself = _true(kits["component"] == kits["kit"])
     errors += _flag(
         kits,
@@ -196,9 +196,7 @@ def _check_kits(
     return errors
 
 
-def _check_alternates(
-    alternates: pd.DataFrame | None, known_items: set[str] | None
-) -> list[InputError]:
+def _check_alternates(alternates: pd.DataFrame | None, known_items: set[str] | None) -> list[InputError]:
     """Both items of an alternate are known, and an item is not its own alternate."""
     if alternates is None:
         return []
@@ -208,9 +206,7 @@ def _check_alternates(
         mask = _unknown(alternates, "item", known_items)
         errors += _flag(alternates, mask, table, "item", lambda r: f"unknown item '{r['item']}'")
         mask = _unknown(alternates, "alternate", known_items)
-        errors += _flag(
-            alternates, mask, table, "alternate", lambda r: f"unknown item '{r['alternate']}'"
-        )
+        errors += _flag(alternates, mask, table, "alternate", lambda r: f"unknown item '{r['alternate']}'")
     itself = alternates["alternate"] == alternates["item"]
     errors += _flag(
         alternates,
@@ -222,21 +218,15 @@ def _check_alternates(
     return errors
 
 
-def _check_safety_stock(
-    safety_stock: pd.DataFrame | None, known_items: set[str] | None
-) -> list[InputError]:
+def _check_safety_stock(safety_stock: pd.DataFrame | None, known_items: set[str] | None) -> list[InputError]:
     """Per-warehouse safety stock names known items."""
     if safety_stock is None or known_items is None:
         return []
     mask = _unknown(safety_stock, "item", known_items)
-    return _flag(
-        safety_stock, mask, SAFETY_STOCK.name, "item", lambda r: f"unknown item '{r['item']}'"
-    )
+    return _flag(safety_stock, mask, SAFETY_STOCK.name, "item", lambda r: f"unknown item '{r['item']}'")
 
 
-def _check_reservations(
-    tables: Mapping[str, pd.DataFrame], kit_items: set[str]
-) -> list[InputError]:
+def _check_reservations(tables: Mapping[str, pd.DataFrame], kit_items: set[str]) -> list[InputError]:
     """Reservations name known orders, lines and lots, are not on kit lines,
     and per line / per lot stay within the line's quantity / the lot's allocable quantity."""
     reservations = tables.get(RESERVATIONS.name)
@@ -267,9 +257,7 @@ def _check_reservations(
         keyed = _true(merged["order"].notna() & merged["line"].notna())
         known_line = _true(merged["_known_line"].astype("boolean"))
         missing = keyed & ~known_line & ~unknown_order.to_numpy()
-        errors += _flag(
-            merged, missing, table, "line", lambda r: f"unknown line ({r['order']}, {r['line']})"
-        )
+        errors += _flag(merged, missing, table, "line", lambda r: f"unknown line ({r['order']}, {r['line']})")
         on_kit = known_line & _isin(merged["_line_item"], kit_items)
         errors += _flag(
             merged,
@@ -308,11 +296,7 @@ def _check_reservations(
         unknown_lot = _true(merged["lot"].notna()) & ~known_lot
         errors += _flag(merged, unknown_lot, table, "lot", lambda r: f"unknown lot '{r['lot']}'")
         merged["_total"] = merged.groupby("lot")["quantity"].transform("sum")
-        over = (
-            known_lot
-            & _true(merged["_allocable"] >= 0)
-            & _true(merged["_total"] > merged["_allocable"])
-        )
+        over = known_lot & _true(merged["_allocable"] >= 0) & _true(merged["_total"] > merged["_allocable"])
         errors += _flag(
             merged,
             over,

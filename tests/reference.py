@@ -1,0 +1,357 @@
+"""A brute-force reference for the lexicographic optimum (SPEC sections 3, 4 and 5.1).
+
+Written from the contract alone: it imports nothing from `planner`, only the
+scenario records and the standard library, so that a misreading in the engine
+cannot hide behind the same misreading here.
+
+`reference_optimum(scenario)` returns the tier totals of the true lexicographic
+optimum: per tier key (in tier order) the quantity allocated to the lines of
+that tier that take part, reservations included, kit lines counting kits.
+
+How it works (obviously correct rather than fast):
+
+1. Section 3 is transcribed plainly: which lines take part, and which lot may
+   serve which line (for a kit line: which lot may give which component; lots
+   of a component item or of one of its alternates, section 2 kits.csv).
+2. Reservations (section 2): honoured when the line takes part and the lot may
+   serve it; they are fixed first and leave the lot's allocable quantity less
+   what they take for the optimiser.
+3. The optimiser's choices are enumerated exhaustively, one *step* at a time:
+   a step is one participating line, or a whole full-delivery order (its lines
+   are all full or all get nothing beyond reservations, section 4.3). For a line,
+   every added quantity allowed by sections 4.4/4.5 (multiples of the pack size;
+   whole quantity or nothing for a full line) and every way of taking it, unit
+   by unit, from the lots that may serve it (every split of each component's
+   need over its lots) is tried; a choice is kept only when no lot gives more
+   than it has left (4.1) and no safety-stock group (4.2, per item and per
+   (item, warehouse)) gives the optimiser more than its cap.
+4. The best tier vector is the lexicographic maximum over all complete choices.
+   The search memoises on (step, stock left in every lot): what later steps may
+   do depends only on the stock left (the safety-stock caps are caps on what
+   the optimiser has taken, which is initial stock less stock left), so this
+   is the same maximum as enumerating every complete choice; and because the
+   lexicographic order is invariant under adding the same vector to both sides,
+   keeping only the best continuation of each state is exact.
+
+Limits: meant for tiny scenarios (about <= 6 participating lines, <= 5 lots,
+quantities <= 6 or so); its running time grows like (stock per lot + 1) ** lots
+times the number of splits per step. `reference_optimum` refuses scenarios
+above `MAX_LOTS` lots or `MAX_STEPS` steps. It computes tier totals (and one
+witness allocation per line), not the tie-breaking of section 5.2/5.3.
+Alternates of a kit item itself are ignored (a kit line is served by its
+components, which may use their own alternates).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from models.records import Line, LineKey, Lot, Scenario
+
+MAX_LOTS = 6
+MAX_STEPS = 8
+
+TierKey = tuple[object, ...]
+State = tuple[int, ...]
+"""Stock the optimiser may still take from each lot, in the scenario's lot order."""
+
+
+@dataclass(frozen=True)
+class ReferenceResult:
+    """The lexicographic optimum's tier totals and one allocation that reaches them."""
+
+    keys: tuple[TierKey, ...]
+    """Tier keys in tier order."""
+    totals: tuple[int, ...]
+    """Allocated per tier (reservations included, kit lines in kits), same order as keys."""
+    requested: tuple[int, ...]
+    reasons: dict[LineKey, str | None] = field(default_factory=dict)
+    """Why each line takes no part (section 3), None for lines that take part."""
+    reserved: dict[LineKey, int] = field(default_factory=dict)
+    """Honoured reservations per participating line."""
+    added: dict[LineKey, int] = field(default_factory=dict)
+    """One optimal choice: quantity added beyond reservations per participating line."""
+
+
+# ---------------------------------------------------------------------------
+# Section 3, transcribed
+# ---------------------------------------------------------------------------
+
+
+def no_part_reason(scenario: Scenario, line: Line) -> str | None:
+    """The first reason of section 3 that keeps the line out, or None when it takes part."""
+    order = next(o for o in scenario.orders if o.order == line.order)
+    item = next(i for i in scenario.items if i.item == line.item)
+    printed = order.printed if line.printed is None else line.printed
+    if order.type == "quote":
+        return "quote"
+    if not order.released:
+        return "not_released"
+    if printed:
+        return "printed"
+    if line.fulfillment == "vendor_shipment":
+        return "vendor_shipment"
+    if line.fulfillment == "special_order" and not line.po_received:
+        return "po_not_received"
+    if not item.stocking:
+        return "nonstock"
+    if item.window_days is not None and line.ship_date > scenario.today + timedelta(days=item.window_days):
+        return "outside_window"
+    return None
+
+
+def lot_usable(scenario: Scenario, lot: Lot) -> bool:
+    """Available and not expired (an expiry of today is still fine)."""
+    return lot.status == "available" and (lot.expires is None or lot.expires >= scenario.today)
+
+
+def lot_may_serve(scenario: Scenario, line: Line, lot: Lot, items: set[str]) -> bool:
+    """Section 3's lot conditions, with `items` the items whose lots may give the part."""
+    order = next(o for o in scenario.orders if o.order == line.order)
+    warehouses = order.warehouses if line.warehouses is None else line.warehouses
+    owners = order.owners if line.owners is None else line.owners
+    return (
+        lot_usable(scenario, lot)
+        and lot.item in items
+        and (not warehouses or lot.warehouse in warehouses)
+        and (not owners or lot.owner in owners)
+        and (lot.pnp or not line.requires_pnp)
+    )
+
+
+def _alternates(scenario: Scenario, item: str) -> set[str]:
+    return {a.alternate for a in scenario.alternates if a.item == item}
+
+
+def _kit(scenario: Scenario, item: str) -> list[tuple[str, int]]:
+    return [(k.component, k.quantity) for k in scenario.kits if k.kit == item]
+
+
+def tier_key(scenario: Scenario, line: Line) -> TierKey:
+    order = next(o for o in scenario.orders if o.order == line.order)
+    priority = order.priority if line.priority is None else line.priority
+    values = {"ship_date": line.ship_date, "priority": priority}
+    return tuple(values[f] for f in scenario.objective_key)
+
+
+# ---------------------------------------------------------------------------
+# The exhaustive search
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _LineSpec:
+    key: LineKey
+    tier: int
+    open: int
+    """Quantity still open after honoured reservations (units, or kits)."""
+    allowed: tuple[int, ...]
+    """Every added quantity sections 4.4 and 4.5 allow, ascending (0 always)."""
+    needs: tuple[tuple[int, tuple[int, ...]], ...]
+    """Per stocking part: (units per line unit, indices of lots that may give it)."""
+
+
+def _splits(need: int, lots: tuple[int, ...], state: list[int]) -> Iterator[None]:
+    """Every way of taking exactly `need` units from `lots` (mutating `state`, restored after each yield)."""
+    if need == 0:
+        yield
+        return
+    if not lots:
+        return
+    first, rest = lots[0], lots[1:]
+    if sum(state[i] for i in lots) < need:
+        return
+    for take in range(min(need, state[first]), -1, -1):
+        state[first] -= take
+        yield from _splits(need - take, rest, state)
+        state[first] += take
+
+
+class _Search:
+    def __init__(
+        self,
+        steps: list[list[_LineSpec]],
+        full_delivery: list[bool],
+        n_tiers: int,
+        initial: State,
+        groups: list[tuple[tuple[int, ...], int]],
+    ) -> None:
+        self.steps = steps
+        self.full_delivery = full_delivery
+        self.n_tiers = n_tiers
+        self.initial = initial
+        self.groups = groups
+        self.memo: dict[tuple[int, State], tuple[tuple[int, ...], dict[LineKey, int]]] = {}
+
+    def _within_caps(self, state: list[int]) -> bool:
+        return all(sum(self.initial[i] - state[i] for i in lots) <= cap for lots, cap in self.groups)
+
+    def _take_line(self, spec: _LineSpec, qty: int, state: list[int]) -> Iterator[None]:
+        """Every way of giving the line `qty` (units or kits) from its lots, within every cap."""
+
+        def part(n: int) -> Iterator[None]:
+            if n == len(spec.needs):
+                if self._within_caps(state):
+                    yield
+                return
+            per_unit, lots = spec.needs[n]
+            for _ in _splits(per_unit * qty, lots, state):
+                if self._within_caps(state):
+                    yield from part(n + 1)
+
+        yield from part(0)
+
+    def _options(self, step: int, state: State) -> dict[State, tuple[tuple[int, ...], dict[LineKey, int]]]:
+        """Per reachable next state, the best contribution of this step and the quantities added."""
+        out: dict[State, tuple[tuple[int, ...], dict[LineKey, int]]] = {}
+
+        def offer(nxt: State, added: dict[LineKey, int], specs: list[_LineSpec]) -> None:
+            vec = [0] * self.n_tiers
+            for spec in specs:
+                vec[spec.tier] += added[spec.key]
+            contribution = tuple(vec)
+            if nxt not in out or contribution > out[nxt][0]:
+                out[nxt] = (contribution, added)
+
+        specs = self.steps[step]
+        work = list(state)
+        if self.full_delivery[step]:
+            offer(state, {s.key: 0 for s in specs}, specs)
+            if all(s.open in s.allowed for s in specs):
+
+                def whole(n: int) -> Iterator[None]:
+                    if n == len(specs):
+                        yield
+                        return
+                    for _ in self._take_line(specs[n], specs[n].open, work):
+                        yield from whole(n + 1)
+
+                for _ in whole(0):
+                    offer(tuple(work), {s.key: s.open for s in specs}, specs)
+        else:
+            (spec,) = specs
+            for qty in spec.allowed:
+                for _ in self._take_line(spec, qty, work):
+                    offer(tuple(work), {spec.key: qty}, specs)
+        return out
+
+    def best(self, step: int, state: State) -> tuple[tuple[int, ...], dict[LineKey, int]]:
+        """The lexicographically best tier vector the steps from `step` on can add, and how."""
+        if step == len(self.steps):
+            return (0,) * self.n_tiers, {}
+        memo_key = (step, state)
+        if memo_key not in self.memo:
+            best: tuple[tuple[int, ...], dict[LineKey, int]] | None = None
+            for nxt, (contribution, added) in self._options(step, state).items():
+                rest, rest_added = self.best(step + 1, nxt)
+                total = tuple(a + b for a, b in zip(contribution, rest, strict=True))
+                if best is None or total > best[0]:
+                    best = (total, {**added, **rest_added})
+            assert best is not None  # adding nothing is always possible
+            self.memo[memo_key] = best
+        return self.memo[memo_key]
+
+
+def reference_optimum(scenario: Scenario) -> ReferenceResult:
+    """Tier totals of the true lexicographic optimum of a tiny scenario (see the module docstring)."""
+    lots = list(scenario.lots)
+    if len(lots) > MAX_LOTS:
+        raise ValueError(f"reference: {len(lots)} lots, at most {MAX_LOTS}")
+    items = {i.item: i for i in scenario.items}
+    lines = list(scenario.lines)
+    reasons = {ln.key: no_part_reason(scenario, ln) for ln in lines}
+    taking_part = [ln for ln in lines if reasons[ln.key] is None]
+
+    # Honoured reservations (section 2 reservations.csv, section 3).
+    reserved_on_line: dict[LineKey, int] = defaultdict(int)
+    reserved_from_lot: dict[int, int] = defaultdict(int)
+    line_by_key = {ln.key: ln for ln in lines}
+    for r in scenario.reservations:
+        line = line_by_key[(r.order, r.line)]
+        i = next(n for n, lot in enumerate(lots) if lot.lot == r.lot)
+        serving = {line.item} | _alternates(scenario, line.item)
+        if reasons[line.key] is None and not _kit(scenario, line.item) and lot_may_serve(
+            scenario, line, lots[i], serving
+        ):
+            reserved_on_line[line.key] += r.quantity
+            reserved_from_lot[i] += r.quantity
+
+    # What the optimiser may take per lot, and the safety-stock caps (section 4.2).
+    usable = [lot_usable(scenario, lot) for lot in lots]
+    initial = tuple(
+        lot.allocable - reserved_from_lot[i] if usable[i] else 0 for i, lot in enumerate(lots)
+    )
+    groups: list[tuple[tuple[int, ...], int]] = []
+    for item in scenario.items:
+        members = tuple(i for i, lot in enumerate(lots) if usable[i] and lot.item == item.item)
+        groups.append((members, max(0, sum(initial[i] for i in members) - item.safety_stock)))
+    for ss in scenario.safety_stock:
+        members = tuple(
+            i
+            for i, lot in enumerate(lots)
+            if usable[i] and lot.item == ss.item and lot.warehouse == ss.warehouse
+        )
+        groups.append((members, max(0, sum(initial[i] for i in members) - ss.quantity)))
+
+    keys = tuple(sorted({tier_key(scenario, ln) for ln in taking_part}))  # type: ignore[type-var]
+    tier_of = {k: t for t, k in enumerate(keys)}
+
+    def spec(line: Line) -> _LineSpec:
+        item = items[line.item]
+        open_qty = line.quantity - reserved_on_line[line.key]
+        allowed = [q for q in range(open_qty + 1) if q % item.pack_size == 0]
+        if line.full_line:
+            allowed = [q for q in allowed if q in (0, open_qty)]
+        parts = _kit(scenario, line.item) or [(line.item, 1)]
+        needs = []
+        for part, per_unit in parts:
+            if not items[part].stocking:
+                continue  # a nonstock component needs no lot
+            serving = {part} | _alternates(scenario, part)
+            needs.append(
+                (per_unit, tuple(i for i, lot in enumerate(lots) if lot_may_serve(scenario, line, lot, serving)))
+            )
+        return _LineSpec(line.key, tier_of[tier_key(scenario, line)], open_qty, tuple(allowed), tuple(needs))
+
+    # Steps: each line on its own, except full-delivery orders, which are one step.
+    steps: list[list[_LineSpec]] = []
+    full_delivery: list[bool] = []
+    fixed_zero: list[LineKey] = []
+    orders = {o.order: o for o in scenario.orders}
+    for order in scenario.orders:
+        own = [ln for ln in lines if ln.order == order.order]
+        if order.full_delivery:
+            blocked = any(reasons[ln.key] not in (None, "nonstock") for ln in own)
+            part = [ln for ln in own if reasons[ln.key] is None]
+            if blocked:
+                fixed_zero += [ln.key for ln in part]
+            elif part:
+                steps.append([spec(ln) for ln in part])
+                full_delivery.append(True)
+    for ln in taking_part:
+        if not orders[ln.order].full_delivery:
+            steps.append([spec(ln)])
+            full_delivery.append(False)
+    if len(steps) > MAX_STEPS:
+        raise ValueError(f"reference: {len(steps)} steps, at most {MAX_STEPS}")
+
+    search = _Search(steps, full_delivery, len(keys), initial, groups)
+    added_vec, added = search.best(0, initial)
+    added.update({key: 0 for key in fixed_zero})
+
+    base = [0] * len(keys)
+    requested = [0] * len(keys)
+    for ln in taking_part:
+        base[tier_of[tier_key(scenario, ln)]] += reserved_on_line[ln.key]
+        requested[tier_of[tier_key(scenario, ln)]] += ln.quantity
+    return ReferenceResult(
+        keys=keys,
+        totals=tuple(b + a for b, a in zip(base, added_vec, strict=True)),
+        requested=tuple(requested),
+        reasons=reasons,
+        reserved={ln.key: reserved_on_line[ln.key] for ln in taking_part},
+        added=added,
+    )

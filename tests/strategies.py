@@ -1,0 +1,217 @@
+"""Hypothesis strategies: tiny valid scenarios that exercise every feature of SPEC sections 2-4.
+
+`small_scenarios()` builds `Scenario` records directly (no loader), valid per
+SPEC section 2: known references, unique keys, no lots of kit items, no nested
+kits, allocable stock >= 0, reservations not on kit lines and, per line and per
+lot, within the line's quantity and the lot's allocable quantity.
+
+In `sampled_from` lists the most common value comes first, so that shrinking
+moves towards plain scenarios.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import strategies as st
+
+from models.records import (
+    Alternate,
+    Item,
+    KitComponent,
+    Line,
+    Lot,
+    Order,
+    Reservation,
+    Scenario,
+    WarehouseSafetyStock,
+)
+
+TODAY = date(2026, 3, 10)
+WAREHOUSES = ("W1", "W2")
+WAREHOUSE_LISTS: tuple[tuple[str, ...], ...] = ((), ("W1",), ("W2",), ("W1", "W2"), ("W2", "W1"))
+OWNER_LISTS: tuple[tuple[str, ...], ...] = ((), ("A",), ("B",), ("A", "B"), ("B", "A"))
+ORDER_TYPES = ("sales",) * 4 + ("production",) * 3 + ("distribution", "loaner", "shop", "quote")
+
+
+def _often(draw: st.DrawFn, one_in: int) -> bool:
+    """True about once in `one_in` draws (False shrinks first)."""
+    return draw(st.sampled_from([False] * (one_in - 1) + [True]))
+
+
+def _count(draw: st.DrawFn, most: int) -> int:
+    """1..most, the larger counts about as often as the smaller (1 shrinks first)."""
+    return draw(st.sampled_from([n for n in range(1, most + 1) for _ in range(1 + n // 2)]))
+
+
+@st.composite
+def small_scenarios(
+    draw: st.DrawFn,
+    max_items: int = 3,
+    max_lots: int = 4,
+    max_orders: int = 3,
+    max_lines: int = 5,
+    max_qty: int = 6,
+) -> Scenario:
+    """A tiny valid scenario: 1-`max_items` items (+ an optional kit), lots, orders and lines."""
+    # Items: P1 always stocks, the others occasionally do not.
+    n_items = _count(draw, max_items)
+    items: list[Item] = []
+    for n in range(n_items):
+        items.append(
+            Item(
+                item=f"P{n + 1}",
+                stocking=n == 0 or not _often(draw, 6),
+                safety_stock=draw(st.sampled_from([0] * 6 + [1, 2])),
+                window_days=draw(st.sampled_from([None] * 5 + [0, 1, 2])),
+                pack_size=draw(st.sampled_from([1, 1, 1, 2, 3])),
+            )
+        )
+    parts = [i.item for i in items]
+    stocking_parts = [i.item for i in items if i.stocking]
+
+    # An optional kit of 1-2 components (a component may occasionally be nonstock).
+    kits: list[KitComponent] = []
+    if _often(draw, 3):
+        components = draw(st.lists(st.sampled_from(parts), min_size=1, max_size=min(2, len(parts)), unique=True))
+        kits = [KitComponent("K1", c, draw(st.integers(1, 2))) for c in components]
+        items.append(
+            Item(
+                item="K1",
+                stocking=not _often(draw, 8),
+                window_days=draw(st.sampled_from([None, None, None, 1])),
+                pack_size=draw(st.sampled_from([1, 1, 1, 2])),
+            )
+        )
+    all_items = [i.item for i in items]
+
+    # Alternates among the non-kit items (one way, rank 1-2).
+    alternates: list[Alternate] = []
+    if len(parts) > 1:
+        pairs = draw(
+            st.lists(
+                st.tuples(st.sampled_from(parts), st.sampled_from(parts)).filter(lambda p: p[0] != p[1]),
+                max_size=2,
+                unique=True,
+            )
+        )
+        alternates = [Alternate(a, b, draw(st.integers(1, 2))) for a, b in pairs]
+
+    # Lots: stocking non-kit items only.
+    lots: list[Lot] = []
+    for n in range(_count(draw, max_lots)):
+        quantity = 0 if _often(draw, 10) else draw(st.integers(1, max_qty))
+        allocated = draw(st.integers(0, quantity)) if _often(draw, 4) else 0
+        planned = draw(st.integers(0, quantity - allocated)) if _often(draw, 4) else 0
+        lots.append(
+            Lot(
+                lot=f"L{n + 1}",
+                item=draw(st.sampled_from(stocking_parts)),
+                warehouse=draw(st.sampled_from(WAREHOUSES)),
+                quantity=quantity,
+                owner=draw(st.sampled_from(["", "", "A", "B"])),
+                allocated=allocated,
+                planned_issue=planned,
+                pnp=not _often(draw, 5),
+                status=draw(st.sampled_from(["available"] * 12 + ["ingesting", "quarantine", "blocked"])),
+                received=draw(st.sampled_from([None, TODAY - timedelta(days=20), TODAY - timedelta(days=5)])),
+                expires=draw(
+                    st.sampled_from([None] * 5 + [TODAY - timedelta(days=1), TODAY, TODAY + timedelta(days=30)])
+                ),
+            )
+        )
+
+    # Orders.
+    orders: list[Order] = []
+    for n in range(_count(draw, max_orders)):
+        orders.append(
+            Order(
+                order=f"O{n + 1}",
+                type=draw(st.sampled_from(ORDER_TYPES)),
+                priority=draw(st.integers(0, 2)),
+                full_delivery=_often(draw, 4),
+                released=not _often(draw, 20),
+                printed=_often(draw, 25),
+                warehouses=draw(st.sampled_from(WAREHOUSE_LISTS)) if _often(draw, 3) else (),
+                owners=draw(st.sampled_from(OWNER_LISTS)) if _often(draw, 3) else (),
+            )
+        )
+
+    # Lines: numbered per order.
+    lines: list[Line] = []
+    next_line = {o.order: 1 for o in orders}
+    for _ in range(_count(draw, max_lines)):
+        order = draw(st.sampled_from([o.order for o in orders]))
+        number = next_line[order]
+        next_line[order] += 1
+        fulfillment = draw(st.sampled_from(["warehouse"] * 12 + ["special_order", "special_order", "vendor_shipment"]))
+        lines.append(
+            Line(
+                order=order,
+                line=str(number),
+                item=draw(st.sampled_from(all_items)),
+                quantity=draw(st.integers(1, max_qty)),
+                ship_date=TODAY + timedelta(days=draw(st.integers(0, 3))),
+                priority=draw(st.sampled_from([None, None, 0, 1, 2])),
+                requires_pnp=_often(draw, 5),
+                full_line=_often(draw, 5),
+                fulfillment=fulfillment,
+                po_received=draw(st.booleans()),
+                warehouses=draw(st.sampled_from(WAREHOUSE_LISTS)) if _often(draw, 4) else None,
+                owners=draw(st.sampled_from(OWNER_LISTS)) if _often(draw, 4) else None,
+                printed=draw(st.sampled_from([False, True])) if _often(draw, 15) else None,
+            )
+        )
+
+    # Per-warehouse safety stock.
+    safety = (
+        draw(
+            st.lists(
+                st.tuples(st.sampled_from(stocking_parts), st.sampled_from(WAREHOUSES)),
+                min_size=1,
+                max_size=2,
+                unique=True,
+            )
+        )
+        if _often(draw, 4)
+        else []
+    )
+    safety_stock = [WarehouseSafetyStock(i, w, draw(st.integers(0, 2))) for i, w in safety]
+
+    # Reservations: not on kit lines; per line <= quantity, per lot <= allocable.
+    kit_items = {k.kit for k in kits}
+    reservations: list[Reservation] = []
+    candidates = [(ln, lot) for ln in lines if ln.item not in kit_items for lot in lots]
+    if candidates and _often(draw, 3):
+        chosen = draw(st.lists(st.sampled_from(range(len(candidates))), min_size=1, max_size=3, unique=True))
+        line_left = {ln.key: ln.quantity for ln in lines}
+        lot_left = {lot.lot: lot.allocable for lot in lots}
+        for c in chosen:
+            ln, lot = candidates[c]
+            most = min(line_left[ln.key], lot_left[lot.lot])
+            if most <= 0:
+                continue
+            q = draw(st.integers(1, most))
+            line_left[ln.key] -= q
+            lot_left[lot.lot] -= q
+            reservations.append(Reservation(ln.order, ln.line, lot.lot, q))
+
+    objective_key = draw(st.sampled_from([("ship_date", "priority")] * 4 + [("priority", "ship_date")]))
+    return Scenario(
+        name="random",
+        today=TODAY,
+        items=tuple(items),
+        lots=tuple(lots),
+        orders=tuple(orders),
+        lines=tuple(lines),
+        kits=tuple(kits),
+        alternates=tuple(alternates),
+        safety_stock=tuple(safety_stock),
+        reservations=tuple(reservations),
+        objective_key=objective_key,
+    )
+
+
+def medium_scenarios() -> st.SearchStrategy[Scenario]:
+    """Somewhat larger scenarios (up to 12 lines, 6 lots) for comparing backends."""
+    return small_scenarios(max_items=3, max_lots=6, max_orders=4, max_lines=12, max_qty=8)
