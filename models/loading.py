@@ -274,9 +274,17 @@ def _read_objective_key(value: object, error: Callable[[str, str], None]) -> tup
 def _read_solver(section: dict[str, Any], error: Callable[[str, str], None]) -> SolverOptions:
     """The solver options; wrong values are recorded and replaced by the defaults."""
     name = section.get("name", "auto")
+    if isinstance(name, str) and name.strip().lower().startswith("pulp:") and name.strip()[5:]:
+        # PuLP's solver names are case-sensitive (HiGHS, GUROBI_CMD): kept as written.
+        return SolverOptions(name="pulp:" + name.strip()[5:], time_limit=_read_time_limit(section, error))
     if not isinstance(name, str) or name.strip().lower() not in SOLVER_NAMES:
-        error("solver.name", f"'{name}' is not a solver (one of: {', '.join(SOLVER_NAMES)})")
+        error("solver.name", f"'{name}' is not a solver (one of: {', '.join(SOLVER_NAMES)}, pulp:SOLVER)")
         name = "auto"
+    return SolverOptions(name=name.strip().lower(), time_limit=_read_time_limit(section, error))
+
+
+def _read_time_limit(section: dict[str, Any], error: Callable[[str, str], None]) -> float | None:
+    """The time limit in seconds, or None; a wrong value is recorded and dropped."""
     time_limit = section.get("time_limit")
     if time_limit is not None:
         number_ok = isinstance(time_limit, int | float) and not isinstance(time_limit, bool)
@@ -288,4 +296,4 @@ def _read_solver(section: dict[str, Any], error: Callable[[str, str], None]) -> 
             time_limit = None
         else:
             time_limit = float(time_limit)
-    return SolverOptions(name=name.strip().lower(), time_limit=time_limit)
+    return time_limit

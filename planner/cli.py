@@ -62,8 +62,13 @@ def solve(scenario: Path, out_dir: Path, solver: str | None, time_limit: float |
 
     data = _load(scenario)
     with Progress(
-        TextColumn("solving tiers"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=quiet,
+        TextColumn("solving tiers"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet,
     ) as bar:
         task = bar.add_task("tiers", total=None)
 
@@ -100,15 +105,20 @@ def check(scenario: Path, result: Path) -> None:
 def print_summary(plan: Plan, max_tiers: int = 15) -> None:
     """Tiers (first few), totals, status, time and the gain over the ERP-style greedy."""
     summary = plan.summary()
-    table = Table(title=f"{summary['scenario']}: {summary['status']} ({summary['solver']}, "
-                        f"{summary['seconds']:.2f} s)")
+    table = Table(
+        title=f"{summary['scenario']}: {summary['status']} ({summary['solver']}, {summary['seconds']:.2f} s)"
+    )
     for column in ("tier", "key", "requested", "allocated", "greedy", "bound"):
         table.add_column(column, justify="left" if column == "key" else "right")
     tiers = summary["tiers"]
     for t in tiers[:max_tiers]:
         table.add_row(
-            str(t["tier"]), " ".join(map(str, t["key"])), str(t["requested"]), str(t["allocated"]),
-            str(t.get("greedy", "")), str(t["bound"]),
+            str(t["tier"]),
+            " ".join(map(str, t["key"])),
+            str(t["requested"]),
+            str(t["allocated"]),
+            str(t.get("greedy", "")),
+            str(t["bound"]),
         )
     if len(tiers) > max_tiers:
         table.add_row("...", f"{len(tiers) - max_tiers} more tiers", "", "", "", "")
@@ -118,9 +128,7 @@ def print_summary(plan: Plan, max_tiers: int = 15) -> None:
         f"lines {totals['lines_full']}/{totals['lines']} full, "
         f"allocated {totals['allocated']} of {totals['requested']} (fill {totals['fill_rate']:.1%})"
     )
-    first_gain = next(
-        (t for t in tiers if "greedy" in t and t["allocated"] != t["greedy"]), None
-    )
+    first_gain = next((t for t in tiers if "greedy" in t and t["allocated"] != t["greedy"]), None)
     if first_gain is not None:
         out.print(
             f"over the ERP-style greedy: first differing tier {first_gain['tier']} "

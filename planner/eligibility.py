@@ -8,7 +8,7 @@ the data themselves.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from models.records import Item, LineKey, Lot, Order, Scenario
@@ -131,17 +131,15 @@ class Prepared:
     blocked_orders: frozenset[str]
     """Full-delivery orders with a line that takes no part (other than nonstock)."""
 
-    def demands_of(self) -> dict[int, list[int]]:
-        """Demand indices of each participating line."""
-        out: dict[int, list[int]] = defaultdict(list)
-        for d, demand in enumerate(self.demands):
-            out[demand.line].append(d)
-        return out
-
 
 def _ineligible_reason(
-    line_item: Item, order: Order, printed: bool, fulfillment: str, po_received: bool,
-    ship_date: date, today: date,
+    line_item: Item,
+    order: Order,
+    printed: bool,
+    fulfillment: str,
+    po_received: bool,
+    ship_date: date,
+    today: date,
 ) -> str | None:
     if order.type == "quote":
         return "quote"
@@ -247,9 +245,7 @@ def prepare(scenario: Scenario) -> Prepared:
         return found
 
     # Full-delivery orders blocked by a line that takes no part.
-    blocked = frozenset(
-        ln.key[0] for ln in lines if ln.full_delivery and ln.reason not in (None, "nonstock")
-    )
+    blocked = frozenset(ln.key[0] for ln in lines if ln.full_delivery and ln.reason not in (None, "nonstock"))
 
     # Reservations: honoured when the line takes part and the lot may serve it.
     line_index = {ln.key: i for i, ln in enumerate(lines)}
@@ -276,8 +272,7 @@ def prepare(scenario: Scenario) -> Prepared:
         reserved_on_line[li] += r.quantity
         reserved_from_lot[lo] += r.quantity
     lines = [
-        _with_reserved(ln, reserved_on_line[i]) if reserved_on_line[i] else ln
-        for i, ln in enumerate(lines)
+        replace(ln, reserved=reserved_on_line[i]) if reserved_on_line[i] else ln for i, ln in enumerate(lines)
     ]
     capacity = tuple(
         max(0, lot.allocable - reserved_from_lot[i]) if usable[i] else 0 for i, lot in enumerate(lots)
@@ -322,12 +317,6 @@ def prepare(scenario: Scenario) -> Prepared:
     )
 
 
-def _with_reserved(line: PreparedLine, reserved: int) -> PreparedLine:
-    from dataclasses import replace
-
-    return replace(line, reserved=reserved)
-
-
 def _safety_stock_groups(
     scenario: Scenario, lots: tuple[Lot, ...], usable: list[bool], reserved_from_lot: dict[int, int]
 ) -> tuple[CapGroup, ...]:
@@ -349,5 +338,7 @@ def _safety_stock_groups(
             groups.append(group(item.item, by_item[item.item], item.safety_stock))
     for ss in sorted(scenario.safety_stock, key=lambda s: (s.item, s.warehouse)):
         if ss.quantity > 0 and by_item_wh[(ss.item, ss.warehouse)]:
-            groups.append(group(f"{ss.item}@{ss.warehouse}", by_item_wh[(ss.item, ss.warehouse)], ss.quantity))
+            groups.append(
+                group(f"{ss.item}@{ss.warehouse}", by_item_wh[(ss.item, ss.warehouse)], ss.quantity)
+            )
     return tuple(groups)

@@ -116,8 +116,12 @@ def assign(
     demand_node = {d: net.node() for d in demands}
     supplies: dict[int, int] = {}
     pair_arc = {
-        p: net.arc(lot_node[prep.pairs[p].lot], demand_node[prep.pairs[p].demand],
-                   prep.capacity[prep.pairs[p].lot], prep.pairs[p].cost)
+        p: net.arc(
+            lot_node[prep.pairs[p].lot],
+            demand_node[prep.pairs[p].demand],
+            prep.capacity[prep.pairs[p].lot],
+            prep.pairs[p].cost,
+        )
         for p in pairs
     }
     tier_node = {t: net.node() for t in sorted(tier_totals)}

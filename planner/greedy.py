@@ -70,7 +70,9 @@ def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
         whole = line.full_line or line.full_delivery
         qty = line.open_after_reservations
         for d in demands_of[li]:
-            available = sum(take(d, qty * prep.demands[d].per_unit, list(lot_left), list(group_left)).values())
+            available = sum(
+                take(d, qty * prep.demands[d].per_unit, list(lot_left), list(group_left)).values()
+            )
             qty = min(qty, available // prep.demands[d].per_unit)
         qty -= qty % line.pack_size
         if whole and qty < line.open_after_reservations:

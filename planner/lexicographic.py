@@ -68,7 +68,9 @@ def solve_component(
                 if result.status is SolveStatus.ERROR or (
                     result.values is None and result.status is not SolveStatus.FEASIBLE
                 ):
-                    raise SolverError(f"{backend.name} on tier {tier + 1}: {result.status.value} {result.message}")
+                    raise SolverError(
+                        f"{backend.name} on tier {tier + 1}: {result.status.value} {result.message}"
+                    )
                 bound = min(upper, math.floor(result.bound + 1e-6)) if math.isfinite(result.bound) else upper
                 if result.values is not None and round(result.objective) >= current:
                     values, value = result.values, round(sum(result.values[c] for c in cols))
@@ -84,4 +86,3 @@ def solve_component(
             on_tier()
     out.added = {li: round(values[model.line_col[li]]) for li in comp.lines}
     return out
-

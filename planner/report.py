@@ -1,7 +1,8 @@
 """The contract's output tables (SPEC section 6) built from a plan, with why each short line is short.
 
 A participating line that is not full gets the first reason that applies:
-- `no_eligible_stock`: no lot with stock left after reservations may serve it (a kit: some stocking component);
+- `no_eligible_stock`: no lot with stock left after reservations may serve it
+  (for a kit: some stocking component);
 - `full_delivery_blocked`: its full-delivery order is not complete;
 - `full_line_short`: it must be served whole and could not be;
 - `safety_stock`: the stock left in the lots that may serve it is held back as safety stock;
@@ -22,8 +23,15 @@ if TYPE_CHECKING:
 ALLOCATION_COLUMNS = ["order", "line", "item", "lot", "warehouse", "owner", "quantity", "source"]
 LINE_COLUMNS = ["order", "line", "item", "requested", "allocated", "status", "reason", "tier"]
 ITEM_COLUMNS = [
-    "item", "in_stock", "allocated_before", "allocable", "safety_stock",
-    "required", "allocated", "available_after", "deficit",
+    "item",
+    "in_stock",
+    "allocated_before",
+    "allocable",
+    "safety_stock",
+    "required",
+    "allocated",
+    "available_after",
+    "deficit",
 ]
 
 
@@ -57,10 +65,18 @@ def lines_frame(plan: Plan) -> pd.DataFrame:
     for li, line in enumerate(prep.lines):
         tier = prep.line_tier[li]
         reason = line.reason or reasons.get(li, "")
-        rows.append([
-            line.key[0], line.key[1], line.item, line.requested, allocated[li],
-            _status(line.requested, allocated[li]), reason, "" if tier is None else tier + 1,
-        ])
+        rows.append(
+            [
+                line.key[0],
+                line.key[1],
+                line.item,
+                line.requested,
+                allocated[li],
+                _status(line.requested, allocated[li]),
+                reason,
+                "" if tier is None else tier + 1,
+            ]
+        )
     return pd.DataFrame(rows, columns=LINE_COLUMNS)
 
 
@@ -151,15 +167,17 @@ def items_frame(plan: Plan) -> pd.DataFrame:
     for item in sorted(scenario.items, key=lambda i: i.item):
         lots = [lot for lot in prep.lots if lot.item == item.item]
         allocable = sum(lot.allocable for lot in lots if lot.usable_on(today))
-        rows.append([
-            item.item,
-            sum(lot.quantity for lot in lots),
-            sum(lot.allocated + lot.planned_issue for lot in lots),
-            allocable,
-            item.safety_stock + warehouse_ss[item.item],
-            required[item.item],
-            given[item.item],
-            allocable - taken[item.item],
-            required[item.item] - given[item.item],
-        ])
+        rows.append(
+            [
+                item.item,
+                sum(lot.quantity for lot in lots),
+                sum(lot.allocated + lot.planned_issue for lot in lots),
+                allocable,
+                item.safety_stock + warehouse_ss[item.item],
+                required[item.item],
+                given[item.item],
+                allocable - taken[item.item],
+                required[item.item] - given[item.item],
+            ]
+        )
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)

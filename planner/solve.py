@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from models.records import Scenario
 from planner.backends import get_backend
@@ -50,64 +51,66 @@ def solve(
     prep = prepare(scenario)
     baseline_added, baseline_flows = greedy(prep)
     if name == "greedy":
-        added, fixed, free, flows = baseline_added, baseline_added, [], baseline_flows
-        bounds, status, used, notes = None, "feasible", "greedy", []
+        result = _Optimum(baseline_added, [], None, False, "greedy", [])
+        flows = baseline_flows
     else:
-        added, bounds, proved, used, notes = _optimise(prep, name, limit, start, progress)
-        fixed = {li: q for li, q in added.items() if li not in bounds.free_lines}
-        free = bounds.free_lines
+        result = _optimise(prep, name, None if limit is None else start + limit, progress)
+        free = set(result.free_lines)
+        fixed = {li: q for li, q in result.added.items() if li not in free}
         tier_totals: dict[int, int] = defaultdict(int)
-        for li in free:
-            tier_totals[prep.line_tier[li] or 0] += added[li]
-        flows = assign(prep, fixed, free, dict(tier_totals))
-        status = "optimal" if proved else "feasible"
-    seconds = time.monotonic() - start
+        for li in result.free_lines:
+            tier_totals[prep.line_tier[li] or 0] += result.added[li]
+        flows = assign(prep, fixed, result.free_lines, dict(tier_totals))
     # Lines that share a tier total may have traded quantity in the assignment.
-    added = _added_from_flows(prep, added, fixed, flows)
+    added = _added_from_flows(prep, result.added, set(result.free_lines), flows)
     plan = Plan(
         prepared=prep,
         added=added,
         allocations=_allocations(prep, added, flows),
-        status=status,
-        solver=used,
-        seconds=seconds,
-        tiers=_tier_results(prep, added, baseline_added, bounds.tier_bounds if bounds else None),
-        notes=tuple(notes),
+        status="optimal" if result.proved else "feasible",
+        solver=result.solver,
+        seconds=time.monotonic() - start,
+        tiers=_tier_results(prep, added, baseline_added, result.tier_bounds),
+        notes=tuple(result.notes),
     )
     violations = check_tables(scenario, plan.allocations_frame(), plan.lines_frame())
     if violations:
-        raise PlanRejected(used, violations)
+        raise PlanRejected(result.solver, violations)
     return plan
 
 
-class _Bounds:
-    def __init__(self) -> None:
-        self.tier_bounds: dict[int, int] = defaultdict(int)
-        self.free_lines: list[int] = []
+@dataclass(slots=True)
+class _Optimum:
+    """Tier totals found: added quantity per line, which lines are free to trade within their
+    tier in the assignment, proven bounds per tier (None: no proof, as for the greedy)."""
+
+    added: dict[int, int]
+    free_lines: list[int]
+    tier_bounds: dict[int, int] | None
+    proved: bool
+    solver: str
+    notes: list[str]
 
 
-def _optimise(
-    prep: Prepared, name: str, limit: float | None, start: float, progress: Progress | None
-) -> tuple[dict[int, int], _Bounds, bool, str, list[str]]:
+def _optimise(prep: Prepared, name: str, deadline: float | None, progress: Progress | None) -> _Optimum:
     comps = components(prep)
-    bounds = _Bounds()
-    added: dict[int, int] = {}
     pure = [c for c in comps if not c.needs_integers]
     integer = [c for c in comps if c.needs_integers]
     free = [li for c in pure for li in c.lines]
+    result = _Optimum({}, free, defaultdict(int), True, "flow", [])
+    assert result.tier_bounds is not None
     if free:
-        flow_added = lexicographic_flow(prep, free, [p for c in pure for p in c.pairs])
-        added.update(flow_added)
-        for li, q in flow_added.items():
-            bounds.tier_bounds[prep.line_tier[li] or 0] += q
-    bounds.free_lines = free
+        result.added.update(lexicographic_flow(prep, free, [p for c in pure for p in c.pairs]))
+        for li in free:
+            result.tier_bounds[prep.line_tier[li] or 0] += result.added[li]
+    if not integer:
+        return result
     backend = get_backend(DEFAULT_MIP_SOLVER if name == "auto" else name)
     if not backend.available():
         raise RuntimeError(f"solver {backend.name} is not available on this machine")
-    deadline = None if limit is None else start + limit
+    result.solver = f"flow+{backend.name}" if free else backend.name
     total = sum(len({prep.line_tier[li] for li in c.lines}) for c in integer)
     done = 0
-    proved, notes = True, []
 
     def tick() -> None:
         nonlocal done
@@ -117,25 +120,22 @@ def _optimise(
 
     for comp in integer:
         outcome = solve_component(prep, comp, backend, deadline, tick)
-        added.update(outcome.added)
+        result.added.update(outcome.added)
         for tier, bound in outcome.bounds.items():
-            bounds.tier_bounds[tier] += bound
-        proved &= outcome.proved
-        notes += outcome.notes
-    used = backend.name if integer else "flow"
-    if name == "auto" and integer and free:
-        used = f"flow+{backend.name}"
-    return added, bounds, proved, used, notes
+            result.tier_bounds[tier] += bound
+        result.proved &= outcome.proved
+        result.notes += outcome.notes
+    return result
 
 
 def _added_from_flows(
-    prep: Prepared, added: dict[int, int], fixed: dict[int, int], flows: dict[int, int]
+    prep: Prepared, added: dict[int, int], free: set[int], flows: dict[int, int]
 ) -> dict[int, int]:
     """Added quantity per line: fixed lines as solved, free lines as the assignment routed them."""
-    out = {li: (fixed[li] if li in fixed else 0) for li in added}
+    out = {li: (0 if li in free else q) for li, q in added.items()}
     for p, q in flows.items():
         demand = prep.demands[prep.pairs[p].demand]
-        if demand.line not in fixed:
+        if demand.line in free:
             out[demand.line] += q
     return out
 
@@ -148,21 +148,21 @@ def _allocations(prep: Prepared, added: dict[int, int], flows: dict[int, int]) -
     for p, q in flows.items():
         pair = prep.pairs[p]
         rows[(prep.demands[pair.demand].line, 1, prep.lots[pair.lot].lot, "optimizer")] += q
-    for li, line in enumerate(prep.lines):
-        if line.reason == "nonstock":
-            rows[(li, 2, line.item, "nonstock")] += line.requested
+    for li, pline in enumerate(prep.lines):
+        if pline.reason == "nonstock":
+            rows[(li, 2, pline.item, "nonstock")] += pline.requested
     for demand in prep.nonstock_components:
         if added.get(demand.line, 0) > 0:
             rows[(demand.line, 2, demand.item, "nonstock")] += demand.per_unit * added[demand.line]
     lot_of = {lot.lot: lot for lot in prep.lots}
     out = []
     for (li, _, ref, source), q in sorted(rows.items()):
-        order, line = prep.lines[li].key
+        order, number = prep.lines[li].key
         if source == "nonstock":
-            out.append(Allocation(order, line, ref, "", "", "", q, source))
+            out.append(Allocation(order, number, ref, "", "", "", q, source))
         else:
             lot = lot_of[ref]
-            out.append(Allocation(order, line, lot.item, lot.lot, lot.warehouse, lot.owner, q, source))
+            out.append(Allocation(order, number, lot.item, lot.lot, lot.warehouse, lot.owner, q, source))
     return tuple(out)
 
 

@@ -50,16 +50,17 @@ class MathOptBackend:
             params.threads = 1
         model_params = mathopt.ModelSolveParameters()
         if hint is not None and self.name == "scip":
-            model_params.solution_hints.append(
-                mathopt.SolutionHint(variable_values=dict(zip(xs, hint)))
-            )
+            model_params.solution_hints.append(mathopt.SolutionHint(variable_values=dict(zip(xs, hint))))
         result = mathopt.solve(model, self._type, params=params, model_params=model_params)
         status = _STATUS.get(result.termination.reason, SolveStatus.ERROR)
         bound = result.termination.objective_bounds.dual_bound
         if not result.has_primal_feasible_solution():
             return MipResult(
                 SolveStatus.INFEASIBLE if status is SolveStatus.INFEASIBLE else status,
-                None, -math.inf, bound, result.termination.detail,
+                None,
+                -math.inf,
+                bound,
+                result.termination.detail,
             )
         values = result.variable_values(xs)
         return MipResult(status, list(values), result.objective_value(), bound, result.termination.detail)

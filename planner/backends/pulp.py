@@ -30,18 +30,25 @@ class PulpBackend:
     def solve(
         self, mip: Mip, objective: dict[int, int], time_limit: float | None, hint: list[float] | None
     ) -> MipResult:
-        answer = _run({
-            "solver": self.solver,
-            "mip": {
-                "lb": [_finite(v) for v in mip.lb], "ub": [_finite(v) for v in mip.ub],
-                "integer": mip.integer, "rows": [_row(r) for r in mip.rows],
-            },
-            "objective": [[j, c] for j, c in objective.items()],
-            "time_limit": time_limit,
-            "hint": hint,
-        })
+        answer = _run(
+            {
+                "solver": self.solver,
+                "mip": {
+                    "lb": [_finite(v) for v in mip.lb],
+                    "ub": [_finite(v) for v in mip.ub],
+                    "integer": mip.integer,
+                    "rows": [_row(r) for r in mip.rows],
+                },
+                "objective": [[j, c] for j, c in objective.items()],
+                "time_limit": time_limit,
+                "hint": hint,
+            }
+        )
         return MipResult(
-            SolveStatus(answer["status"]), answer["values"], answer["objective"], answer["bound"],
+            SolveStatus(answer["status"]),
+            answer["values"],
+            answer["objective"],
+            answer["bound"],
             answer["message"],
         )
 
@@ -57,7 +64,10 @@ def _row(r: Row) -> dict[str, Any]:
 def _run(request: dict[str, Any]) -> dict[str, Any]:
     proc = subprocess.run(
         [sys.executable, "-m", "planner.backends.pulp"],
-        input=json.dumps(request), capture_output=True, text=True, check=False,
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"PuLP worker failed: {proc.stderr.strip()[-2000:]}")
@@ -74,7 +84,9 @@ def _solve_request(request: dict[str, Any]) -> dict[str, Any]:
     m = request["mip"]
     prob = pulp.LpProblem("allocation", pulp.LpMaximize)
     xs = [
-        pulp.LpVariable(f"v{j}", lowBound=lo, upBound=hi, cat=pulp.LpInteger if integer else pulp.LpContinuous)
+        pulp.LpVariable(
+            f"v{j}", lowBound=lo, upBound=hi, cat=pulp.LpInteger if integer else pulp.LpContinuous
+        )
         for j, (lo, hi, integer) in enumerate(zip(m["lb"], m["ub"], m["integer"]))
     ]
     prob += pulp.lpSum(c * xs[j] for j, c in request["objective"])
@@ -97,13 +109,23 @@ def _solve_request(request: dict[str, Any]) -> dict[str, Any]:
     code = prob.solve(solver)
     if code != pulp.LpStatusOptimal or any(x.varValue is None for x in xs):
         status = SolveStatus.INFEASIBLE if code == pulp.LpStatusInfeasible else SolveStatus.ERROR
-        return {"status": status.value, "values": None, "objective": -math.inf, "bound": math.inf,
-                "message": pulp.LpStatus[code]}
+        return {
+            "status": status.value,
+            "values": None,
+            "objective": -math.inf,
+            "bound": math.inf,
+            "message": pulp.LpStatus[code],
+        }
     objective = float(pulp.value(prob.objective) or 0.0)
     # PuLP reports no bound and does not tell "optimal" from "stopped at the time limit":
     # its word is taken for the tier value only; the checker judges the plan.
-    return {"status": SolveStatus.OPTIMAL.value, "values": [float(x.varValue) for x in xs],
-            "objective": objective, "bound": objective, "message": ""}
+    return {
+        "status": SolveStatus.OPTIMAL.value,
+        "values": [float(x.varValue) for x in xs],
+        "objective": objective,
+        "bound": objective,
+        "message": "",
+    }
 
 
 if __name__ == "__main__":

@@ -319,7 +319,7 @@ def test_safety_stock_broken_is_flagged() -> None:
 
 
 def test_reservations_may_use_safety_stock() -> None:
-    """A reservation of 10 may take safety stock; the optimiser may then add nothing."""
+    """A reservation of 8 may take safety stock; the optimiser may then add nothing."""
     sc = safety_scenario(reservations=(Reservation("SO1", "1", "S1", 8),))
     lines: list[LinesRow] = [("SO1", "1", "S", 10, 8, "partial", "safety_stock", 1)]
     assert check(sc, [take(sc, "SO1", "1", "S1", 8, "reservation")], lines) == []
@@ -680,7 +680,7 @@ def test_no_eligible_stock_only_when_true() -> None:
 
 
 def test_reason_must_fit_the_line() -> None:
-    """Shortage codes must fit the line: full_line_short, pack_size, full_delivery_blocked; no unknown code."""
+    """A short line needs a shortage code that fits it: full_line_short, pack_size, full_delivery_blocked."""
     sc = make(lots=[Lot("A1", "X", "NY", 20)], lines=[Line("SO1", "1", "X", 10, SHIP)])
     for reason in ("full_line_short", "pack_size", "full_delivery_blocked", "whatever", ""):
         assert rules(check(sc, [], [("SO1", "1", "X", 10, 0, "none", reason, 1)])) == {"reason"}, reason
