@@ -8,6 +8,7 @@ the data themselves.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -130,6 +131,12 @@ class Prepared:
     """Tier index (0-based) of each line; None for lines that take no part."""
     blocked_orders: frozenset[str]
     """Full-delivery orders with a line that takes no part (other than nonstock)."""
+    line_demands: tuple[tuple[int, ...], ...]
+    """Demand indices of each line (empty for lines that take no part)."""
+    demand_pairs: tuple[tuple[int, ...], ...]
+    """Pair indices of each demand, in the line's preference order."""
+    lot_pairs: tuple[tuple[int, ...], ...]
+    """Pair indices of each lot."""
 
 
 def _ineligible_reason(
@@ -314,7 +321,18 @@ def prepare(scenario: Scenario) -> Prepared:
         tiers=tiers,
         line_tier=tuple(tier_of[ln.tier_key] if ln.takes_part else None for ln in lines),
         blocked_orders=blocked,
+        line_demands=_group(len(lines), ((d.line, i) for i, d in enumerate(demands))),
+        demand_pairs=_group(len(demands), ((p.demand, i) for i, p in enumerate(pairs))),
+        lot_pairs=_group(len(lots), ((p.lot, i) for i, p in enumerate(pairs))),
     )
+
+
+def _group(size: int, members: Iterable[tuple[int, int]]) -> tuple[tuple[int, ...], ...]:
+    """Indices grouped by owner index: out[owner] lists its members in the order given."""
+    out: list[list[int]] = [[] for _ in range(size)]
+    for owner, member in members:
+        out[owner].append(member)
+    return tuple(tuple(m) for m in out)
 
 
 def _safety_stock_groups(

@@ -22,17 +22,11 @@ def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
     for g, group in enumerate(prep.cap_groups):
         for lot in group.lots:
             groups_of_lot[lot].append(g)
-    pairs_of: dict[int, list[int]] = defaultdict(list)
-    for p, pair in enumerate(prep.pairs):
-        pairs_of[pair.demand].append(p)  # pairs are listed in preference order
-    demands_of: dict[int, list[int]] = defaultdict(list)
-    for d, demand in enumerate(prep.demands):
-        demands_of[demand.line].append(d)
 
     def take(d: int, need: int, lots: list[int], groups: list[int]) -> dict[int, int]:
         """Take up to `need` for demand d in preference order from the given stock; per pair."""
         got: dict[int, int] = {}
-        for p in pairs_of[d]:
+        for p in prep.demand_pairs[d]:
             lot = prep.pairs[p].lot
             q = min([need, lots[lot]] + [groups[g] for g in groups_of_lot[lot]])
             if q > 0:
@@ -47,7 +41,7 @@ def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
         """Take qty (units or kits) for every demand of the line together, or change nothing."""
         lots, groups = list(lot_left), list(group_left)
         got: dict[int, int] = {}
-        for d in demands_of[li]:
+        for d in prep.line_demands[li]:
             need = qty * prep.demands[d].per_unit
             part = take(d, need, lots, groups)
             if sum(part.values()) < need:
@@ -69,7 +63,7 @@ def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
             continue
         whole = line.full_line or line.full_delivery
         qty = line.open_after_reservations
-        for d in demands_of[li]:
+        for d in prep.line_demands[li]:
             available = sum(
                 take(d, qty * prep.demands[d].per_unit, list(lot_left), list(group_left)).values()
             )

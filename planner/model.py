@@ -55,22 +55,17 @@ def _pair_bound(prep: Prepared, p: int) -> int:
 
 def add_kit_ratio(prep: Prepared, comp: Component, model: ComponentModel) -> None:
     """4.6 (and plain lines, per_unit 1): each demand's lots give exactly per_unit x a[line]."""
-    pairs_of: dict[int, list[int]] = defaultdict(list)
-    for p in comp.pairs:
-        pairs_of[prep.pairs[p].demand].append(p)
     for d in comp.demands:
-        demand = prep.demands[d]
-        cols = [model.pair_col[p] for p in pairs_of[d]] + [model.line_col[demand.line]]
-        coefs = [1] * len(pairs_of[d]) + [-demand.per_unit]
+        demand, pairs = prep.demands[d], prep.demand_pairs[d]
+        cols = [model.pair_col[p] for p in pairs] + [model.line_col[demand.line]]
+        coefs = [1] * len(pairs) + [-demand.per_unit]
         model.mip.add_row(cols, coefs, 0, 0, f"demand[{d}]")
 
 
 def add_lot_capacity(prep: Prepared, comp: Component, model: ComponentModel) -> None:
     """4.1: a lot gives no more than its allocable quantity less honoured reservations."""
-    pairs_of: dict[int, list[int]] = defaultdict(list)
-    for p in comp.pairs:
-        pairs_of[prep.pairs[p].lot].append(p)
-    for lot, ps in sorted(pairs_of.items()):
+    for lot in sorted({prep.pairs[p].lot for p in comp.pairs}):
+        ps = prep.lot_pairs[lot]
         if len(ps) > 1:
             cols = [model.pair_col[p] for p in ps]
             model.mip.add_row(cols, [1] * len(ps), 0, prep.capacity[lot], f"lot[{lot}]")
@@ -78,12 +73,9 @@ def add_lot_capacity(prep: Prepared, comp: Component, model: ComponentModel) -> 
 
 def add_safety_stock(prep: Prepared, comp: Component, model: ComponentModel) -> None:
     """4.2: per item and per (item, warehouse), the optimiser leaves the safety stock."""
-    pairs_of: dict[int, list[int]] = defaultdict(list)
-    for p in comp.pairs:
-        pairs_of[prep.pairs[p].lot].append(p)
     for g in comp.groups:
         group = prep.cap_groups[g]
-        cols = [model.pair_col[p] for lot in group.lots for p in pairs_of.get(lot, [])]
+        cols = [model.pair_col[p] for lot in group.lots for p in prep.lot_pairs[lot]]
         if cols:
             model.mip.add_row(cols, [1] * len(cols), 0, group.cap, f"safety[{group.label}]")
 

@@ -93,12 +93,7 @@ def _short_reasons(plan: Plan, allocated: list[int]) -> dict[int, str]:
         slack = group.cap - sum(used[lot] for lot in group.lots)
         for lot in group.lots:
             group_slack[lot] = min(group_slack[lot], slack)
-    pairs_of: dict[int, list[int]] = defaultdict(list)
-    for pair in prep.pairs:
-        pairs_of[pair.demand].append(pair.lot)
-    demands_of: dict[int, list[int]] = defaultdict(list)
-    for d, demand in enumerate(prep.demands):
-        demands_of[demand.line].append(d)
+    lots_of = [[prep.pairs[p].lot for p in pairs] for pairs in prep.demand_pairs]
     incomplete_orders = {
         line.key[0]
         for li, line in enumerate(prep.lines)
@@ -109,17 +104,17 @@ def _short_reasons(plan: Plan, allocated: list[int]) -> dict[int, str]:
     for li, line in enumerate(prep.lines):
         if not line.takes_part or allocated[li] >= line.requested:
             continue
-        demands = demands_of[li]
-        if any(not pairs_of[d] for d in demands):
+        demands = prep.line_demands[li]
+        if any(not lots_of[d] for d in demands):
             out[li] = "no_eligible_stock"
         elif line.full_delivery and line.key[0] in incomplete_orders:
             out[li] = "full_delivery_blocked"
         elif line.full_line:
             out[li] = "full_line_short"
         else:
-            raw = min((sum(lot_slack[lot] for lot in pairs_of[d]) for d in demands), default=0)
+            raw = min((sum(lot_slack[lot] for lot in lots_of[d]) for d in demands), default=0)
             free = min(
-                (sum(max(0, min(lot_slack[lot], group_slack[lot])) for lot in pairs_of[d]) for d in demands),
+                (sum(max(0, min(lot_slack[lot], group_slack[lot])) for lot in lots_of[d]) for d in demands),
                 default=0,
             )
             if raw > 0 and free == 0:
