@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
+from models.edits import EDIT_KINDS, Edit, RowOrigins, apply_edits, parse_edits
 from models.errors import InputError, InputErrors
 from models.records import (
     DEFAULT_OBJECTIVE_KEY,
@@ -43,6 +44,9 @@ from models.tables import (
     RESERVATIONS,
     SAFETY_STOCK,
     TABLES,
+    TableEdit,
+    TableSpec,
+    read_added_rows,
     read_table,
 )
 from models.validation import cross_check
@@ -54,7 +58,7 @@ SCENARIO_FILE = "scenario.toml"
 """The settings file looked for when `load_scenario` is given a folder."""
 
 SOLVER_NAMES = ("auto", "highs", "scip", "cpsat", "pulp", "greedy")
-_TOP_KEYS = ("name", "today", "data", "objective", "solver")
+_TOP_KEYS = ("name", "today", "data", "objective", "solver", "extends", *EDIT_KINDS)
 _OBJECTIVE_KEYS = ("key",)
 _SOLVER_KEYS = ("name", "time_limit")
 
@@ -70,6 +74,7 @@ class _Settings:
     data: Path | None = None
     objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY
     solver: SolverOptions = field(default_factory=SolverOptions)
+    edits: list[Edit] = field(default_factory=list)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -82,14 +87,18 @@ def load_scenario(path: str | Path) -> Scenario:
     file = _settings_file(Path(path))
     settings = _read_settings(file, errors)
     frames: dict[str, pd.DataFrame] = {}
+    origins = RowOrigins()
+    removed: dict[str, pd.DataFrame] = {}
     if settings.data is not None:
         for spec in TABLES:
-            frame = read_table(settings.data, spec, errors)
+            frame = read_table(
+                settings.data, spec, errors, _editor(spec, settings.edits, origins, removed, errors)
+            )
             if frame is not None:
                 frames[spec.name] = frame
         errors.extend(cross_check(frames))
     if errors or settings.today is None or len(frames) != len(TABLES):
-        raise InputErrors(errors)
+        raise InputErrors([origins.locate(e) for e in errors])
     return Scenario(
         name=settings.name,
         today=settings.today,
@@ -155,19 +164,10 @@ def _read_settings(file: Path, errors: list[InputError]) -> _Settings:
     def error(column: str | None, message: str, row: int | None = None) -> None:
         errors.append(InputError(table, row, column, message))
 
-    try:
-        with file.open("rb") as handle:
-            document = tomllib.load(handle)
-    except FileNotFoundError:
-        error(None, f"scenario file not found: {file}")
+    chain = _read_chain(file, errors, [])
+    if chain is None:
         return settings
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"at line (\d+)", str(exc))
-        error(None, f"not valid TOML: {exc}", int(match.group(1)) if match else None)
-        return settings
-    except (OSError, UnicodeDecodeError) as exc:
-        error(None, f"cannot read the scenario file: {exc}")
-        return settings
+    document, settings.edits = chain
 
     for key in document:
         if key not in _TOP_KEYS:
@@ -185,7 +185,7 @@ def _read_settings(file: Path, errors: list[InputError]) -> _Settings:
     if not isinstance(data, str):
         error("data", f"data must be a folder path as text, got {data!r}")
     else:
-        folder = file.parent / data
+        folder = file.parent / data  # absolute when inherited through `extends`
         if folder.is_dir():
             settings.data = folder
         else:
@@ -211,6 +211,87 @@ def _read_settings(file: Path, errors: list[InputError]) -> _Settings:
         _unknown_keys(solver, "solver", _SOLVER_KEYS, error)
         settings.solver = _read_solver(solver, error)
     return settings
+
+
+def _read_chain(
+    file: Path, errors: list[InputError], seen: list[Path]
+) -> tuple[dict[str, Any], list[Edit]] | None:
+    """The settings of `file` merged over those of the files it extends, and all their edits in order.
+
+    A child's top-level keys override its base's (the tables `[objective]` and
+    `[solver]` key by key); `name` is never inherited (a what-if defaults to its
+    file's name); an inherited `data` folder stays relative to the file that named it.
+    """
+    table = file.name
+    resolved = file.resolve()
+    if resolved in seen:
+        cycle = " -> ".join(p.name for p in [*seen, resolved])
+        errors.append(InputError(table, None, "extends", f"extends forms a cycle: {cycle}"))
+        return None
+    try:
+        text = file.read_text(encoding="utf-8")
+        document = tomllib.loads(text)
+    except FileNotFoundError:
+        errors.append(InputError(table, None, None, f"scenario file not found: {file}"))
+        return None
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+)", str(exc))
+        errors.append(
+            InputError(table, int(match.group(1)) if match else None, None, f"not valid TOML: {exc}")
+        )
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        errors.append(InputError(table, None, None, f"cannot read the scenario file: {exc}"))
+        return None
+    edits, problems = parse_edits(document, text, file, (spec.name for spec in TABLES))
+    errors.extend(InputError(table, None, None, p) for p in problems)
+    base: dict[str, Any] = {}
+    base_edits: list[Edit] = []
+    if "extends" in document:
+        parent = document["extends"]
+        if not isinstance(parent, str):
+            errors.append(InputError(table, None, "extends", f"extends must be a file path, got {parent!r}"))
+            return None
+        chain = _read_chain(file.parent / parent, errors, [*seen, resolved])
+        if chain is None:
+            return None
+        base, base_edits = chain
+        base.pop("name", None)
+        base.setdefault("data", ".")
+        if isinstance(base["data"], str):
+            base["data"] = str((file.parent / parent).parent.resolve() / base["data"])
+    merged = dict(base)
+    for key, value in document.items():
+        if key in ("extends", *EDIT_KINDS):
+            continue
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = base[key] | value
+        else:
+            merged[key] = value
+    return merged, base_edits + edits
+
+
+def _editor(
+    spec: TableSpec,
+    edits: list[Edit],
+    origins: RowOrigins,
+    removed: dict[str, pd.DataFrame],
+    errors: list[InputError],
+) -> TableEdit | None:
+    """The edit hook for one table, or None when nothing touches it."""
+    mine = [e for e in edits if e.table == spec.name]
+    if not mine and not (spec.name in ("lines.csv", "reservations.csv") and removed):
+        return None
+
+    def edit(columns: list[str], body: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
+        def read_rows(path: Path, errs: list[InputError]) -> tuple[list[str], pd.DataFrame] | None:
+            return read_added_rows(path, spec, errs)
+
+        return apply_edits(
+            spec.name, columns, body, spec.column_names, mine, read_rows, origins, errors, removed
+        )
+
+    return edit
 
 
 def _unknown_keys(

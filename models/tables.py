@@ -176,27 +176,41 @@ TABLES: tuple[TableSpec, ...] = (
 """Every table of a scenario, in reading order."""
 
 
-def read_table(folder: Path, spec: TableSpec, errors: list[InputError]) -> pd.DataFrame | None:
+TableEdit = Callable[[list[str], pd.DataFrame], tuple[list[str], pd.DataFrame]]
+"""Changes a table's raw cells before parsing: (column names, body) -> (column names, body)."""
+
+
+def read_table(
+    folder: Path, spec: TableSpec, errors: list[InputError], edit: TableEdit | None = None
+) -> pd.DataFrame | None:
     """The table in `folder` parsed per `spec`, or None when it cannot take part in cross-checks.
 
     Appends every problem found to `errors`. An absent or blank optional table
     is an empty frame; an absent required table, an unreadable file or a missing
     required column gives None (cell errors of the other columns are still
     reported). The frame has the spec's columns plus `ROW`, blank rows dropped.
+    `edit`, if given, changes the raw cells (named by lower-case column) first.
     """
     path = folder / spec.name
-    if not path.is_file():
-        if spec.optional:
-            return _empty_frame(spec)
+    if not path.is_file() and not spec.optional:
         errors.append(InputError(spec.name, None, None, f"required table {spec.name} not found in {folder}"))
         return None
-    if spec.optional and _blank_file(path):
-        return _empty_frame(spec)
-    cells = _read_cells(path, spec.name, errors)
-    if cells is None:
-        return None
-    header, body = cells
-    positions, usable = _match_header(header, body, spec, errors)
+    usable = True
+    if not path.is_file() or (spec.optional and _blank_file(path)):
+        if edit is None:
+            return _empty_frame(spec)
+        positions: dict[str, Hashable] = {}
+        body = pd.DataFrame(index=pd.RangeIndex(0))
+    else:
+        cells = _read_cells(path, spec.name, errors)
+        if cells is None:
+            return None
+        header, body = cells
+        positions, usable = _match_header(header, body, spec, errors)
+    if edit is not None:
+        named = pd.DataFrame({str(n): body[p] for n, p in positions.items()}, index=body.index)
+        columns, body = edit(list(named.columns), named)
+        positions = {c: c for c in columns}
     rows = pd.Series(body.index + 1, index=body.index, dtype="int64")
     data: dict[str, pd.Series] = {}
     for column in spec.columns:
@@ -209,6 +223,24 @@ def read_table(folder: Path, spec: TableSpec, errors: list[InputError]) -> pd.Da
     frame = pd.DataFrame(data, index=body.index)
     frame[ROW] = rows
     return frame.reset_index(drop=True) if usable else None
+
+
+def read_added_rows(
+    path: Path, spec: TableSpec, errors: list[InputError]
+) -> tuple[list[str], pd.DataFrame] | None:
+    """Rows to add to `spec`'s table, read from another CSV file: (lower-case columns, text cells)."""
+    cells = _read_cells(path, path.name, errors)
+    if cells is None:
+        return None
+    header, body = cells
+    names = [h.lower() for h in header]
+    unknown = [n for n in names if n not in spec.column_names]
+    for name in unknown:
+        errors.append(InputError(path.name, 1, name, f"{spec.name} has no column '{name}'"))
+    if unknown or len(set(names)) != len(names):
+        return None
+    body.columns = pd.Index(names)
+    return names, body
 
 
 def _blank_file(path: Path) -> bool:
