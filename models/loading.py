@@ -33,6 +33,7 @@ from models.records import (
     Scenario,
     SolverOptions,
     WarehouseSafetyStock,
+    line_sort_key,
 )
 from models.tables import (
     ALTERNATES,
@@ -75,6 +76,7 @@ class _Settings:
     objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY
     solver: SolverOptions = field(default_factory=SolverOptions)
     edits: list[Edit] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -129,13 +131,6 @@ def load_scenario(path: str | Path) -> Scenario:
     )
 
 
-def line_sort_key(line: str) -> tuple[int, int, str]:
-    """Natural order of line numbers: all-digit lines numerically (then as text), then other lines as text."""
-    if line.isascii() and line.isdigit():
-        return (0, int(line), line)
-    return (1, 0, line)
-
-
 def _records(frame: pd.DataFrame, cls: type[R]) -> list[R]:
     """One record per frame row, built from the columns named like the record's fields (in field order)."""
     names: Sequence[str] = [f.name for f in dataclasses.fields(cls)]
@@ -148,6 +143,14 @@ def _python_values(series: pd.Series) -> list[Any]:
     if series.dtype == object:
         return series.tolist()
     return series.astype(object).where(series.notna(), None).tolist()
+
+
+def scenario_inputs(path: str | Path) -> list[Path]:
+    """Every file a valid scenario is read from: its TOML chain, its tables and added rows."""
+    settings = _read_settings(_settings_file(Path(path)), [])
+    tables = [settings.data / spec.name for spec in TABLES] if settings.data is not None else []
+    added = [e.file for e in settings.edits if e.file is not None]
+    return [*settings.files, *(t.resolve() for t in tables if t.is_file()), *added]
 
 
 def _settings_file(path: Path) -> Path:
@@ -164,7 +167,7 @@ def _read_settings(file: Path, errors: list[InputError]) -> _Settings:
     def error(column: str | None, message: str, row: int | None = None) -> None:
         errors.append(InputError(table, row, column, message))
 
-    chain = _read_chain(file, errors, [])
+    chain = _read_chain(file, errors, [], settings.files)
     if chain is None:
         return settings
     document, settings.edits = chain
@@ -214,7 +217,7 @@ def _read_settings(file: Path, errors: list[InputError]) -> _Settings:
 
 
 def _read_chain(
-    file: Path, errors: list[InputError], seen: list[Path]
+    file: Path, errors: list[InputError], seen: list[Path], files: list[Path]
 ) -> tuple[dict[str, Any], list[Edit]] | None:
     """The settings of `file` merged over those of the files it extends, and all their edits in order.
 
@@ -243,6 +246,7 @@ def _read_chain(
     except (OSError, UnicodeDecodeError) as exc:
         errors.append(InputError(table, None, None, f"cannot read the scenario file: {exc}"))
         return None
+    files.append(resolved)
     edits, problems = parse_edits(document, text, file, (spec.name for spec in TABLES))
     errors.extend(InputError(table, None, None, p) for p in problems)
     base: dict[str, Any] = {}
@@ -252,7 +256,7 @@ def _read_chain(
         if not isinstance(parent, str):
             errors.append(InputError(table, None, "extends", f"extends must be a file path, got {parent!r}"))
             return None
-        chain = _read_chain(file.parent / parent, errors, [*seen, resolved])
+        chain = _read_chain(file.parent / parent, errors, [*seen, resolved], files)
         if chain is None:
             return None
         base, base_edits = chain

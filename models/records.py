@@ -22,6 +22,13 @@ LineKey = tuple[str, str]
 """(order, line): the key of an order line."""
 
 
+def line_sort_key(line: str) -> tuple[int, int, str]:
+    """Natural order of line numbers: all-digit lines numerically (then as text), then other lines as text."""
+    if line.isascii() and line.isdigit():
+        return (0, int(line), line)
+    return (1, 0, line)
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     item: str

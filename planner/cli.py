@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.console import Console
@@ -19,7 +20,12 @@ from rich.table import Table
 from models.errors import InputErrors
 from models.loading import load_scenario
 from models.records import Scenario
+from planner.check import check_dir
+from planner.compare import Result, kpi_table, line_changes
+from planner.output import write_atomically
 from planner.plan import Plan
+from planner.runs import run_batch, solve_into
+from planner.solve import solve as solve_scenario
 
 err = Console(stderr=True)
 out = Console()
@@ -30,10 +36,14 @@ def _load(path: Path) -> Scenario:
     try:
         return load_scenario(path)
     except InputErrors as exc:
-        for error in exc.errors:
-            err.print(f"[red]error[/red] {error}", highlight=False, soft_wrap=True)
-        err.print(f"{len(exc.errors)} input error(s): nothing was solved or written.")
-        sys.exit(2)
+        _report_input_errors(exc)
+
+
+def _report_input_errors(exc: InputErrors) -> NoReturn:
+    for error in exc.errors:
+        err.print(f"[red]error[/red] {error}", highlight=False, soft_wrap=True)
+    err.print(f"{len(exc.errors)} input error(s): nothing was solved or written.")
+    sys.exit(2)
 
 
 @click.group()
@@ -57,10 +67,7 @@ def validate(scenario: Path) -> None:
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds.")
 @click.option("--quiet", is_flag=True, help="Print nothing on success.")
 def solve(scenario: Path, out_dir: Path, solver: str | None, time_limit: float | None, quiet: bool) -> None:
-    """Solve SCENARIO and write allocations, lines, items and summary to --out."""
-    from planner.solve import solve as solve_scenario
-
-    data = _load(scenario)
+    """Solve SCENARIO and write allocations, lines, items, summary and run.json to --out."""
     with Progress(
         TextColumn("solving tiers"),
         BarColumn(),
@@ -76,14 +83,101 @@ def solve(scenario: Path, out_dir: Path, solver: str | None, time_limit: float |
             bar.update(task, completed=done, total=total)
 
         try:
-            plan = solve_scenario(data, solver=solver, time_limit=time_limit, progress=progress)
+            plan, _ = solve_into(scenario, lambda _: out_dir, solver, time_limit, progress)
+        except InputErrors as exc:
+            _report_input_errors(exc)
         except (RuntimeError, ValueError) as exc:
             err.print(f"[red]failed[/red]: {exc}", highlight=False)
             sys.exit(1)
-    plan.write(out_dir)
     if not quiet:
         print_summary(plan)
         out.print(f"written to {out_dir}")
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder of results.")
+@click.option("--solver", default=None, help="Solver for every scenario (default: each scenario's own).")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds each.")
+def run(scenarios: tuple[Path, ...], out_dir: Path, solver: str | None, time_limit: float | None) -> None:
+    """Solve a batch of scenarios, each into OUT/<name>/; exit 1 if any failed (the others are written)."""
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+    ) as bar:
+        task = bar.add_task("scenarios", total=len(scenarios))
+        outcomes = run_batch(
+            list(scenarios), out_dir, solver, time_limit, on_done=lambda o: bar.advance(task)
+        )
+    table = Table(title=f"{len(outcomes)} scenario(s) into {out_dir}")
+    for column in ("scenario", "status", "solver", "seconds", "fill", "result"):
+        table.add_column(column)
+    for o in outcomes:
+        if o.plan is not None:
+            s = o.plan.summary()
+            table.add_row(
+                o.name,
+                s["status"],
+                s["solver"],
+                f"{s['seconds']:.2f}",
+                f"{s['totals']['fill_rate']:.1%}",
+                str(o.out_dir),
+            )
+        else:
+            table.add_row(o.name, "[red]failed[/red]", "", "", "", o.error)
+    out.print(table)
+    if not all(o.ok for o in outcomes):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for the tables."
+)
+@click.option("--solver", default=None, help="Solver for scenarios that are solved here.")
+def compare(scenarios: tuple[Path, ...], out_dir: Path, solver: str | None) -> None:
+    """Compare scenarios (TOML files to solve, or result folders) with the first.
+
+    Writes kpis.csv and line_changes.csv to --out and prints the KPIs side by side.
+    """
+    if len(scenarios) < 2:
+        raise click.UsageError("compare needs a base and at least one other scenario")
+    results = []
+    for path in scenarios:
+        if path.is_dir() and (path / "summary.json").is_file():
+            results.append(Result.read(path))
+            continue
+        try:
+            results.append(Result.of_plan(solve_scenario(load_scenario(path), solver=solver)))
+        except InputErrors as exc:
+            _report_input_errors(exc)
+        except (RuntimeError, ValueError) as exc:
+            err.print(f"[red]failed[/red] {path}: {exc}", highlight=False)
+            sys.exit(1)
+    kpi = kpi_table(results)
+    changes = line_changes(results[0], results[1:])
+    write_atomically(
+        out_dir,
+        {
+            "kpis.csv": kpi.to_csv(index=False, lineterminator="\n"),
+            "line_changes.csv": changes.to_csv(index=False, lineterminator="\n"),
+        },
+    )
+    table = Table(title=f"base: {results[0].name}")
+    table.add_column("kpi")
+    for r in results:
+        table.add_column(r.name, justify="right")
+    for column in kpi.columns[1:]:
+        if kpi[column].notna().any():
+            table.add_row(column, *(_cell(v) for v in kpi[column]))
+    out.print(table)
+    out.print(f"{len(changes)} line(s) changed; written to {out_dir}")
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return f"{value:.1%}" if isinstance(value, float) else str(value)
 
 
 @main.command()
@@ -91,8 +185,6 @@ def solve(scenario: Path, out_dir: Path, solver: str | None, time_limit: float |
 @click.argument("result", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def check(scenario: Path, result: Path) -> None:
     """Check a result folder against the contract, independently of the optimiser."""
-    from planner.check import check_dir
-
     violations = check_dir(_load(scenario), result)
     for v in violations:
         err.print(f"[red]{v.rule}[/red]: {v.message}", highlight=False)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from models.records import Item, LineKey, Lot, Order, Scenario
+from models.records import Item, LineKey, Lot, Order, Scenario, line_sort_key
 
 INELIGIBLE_REASONS = (
     "quote",
@@ -24,11 +24,6 @@ INELIGIBLE_REASONS = (
     "outside_window",
 )
 """Reasons a line takes no part, in the order they are tested."""
-
-
-def natural_key(text: str) -> tuple[int, int | str]:
-    """Sort key that orders digit strings numerically before other text."""
-    return (0, int(text)) if text.isdigit() else (1, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +190,7 @@ def _prepare_lines(scenario: Scenario, kit_items: set[str]) -> list[PreparedLine
     items = {i.item: i for i in scenario.items}
     orders = {o.order: o for o in scenario.orders}
     out = []
-    for ln in sorted(scenario.lines, key=lambda x: (x.order, natural_key(x.line))):
+    for ln in sorted(scenario.lines, key=lambda x: (x.order, line_sort_key(x.line))):
         order = orders[ln.order]
         item = items[ln.item]
         priority = order.priority if ln.priority is None else ln.priority
@@ -260,7 +255,7 @@ def prepare(scenario: Scenario) -> Prepared:
     ignored: list[IgnoredReservation] = []
     reserved_on_line: dict[int, int] = defaultdict(int)
     reserved_from_lot: dict[int, int] = defaultdict(int)
-    for r in sorted(scenario.reservations, key=lambda r: (r.order, natural_key(r.line), r.lot)):
+    for r in sorted(scenario.reservations, key=lambda r: (r.order, line_sort_key(r.line), r.lot)):
         li, lo = line_index[(r.order, r.line)], lot_index[r.lot]
         line, lot = lines[li], lots[lo]
         why = None

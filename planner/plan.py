@@ -83,6 +83,7 @@ class Plan:
         out: dict[str, Any] = {
             "scenario": self.scenario_name,
             "today": self.prepared.scenario.today.isoformat(),
+            "objective_key": list(self.prepared.scenario.objective_key),
             "status": self.status,
             "solver": self.solver,
             "seconds": round(self.seconds, 3),
@@ -114,11 +115,11 @@ class Plan:
             out["greedy"] = {"allocated": sum(b or 0 for b in baseline)}
         return out
 
-    def write(self, out_dir: Path) -> None:
-        """Write the four output files atomically: all of them or none."""
+    def write(self, out_dir: Path, extra: dict[str, str] | None = None) -> None:
+        """Write the four output files (and any `extra` name -> text) atomically: all or none."""
         write_atomically(
             Path(out_dir),
-            {
+            (extra or {}) | {
                 "allocations.csv": self.allocations_frame().to_csv(index=False, lineterminator="\n"),
                 "lines.csv": self.lines_frame().to_csv(index=False, lineterminator="\n"),
                 "items.csv": self.items_frame().to_csv(index=False, lineterminator="\n"),
