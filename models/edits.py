@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from models.errors import InputError
+from models.tables import RawTable, TableSpec, read_added_rows
 
 ADDED_BASE = 1_000_000_000
 """Body index of the first added row (its spreadsheet row number is one more)."""
@@ -46,15 +47,17 @@ class RowOrigins:
     overridden: dict[tuple[str, int, str], str] = field(default_factory=dict)
 
     def locate(self, error: InputError) -> InputError:
-        """The error with its row pointing at the file the row really came from."""
-        if error.row is not None and (error.table, error.row) in self.added:
+        """The error pointing at the file its row came from, and at the edit that set its cell."""
+        if error.row is None:
+            return error
+        message = error.message
+        label = self.overridden.get((error.table, error.row, error.column or ""))
+        if label is not None:
+            message = f"{message} (set by {label})"
+        if (error.table, error.row) in self.added:
             source, row = self.added[(error.table, error.row)]
-            return InputError(f"{source} (added to {error.table})", row, error.column, error.message)
-        if error.row is not None and error.column is not None:
-            label = self.overridden.get((error.table, error.row, error.column))
-            if label is not None:
-                return InputError(error.table, error.row, error.column, f"{error.message} (set by {label})")
-        return error
+            return InputError(f"{source} (added to {error.table})", row, error.column, message)
+        return InputError(error.table, error.row, error.column, message)
 
 
 def cell_text(value: Any) -> str:
@@ -84,7 +87,14 @@ def parse_edits(
     ]
     edits: list[Edit] = []
     seen = dict.fromkeys(EDIT_KINDS, 0)
-    for kind in _HEADER.findall(text):
+    headers = _HEADER.findall(text)
+    for kind in EDIT_KINDS:
+        entries = document.get(kind, [])
+        if isinstance(entries, list) and len(entries) != headers.count(kind):
+            problems.append(
+                f"write each {kind} edit as its own [[{kind}]] table (found {len(entries)} entries)"
+            )
+    for kind in headers:
         entries = document.get(kind, [])
         seen[kind] += 1
         if isinstance(entries, list) and seen[kind] <= len(entries):
@@ -130,83 +140,88 @@ def _parse_edit(kind: str, entry: Any, label: str, file: Path, known: set[str]) 
 
 
 def apply_edits(
-    table: str,
-    columns: list[str],
-    body: pd.DataFrame,
-    known_columns: tuple[str, ...],
+    tables: dict[str, RawTable],
+    specs: dict[str, TableSpec],
     edits: list[Edit],
-    read_rows: Any,
     origins: RowOrigins,
     errors: list[InputError],
-    removed: dict[str, pd.DataFrame],
-) -> tuple[list[str], pd.DataFrame]:
-    """The table's columns (lower-case names) and body after the edits aimed at it.
+) -> None:
+    """Apply the edits to the raw tables, one after another in the order written.
 
-    `body` has one text column per name in `columns`; its index + 1 is the
-    spreadsheet row. Edits may name only `known_columns`. `read_rows(path, errors)`
-    reads an added file into (columns, body) the same way, or None.
-    `removed` collects removed rows per table, for the cascade.
+    Removing an order drops its lines, and removing an order, a line or a lot drops
+    the reservations naming it, at that moment: later edits see the result.
+    Edits of a table that could not be read are skipped (its error is reported).
     """
-    columns = list(columns)
-    body = _cascade(table, body, removed)
-    for edit in (e for e in edits if e.table == table):
+    for edit in edits:
+        raw = tables.get(edit.table)
+        if raw is None:
+            continue
         if edit.kind == "add":
-            assert edit.file is not None
-            read = read_rows(edit.file, errors)
-            if read is None:
-                continue
-            new_columns, new_body = read
-            for c in new_columns:
-                if c not in columns:
-                    columns.append(c)
-                    body[c] = ""
-            start = max(ADDED_BASE, int(body.index.max()) + 1 if len(body) else ADDED_BASE)
-            new_body = new_body.reindex(columns=columns, fill_value="")
-            for i, original in zip(range(start, start + len(new_body)), new_body.index):
-                origins.added[(table, i + 1)] = (edit.file.name, int(original) + 1)
-            new_body.index = pd.RangeIndex(start, start + len(new_body))
-            body = pd.concat([body, new_body])
+            _add(raw, edit, specs[edit.table], origins, errors)
             continue
-        unknown = [c for c in [*edit.where, *edit.set] if c not in known_columns]
+        unknown = [c for c in [*edit.where, *edit.set] if c not in specs[edit.table].column_names]
         if unknown:
-            errors.append(InputError(edit.label, None, None, f"{table} has no column {', '.join(unknown)}"))
+            errors.append(
+                InputError(edit.label, None, None, f"{edit.table} has no column {', '.join(unknown)}")
+            )
             continue
-        match = pd.Series(True, index=body.index)
+        match = pd.Series(True, index=raw.body.index)
         for column, value in edit.where.items():
-            match &= body[column] == value if column in columns else False
+            match &= raw.body[column] == value if column in raw.columns else False
         if not match.any():
             shown = ", ".join(f"{k} = {v!r}" for k, v in edit.where.items())
-            errors.append(InputError(edit.label, None, "where", f"{{ {shown} }} matches no row of {table}"))
-            continue
-        if edit.kind == "remove":
-            removed[table] = pd.concat([removed.get(table, body.iloc[0:0]), body[match]])
-            body = body[~match]
-            continue
-        for column, value in edit.set.items():
-            if column not in columns:
-                columns.append(column)
-                body[column] = ""
-            body.loc[match, column] = value
-            for i in body.index[match]:
-                origins.overridden[(table, int(i) + 1, column)] = edit.label
-    return columns, body
+            errors.append(
+                InputError(edit.label, None, "where", f"{{ {shown} }} matches no row of {edit.table}")
+            )
+        elif edit.kind == "remove":
+            gone = raw.body[match]
+            raw.body = raw.body[~match]
+            _cascade(tables, edit.table, gone)
+        else:
+            for column, value in edit.set.items():
+                _ensure_column(raw, column)
+                raw.body.loc[match, column] = value
+                for i in raw.body.index[match]:
+                    origins.overridden[(edit.table, int(i) + 1, column)] = edit.label
 
 
-def _cascade(table: str, body: pd.DataFrame, removed: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _ensure_column(raw: RawTable, column: str) -> None:
+    if column not in raw.columns:
+        raw.columns.append(column)
+        raw.body[column] = ""
+
+
+def _add(raw: RawTable, edit: Edit, spec: TableSpec, origins: RowOrigins, errors: list[InputError]) -> None:
+    """Append the rows of the edit's file; they get index numbers from ADDED_BASE up."""
+    assert edit.file is not None
+    added = read_added_rows(edit.file, spec, errors)
+    if added is None:
+        return
+    for column in added.columns:
+        _ensure_column(raw, column)
+    start = max(ADDED_BASE, int(raw.body.index.max()) + 1 if len(raw.body) else ADDED_BASE)
+    rows = added.body.reindex(columns=raw.columns, fill_value="")
+    for i, original in zip(range(start, start + len(rows)), rows.index):
+        origins.added[(edit.table, i + 1)] = (edit.file.name, int(original) + 1)
+    rows.index = pd.RangeIndex(start, start + len(rows))
+    raw.body = pd.concat([raw.body, rows])
+
+
+def _cascade(tables: dict[str, RawTable], table: str, gone: pd.DataFrame) -> None:
     """Drop the lines of removed orders, and the reservations of removed orders, lines and lots."""
-    if table not in ("lines.csv", "reservations.csv"):
-        return body
-    keep = pd.Series(True, index=body.index)
-    gone = removed.get("orders.csv")
-    if gone is not None and "order" in body:
-        keep &= ~body["order"].isin(set(gone["order"]))
-    gone = removed.get("lines.csv")
-    if table == "reservations.csv" and gone is not None and {"order", "line"} <= set(body):
-        pairs = set(zip(gone["order"], gone["line"]))
-        keep &= pd.Series(
-            [(o, n) not in pairs for o, n in zip(body["order"], body["line"])], index=body.index
-        )
-    gone = removed.get("lots.csv")
-    if table == "reservations.csv" and gone is not None and "lot" in body:
-        keep &= ~body["lot"].isin(set(gone["lot"]))
-    return body[keep]
+
+    def drop(name: str, keys: list[str]) -> None:
+        raw = tables.get(name)
+        if raw is None or not set(keys) <= set(raw.columns) or not set(keys) <= set(gone.columns):
+            return
+        removed = set(gone[keys].itertuples(index=False, name=None))
+        hit = pd.Series(list(raw.body[keys].itertuples(index=False, name=None)), index=raw.body.index)
+        raw.body = raw.body[~hit.isin(removed)]
+
+    if table == "orders.csv":
+        drop("lines.csv", ["order"])
+        drop("reservations.csv", ["order"])
+    elif table == "lines.csv":
+        drop("reservations.csv", ["order", "line"])
+    elif table == "lots.csv":
+        drop("reservations.csv", ["lot"])

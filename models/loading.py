@@ -45,10 +45,8 @@ from models.tables import (
     RESERVATIONS,
     SAFETY_STOCK,
     TABLES,
-    TableEdit,
-    TableSpec,
-    read_added_rows,
-    read_table,
+    parse_table,
+    read_raw,
 )
 from models.validation import cross_check
 
@@ -90,12 +88,13 @@ def load_scenario(path: str | Path) -> Scenario:
     settings = _read_settings(file, errors)
     frames: dict[str, pd.DataFrame] = {}
     origins = RowOrigins()
-    removed: dict[str, pd.DataFrame] = {}
     if settings.data is not None:
+        raws = {spec.name: read_raw(settings.data, spec, errors) for spec in TABLES}
+        readable = {name: raw for name, raw in raws.items() if raw is not None}
+        apply_edits(readable, {spec.name: spec for spec in TABLES}, settings.edits, origins, errors)
         for spec in TABLES:
-            frame = read_table(
-                settings.data, spec, errors, _editor(spec, settings.edits, origins, removed, errors)
-            )
+            raw = raws[spec.name]
+            frame = parse_table(raw, spec, errors) if raw is not None else None
             if frame is not None:
                 frames[spec.name] = frame
         errors.extend(cross_check(frames))
@@ -273,29 +272,6 @@ def _read_chain(
         else:
             merged[key] = value
     return merged, base_edits + edits
-
-
-def _editor(
-    spec: TableSpec,
-    edits: list[Edit],
-    origins: RowOrigins,
-    removed: dict[str, pd.DataFrame],
-    errors: list[InputError],
-) -> TableEdit | None:
-    """The edit hook for one table, or None when nothing touches it."""
-    mine = [e for e in edits if e.table == spec.name]
-    if not mine and not (spec.name in ("lines.csv", "reservations.csv") and removed):
-        return None
-
-    def edit(columns: list[str], body: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
-        def read_rows(path: Path, errs: list[InputError]) -> tuple[list[str], pd.DataFrame] | None:
-            return read_added_rows(path, spec, errs)
-
-        return apply_edits(
-            spec.name, columns, body, spec.column_names, mine, read_rows, origins, errors, removed
-        )
-
-    return edit
 
 
 def _unknown_keys(

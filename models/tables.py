@@ -1,6 +1,6 @@
 """The scenario's CSV tables: their columns, and reading them into typed frames (SPEC section 2).
 
-`read_table` turns one CSV file into a pandas frame with one column per
+`read_raw` reads one CSV file's cells and `parse_table` turns them into a pandas frame with one column per
 specified column, already parsed and defaulted, plus `ROW` (the spreadsheet row
 of each record). Parsing is vectorised per column; cells that cannot be parsed
 are reported as `InputError`s and left missing (NA / None) in the frame.
@@ -31,7 +31,7 @@ Kind = Literal["str", "int", "bool", "date", "list", "enum"]
 _INT_RE = r"[+-]?[0-9]{1,18}"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
-_WARN_STACKLEVEL = 5  # warn in _warn -> _match_header -> read_table -> load_scenario -> its caller
+_WARN_STACKLEVEL = 5  # warn in _warn -> _match_header -> read_raw -> load_scenario -> its caller
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,71 +176,83 @@ TABLES: tuple[TableSpec, ...] = (
 """Every table of a scenario, in reading order."""
 
 
-TableEdit = Callable[[list[str], pd.DataFrame], tuple[list[str], pd.DataFrame]]
-"""Changes a table's raw cells before parsing: (column names, body) -> (column names, body)."""
+@dataclass(slots=True)
+class RawTable:
+    """A table's cells as text, before parsing: one column per known column name (lower case).
+
+    The body's index + 1 is each record's spreadsheet row. `usable` is False when a
+    required column is missing (the table then takes no part in cross-checks).
+    """
+
+    columns: list[str]
+    body: pd.DataFrame
+    usable: bool = True
 
 
-def read_table(
-    folder: Path, spec: TableSpec, errors: list[InputError], edit: TableEdit | None = None
-) -> pd.DataFrame | None:
-    """The table in `folder` parsed per `spec`, or None when it cannot take part in cross-checks.
+def read_raw(folder: Path, spec: TableSpec, errors: list[InputError]) -> RawTable | None:
+    """The table's text cells from `folder`, or None when the file cannot be read.
 
-    Appends every problem found to `errors`. An absent or blank optional table
-    is an empty frame; an absent required table, an unreadable file or a missing
-    required column gives None (cell errors of the other columns are still
-    reported). The frame has the spec's columns plus `ROW`, blank rows dropped.
-    `edit`, if given, changes the raw cells (named by lower-case column) first.
+    An absent or blank optional table is an empty table; an absent required table
+    is an error. Header problems are reported; unknown columns warn.
     """
     path = folder / spec.name
     if not path.is_file() and not spec.optional:
         errors.append(InputError(spec.name, None, None, f"required table {spec.name} not found in {folder}"))
         return None
-    usable = True
     if not path.is_file() or (spec.optional and _blank_file(path)):
-        if edit is None:
-            return _empty_frame(spec)
-        positions: dict[str, Hashable] = {}
-        body = pd.DataFrame(index=pd.RangeIndex(0))
-    else:
-        cells = _read_cells(path, spec.name, errors)
-        if cells is None:
-            return None
-        header, body = cells
-        positions, usable = _match_header(header, body, spec, errors)
-    if edit is not None:
-        named = pd.DataFrame({str(n): body[p] for n, p in positions.items()}, index=body.index)
-        columns, body = edit(list(named.columns), named)
-        positions = {c: c for c in columns}
+        return RawTable([], pd.DataFrame(index=pd.RangeIndex(0)))
+    cells = _read_cells(path, spec.name, errors)
+    if cells is None:
+        return None
+    header, body = cells
+    positions, usable = _match_header(header, body, spec, errors)
+    named = pd.DataFrame({str(n): body[p] for n, p in positions.items()}, index=body.index)
+    return RawTable(list(positions), named, usable)
+
+
+def parse_table(raw: RawTable, spec: TableSpec, errors: list[InputError]) -> pd.DataFrame | None:
+    """The table parsed per `spec`: the spec's columns plus `ROW`; None when not usable.
+
+    Cell errors are reported even for a table that is not usable.
+    """
+    body = raw.body
     rows = pd.Series(body.index + 1, index=body.index, dtype="int64")
     data: dict[str, pd.Series] = {}
     for column in spec.columns:
-        if column.name in positions:
-            raw = body[positions[column.name]]
-        else:
-            raw = pd.Series("", index=body.index, dtype="str")
-        present = column.name in positions or not column.required
-        data[column.name] = _parse_column(raw, column, spec.name, rows, errors, report_empty=present)
+        present = column.name in raw.columns
+        cells = body[column.name] if present else pd.Series("", index=body.index, dtype="str")
+        data[column.name] = _parse_column(
+            cells, column, spec.name, rows, errors, report_empty=present or not column.required
+        )
     frame = pd.DataFrame(data, index=body.index)
     frame[ROW] = rows
-    return frame.reset_index(drop=True) if usable else None
+    return frame.reset_index(drop=True) if raw.usable else None
 
 
-def read_added_rows(
-    path: Path, spec: TableSpec, errors: list[InputError]
-) -> tuple[list[str], pd.DataFrame] | None:
-    """Rows to add to `spec`'s table, read from another CSV file: (lower-case columns, text cells)."""
+def read_added_rows(path: Path, spec: TableSpec, errors: list[InputError]) -> RawTable | None:
+    """Rows to add to `spec`'s table from another CSV file; its header must name the required columns."""
     cells = _read_cells(path, path.name, errors)
     if cells is None:
         return None
     header, body = cells
     names = [h.lower() for h in header]
-    unknown = [n for n in names if n not in spec.column_names]
-    for name in unknown:
-        errors.append(InputError(path.name, 1, name, f"{spec.name} has no column '{name}'"))
-    if unknown or len(set(names)) != len(names):
+    problems = [
+        InputError(path.name, 1, n, f"{spec.name} has no column '{n}'")
+        for n in names
+        if n not in spec.column_names
+    ]
+    problems += [
+        InputError(path.name, 1, c.name, f"required column '{c.name}' is missing")
+        for c in spec.columns
+        if c.required and c.name not in names
+    ]
+    if len(set(names)) != len(names):
+        problems.append(InputError(path.name, 1, None, "a column appears more than once"))
+    errors.extend(problems)
+    if problems:
         return None
     body.columns = pd.Index(names)
-    return names, body
+    return RawTable(names, body)
 
 
 def _blank_file(path: Path) -> bool:

@@ -111,6 +111,11 @@ class _Facts:
                 continue
             if self.why_not_serve(line, lot) is None:
                 self.honoured[(line.key, lot.lot)] += r.quantity
+        self.reserved_on_line: dict[LineKey, int] = defaultdict(int)
+        self.reserved_from_lot: dict[str, int] = defaultdict(int)
+        for (key, lot_id), quantity in self.honoured.items():
+            self.reserved_on_line[key] += quantity
+            self.reserved_from_lot[lot_id] += quantity
 
     def item(self, name: str) -> Item:
         return self.items.get(name) or Item(name)
@@ -120,7 +125,7 @@ class _Facts:
 
     def reserved(self, key: LineKey) -> int:
         """What honoured reservations give the line."""
-        return sum(q for (k, _), q in self.honoured.items() if k == key)
+        return self.reserved_on_line.get(key, 0)
 
     def priority(self, line: Line) -> int:
         return line.priority if line.priority is not None else self.orders[line.order].priority
@@ -171,12 +176,15 @@ class _Facts:
         return None
 
     def has_stock(self, line: Line) -> bool:
-        """Some lot with allocable stock may serve the line (kits: every stocking component has one)."""
+        """Some lot that may serve the line has allocable stock left after honoured reservations
+        (kits: every stocking component has one)."""
         for part, items in self.serving_items(line).items():
             if self.is_kit(line) and not self.item(part).stocking:
                 continue
             if not any(
-                lot.item in items and lot.allocable > 0 and self.why_not_serve(line, lot) is None
+                lot.item in items
+                and lot.allocable - self.reserved_from_lot.get(lot.lot, 0) > 0
+                and self.why_not_serve(line, lot) is None
                 for lot in self.lots.values()
             ):
                 return False

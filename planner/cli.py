@@ -22,12 +22,14 @@ from models.loading import load_scenario
 from models.records import Scenario
 from planner.check import check_dir
 from planner.compare import Result, kpi_table, line_changes
+from planner.generate import Features, write_scenario
+from planner.generate import generate as generate_tables
 from planner.output import write_atomically
 from planner.plan import Plan
 from planner.runs import run_batch, solve_into
 from planner.solve import solve as solve_scenario
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one diagnostic per line, greppable in batch logs
 out = Console()
 
 
@@ -192,6 +194,18 @@ def check(scenario: Path, result: Path) -> None:
         err.print(f"{len(violations)} violation(s)")
         sys.exit(1)
     out.print("the plan honours every restriction of the contract")
+
+
+@main.command()
+@click.option("--lines", type=click.IntRange(min=1), required=True, help="About how many order lines.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Scenario folder.")
+@click.option("--without", multiple=True, type=click.Choice(Features.names()), help="Switch a feature off.")
+def generate(lines: int, seed: int, out_dir: Path, without: tuple[str, ...]) -> None:
+    """Write a synthetic scenario (scenario.toml and its tables) of about --lines lines."""
+    features = Features.only(set(Features.names()) - set(without))
+    write_scenario(generate_tables(lines, seed, features), out_dir, f"synthetic-{lines}-{seed}")
+    out.print(f"written to {out_dir}")
 
 
 def print_summary(plan: Plan, max_tiers: int = 15) -> None:

@@ -114,8 +114,10 @@ def run_batch(
             outcome = RunOutcome(
                 path, path.stem, None, None, f"{len(exc.errors)} input error(s): {exc.errors[0]}"
             )
-        except (RuntimeError, ValueError) as exc:
-            outcome = RunOutcome(path, path.stem, None, None, str(exc).splitlines()[0])
+        except Exception as exc:  # one scenario's failure must not stop the batch
+            outcome = RunOutcome(
+                path, path.stem, None, None, f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+            )
         outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)

@@ -61,6 +61,8 @@ def run(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Call
     def _run(s: Scenario, **kw: Any) -> Plan:
         plan = solve(s, **kw)
         assert plan.status == "optimal"
+        if request.param == "mip" and any(ln.takes_part for ln in plan.prepared.lines):
+            assert plan.solver != "flow", "the MIP path was not taken"
         return plan
 
     return _run
@@ -240,7 +242,8 @@ def test_kit_line_uses_the_kit_items_window(run: Callable[..., Plan]) -> None:
 
 
 def test_nonstock_line_allocated_without_lot(run: Callable[..., Plan]) -> None:
-    """A nonstock line is allocated in full at once with no lot (source nonstock), whatever its window or stock."""
+    """A nonstock line is allocated in full at once with no lot (source nonstock),
+    whatever its window or stock."""
     s = scenario(
         items=[item("N", stocking=False, window_days=0)],
         lots=[lot("N1", "N", 2)],
@@ -278,7 +281,9 @@ def test_skipped_line_gets_nothing_and_its_stock_goes_on(
     )
     plan = run(s)
     assert allocations(plan) == [("T", "1", "X", "X1", 10, OPT)]
-    assert lines_by_key(plan)[("S", "1")] == {"allocated": 0, "status": "none", "reason": reason, "tier": None}
+    assert lines_by_key(plan)[("S", "1")] == {
+        "allocated": 0, "status": "none", "reason": reason, "tier": None,
+    }
     assert lines_by_key(plan)[("T", "1")]["tier"] == 1
 
 
@@ -305,18 +310,21 @@ def test_line_that_takes_part_wins_the_stock(
     assert line_result(plan, "T", "1") == (0, "none", "short")
 
 
+VENDOR = {"fulfillment": "vendor_shipment"}
 PRECEDENCE = [
-    ({"type": "quote", "released": False, "printed": True}, {"fulfillment": "vendor_shipment"}, False, "quote"),
-    ({"released": False, "printed": True}, {"fulfillment": "vendor_shipment"}, False, "not_released"),
-    ({"printed": True}, {"fulfillment": "vendor_shipment"}, False, "printed"),
-    ({}, {"fulfillment": "vendor_shipment"}, False, "vendor_shipment"),
+    ({"type": "quote", "released": False, "printed": True}, VENDOR, False, "quote"),
+    ({"released": False, "printed": True}, VENDOR, False, "not_released"),
+    ({"printed": True}, VENDOR, False, "printed"),
+    ({}, VENDOR, False, "vendor_shipment"),
     ({}, {"fulfillment": "special_order"}, False, "po_not_received"),
     ({}, {}, False, "nonstock"),
     ({}, {}, True, "outside_window"),
 ]
 
 
-@pytest.mark.parametrize(("order_kw", "line_kw", "stocking", "reason"), PRECEDENCE, ids=[p[3] for p in PRECEDENCE])
+@pytest.mark.parametrize(
+    ("order_kw", "line_kw", "stocking", "reason"), PRECEDENCE, ids=[p[3] for p in PRECEDENCE]
+)
 def test_reason_precedence(
     run: Callable[..., Plan], order_kw: dict[str, Any], line_kw: dict[str, Any], stocking: bool, reason: str
 ) -> None:
@@ -387,7 +395,9 @@ def test_item_without_stock_gives_no_eligible_stock(run: Callable[..., Plan]) ->
 
 def test_item_safety_stock_held_back(run: Callable[..., Plan]) -> None:
     """Item safety stock 3 on a lot of 10: a line of 10 gets 7, reason safety_stock."""
-    s = scenario(items=[item("X", safety_stock=3)], lots=[lot("X1", "X", 10)], lines=[line("O", "1", "X", 10)])
+    s = scenario(
+        items=[item("X", safety_stock=3)], lots=[lot("X1", "X", 10)], lines=[line("O", "1", "X", 10)]
+    )
     plan = run(s)
     assert allocations(plan) == [("O", "1", "X", "X1", 7, OPT)]
     assert line_result(plan, "O", "1") == (7, "partial", "safety_stock")
@@ -512,6 +522,23 @@ def test_full_delivery_order_not_blocked_by_a_nonstock_line(run: Callable[..., P
     assert allocations(plan) == [("FD", "1", "X", "X1", 5, OPT), ("FD", "2", "N", "", 5, NONSTOCK)]
     assert line_result(plan, "FD", "2") == (5, "full", "nonstock")
     assert line_result(plan, "O2", "1") == (0, "none", "short")
+
+
+def test_full_delivery_order_spanning_tiers(run: Callable[..., Plan]) -> None:
+    """FD/1 (tier 1) can only be served if FD/2 (tier 3) is too, so maximising tier 1 gives FD's
+    Y to FD/2 ahead of O2/1 (tier 2): tiers 5/0/5. The greedy serves O2/1 and then rolls FD back: 0/5/0."""
+    s = scenario(
+        orders=[order("FD", full_delivery=True)],
+        lots=[lot("X1", "X", 5), lot("Y1", "Y", 5)],
+        lines=[line("FD", "1", "X", 5, D1), line("FD", "2", "Y", 5, D3), line("O2", "1", "Y", 5, D2)],
+    )
+    plan = run(s)
+    assert allocations(plan) == [("FD", "1", "X", "X1", 5, OPT), ("FD", "2", "Y", "Y1", 5, OPT)]
+    assert tier_totals(plan) == [5, 0, 5]
+    assert line_result(plan, "O2", "1") == (0, "none", "short")
+    greedy = solve(s, solver="greedy")
+    assert tier_totals(greedy) == [0, 5, 0]
+    assert line_result(greedy, "FD", "1") == (0, "none", "full_delivery_blocked")
 
 
 # ---------------------------------------------------------------------------
@@ -718,9 +745,11 @@ def test_preference_order_alternate_owner_warehouse_fefo(run: Callable[..., Plan
     base = {"owners": "ACME;BETA", "warehouses": "NY;CA"}
     cases = [
         # primary P (BETA, CA) vs alternate Q (ACME, NY): primary wins
-        ([lot("P1", "P", 5, owner="BETA", warehouse="CA"), lot("Q1", "Q", 5, owner="ACME", warehouse="NY")], "P1"),
+        ([lot("P1", "P", 5, owner="BETA", warehouse="CA"),
+          lot("Q1", "Q", 5, owner="ACME", warehouse="NY")], "P1"),
         # owner ACME in CA vs BETA in NY: owner wins
-        ([lot("P1", "P", 5, owner="BETA", warehouse="NY"), lot("P2", "P", 5, owner="ACME", warehouse="CA")], "P2"),
+        ([lot("P1", "P", 5, owner="BETA", warehouse="NY"),
+          lot("P2", "P", 5, owner="ACME", warehouse="CA")], "P2"),
         # NY no expiry vs CA expiring soon: warehouse wins
         ([lot("P1", "P", 5, owner="ACME", warehouse="CA", expires="2026-12-10"),
           lot("P2", "P", 5, owner="ACME", warehouse="NY")], "P2"),
@@ -783,10 +812,63 @@ def test_reservation_topped_up_by_optimizer(run: Callable[..., Plan]) -> None:
     assert line_result(plan, "R", "1") == (8, "full", "")
 
 
+RESERVED_OUT = [
+    pytest.param(
+        scenario(
+            lots=[lot("A", "X", 5)],
+            lines=[line("R", "1", "X", 10)],
+            reservations=[reservation("R", "1", "A", 5)],
+        ),
+        [("R", "1", "X", "A", 5, RES)],
+        ("R", "1", 5),
+        id="own_reservation_takes_the_only_lot",
+    ),
+    pytest.param(
+        scenario(
+            lots=[lot("A", "X", 5)],
+            lines=[line("R", "1", "X", 5, D2), line("T", "1", "X", 3, D1)],
+            reservations=[reservation("R", "1", "A", 5)],
+        ),
+        [("R", "1", "X", "A", 5, RES)],
+        ("T", "1", 0),
+        id="other_lines_reservation_takes_the_only_lot",
+    ),
+    pytest.param(
+        scenario(
+            kits=[kit("K", "A", 1)],
+            lots=[lot("A1", "A", 5)],
+            lines=[line("R", "1", "A", 5, D2), line("K", "1", "K", 2, D1)],
+            reservations=[reservation("R", "1", "A1", 5)],
+        ),
+        [("R", "1", "A", "A1", 5, RES)],
+        ("K", "1", 0),
+        id="reservation_takes_a_kit_components_only_lot",
+    ),
+]
+
+
+@pytest.mark.parametrize(("s", "rows", "short_line"), RESERVED_OUT)
+def test_line_whose_only_lot_is_used_up_by_reservations(
+    run: Callable[..., Plan], s: Scenario, rows: list[Any], short_line: tuple[str, str, int]
+) -> None:
+    """A valid scenario in which reservations take all of the only lot a line may use: the plan is
+    the reservation alone, and the line left short is reported (no_eligible_stock, as no stock is
+    left for it, or short). A plan must come back: the reservation is within the lot's allocable
+    quantity, so the input is valid and solve must not reject its own plan."""
+    plan = run(s)
+    assert allocations(plan) == rows
+    order_id, line_id, allocated = short_line
+    got, _, reason = line_result(plan, order_id, line_id)
+    assert got == allocated
+    assert reason in ("no_eligible_stock", "short")
+
+
 @pytest.mark.parametrize(
     ("lots", "line_kw", "order_kw"),
     [
-        pytest.param([lot("BAD", "X", 10, warehouse="CA")], {"warehouses": "NY"}, {}, id="lot_in_other_warehouse"),
+        pytest.param(
+            [lot("BAD", "X", 10, warehouse="CA")], {"warehouses": "NY"}, {}, id="lot_in_other_warehouse"
+        ),
         pytest.param([lot("BAD", "X", 10, status="quarantine")], {}, {}, id="lot_not_available"),
         pytest.param([lot("BAD", "X", 10, expires="2026-11-01")], {}, {}, id="lot_expired"),
         pytest.param([lot("BAD", "X", 10, pnp=False)], {"requires_pnp": True}, {}, id="lot_not_pnp"),
