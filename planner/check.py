@@ -94,6 +94,9 @@ class _Facts:
         self.today = scenario.today
         self.items = {i.item: i for i in scenario.items}
         self.lots = {lot.lot: lot for lot in scenario.lots}
+        self.lots_of_item: dict[str, list[Lot]] = defaultdict(list)
+        for each in scenario.lots:
+            self.lots_of_item[each.item].append(each)
         self.orders = {o.order: o for o in scenario.orders}
         self.lines = {ln.key: ln for ln in scenario.lines}
         self.kits: dict[str, dict[str, int]] = {}
@@ -182,10 +185,10 @@ class _Facts:
             if self.is_kit(line) and not self.item(part).stocking:
                 continue
             if not any(
-                lot.item in items
-                and lot.allocable - self.reserved_from_lot.get(lot.lot, 0) > 0
+                lot.allocable - self.reserved_from_lot.get(lot.lot, 0) > 0
                 and self.why_not_serve(line, lot) is None
-                for lot in self.lots.values()
+                for item in items
+                for lot in self.lots_of_item[item]
             ):
                 return False
         return True

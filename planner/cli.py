@@ -30,7 +30,7 @@ from planner.runs import run_batch, solve_into
 from planner.solve import solve as solve_scenario
 
 err = Console(stderr=True, soft_wrap=True)  # one diagnostic per line, greppable in batch logs
-out = Console()
+out = Console(soft_wrap=True)
 
 
 def _load(path: Path) -> Scenario:

@@ -46,8 +46,8 @@ class _Network:
         self.costs.append(cost)
         return len(self.tails) - 1
 
-    def solve(self, supplies: dict[int, int]) -> np.ndarray:
-        """Flows on every arc of an exact min-cost flow meeting `supplies`."""
+    def build(self) -> min_cost_flow.SimpleMinCostFlow:
+        """The network as an OR-Tools min-cost flow (arc ids are the order of `arc` calls)."""
         smcf = min_cost_flow.SimpleMinCostFlow()
         smcf.add_arcs_with_capacity_and_unit_cost(
             np.array(self.tails, dtype=np.int32),
@@ -55,6 +55,11 @@ class _Network:
             np.array(self.caps, dtype=np.int64),
             np.array(self.costs, dtype=np.int64),
         )
+        return smcf
+
+    def solve(self, supplies: dict[int, int]) -> np.ndarray:
+        """Flows on every arc of an exact min-cost flow meeting `supplies`."""
+        smcf = self.build()
         for node in range(self.n_nodes):
             smcf.set_node_supply(node, supplies.get(node, 0))
         status = smcf.solve()
@@ -102,6 +107,51 @@ def lexicographic_flow(prep: Prepared, lines: list[int], pairs: list[int]) -> di
     net.arc(0, sink, total, 0)  # what no line takes stays in stock
     flows = net.solve({0: total, sink: -total})
     return {li: int(flows[arc]) for li, arc in line_arc.items()}
+
+
+class TierBounds:
+    """Upper bounds on one tier's total given floors on the earlier tiers' totals, in the
+    relaxation without integer side restrictions (plain lines only).
+
+    Built once per component; each bound changes arc capacities and re-solves. Tier
+    nodes drain to the sink by three arcs: a floor arc (cost -M, so floors are met
+    first), an objective arc (cost -1) and a free arc (cost 0).
+    """
+
+    def __init__(self, prep: Prepared, lines: list[int], pairs: list[int]) -> None:
+        net, lot_node = _supply_tree(prep, pairs)
+        line_node = {li: net.node() for li in lines}
+        self.tiers = sorted({prep.line_tier[li] or 0 for li in lines})
+        tier_node = {t: net.node() for t in self.tiers}
+        sink = net.node()
+        for p in pairs:
+            pair = prep.pairs[p]
+            net.arc(lot_node[pair.lot], line_node[prep.demands[pair.demand].line], prep.capacity[pair.lot], 0)
+        for li in lines:
+            net.arc(
+                line_node[li], tier_node[prep.line_tier[li] or 0], prep.lines[li].open_after_reservations, 0
+            )
+        self.total = sum(prep.capacity[lot] for lot in lot_node)
+        big = self.total + 1
+        self.arcs = {
+            t: (net.arc(n, sink, 0, -big), net.arc(n, sink, 0, -1), net.arc(n, sink, 0, 0))
+            for t, n in tier_node.items()
+        }
+        net.arc(0, sink, self.total, 0)  # what no line takes stays in stock
+        self.smcf = net.build()
+        self.smcf.set_node_supply(0, self.total)
+        self.smcf.set_node_supply(sink, -self.total)
+
+    def bound(self, tier: int, floors: dict[int, int]) -> int:
+        """Most the tier's plain lines can get while each earlier tier s keeps floors[s]."""
+        for t, (floor, objective, free) in self.arcs.items():
+            earlier = t < tier
+            self.smcf.set_arc_capacity(floor, floors.get(t, 0) if earlier else 0)
+            self.smcf.set_arc_capacity(objective, self.total if t == tier else 0)
+            self.smcf.set_arc_capacity(free, self.total if earlier else 0)
+        if self.smcf.solve() != self.smcf.OPTIMAL:
+            raise FlowError("tier bound flow failed")
+        return int(self.smcf.flow(self.arcs[tier][1]))
 
 
 def assign(

@@ -10,6 +10,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+ABSOLUTE_GAP = 0.5
+"""Gap at which backends stop. Objectives are a whole tier total plus a secondary part in
+[0, 1/4), so a gap of 0.5 still proves the tier total optimal (see planner.lexicographic)."""
+
 
 class SolveStatus(enum.Enum):
     """One status for every backend, mapped once in each backend."""

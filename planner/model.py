@@ -25,10 +25,6 @@ class ComponentModel:
     line_col: dict[int, int]
     pair_col: dict[int, int]
 
-    def tier_objective(self, lines: list[int]) -> dict[int, int]:
-        """Maximise what the optimiser adds to these lines."""
-        return {self.line_col[li]: 1 for li in lines}
-
 
 def build_model(prep: Prepared, comp: Component) -> ComponentModel:
     """Every restriction of section 4 over one component's lines, demands, pairs and lots."""

@@ -17,7 +17,7 @@ class Backend(Protocol):
     def solve(
         self,
         mip: Mip,
-        objective: dict[int, int],
+        objective: dict[int, float],
         time_limit: float | None,
         hint: list[float] | None,
     ) -> MipResult: ...

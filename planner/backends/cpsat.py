@@ -6,7 +6,7 @@ import math
 
 from ortools.sat.python import cp_model
 
-from planner.mip import Mip, MipResult, SolveStatus
+from planner.mip import ABSOLUTE_GAP, Mip, MipResult, SolveStatus
 
 _STATUS = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
@@ -23,7 +23,7 @@ class CpSatBackend:
         return True
 
     def solve(
-        self, mip: Mip, objective: dict[int, int], time_limit: float | None, hint: list[float] | None
+        self, mip: Mip, objective: dict[int, float], time_limit: float | None, hint: list[float] | None
     ) -> MipResult:
         model = cp_model.CpModel()
         xs = [
@@ -42,6 +42,7 @@ class CpSatBackend:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = 1
+        solver.parameters.absolute_gap_limit = ABSOLUTE_GAP
         if time_limit is not None:
             solver.parameters.max_time_in_seconds = time_limit
         code = solver.solve(model)

@@ -1,66 +1,127 @@
-"""HiGHS and SCIP through OR-Tools' MathOpt (both ship inside the ortools wheel)."""
+"""HiGHS and SCIP through OR-Tools' MathOpt (both ship inside the ortools wheel).
+
+The model is kept as a MathOpt ModelProto built in bulk, and sent to MathOpt's
+core solver directly: the tier loop's later solves of the same `Mip` append only
+the rows added since and swap the objective, and solutions are read from the
+result proto as arrays, so a tier costs its solve, not Python object handling.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
+from ortools.math_opt import model_parameters_pb2, model_pb2, result_pb2, solution_pb2
+from ortools.math_opt.core.python import solver as core
 from ortools.math_opt.python import mathopt
 
-from planner.mip import Mip, MipResult, SolveStatus
+from planner.mip import ABSOLUTE_GAP, Mip, MipResult, Row, SolveStatus
 
 _SOLVERS = {"highs": mathopt.SolverType.HIGHS, "scip": mathopt.SolverType.GSCIP}
+_REASON = result_pb2.TerminationReasonProto
 _STATUS = {
-    mathopt.TerminationReason.OPTIMAL: SolveStatus.OPTIMAL,
-    mathopt.TerminationReason.FEASIBLE: SolveStatus.FEASIBLE,
-    mathopt.TerminationReason.NO_SOLUTION_FOUND: SolveStatus.FEASIBLE,
-    mathopt.TerminationReason.INFEASIBLE: SolveStatus.INFEASIBLE,
+    _REASON.TERMINATION_REASON_OPTIMAL: SolveStatus.OPTIMAL,
+    _REASON.TERMINATION_REASON_FEASIBLE: SolveStatus.FEASIBLE,
+    _REASON.TERMINATION_REASON_NO_SOLUTION_FOUND: SolveStatus.FEASIBLE,
+    _REASON.TERMINATION_REASON_INFEASIBLE: SolveStatus.INFEASIBLE,
 }
 
 
+@dataclass(slots=True)
+class _Translated:
+    mip: Mip
+    proto: model_pb2.ModelProto
+    rows: int
+
+
 class MathOptBackend:
-    """Maximises with gap tolerance zero; a time limit gives FEASIBLE with the solver's bound."""
+    """Maximises to ABSOLUTE_GAP; a time limit gives FEASIBLE with the solver's bound."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self._type = _SOLVERS[name]
+        self._last: _Translated | None = None
 
     def available(self) -> bool:
         return True
 
+    def _translate(self, mip: Mip) -> model_pb2.ModelProto:
+        """The ModelProto of `mip`, extending the last one when only rows were appended since."""
+        last = self._last
+        if last is None or last.mip is not mip or last.rows > len(mip.rows):
+            last = self._last = _Translated(mip, _variables(mip), 0)
+        _append_rows(last.proto, mip.rows[last.rows :], last.rows)
+        last.rows = len(mip.rows)
+        return last.proto
+
     def solve(
-        self, mip: Mip, objective: dict[int, int], time_limit: float | None, hint: list[float] | None
+        self, mip: Mip, objective: dict[int, float], time_limit: float | None, hint: list[float] | None
     ) -> MipResult:
-        model = mathopt.Model(name="allocation")
-        xs = [
-            model.add_variable(lb=lo, ub=hi, is_integer=integer, name=name)
-            for lo, hi, integer, name in zip(mip.lb, mip.ub, mip.integer, mip.names)
-        ]
-        for row in mip.rows:
-            expr = mathopt.fast_sum(c * xs[j] for j, c in zip(row.cols, row.coefs))
-            model.add_linear_constraint(lb=row.lo, ub=row.hi, expr=expr, name=row.name)
-        model.maximize(mathopt.fast_sum(c * xs[j] for j, c in objective.items()))
+        proto = self._translate(mip)
+        proto.objective.Clear()
+        proto.objective.maximize = True
+        ids = sorted(objective)
+        proto.objective.linear_coefficients.ids.extend(ids)
+        proto.objective.linear_coefficients.values.extend(objective[j] for j in ids)
         params = mathopt.SolveParameters(
             time_limit=timedelta(seconds=time_limit) if time_limit is not None else None,
             relative_gap_tolerance=0.0,
-            absolute_gap_tolerance=0.0,
+            absolute_gap_tolerance=ABSOLUTE_GAP,
             random_seed=1,
         )
         if self.name == "scip":
-            params.threads = 1
-        model_params = mathopt.ModelSolveParameters()
-        if hint is not None and self.name == "scip":
-            model_params.solution_hints.append(mathopt.SolutionHint(variable_values=dict(zip(xs, hint))))
-        result = mathopt.solve(model, self._type, params=params, model_params=model_params)
+            params.threads = 1  # HiGHS takes its thread count only from its globals
+        model_params = model_parameters_pb2.ModelSolveParametersProto()
+        if hint is not None and self.name == "scip":  # MathOpt's HiGHS takes no hints
+            model_params.solution_hints.add().variable_values.ids.extend(range(mip.num_vars))
+            model_params.solution_hints[0].variable_values.values.extend(hint)
+        result = core.solve(
+            proto, self._type.value, mathopt.StreamableSolverInitArguments().to_proto(), params.to_proto(),
+            model_params, None, mathopt.CallbackRegistration().to_proto(), None, None,
+        )
         status = _STATUS.get(result.termination.reason, SolveStatus.ERROR)
         bound = result.termination.objective_bounds.dual_bound
-        if not result.has_primal_feasible_solution():
-            return MipResult(
-                SolveStatus.INFEASIBLE if status is SolveStatus.INFEASIBLE else status,
-                None,
-                -math.inf,
-                bound,
-                result.termination.detail,
-            )
-        values = result.variable_values(xs)
-        return MipResult(status, list(values), result.objective_value(), bound, result.termination.detail)
+        primal = _best_primal(result)
+        if primal is None:
+            return MipResult(status, None, -math.inf, bound, result.termination.detail)
+        values = np.zeros(mip.num_vars)
+        values[np.asarray(primal.variable_values.ids, dtype=np.int64)] = primal.variable_values.values
+        return MipResult(status, values.tolist(), primal.objective_value, bound, result.termination.detail)
+
+
+def _best_primal(result: result_pb2.SolveResultProto) -> solution_pb2.PrimalSolutionProto | None:
+    for solution in result.solutions:
+        primal = solution.primal_solution
+        if (
+            solution.HasField("primal_solution")
+            and primal.feasibility_status == solution_pb2.SOLUTION_STATUS_FEASIBLE
+        ):
+            return primal
+    return None
+
+
+def _variables(mip: Mip) -> model_pb2.ModelProto:
+    proto = model_pb2.ModelProto(name="allocation")
+    proto.variables.ids.extend(range(mip.num_vars))
+    proto.variables.lower_bounds.extend(mip.lb)
+    proto.variables.upper_bounds.extend(mip.ub)
+    proto.variables.integers.extend(mip.integer)
+    proto.variables.names.extend(mip.names)
+    return proto
+
+
+def _append_rows(proto: model_pb2.ModelProto, rows: list[Row], first_id: int) -> None:
+    """Rows with ids from `first_id` on; matrix entries stay sorted by (row, column)."""
+    cons = proto.linear_constraints
+    cons.ids.extend(range(first_id, first_id + len(rows)))
+    cons.lower_bounds.extend(r.lo for r in rows)
+    cons.upper_bounds.extend(r.hi for r in rows)
+    cons.names.extend(r.name for r in rows)
+    matrix = proto.linear_constraint_matrix
+    for i, row in enumerate(rows, start=first_id):
+        entries = sorted(zip(row.cols, row.coefs))
+        matrix.row_ids.extend([i] * len(entries))
+        matrix.column_ids.extend(j for j, _ in entries)
+        matrix.coefficients.extend(c for _, c in entries)

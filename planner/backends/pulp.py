@@ -28,7 +28,7 @@ class PulpBackend:
         return bool(result["available"])
 
     def solve(
-        self, mip: Mip, objective: dict[int, int], time_limit: float | None, hint: list[float] | None
+        self, mip: Mip, objective: dict[int, float], time_limit: float | None, hint: list[float] | None
     ) -> MipResult:
         answer = _run(
             {
@@ -104,7 +104,7 @@ def _solve_request(request: dict[str, Any]) -> dict[str, Any]:
         for x, v in zip(xs, hint):
             x.setInitialValue(round(v))
     solver = pulp.getSolver(
-        request["solver"], msg=False, timeLimit=request["time_limit"], warmStart=hint is not None, gapRel=0.0
+        request["solver"], msg=False, timeLimit=request["time_limit"], warmStart=hint is not None, gapRel=0.0, gapAbs=request["gap"]
     )
     code = prob.solve(solver)
     if code != pulp.LpStatusOptimal or any(x.varValue is None for x in xs):
