@@ -16,6 +16,9 @@ _STATUS = {
 }
 
 
+_SCALE = 1 << 20
+
+
 class CpSatBackend:
     name = "cpsat"
 
@@ -35,19 +38,24 @@ class CpSatBackend:
             lo = -cp_model.INT_MAX if row.lo == -math.inf else math.ceil(row.lo)
             hi = cp_model.INT_MAX if row.hi == math.inf else math.floor(row.hi)
             model.add_linear_constraint(expr, lo, hi)
-        model.maximize(sum(c * xs[j] for j, c in objective.items()))
+        # CP-SAT optimises whole numbers: the objective is scaled and rounded (the tier part stays exact).
+        model.maximize(sum(round(c * _SCALE) * xs[j] for j, c in objective.items()))
         if hint is not None:
             for x, v in zip(xs, hint):
                 model.add_hint(x, round(v))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = 1
-        solver.parameters.absolute_gap_limit = ABSOLUTE_GAP
+        solver.parameters.absolute_gap_limit = ABSOLUTE_GAP * _SCALE
         if time_limit is not None:
             solver.parameters.max_time_in_seconds = time_limit
         code = solver.solve(model)
         status = _STATUS.get(code, SolveStatus.ERROR)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return MipResult(status, None, -math.inf, solver.best_objective_bound, solver.status_name(code))
+            return MipResult(
+                status, None, -math.inf, solver.best_objective_bound / _SCALE, solver.status_name(code)
+            )
         values = [float(solver.value(x)) for x in xs]
-        return MipResult(status, values, solver.objective_value, solver.best_objective_bound)
+        return MipResult(
+            status, values, solver.objective_value / _SCALE, solver.best_objective_bound / _SCALE
+        )
