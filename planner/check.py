@@ -277,8 +277,11 @@ class _Plan:
         self.rows = rows
         self.results = results
         self.by_line: dict[LineKey, list[_Row]] = defaultdict(list)
+        self.optimizer_by_lot: dict[str, int] = defaultdict(int)
         for row in rows:
             self.by_line[row.key].append(row)
+            if row.source == "optimizer":
+                self.optimizer_by_lot[row.lot] += row.quantity
 
     def given(self, key: LineKey) -> int:
         """The quantity of all rows of the line."""
@@ -368,8 +371,8 @@ def _over_safety_stock(facts: _Facts, plan: _Plan, lots: list[Lot], stock: int, 
     """The optimiser takes at most max(0, A - R - S) from these lots (SPEC 4.2)."""
     usable = {lot.lot: lot for lot in lots if lot.usable_on(facts.today)}
     allocable = sum(lot.allocable for lot in usable.values())
-    reserved = sum(q for (_, lot), q in facts.honoured.items() if lot in usable)
-    taken = sum(r.quantity for r in plan.rows if r.source == "optimizer" and r.lot in usable)
+    reserved = sum(facts.reserved_from_lot.get(lot, 0) for lot in usable)
+    taken = sum(plan.optimizer_by_lot.get(lot, 0) for lot in usable)
     limit = max(0, allocable - reserved - stock)
     if taken > limit:
         yield (
@@ -382,13 +385,11 @@ def _safety_stock(facts: _Facts, plan: _Plan) -> Iterator[str]:
     """Automatic allocation leaves each item's safety stock, and each (item, warehouse)'s."""
     for item in facts.scenario.items:
         if item.safety_stock > 0:
-            lots = [lot for lot in facts.scenario.lots if lot.item == item.item]
+            lots = facts.lots_of_item[item.item]
             yield from _over_safety_stock(facts, plan, lots, item.safety_stock, f"item {item.item}")
     for ss in facts.scenario.safety_stock:
         if ss.quantity > 0:
-            lots = [
-                lot for lot in facts.scenario.lots if (lot.item, lot.warehouse) == (ss.item, ss.warehouse)
-            ]
+            lots = [lot for lot in facts.lots_of_item[ss.item] if lot.warehouse == ss.warehouse]
             yield from _over_safety_stock(facts, plan, lots, ss.quantity, f"item {ss.item} in {ss.warehouse}")
 
 

@@ -159,7 +159,8 @@ def assign(
 ) -> dict[int, int]:
     """Quantity per pair: `fixed` lines get exactly their added quantity (times per_unit per
     demand), `free_lines` share their tier's total; minimum total preference cost."""
-    demands = [d for d, dm in enumerate(prep.demands) if dm.line in fixed or dm.line in set(free_lines)]
+    free = set(free_lines)
+    demands = [d for d, dm in enumerate(prep.demands) if dm.line in fixed or dm.line in free]
     wanted = set(demands)
     pairs = [p for p, pair in enumerate(prep.pairs) if pair.demand in wanted]
     net, lot_node = _supply_tree(prep, pairs)
