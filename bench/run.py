@@ -50,25 +50,31 @@ def measure(lines: int, seed: int, without: list[str], solver: str | None) -> di
         out["write"] = time.perf_counter() - t
     integer = [c for c in comps if c.needs_integers]
     largest = max(comps, key=lambda c: len(c.lines)) if comps else None
-    out.update({
-        "components": len(comps),
-        "integer_components": len(integer),
-        "largest_lines": len(largest.lines) if largest else 0,
-        "largest_tiers": len({prep.line_tier[li] for li in largest.lines}) if largest else 0,
-        "tiers": len(prep.tiers),
-        "status": plan.status,
-        "solver": plan.solver,
-        "allocated": sum(t.allocated for t in plan.tiers),
-        "greedy": sum(t.baseline or 0 for t in plan.tiers),
-        "tiers_above_greedy": sum(t.allocated > (t.baseline or 0) for t in plan.tiers),
-        "first_tier_gain": next((t.allocated - (t.baseline or 0) for t in plan.tiers if t.allocated != t.baseline), 0),
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    })
+    out.update(
+        {
+            "components": len(comps),
+            "integer_components": len(integer),
+            "largest_lines": len(largest.lines) if largest else 0,
+            "largest_tiers": len({prep.line_tier[li] for li in largest.lines}) if largest else 0,
+            "tiers": len(prep.tiers),
+            "status": plan.status,
+            "solver": plan.solver,
+            "allocated": sum(t.allocated for t in plan.tiers),
+            "greedy": sum(t.baseline or 0 for t in plan.tiers),
+            "tiers_above_greedy": sum(t.allocated > (t.baseline or 0) for t in plan.tiers),
+            "first_tier_gain": next(
+                (t.allocated - (t.baseline or 0) for t in plan.tiers if t.allocated != t.baseline), 0
+            ),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+    )
     return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--without", nargs="*", default=[])
@@ -78,8 +84,10 @@ def main() -> None:
     if args.one is not None:
         print(json.dumps(measure(args.one, args.seed, args.without, args.solver)))
         return
-    print("| lines | generate s | load s | prepare s | solve s | write s | peak MB | components (integer) "
-          "| largest (lines, tiers) | tiers | status | allocated | greedy | tiers above greedy |")
+    print(
+        "| lines | generate s | load s | prepare s | solve s | write s | peak MB | components (integer) "
+        "| largest (lines, tiers) | tiers | status | allocated | greedy | tiers above greedy |"
+    )
     print("|" + "---|" * 14)
     for size in args.sizes:
         cmd = [sys.executable, __file__, "--one", str(size), "--seed", str(args.seed)]
@@ -88,7 +96,8 @@ def main() -> None:
         r = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
         print(
             f"| {r['lines']:,} | " + " | ".join(f"{r[p]:.2f}" for p in PHASES) + f" | {r['peak_mb']:.0f} "
-            f"| {r['components']:,} ({r['integer_components']:,}) | {r['largest_lines']:,}, {r['largest_tiers']} "
+            f"| {r['components']:,} ({r['integer_components']:,}) "
+            f"| {r['largest_lines']:,}, {r['largest_tiers']} "
             f"| {r['tiers']} | {r['status']} ({r['solver']}) | {r['allocated']:,} | {r['greedy']:,} "
             f"| {r['tiers_above_greedy']} |",
             flush=True,

@@ -104,7 +104,12 @@ def _solve_request(request: dict[str, Any]) -> dict[str, Any]:
         for x, v in zip(xs, hint):
             x.setInitialValue(round(v))
     solver = pulp.getSolver(
-        request["solver"], msg=False, timeLimit=request["time_limit"], warmStart=hint is not None, gapRel=0.0, gapAbs=request["gap"]
+        request["solver"],
+        msg=False,
+        timeLimit=request["time_limit"],
+        warmStart=hint is not None,
+        gapRel=0.0,
+        gapAbs=request["gap"],
     )
     code = prob.solve(solver)
     if code != pulp.LpStatusOptimal or any(x.varValue is None for x in xs):
