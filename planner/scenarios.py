@@ -1,0 +1,63 @@
+"""Finding scenario files: which folder to list, the scenarios in it, and when one has changed."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from models.loading import SCENARIO_FILE, scenario_inputs
+
+FOLDER_VARIABLE = "PLANNER_SCENARIOS"
+"""Environment variable naming the folder of scenarios the dashboard lists."""
+
+Fingerprint = tuple[tuple[str, int], ...]
+
+
+def scenario_folder(args: Sequence[str], environ: Mapping[str, str], default: Path) -> Path:
+    """The folder to list: `--scenarios DIR` in `args`, else $PLANNER_SCENARIOS, else `default`.
+
+    `args` are the script's own arguments (after `--` in `streamlit run app.py -- --scenarios DIR`);
+    anything else in them is ignored (under a test runner they are the runner's).
+    """
+    parser = argparse.ArgumentParser(prog="app.py", add_help=False, allow_abbrev=False, exit_on_error=False)
+    parser.add_argument("--scenarios", type=Path)
+    try:
+        given, _ = parser.parse_known_args(list(args))
+    except argparse.ArgumentError:
+        given = argparse.Namespace(scenarios=None)
+    if given.scenarios is not None:
+        return Path(given.scenarios)
+    if environ.get(FOLDER_VARIABLE):
+        return Path(environ[FOLDER_VARIABLE])
+    return default
+
+
+def scenario_files(folder: Path) -> list[Path]:
+    """The scenarios in `folder`: its `*.toml` files and its sub-folders holding `scenario.toml`, by name."""
+    if not folder.is_dir():
+        return []
+    files = [p for p in folder.glob("*.toml") if p.is_file()]
+    files += [p for p in folder.iterdir() if p.is_dir() and (p / SCENARIO_FILE).is_file()]
+    return sorted(files, key=lambda p: p.name)
+
+
+def fingerprint(path: Path) -> Fingerprint:
+    """(file, modification time) of every file the scenario reads: it changes when any input does."""
+    files = dict.fromkeys([path.resolve(), *scenario_inputs(path)])
+    return tuple((str(f), f.stat().st_mtime_ns) for f in files if f.is_file())
+
+
+def description(path: Path) -> str:
+    """The comment lines a scenario file opens with, as one text ('' if none)."""
+    file = path / SCENARIO_FILE if path.is_dir() else path
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.lstrip("#").strip())
+    return " ".join(lines)

@@ -1,0 +1,27 @@
+"""Reading what an AppTest run shows: metrics, tables and download buttons."""
+
+from __future__ import annotations
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """Label -> shown value of every metric on the page (the last one wins for a repeated label)."""
+    return {m.label: m.value for m in at.metric}
+
+
+def frames_with(at: AppTest, *columns: str) -> list[pd.DataFrame]:
+    """The tables on the page that have all these columns, top to bottom."""
+    return [e.value for e in at.dataframe if set(columns) <= set(e.value.columns)]
+
+
+def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The first table on the page that has all these columns."""
+    found = frames_with(at, *columns)
+    assert found, f"no table with columns {columns}"
+    return found[0]
+
+
+def downloads(at: AppTest) -> list[str]:
+    return [b.label for b in at.get("download_button")]

@@ -1,0 +1,165 @@
+"""Every page of the dashboard, run by AppTest on the bundled scenarios: renders, shows the right numbers.
+
+The demo's numbers (README): 2,160 of 2,765 units (78.1%), 7 / 2 / 3 lines
+full / partial / none, 5 of 9 orders complete, 285 units over the ERP greedy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from models.loading import load_scenario
+from planner.reasons import REASON_WORDS
+from tests.dashboard.apptest import downloads, frame_with, frames_with, metrics
+from tests.dashboard.conftest import Open
+
+
+def test_overview_shows_the_demo_kpis(app: Open) -> None:
+    """The app opens on the demo's overview with its KPIs, the solve status and the gain over the greedy."""
+    at = app()
+    assert at.title[0].value == "Overview · demo"
+    assert metrics(at) == {
+        "Fill rate": "78.1%",
+        "Allocated": "2,160",
+        "Lines full / partial / none": "7 / 2 / 3",
+        "Orders complete": "5 of 9",
+        "Gain over ERP greedy": "+285",
+    }
+    status = at.markdown[0].value
+    assert "optimal" in status and "+285" in status and "1,875 → 2,160" in status
+    tiers = frame_with(at, "tier", "greedy", "gain")
+    assert tiers["gain"].sum() == 285
+    weeks = frame_with(at, "week", "requested", "allocated")
+    assert (weeks["requested"].sum(), weeks["allocated"].sum()) == (2765, 2160)
+    stock = frame_with(at, "warehouse", "owner", "allocable")
+    assert set(stock["warehouse"]) == {"CA", "NY"}
+    assert downloads(at) == [
+        "Download fill_by_week.csv",
+        "Download fill_by_priority.csv",
+        "Download by_warehouse_owner.csv",
+        "Download tiers.csv",
+    ]
+
+
+def test_lines_page_explains_every_short_line_and_filters(app: Open) -> None:
+    """Every line is listed; each line not full has its reason in words, each served line its lots;
+    the filters narrow the table and the lots under it."""
+    at = app("views/lines.py")
+    lines = frame_with(at, "order", "line", "why", "lots")
+    assert len(lines) == 19
+    short = lines[lines["status"] != "full"]
+    assert (short["why"] == short["reason"].map(REASON_WORDS)).all() and (short["why"] != "").all()
+    served = lines[lines["allocated"] > 0]
+    assert (served["lots"] != "").all()
+    assert "R10K-NY-1 270" in lines.set_index("order").loc["SO-1001", "lots"]
+    assert downloads(at) == ["Download lines.csv", "Download line_lots.csv"]
+
+    at.multiselect(key="lines-status").set_value(["partial"]).run()
+    partial = frame_with(at, "order", "line", "why")
+    assert list(partial["order"]) == ["MO-3001", "SO-1009"]
+    lots = frame_with(at, "lot", "warehouse", "source")
+    assert set(lots["order"]) == {"MO-3001", "SO-1009"}
+
+    at.multiselect(key="lines-status").set_value([]).run()
+    at.text_input(key="lines-text").input("cable").run()
+    assert set(frame_with(at, "order", "why")["item"]) == {"CABLE-USB"}
+
+
+def test_items_page_filters_to_the_items_in_deficit(app: Open) -> None:
+    """Items show InvenTree's columns; the toggle keeps exactly the items whose deficit is positive."""
+    at = app("views/items.py")
+    items = frame_with(
+        at, "item", "in_stock", "allocated_before", "allocable", "required", "allocated", "deficit"
+    )
+    assert len(items) == 10
+    assert items.set_index("item").loc["CABLE-USB", "deficit"] == 60
+    at.toggle(key="items-deficit").set_value(True).run()
+    short = frame_with(at, "item", "deficit")
+    assert set(short["item"]) == set(items[items["deficit"] > 0]["item"])
+    assert (short["deficit"] > 0).all()
+    assert downloads(at) == ["Download items.csv"]
+
+
+def test_compare_page_shows_deltas_and_the_lines_that_changed(app: Open, shared_scenarios: Path) -> None:
+    """Demo against early cables: DO-2001 ships complete (+85), MO-3001 gives up 15, with both reasons."""
+    at = app("views/compare.py")
+    at.multiselect(key="compare").set_value(
+        [str(shared_scenarios / "demo.toml"), str(shared_scenarios / "early_cables.toml")]
+    ).run()
+    assert not at.exception
+    shown = {m.label: (m.value, m.delta) for m in at.metric}
+    assert shown["Allocated"] == ("2,230", "+70")
+    assert shown["Lines full"] == ("8", "+1")
+    kpis, deltas = frames_with(at, "scenario", "allocated", "fill_rate", "gain")
+    assert list(kpis["allocated"]) == [2160, 2230]
+    assert deltas.set_index("scenario").loc["early_cables", "allocated"] == 70
+    changes = frame_with(at, "order", "base_reason", "reason", "base_why", "why").set_index(["order", "line"])
+    assert changes.loc[("DO-2001", "2"), "delta"] == 60
+    assert changes.loc[("DO-2001", "2"), "base_reason"] == "full_delivery_blocked"
+    assert changes.loc[("MO-3001", "1"), "reason"] == "safety_stock"
+    by_priority = frame_with(at, "priority", "early_cables")
+    assert by_priority.set_index("priority").loc["2", "early_cables"] == 70
+    assert "Download line_changes.csv" in downloads(at)
+
+
+def test_whatif_page_opens_with_no_change(app: Open) -> None:
+    """With no change made, the editor shows its forms and says so, and solves nothing new."""
+    at = app("views/whatif.py")
+    assert at.title[0].value == "What-if on demo"
+    assert any("No change yet" in i.value for i in at.info)
+
+
+def test_whatif_priority_change_gives_a_different_plan(writable_app: Open, own_scenarios: Path) -> None:
+    """With priority first in the key, SO-1006 at priority 0 gets its 30 enclosures; SO-1004 gives up 10.
+
+    Saving writes a file that extends the base, lists it among the scenarios and reproduces that plan.
+    """
+    at = writable_app("views/whatif.py", scenario="priority_first.toml")
+    at.selectbox(key="wi-order").set_value("SO-1006").run()
+    at.number_input(key="wi-order-priority-SO-1006").set_value(0).run()
+    at.button(key="wi-order-apply").click().run()
+    assert not at.exception
+    changes = frame_with(at, "order", "line", "delta", "why").set_index("order")
+    assert changes.loc["SO-1006", "delta"] == 30
+    assert changes.loc["SO-1004", "delta"] == -10
+    assert changes.loc["SO-1006", "base_reason"] == "full_line_short"
+
+    at.text_input(key="wi-name").input("rush_epsilon").run()
+    at.button(key="wi-save").click().run()
+    saved = own_scenarios / "rush_epsilon.toml"
+    assert saved.is_file() and 'extends = "priority_first.toml"' in saved.read_text()
+    assert any("Saved" in s.value for s in at.success)
+    assert "rush_epsilon" in at.selectbox(key="scenario").options
+    assert {o.order: o.priority for o in load_scenario(saved).orders}["SO-1006"] == 0
+    at.selectbox(key="scenario").set_value(str(saved)).run()
+    at.switch_page("views/overview.py").run()
+    assert at.title[0].value == "Overview · rush_epsilon"
+    assert metrics(at)["Allocated"] == "2,180"  # 2,160 + 30 - 10
+
+
+def test_an_invalid_scenario_shows_its_errors_instead_of_failing(
+    writable_app: Open, own_scenarios: Path
+) -> None:
+    """A scenario with input errors lists them (table, row, column) on the page; the app does not crash."""
+    (own_scenarios / "broken.toml").write_text('extends = "demo.toml"\ntoday = "soon"\n', encoding="utf-8")
+    at = writable_app(scenario="broken.toml")
+    assert any("input error" in e.value for e in at.error)
+    assert "today" in set(frame_with(at, "table", "row", "column", "message")["column"])
+
+
+def test_whatif_priority_on_the_demo_moves_tiers_not_quantities(app: Open) -> None:
+    """With the demo's key (ship date first), SO-1009 at priority 0 moves its 760 units from priority 7 to 0;
+    ship dates decide first, so no line gains or loses and the page says so."""
+    at = app("views/whatif.py")
+    at.selectbox(key="wi-order").set_value("SO-1009").run()
+    at.number_input(key="wi-order-priority-SO-1009").set_value(0).run()
+    at.button(key="wi-order-apply").click().run()
+    assert not at.exception
+    assert any("orders SO-1009: priority = 0" in m.value for m in at.markdown)
+    by_priority = frame_with(at, "priority", "demo_whatif").set_index("priority")["demo_whatif"]
+    assert (by_priority["0"], by_priority["7"]) == (760, -760)
+    assert any("No line gains or loses" in i.value for i in at.info)
+    assert metrics(at)["Allocated"] == "2,160"
+
+    at.button(key="wi-remove-0").click().run()
+    assert any("No change yet" in i.value for i in at.info)

@@ -1,0 +1,230 @@
+"""What every page shares: the scenario picker, cached solving, the plan's headline and CSV downloads.
+
+Solving is cached per scenario file and the modification times of every file it
+reads, so an edited CSV is solved again and an unchanged one never is.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from models.errors import InputErrors
+from models.loading import load_scenario
+from models.records import Scenario
+from planner.scenarios import Fingerprint, description, fingerprint, scenario_files
+from planner.solve import solve
+from planner.views import Headline, PlanView
+from planner.whatif import Change, WhatIf, WhatIfError, apply, save
+
+FOLDER_KEY = "scenario_folder"
+SCENARIO_KEY = "scenario"
+PREFERRED = "demo.toml"
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _loaded(path: str, stamp: Fingerprint) -> Scenario:
+    return load_scenario(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _solved(path: str, stamp: Fingerprint) -> PlanView:
+    return PlanView(solve(_loaded(path, stamp)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _solved_whatif(path: str, stamp: Fingerprint, edit: WhatIf) -> PlanView:
+    return PlanView(solve(apply(_loaded(path, stamp), edit)))
+
+
+def scenario_sidebar(folder: Path) -> None:
+    """The scenario picker in the sidebar, over the scenario files of `folder`."""
+    st.session_state[FOLDER_KEY] = str(folder)
+    files = [str(p) for p in scenario_files(folder)]
+    if not files:
+        st.sidebar.warning(f"No scenario files in {folder}")
+        return
+    if st.session_state.get(SCENARIO_KEY) not in files:
+        preferred = [f for f in files if Path(f).name == PREFERRED]
+        st.session_state[SCENARIO_KEY] = (preferred or files)[0]
+    st.sidebar.selectbox("Scenario", files, key=SCENARIO_KEY, format_func=lambda f: Path(f).stem)
+    st.sidebar.caption(description(Path(st.session_state[SCENARIO_KEY])))
+    st.sidebar.caption(f"Scenarios from `{folder}`")
+
+
+def folder() -> Path:
+    return Path(st.session_state.get(FOLDER_KEY, "scenarios"))
+
+
+def all_scenarios() -> list[str]:
+    return [str(p) for p in scenario_files(folder())]
+
+
+def selected() -> Path:
+    """The scenario chosen in the sidebar; stops the page if there is none."""
+    path = st.session_state.get(SCENARIO_KEY)
+    if not path:
+        st.info("Choose a scenario in the sidebar.")
+        st.stop()
+    return Path(path)
+
+
+def scenario(path: Path) -> Scenario:
+    """The scenario loaded (cached); shows every input error and stops the page if it is not valid."""
+    try:
+        return _loaded(str(path), fingerprint(path))
+    except InputErrors as exc:
+        _show_input_errors(path, exc)
+        st.stop()
+
+
+def plan(path: Path) -> PlanView:
+    """The scenario solved, with its tables (cached); shows why and stops the page if that fails."""
+    scenario(path)  # input errors are shown in full before solving
+    try:
+        with st.spinner(f"Solving {path.stem} ..."):
+            return _solved(str(path), fingerprint(path))
+    except (RuntimeError, ValueError) as exc:
+        st.error(f"{path.stem} could not be solved: {exc}")
+        st.stop()
+
+
+def whatif_plan(path: Path, edit: WhatIf) -> PlanView:
+    """The base scenario with `edit` made, solved (cached); errors are shown and stop the page."""
+    scenario(path)
+    try:
+        with st.spinner("Solving the what-if ..."):
+            return _solved_whatif(str(path), fingerprint(path), edit)
+    except (RuntimeError, ValueError) as exc:
+        st.error(f"The what-if could not be solved: {exc}")
+        st.stop()
+
+
+def _show_input_errors(path: Path, exc: InputErrors) -> None:
+    st.error(f"{path.name} has {len(exc.errors)} input error(s); nothing is solved.")
+    st.dataframe(
+        pd.DataFrame(
+            [(e.table, e.row, e.column, e.message) for e in exc.errors],
+            columns=["table", "row", "column", "message"],
+        ),
+        hide_index=True,
+    )
+
+
+def plan_header(title: str, current: PlanView) -> Headline:
+    """The page title and, plainly, how the solve went and what it gains over the ERP-style greedy."""
+    head = current.headline
+    st.title(f"{title} · {head.scenario}")
+    proved = "optimal (every tier proved best)" if head.status == "optimal" else f"{head.status} (not proved)"
+    gain = ""
+    if head.gain is not None:
+        gain = f" · **{head.gain:+,}** units over the ERP-style greedy ({head.greedy:,} → {head.allocated:,})"
+    st.markdown(f"**{proved}** · {head.solver} in {head.seconds:.2f} s{gain}")
+    for note in current.plan.notes:
+        st.warning(note)
+    return head
+
+
+def download(frame: pd.DataFrame, name: str) -> None:
+    """A button that downloads `frame` as `<name>.csv`."""
+    st.download_button(
+        f"Download {name}.csv",
+        frame.to_csv(index=False, lineterminator="\n").encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"download-{name}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def table(frame: pd.DataFrame, name: str, **column_config: object) -> None:
+    """A table with its CSV download under it."""
+    st.dataframe(frame, hide_index=True, column_config=column_config or None)  # type: ignore[arg-type]
+    download(frame, name)
+
+
+def delta_metrics(base: PlanView, other: PlanView) -> None:
+    """One row of KPIs of `other`, each with its change against `base` (none shown where it is 0)."""
+    was, now = base.headline, other.headline
+    st.markdown(f"**{now.scenario}** against **{was.scenario}** ({now.status}, {now.seconds:.2f} s)")
+    fill, allocated, lines, orders, gain = st.columns(5)
+    points = round((now.fill_rate - was.fill_rate) * 100, 1)
+    fill.metric("Fill rate", f"{now.fill_rate:.1%}", f"{points:+.1f} pts" if points else None)
+    allocated.metric("Allocated", f"{now.allocated:,}", _change(now.allocated - was.allocated))
+    lines.metric("Lines full", now.lines_full, _change(now.lines_full - was.lines_full))
+    orders.metric("Orders complete", now.orders_full, _change(now.orders_full - was.orders_full))
+    if now.gain is not None and was.gain is not None:
+        gain.metric("Gain over ERP greedy", f"{now.gain:+,}", _change(now.gain - was.gain))
+
+
+def difference_chart(differences: pd.DataFrame, x_label: str) -> None:
+    """Bars of allocated against the base, one colour per scenario; a line of text when all are 0."""
+    if (differences == 0).all().all():
+        st.caption(f"No difference by {x_label}.")
+    else:
+        st.bar_chart(differences, stack=False, x_label=x_label, y_label="units against the base")
+
+
+def _change(difference: int) -> str | None:
+    return f"{difference:+,}" if difference else None
+
+
+# The what-if being edited, one per base scenario, kept in the session.
+
+WHATIFS_KEY = "whatifs"
+MESSAGE_KEY = "whatif-message"
+
+
+def whatif_of(path: Path) -> WhatIf:
+    """The what-if being edited on `path` (empty at first)."""
+    edits: dict[str, WhatIf] = st.session_state.setdefault(WHATIFS_KEY, {})
+    return edits.get(str(path)) or WhatIf(name=f"{path.stem}_whatif")
+
+
+def _keep(path: Path, edit: WhatIf) -> None:
+    """Keep `edit` if the scenario takes it; otherwise say why and keep the one before."""
+    try:
+        apply(scenario(path), edit)
+    except WhatIfError as exc:
+        st.session_state[MESSAGE_KEY] = ("error", str(exc))
+        return
+    st.session_state.setdefault(WHATIFS_KEY, {})[str(path)] = edit
+
+
+def add_change(path: Path, change: Change) -> None:
+    _keep(path, whatif_of(path).with_change(change))
+
+
+def remove_change(path: Path, index: int) -> None:
+    _keep(path, whatif_of(path).without_change(index))
+
+
+def set_today(path: Path, today: date | None) -> None:
+    _keep(path, whatif_of(path).with_today(today))
+
+
+def start_over(path: Path) -> None:
+    st.session_state.setdefault(WHATIFS_KEY, {}).pop(str(path), None)
+
+
+def save_whatif(path: Path, name: str, overwrite: bool) -> None:
+    """Save the what-if as `<name>.toml` in the scenario folder, extending `path`."""
+    try:
+        target = save(whatif_of(path).renamed(name), path, folder(), overwrite=overwrite)
+    except (FileExistsError, OSError) as exc:
+        st.session_state[MESSAGE_KEY] = ("error", str(exc))
+        return
+    st.session_state[MESSAGE_KEY] = ("success", f"Saved {target}; it is in the scenario list now.")
+
+
+def show_message() -> None:
+    """The outcome of the last what-if action, once."""
+    kind, text = st.session_state.pop(MESSAGE_KEY, ("", ""))
+    if kind == "error":
+        st.error(text)
+    elif kind == "success":
+        st.success(text)

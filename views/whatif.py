@@ -1,0 +1,159 @@
+"""What-if: change a priority, a ship date, a lot's quantity, a window or today; solve again; save."""
+
+import streamlit as st
+
+from planner import whatif
+from planner.views import changed_lines, difference_by
+from views.common import (
+    add_change,
+    delta_metrics,
+    difference_chart,
+    plan,
+    remove_change,
+    save_whatif,
+    scenario,
+    selected,
+    set_today,
+    show_message,
+    start_over,
+    table,
+    whatif_of,
+    whatif_plan,
+)
+
+path = selected()
+base = scenario(path)
+edit = whatif_of(path)
+st.title(f"What-if on {path.stem}")
+st.caption("Each change applies on top of the scenario, and the plan is solved again at once.")
+
+order_tab, line_tab, lot_tab, window_tab, today_tab = st.tabs(
+    ["Order priority", "Line priority or ship date", "Lot quantity", "Item window", "Today"]
+)
+with order_tab:
+    orders = {o.order: o for o in base.orders}
+    order = st.selectbox(
+        "Order",
+        list(orders),
+        key="wi-order",
+        format_func=lambda o: f"{o} ({orders[o].type}, priority {orders[o].priority})",
+    )
+    priority = st.number_input(
+        "Priority (0 highest)", 0, 9, orders[order].priority, key=f"wi-order-priority-{order}"
+    )
+    st.button(
+        "Change the order's priority",
+        key="wi-order-apply",
+        on_click=add_change,
+        args=(path, whatif.order_priority(order, int(priority))),
+    )
+with line_tab:
+    lines = {line.key: line for line in base.lines}
+    key = st.selectbox(
+        "Line",
+        list(lines),
+        key="wi-line",
+        format_func=lambda k: f"{k[0]} / {k[1]} ({lines[k].item}, {lines[k].quantity})",
+    )
+    line = lines[key]
+    own = line.priority if line.priority is not None else orders[line.order].priority
+    line_priority = st.number_input(
+        "Priority (0 highest)", 0, 9, own, key=f"wi-line-priority-{key[0]}-{key[1]}"
+    )
+    st.button(
+        "Change the line's priority",
+        key="wi-line-apply",
+        on_click=add_change,
+        args=(path, whatif.line_priority(*key, int(line_priority))),
+    )
+    ship_date = st.date_input("Ship date", line.ship_date, key=f"wi-line-date-{key[0]}-{key[1]}")
+    st.button(
+        "Change the ship date",
+        key="wi-date-apply",
+        on_click=add_change,
+        args=(path, whatif.line_ship_date(*key, ship_date)),
+    )
+with lot_tab:
+    lots = {lot.lot: lot for lot in base.lots}
+    lot = st.selectbox(
+        "Lot",
+        list(lots),
+        key="wi-lot",
+        format_func=lambda x: f"{x} ({lots[x].item}, {lots[x].warehouse}, {lots[x].quantity} in stock)",
+    )
+    floor = whatif.lot_floor(base, lot)
+    quantity = st.number_input(
+        f"Quantity (at least {floor})", floor, None, lots[lot].quantity, key=f"wi-lot-qty-{lot}"
+    )
+    st.button(
+        "Change the lot's quantity",
+        key="wi-lot-apply",
+        on_click=add_change,
+        args=(path, whatif.lot_quantity(lot, int(quantity))),
+    )
+with window_tab:
+    items = {item.item: item for item in base.items}
+    item = st.selectbox(
+        "Item",
+        list(items),
+        key="wi-item",
+        format_func=lambda i: (
+            f"{i} (window {items[i].window_days if items[i].window_days is not None else 'none'})"
+        ),
+    )
+    no_window = st.checkbox("No window", items[item].window_days is None, key=f"wi-no-window-{item}")
+    days = st.number_input(
+        "Window in days", 0, None, items[item].window_days or 0, key=f"wi-window-{item}", disabled=no_window
+    )
+    st.button(
+        "Change the item's window",
+        key="wi-window-apply",
+        on_click=add_change,
+        args=(path, whatif.item_window(item, None if no_window else int(days))),
+    )
+with today_tab:
+    today = st.date_input("Plan as of", edit.today or base.today, key="wi-today")
+    st.button(
+        "Change today",
+        key="wi-today-apply",
+        on_click=set_today,
+        args=(path, None if today == base.today else today),
+    )
+
+show_message()
+st.subheader("Changes")
+if edit.today is not None:
+    st.markdown(f"- today = {edit.today.isoformat()} (was {base.today.isoformat()})")
+for i, change in enumerate(edit.changes):
+    text, remove = st.columns([6, 1])
+    text.markdown(f"- {change.describe()}")
+    remove.button("Remove", key=f"wi-remove-{i}", on_click=remove_change, args=(path, i))
+if edit.is_empty:
+    st.info("No change yet: make one above.")
+    st.stop()
+st.button("Start over", key="wi-reset", on_click=start_over, args=(path,))
+
+before, after = plan(path), whatif_plan(path, edit)
+st.subheader("Result")
+delta_metrics(before, after)
+by_priority, by_week = st.columns(2)
+with by_priority:
+    priorities = difference_by([before, after], "priority")
+    difference_chart(priorities, "priority")
+    table(priorities.reset_index(), "whatif_difference_by_priority")
+with by_week:
+    weeks = difference_by([before, after], "week")
+    difference_chart(weeks, "ship week")
+    table(weeks.reset_index(), "whatif_difference_by_week")
+st.subheader("Lines that gained or lost")
+changes = changed_lines([before, after])
+if changes.empty:
+    st.info("No line gains or loses: every line gets what it got before (its tier may have moved).")
+table(changes, "whatif_line_changes")
+
+st.subheader("Save as a scenario file")
+name = st.text_input("Name", edit.name, key="wi-name")
+overwrite = st.checkbox("Replace a file of that name", key="wi-overwrite")
+st.button("Save", key="wi-save", type="primary", on_click=save_whatif, args=(path, name, overwrite))
+st.caption(f"It extends {path.name}, so `planner run` can re-run it in batch:")
+st.code(whatif.to_toml(edit.renamed(name), path, path.with_name(whatif.file_name(name))), language="toml")
