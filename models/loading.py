@@ -1,4 +1,4 @@
-"""Loading a scenario: the TOML settings file and its CSV tables, into a `Scenario` (SPEC section 2).
+"""Loading a scenario: the TOML settings file and its tables (CSV files or one workbook), into a `Scenario`.
 
 `load_scenario` is the only public entry point. It reports every problem at
 once by raising `InputErrors`; unknown CSV columns only warn (`UserWarning`).
@@ -49,6 +49,7 @@ from models.tables import (
     read_raw,
 )
 from models.validation import cross_check
+from models.workbook import is_workbook, read_workbook, workbook_error
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -89,7 +90,10 @@ def load_scenario(path: str | Path) -> Scenario:
     frames: dict[str, pd.DataFrame] = {}
     origins = RowOrigins()
     if settings.data is not None:
-        raws = {spec.name: read_raw(settings.data, spec, errors) for spec in TABLES}
+        if is_workbook(settings.data):
+            raws = read_workbook(settings.data, TABLES, errors)
+        else:
+            raws = {spec.name: read_raw(settings.data, spec, errors) for spec in TABLES}
         readable = {name: raw for name, raw in raws.items() if raw is not None}
         apply_edits(readable, {spec.name: spec for spec in TABLES}, settings.edits, origins, errors)
         for spec in TABLES:
@@ -99,7 +103,10 @@ def load_scenario(path: str | Path) -> Scenario:
                 frames[spec.name] = frame
         errors.extend(cross_check(frames))
     if errors or settings.today is None or len(frames) != len(TABLES):
-        raise InputErrors([origins.locate(e) for e in errors])
+        located = [origins.locate(e) for e in errors]
+        if settings.data is not None and is_workbook(settings.data):
+            located = [workbook_error(e, settings.data) for e in located]
+        raise InputErrors(located)
     return Scenario(
         name=settings.name,
         today=settings.today,
@@ -148,6 +155,8 @@ def scenario_inputs(path: str | Path) -> list[Path]:
     """Every file a valid scenario is read from: its TOML chain, its tables and added rows."""
     settings = _read_settings(_settings_file(Path(path)), [])
     tables = [settings.data / spec.name for spec in TABLES] if settings.data is not None else []
+    if settings.data is not None and is_workbook(settings.data):
+        tables = [settings.data]
     added = [e.file for e in settings.edits if e.file is not None]
     return [*settings.files, *(t.resolve() for t in tables if t.is_file()), *added]
 
@@ -188,8 +197,10 @@ def _read_settings(file: Path, errors: list[InputError]) -> _Settings:
         error("data", f"data must be a folder path as text, got {data!r}")
     else:
         folder = file.parent / data  # absolute when inherited through `extends`
-        if folder.is_dir():
+        if folder.is_dir() or (is_workbook(folder) and folder.is_file()):
             settings.data = folder
+        elif is_workbook(folder):
+            error("data", f"data workbook '{data}' not found (looked for {folder})")
         else:
             error("data", f"data folder '{data}' not found (looked for {folder})")
 

@@ -31,7 +31,8 @@ Kind = Literal["str", "int", "bool", "date", "list", "enum"]
 _INT_RE = r"[+-]?[0-9]{1,18}"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
-_WARN_STACKLEVEL = 5  # warn in _warn -> _match_header -> read_raw -> load_scenario -> its caller
+# warn in _warn -> _match_header -> raw_from_cells -> read_raw (or read_workbook) -> load_scenario -> caller
+_WARN_STACKLEVEL = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +205,18 @@ def read_raw(folder: Path, spec: TableSpec, errors: list[InputError]) -> RawTabl
     cells = _read_cells(path, spec.name, errors)
     if cells is None:
         return None
-    header, body = cells
+    return raw_from_cells(*cells, spec, errors)
+
+
+def raw_from_cells(
+    header: list[str], body: pd.DataFrame, spec: TableSpec, errors: list[InputError]
+) -> RawTable:
+    """The table from text cells read elsewhere (a CSV file, a workbook sheet).
+
+    `header` holds the stripped column names; `body` the stripped text cells, one
+    column per header position, indexed by spreadsheet row - 1, blank rows dropped.
+    Header problems are reported under `spec.name`; unknown columns warn.
+    """
     positions, usable = _match_header(header, body, spec, errors)
     named = pd.DataFrame({str(n): body[p] for n, p in positions.items()}, index=body.index)
     return RawTable(list(positions), named, usable)

@@ -9,6 +9,8 @@ rich draws the progress bar and the summary table.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,10 +22,12 @@ from rich.table import Table
 from models.errors import InputErrors
 from models.loading import load_scenario
 from models.records import Scenario
+from models.workbook import read_folder_tables, write_workbook
 from planner.check import check_dir
 from planner.compare import Result, kpi_table, line_changes
 from planner.generate import Features, write_scenario
 from planner.generate import generate as generate_tables
+from planner.importers import ImportResult, import_frepple, import_inventree, write_import
 from planner.output import write_atomically
 from planner.plan import Plan
 from planner.runs import run_batch, solve_into
@@ -206,6 +210,78 @@ def generate(lines: int, seed: int, out_dir: Path, without: tuple[str, ...]) -> 
     features = Features.only(set(Features.names()) - set(without))
     write_scenario(generate_tables(lines, seed, features), out_dir, f"synthetic-{lines}-{seed}")
     out.print(f"written to {out_dir}")
+
+
+# Imports from other systems and Excel workbooks (docs/imports.md).
+
+
+@main.group(name="import")
+def import_() -> None:
+    """Write a scenario folder from another system's data export."""
+
+
+_TODAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@import_.command(name="inventree")
+@click.argument("fixture", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Scenario folder.")
+@click.option("--today", type=_TODAY, default=None, help="Planning date YYYY-MM-DD (default: today).")
+@click.option("--name", default=None, help="Scenario name (default: the folder's name).")
+def import_inventree_command(fixture: Path, out_dir: Path, today: datetime | None, name: str | None) -> None:
+    """An InvenTree data export (JSON fixture) as a scenario: stock, builds, sales orders."""
+    planning_date = today.date() if today else date.today()
+    _imported(lambda: import_inventree(fixture, planning_date), fixture, out_dir, name)
+
+
+@import_.command(name="frepple")
+@click.argument("model", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Scenario folder.")
+@click.option("--today", type=_TODAY, default=None, help="Planning date (default: the model's currentdate).")
+@click.option("--name", default=None, help="Scenario name (default: the folder's name).")
+def import_frepple_command(model: Path, out_dir: Path, today: datetime | None, name: str | None) -> None:
+    """A frePPLe model (JSON fixture) as a scenario: on-hand buffers, open demands, transfer lanes."""
+    _imported(lambda: import_frepple(model, today.date() if today else None), model, out_dir, name)
+
+
+def _imported(run_import: Callable[[], ImportResult], source: Path, out_dir: Path, name: str | None) -> None:
+    """Run an import, write its folder, print its report; exit 2 if the file cannot be imported."""
+    try:
+        result = run_import()
+    except ValueError as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        sys.exit(2)
+    write_import(result, out_dir, name, source.name)
+    table = Table(title=f"{result.source} import of {source.name} (today {result.today})")
+    table.add_column("count")
+    table.add_column("n", justify="right")
+    for key, n in result.report.items():
+        table.add_row(key, str(n))
+    out.print(table)
+    for note in result.notes:
+        out.print(f"note: {note}")
+    out.print(f"written to {out_dir} (report: import_report.json there); next: planner solve {out_dir}")
+
+
+@main.command(name="export-template")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Fill the sheets from this folder of CSV tables (default: an empty template).",
+)
+def export_template(out_file: Path, source: Path | None) -> None:
+    """Write a scenario workbook (.xlsx): one sheet per table and a documentation sheet."""
+    if out_file.suffix.lower() != ".xlsx":
+        raise click.UsageError("--out must name an .xlsx file")
+    try:
+        tables = read_folder_tables(source) if source is not None else None
+    except InputErrors as exc:
+        _report_input_errors(exc)
+    write_workbook(out_file, tables)
+    out.print(f'written to {out_file}; use it with data = "{out_file.name}" in a scenario file')
 
 
 def print_summary(plan: Plan, max_tiers: int = 15) -> None:

@@ -1,0 +1,322 @@
+"""A scenario's tables as one Excel workbook: one sheet per table, named like the CSV file without `.csv`.
+
+`read_workbook` turns each sheet into the same raw text table a CSV file gives
+(`models.tables.raw_from_cells`), so a workbook goes through exactly the same
+parsing and validation; `workbook_error` names the sheet in an error
+(`book.xlsx[lines], row 7, column quantity: ...`, rows as Excel numbers them).
+`write_workbook` writes the tables (or an empty template) with a documentation sheet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models.errors import InputError, InputErrors
+from models.tables import TABLES, RawTable, TableSpec, raw_from_cells, read_raw
+
+WORKBOOK_SUFFIX = ".xlsx"
+DOC_SHEET = "documentation"
+"""The sheet `write_workbook` explains the tables in; the loader ignores it."""
+
+
+def is_workbook(path: Path) -> bool:
+    """True when a scenario's `data` names a workbook rather than a folder of CSV files."""
+    return path.suffix.lower() == WORKBOOK_SUFFIX
+
+
+def sheet_name(spec: TableSpec) -> str:
+    """The sheet holding a table: its file name without `.csv` (`lines`)."""
+    return spec.name.removesuffix(".csv")
+
+
+def sheet_label(book: Path | str, spec: TableSpec) -> str:
+    """How errors name a sheet: `book.xlsx[lines]`."""
+    return f"{Path(book).name}[{sheet_name(spec)}]"
+
+
+def read_workbook(
+    path: Path, specs: Iterable[TableSpec], errors: list[InputError]
+) -> dict[str, RawTable | None]:
+    """Each table's text cells from its sheet, keyed by the table's file name (`lines.csv`).
+
+    A missing or empty optional sheet is an empty table; a missing required
+    sheet is an error. Cells become the text a CSV would hold (whole numbers
+    without `.0`, dates as YYYY-MM-DD, booleans as true/false), so they parse
+    exactly like CSV cells. Formulas count by their saved value.
+    """
+    import openpyxl  # imported here: 0.2 s that scenarios of CSV files need not pay
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    specs = tuple(specs)
+    book = path.name
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        errors.append(InputError(book, None, None, f"cannot read the workbook: {exc}"))
+        return {spec.name: None for spec in specs}
+    try:
+        sheets = {name.strip().lower(): workbook[name] for name in workbook.sheetnames}
+        known = {sheet_name(spec) for spec in specs} | {DOC_SHEET}
+        for name in sorted(set(sheets) - known):
+            warnings.warn(f"{book}: unknown sheet '{name}' is ignored", UserWarning, stacklevel=3)
+        raws: dict[str, RawTable | None] = {}
+        for spec in specs:
+            label = sheet_label(path, spec)
+            sheet = sheets.get(sheet_name(spec))
+            if sheet is None:
+                if spec.optional:
+                    raws[spec.name] = RawTable([], pd.DataFrame(index=pd.RangeIndex(0)))
+                else:
+                    message = f"required sheet '{sheet_name(spec)}' not found in {book}"
+                    errors.append(InputError(label, None, None, message))
+                    raws[spec.name] = None
+                continue
+            header, body = _sheet_cells(sheet)
+            if not header and body.empty:
+                if spec.optional:
+                    raws[spec.name] = RawTable([], pd.DataFrame(index=pd.RangeIndex(0)))
+                else:
+                    errors.append(InputError(label, None, None, "the sheet is empty; it needs a header row"))
+                    raws[spec.name] = None
+                continue
+            raws[spec.name] = raw_from_cells(header, body, dataclasses.replace(spec, name=label), errors)
+        return raws
+    finally:
+        workbook.close()
+
+
+def workbook_error(error: InputError, book: Path | str) -> InputError:
+    """An error in a table (`lines.csv`) pointed at its sheet (`book.xlsx[lines]`), in the message too."""
+    if error.table not in {spec.name for spec in TABLES}:
+        return error
+    table, message = error.table, error.message
+    for spec in TABLES:
+        label = sheet_label(book, spec)
+        table = label if table == spec.name else table
+        message = message.replace(spec.name, label)
+    return InputError(table, error.row, error.column, message)
+
+
+def _sheet_cells(sheet: Any) -> tuple[list[str], pd.DataFrame]:
+    """Header names and body text cells; the body's index is the Excel row number - 1, blank rows dropped."""
+    sheet.reset_dimensions()  # some writers record a wrong sheet size; read what is there
+    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(min_row=1, values_only=True)]
+    width = max((len(r) for r in rows), default=0)
+    if not rows or not any(any(r) for r in rows):
+        return [], pd.DataFrame()
+    padded = [r + [""] * (width - len(r)) for r in rows]
+    header = padded[0]
+    body = pd.DataFrame(padded[1:], index=pd.RangeIndex(1, len(padded)), columns=range(width), dtype=str)
+    body = body[(body != "").any(axis=1)]
+    return header, body
+
+
+def _cell_text(value: object) -> str:
+    """A cell's value as the text a CSV cell would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_folder_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """The known columns of a folder's CSV tables as text, keyed by file name; raises `InputErrors`."""
+    errors: list[InputError] = []
+    raws = {spec.name: read_raw(folder, spec, errors) for spec in TABLES}
+    if errors:
+        raise InputErrors(errors)
+    return {name: raw.body for name, raw in raws.items() if raw is not None}
+
+
+def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame] | None = None) -> None:
+    """Write the tables (keyed by file name, `lines.csv`) as a workbook, atomically; None: an empty template.
+
+    Every table gets a sheet with its header row (a table's own columns, or
+    all the contract's columns when it is missing or empty) and a
+    `documentation` sheet explains every column. Whole numbers in number
+    columns are written as numbers, everything else as text.
+    """
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    _documentation_sheet(workbook.active)
+    for spec in TABLES:
+        frame = (tables or {}).get(spec.name)
+        sheet = workbook.create_sheet(sheet_name(spec))
+        columns = list(frame.columns) if frame is not None and len(frame.columns) else list(spec.column_names)
+        kinds = {c.name: c.kind for c in spec.columns}
+        sheet.append(columns)
+        if frame is not None:
+            for row in frame.itertuples(index=False):
+                sheet.append([_cell_value(v, kinds.get(str(c), "str")) for c, v in zip(columns, row)])
+        _format_sheet(sheet, columns, kinds)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=WORKBOOK_SUFFIX, dir=path.parent)
+    os.close(handle)
+    try:
+        workbook.save(staging)
+        os.replace(staging, path)
+    except BaseException:
+        Path(staging).unlink(missing_ok=True)
+        raise
+
+
+def _cell_value(value: object, kind: str) -> object:
+    """What a cell holds: None for empty, an int for a whole number in a number column, else the text."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    if text == "":
+        return None
+    if kind == "int" and re.fullmatch(r"[+-]?[0-9]{1,18}", text):
+        return int(text)
+    return text
+
+
+def _format_sheet(sheet: Any, columns: list[str], kinds: Mapping[str, str]) -> None:
+    """Bold, frozen header; text format for all but number columns (Excel keeps `007` and `2026-11-20`)."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for position, column in enumerate(columns, start=1):
+        letter = get_column_letter(position)
+        sheet.column_dimensions[letter].width = max(12, len(column) + 4)
+        if kinds.get(column, "str") != "int":
+            sheet.column_dimensions[letter].number_format = "@"
+
+
+def _documentation_sheet(sheet: Any) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    sheet.title = DOC_SHEET
+    sheet.append(["Allocation planner scenario workbook (the contract: SPEC section 2)"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    for line in _INTRO:
+        sheet.append([line])
+    sheet.append([])
+    sheet.append(["sheet", "column", "required", "meaning", "default (empty cell)"])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for table, rows in COLUMN_DOCS.items():
+        spec = next(s for s in TABLES if sheet_name(s) == table)
+        required = {c.name for c in spec.columns if c.required}
+        for column, meaning, default in rows:
+            key = " (key)" if column in spec.key else ""
+            sheet.append([table, column, ("yes" if column in required else "") + key, meaning, default])
+    for letter, width in zip("ABCDE", (14, 16, 12, 90, 22)):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=1):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+_INTRO = (
+    "One sheet per table, named like the CSV file without .csv; the header row is row 1;",
+    "column order is free; unknown columns are ignored with a warning; an empty cell takes the default.",
+    "Sheets kits, alternates, safety_stock and reservations are optional.",
+    "Booleans: true/false, yes/no, 1/0. Dates: Excel dates or text YYYY-MM-DD.",
+    "Lists: ';'-separated, first preferred. Quantities: whole numbers in the item's base unit.",
+    "Errors name the sheet and the Excel row: book.xlsx[lines], row 7, column quantity.",
+    'Use it from a scenario file: data = "book.xlsx" (relative to the scenario file).',
+)
+
+COLUMN_DOCS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "items": (
+        ("item", "item (part) number", ""),
+        ("description", "free text", '""'),
+        ("stocking", "false = nonstock item: its lines are always fully allocated, with no lot", "true"),
+        (
+            "safety_stock",
+            "quantity, over all warehouses, that automatic allocation must leave unallocated",
+            "0",
+        ),
+        ("window_days", "a line is allocated only if ship_date <= today + window_days", "no window"),
+        ("pack_size", "a line of this item is allocated only in whole multiples of pack_size", "1"),
+    ),
+    "lots": (
+        ("lot", "stock lot id", ""),
+        ("item", "item held", ""),
+        ("warehouse", "where it is", ""),
+        ("owner", "inventory owner (empty = the company itself)", '""'),
+        ("quantity", "physically in stock", ""),
+        ("allocated", "already committed outside this plan (frozen)", "0"),
+        ("planned_issue", "planned issues from delivery/picking orders", "0"),
+        ("pnp", "suitable for pick-and-place", "true"),
+        (
+            "status",
+            "available, ingesting, quarantine or blocked; only available lots are allocable",
+            "available",
+        ),
+        ("received", "date received (FIFO tie-break)", "none"),
+        ("expires", "expiry date (FEFO tie-break; an expired lot is not allocable)", "none"),
+    ),
+    "orders": (
+        ("order", "order number", ""),
+        ("type", "sales, distribution, production, loaner, shop or quote", "sales"),
+        ("priority", "delivery priority 0..9, 0 highest", "5"),
+        ("full_delivery", "every open line fully allocated, or nothing for the order", "false"),
+        ("released", "only released orders are allocated", "true"),
+        ("printed", "a pick list exists: the order is not allocated", "false"),
+        ("warehouses", "allowed warehouses, preferred first", "any"),
+        ("owners", "allowed inventory owners, preferred first", "any"),
+        ("customer", "free text", '""'),
+    ),
+    "lines": (
+        ("order", "order number (key: order and line)", ""),
+        ("line", "line number within the order", ""),
+        ("item", "item required (a kit item: see kits)", ""),
+        ("quantity", "open quantity still to allocate (> 0)", ""),
+        ("ship_date", "shipping / schedule date", ""),
+        ("priority", "overrides the order's priority", "order's"),
+        ("requires_pnp", "only pnp lots may serve this line", "false"),
+        ("full_line", "the whole quantity or nothing", "false"),
+        ("fulfillment", "warehouse, special_order or vendor_shipment", "warehouse"),
+        ("po_received", "special_order lines are allocated only once their PO is received", "false"),
+        ("warehouses", "overrides the order's warehouses", "order's"),
+        ("owners", "overrides the order's owners", "order's"),
+        ("printed", "overrides the order's printed flag", "order's"),
+    ),
+    "kits": (
+        ("kit", "kit item (holds no lots; its lines are allocated in whole kits)", ""),
+        ("component", "component item", ""),
+        ("quantity", "component quantity per kit", ""),
+    ),
+    "alternates": (
+        ("item", "item whose lines may also take the alternate", ""),
+        ("alternate", "item whose lots may serve them (one way, not transitive)", ""),
+        ("rank", "1 = best; the primary item is preferred, then lower rank", "1"),
+    ),
+    "safety_stock": (
+        ("item", "item", ""),
+        ("warehouse", "warehouse", ""),
+        ("quantity", "safety stock of the item in this warehouse, on top of the item's own", ""),
+    ),
+    "reservations": (
+        ("order", "order of the reserved line", ""),
+        ("line", "reserved line", ""),
+        ("lot", "lot reserved", ""),
+        ("quantity", "allocated before anything else; may use safety stock", ""),
+    ),
+}
