@@ -23,23 +23,30 @@ def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
         for lot in group.lots:
             groups_of_lot[lot].append(g)
 
-    def take(d: int, need: int, lots: list[int], groups: list[int]) -> dict[int, int]:
-        """Take up to `need` for demand d in preference order from the given stock; per pair."""
+    def take(d: int, need: int, lots: dict[int, int], groups: dict[int, int]) -> dict[int, int]:
+        """Take up to `need` for demand d in preference order, on top of what a trial has
+        already taken (`lots`, `groups`, updated); what it takes per pair."""
         got: dict[int, int] = {}
         for p in prep.demand_pairs[d]:
+            if need == 0:
+                break
             lot = prep.pairs[p].lot
-            q = min([need, lots[lot]] + [groups[g] for g in groups_of_lot[lot]])
+            q = min(
+                [need, lot_left[lot] - lots.get(lot, 0)]
+                + [group_left[g] - groups.get(g, 0) for g in groups_of_lot[lot]]
+            )
             if q > 0:
                 got[p] = q
                 need -= q
-                lots[lot] -= q
+                lots[lot] = lots.get(lot, 0) + q
                 for g in groups_of_lot[lot]:
-                    groups[g] -= q
+                    groups[g] = groups.get(g, 0) + q
         return got
 
     def serve(li: int, qty: int) -> dict[int, int] | None:
         """Take qty (units or kits) for every demand of the line together, or change nothing."""
-        lots, groups = list(lot_left), list(group_left)
+        lots: dict[int, int] = {}
+        groups: dict[int, int] = {}
         got: dict[int, int] = {}
         for d in prep.line_demands[li]:
             need = qty * prep.demands[d].per_unit
@@ -47,7 +54,10 @@ def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
             if sum(part.values()) < need:
                 return None
             got.update(part)
-        lot_left[:], group_left[:] = lots, groups
+        for lot, q in lots.items():
+            lot_left[lot] -= q
+        for g, q in groups.items():
+            group_left[g] -= q
         return got
 
     added: dict[int, int] = {}
@@ -64,9 +74,7 @@ def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
         whole = line.full_line or line.full_delivery
         qty = line.open_after_reservations
         for d in prep.line_demands[li]:
-            available = sum(
-                take(d, qty * prep.demands[d].per_unit, list(lot_left), list(group_left)).values()
-            )
+            available = sum(take(d, qty * prep.demands[d].per_unit, {}, {}).values())
             qty = min(qty, available // prep.demands[d].per_unit)
         qty -= qty % line.pack_size
         if whole and qty < line.open_after_reservations:

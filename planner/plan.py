@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -65,13 +66,21 @@ class Plan:
         return self.prepared.scenario.name
 
     def allocations_frame(self) -> pd.DataFrame:
-        return report.allocations_frame(self)
+        return self._allocations.copy()
 
     def lines_frame(self) -> pd.DataFrame:
-        return report.lines_frame(self)
+        return self._lines.copy()
 
     def items_frame(self) -> pd.DataFrame:
         return report.items_frame(self)
+
+    @cached_property
+    def _allocations(self) -> pd.DataFrame:
+        return report.allocations_frame(self)
+
+    @cached_property
+    def _lines(self) -> pd.DataFrame:
+        return report.lines_frame(self)
 
     def summary(self) -> dict[str, Any]:
         """summary.json's content (SPEC section 6), plus the greedy baseline and notes."""

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from models.records import Lot
+
 if TYPE_CHECKING:
     from planner.plan import Plan
 
@@ -158,9 +160,12 @@ def items_frame(plan: Plan) -> pd.DataFrame:
     warehouse_ss: dict[str, int] = defaultdict(int)
     for ss in scenario.safety_stock:
         warehouse_ss[ss.item] += ss.quantity
+    lots_of: dict[str, list[Lot]] = defaultdict(list)
+    for lot in prep.lots:
+        lots_of[lot.item].append(lot)
     rows = []
     for item in sorted(scenario.items, key=lambda i: i.item):
-        lots = [lot for lot in prep.lots if lot.item == item.item]
+        lots = lots_of[item.item]
         allocable = sum(lot.allocable for lot in lots if lot.usable_on(today))
         rows.append(
             [

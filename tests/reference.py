@@ -33,11 +33,13 @@ How it works (obviously correct rather than fast):
    lexicographic order is invariant under adding the same vector to both sides,
    keeping only the best continuation of each state is exact.
 
-Limits: meant for tiny scenarios (about <= 6 participating lines, <= 5 lots,
-quantities <= 6 or so); its running time grows like (stock per lot + 1) ** lots
-times the number of splits per step. `reference_optimum` refuses scenarios
-above `MAX_LOTS` lots or `MAX_STEPS` steps. It computes tier totals (and one
-witness allocation per line), not the tie-breaking of section 5.2/5.3.
+Limits: meant for tiny scenarios (about <= 5 lines, <= 4 lots, quantities <= 6:
+well under a second each, about 1 s at worst when every lot is usable and
+contended); its running time grows like (stock per lot + 1) ** lots times the
+number of splits per step, so 12 lines over 6 well-stocked lots can take
+minutes. `reference_optimum` refuses scenarios above `MAX_LOTS` lots or
+`MAX_STEPS` steps. It computes tier totals (and one witness allocation per
+line), not the tie-breaking of section 5.2/5.3, nor reason codes.
 Alternates of a kit item itself are ignored (a kit line is served by its
 components, which may use their own alternates).
 """
@@ -273,17 +275,17 @@ def reference_optimum(scenario: Scenario) -> ReferenceResult:
         line = line_by_key[(r.order, r.line)]
         i = next(n for n, lot in enumerate(lots) if lot.lot == r.lot)
         serving = {line.item} | _alternates(scenario, line.item)
-        if reasons[line.key] is None and not _kit(scenario, line.item) and lot_may_serve(
-            scenario, line, lots[i], serving
+        if (
+            reasons[line.key] is None
+            and not _kit(scenario, line.item)
+            and lot_may_serve(scenario, line, lots[i], serving)
         ):
             reserved_on_line[line.key] += r.quantity
             reserved_from_lot[i] += r.quantity
 
     # What the optimiser may take per lot, and the safety-stock caps (section 4.2).
     usable = [lot_usable(scenario, lot) for lot in lots]
-    initial = tuple(
-        lot.allocable - reserved_from_lot[i] if usable[i] else 0 for i, lot in enumerate(lots)
-    )
+    initial = tuple(lot.allocable - reserved_from_lot[i] if usable[i] else 0 for i, lot in enumerate(lots))
     groups: list[tuple[tuple[int, ...], int]] = []
     for item in scenario.items:
         members = tuple(i for i, lot in enumerate(lots) if usable[i] and lot.item == item.item)
@@ -312,7 +314,10 @@ def reference_optimum(scenario: Scenario) -> ReferenceResult:
                 continue  # a nonstock component needs no lot
             serving = {part} | _alternates(scenario, part)
             needs.append(
-                (per_unit, tuple(i for i, lot in enumerate(lots) if lot_may_serve(scenario, line, lot, serving)))
+                (
+                    per_unit,
+                    tuple(i for i, lot in enumerate(lots) if lot_may_serve(scenario, line, lot, serving)),
+                )
             )
         return _LineSpec(line.key, tier_of[tier_key(scenario, line)], open_qty, tuple(allowed), tuple(needs))
 

@@ -3,7 +3,15 @@
 `small_scenarios()` builds `Scenario` records directly (no loader), valid per
 SPEC section 2: known references, unique keys, no lots of kit items, no nested
 kits, allocable stock >= 0, reservations not on kit lines and, per line and per
-lot, within the line's quantity and the lot's allocable quantity.
+lot, within the line's quantity and the lot's allocable quantity. Alternates
+are drawn among non-kit items only (SPEC gives a kit line's lots through its
+components, which may have alternates).
+
+Random scenarios rarely make the greedy baseline go wrong: most lines are kept
+out or find plenty. `small_scenarios(contended=True)` therefore draws scenarios
+where every line takes part and every lot is usable and holds stock, while
+keeping warehouse/owner/pnp restrictions, alternates, kits, full lines, full
+delivery, pack sizes, safety stock and reservations; `scenarios()` mixes both.
 
 In `sampled_from` lists the most common value comes first, so that shrinking
 moves towards plain scenarios.
@@ -52,18 +60,23 @@ def small_scenarios(
     max_orders: int = 3,
     max_lines: int = 5,
     max_qty: int = 6,
+    contended: bool = False,
 ) -> Scenario:
-    """A tiny valid scenario: 1-`max_items` items (+ an optional kit), lots, orders and lines."""
+    """A tiny valid scenario: 1-`max_items` items (+ an optional kit), lots, orders and lines.
+
+    With `contended`, no line is kept out (section 3), every lot is usable with stock,
+    and there are at most 2 items, so that lines compete for the same lots.
+    """
     # Items: P1 always stocks, the others occasionally do not.
-    n_items = _count(draw, max_items)
+    n_items = _count(draw, min(max_items, 2) if contended else max_items)
     items: list[Item] = []
     for n in range(n_items):
         items.append(
             Item(
                 item=f"P{n + 1}",
-                stocking=n == 0 or not _often(draw, 6),
+                stocking=n == 0 or contended or not _often(draw, 6),
                 safety_stock=draw(st.sampled_from([0] * 6 + [1, 2])),
-                window_days=draw(st.sampled_from([None] * 5 + [0, 1, 2])),
+                window_days=None if contended else draw(st.sampled_from([None] * 5 + [0, 1, 2])),
                 pack_size=draw(st.sampled_from([1, 1, 1, 2, 3])),
             )
         )
@@ -73,13 +86,15 @@ def small_scenarios(
     # An optional kit of 1-2 components (a component may occasionally be nonstock).
     kits: list[KitComponent] = []
     if _often(draw, 3):
-        components = draw(st.lists(st.sampled_from(parts), min_size=1, max_size=min(2, len(parts)), unique=True))
+        components = draw(
+            st.lists(st.sampled_from(parts), min_size=1, max_size=min(2, len(parts)), unique=True)
+        )
         kits = [KitComponent("K1", c, draw(st.integers(1, 2))) for c in components]
         items.append(
             Item(
                 item="K1",
-                stocking=not _often(draw, 8),
-                window_days=draw(st.sampled_from([None, None, None, 1])),
+                stocking=contended or not _often(draw, 8),
+                window_days=None if contended else draw(st.sampled_from([None, None, None, 1])),
                 pack_size=draw(st.sampled_from([1, 1, 1, 2])),
             )
         )
@@ -97,27 +112,29 @@ def small_scenarios(
         )
         alternates = [Alternate(a, b, draw(st.integers(1, 2))) for a, b in pairs]
 
-    # Lots: stocking non-kit items only.
+    # Lots: stocking non-kit items only, P1 more often.
     lots: list[Lot] = []
     for n in range(_count(draw, max_lots)):
-        quantity = 0 if _often(draw, 10) else draw(st.integers(1, max_qty))
-        allocated = draw(st.integers(0, quantity)) if _often(draw, 4) else 0
-        planned = draw(st.integers(0, quantity - allocated)) if _often(draw, 4) else 0
+        quantity = 0 if not contended and _often(draw, 10) else draw(st.integers(1, max_qty))
+        allocated = draw(st.integers(0, quantity)) if not contended and _often(draw, 4) else 0
+        planned = draw(st.integers(0, quantity - allocated)) if not contended and _often(draw, 4) else 0
+        statuses = ["available"] if contended else ["available"] * 12 + ["ingesting", "quarantine", "blocked"]
+        expiries = [None] * 5 + [TODAY, TODAY + timedelta(days=30)]
+        if not contended:
+            expiries.append(TODAY - timedelta(days=1))
         lots.append(
             Lot(
                 lot=f"L{n + 1}",
-                item=draw(st.sampled_from(stocking_parts)),
+                item=draw(st.sampled_from(["P1", *stocking_parts])),
                 warehouse=draw(st.sampled_from(WAREHOUSES)),
                 quantity=quantity,
                 owner=draw(st.sampled_from(["", "", "A", "B"])),
                 allocated=allocated,
                 planned_issue=planned,
                 pnp=not _often(draw, 5),
-                status=draw(st.sampled_from(["available"] * 12 + ["ingesting", "quarantine", "blocked"])),
+                status=draw(st.sampled_from(statuses)),
                 received=draw(st.sampled_from([None, TODAY - timedelta(days=20), TODAY - timedelta(days=5)])),
-                expires=draw(
-                    st.sampled_from([None] * 5 + [TODAY - timedelta(days=1), TODAY, TODAY + timedelta(days=30)])
-                ),
+                expires=draw(st.sampled_from(expiries)),
             )
         )
 
@@ -127,39 +144,41 @@ def small_scenarios(
         orders.append(
             Order(
                 order=f"O{n + 1}",
-                type=draw(st.sampled_from(ORDER_TYPES)),
+                type=draw(st.sampled_from(ORDER_TYPES[:-1] if contended else ORDER_TYPES)),
                 priority=draw(st.integers(0, 2)),
                 full_delivery=_often(draw, 4),
-                released=not _often(draw, 20),
-                printed=_often(draw, 25),
+                released=contended or not _often(draw, 20),
+                printed=not contended and _often(draw, 25),
                 warehouses=draw(st.sampled_from(WAREHOUSE_LISTS)) if _often(draw, 3) else (),
                 owners=draw(st.sampled_from(OWNER_LISTS)) if _often(draw, 3) else (),
             )
         )
 
-    # Lines: numbered per order.
+    # Lines: numbered per order, P1 more often.
     lines: list[Line] = []
     next_line = {o.order: 1 for o in orders}
+    fulfillments = (
+        ["warehouse"] if contended else ["warehouse"] * 12 + ["special_order"] * 2 + ["vendor_shipment"]
+    )
     for _ in range(_count(draw, max_lines)):
         order = draw(st.sampled_from([o.order for o in orders]))
         number = next_line[order]
         next_line[order] += 1
-        fulfillment = draw(st.sampled_from(["warehouse"] * 12 + ["special_order", "special_order", "vendor_shipment"]))
         lines.append(
             Line(
                 order=order,
                 line=str(number),
-                item=draw(st.sampled_from(all_items)),
+                item=draw(st.sampled_from(["P1", "P1", *all_items])),
                 quantity=draw(st.integers(1, max_qty)),
                 ship_date=TODAY + timedelta(days=draw(st.integers(0, 3))),
                 priority=draw(st.sampled_from([None, None, 0, 1, 2])),
                 requires_pnp=_often(draw, 5),
                 full_line=_often(draw, 5),
-                fulfillment=fulfillment,
+                fulfillment=draw(st.sampled_from(fulfillments)),
                 po_received=draw(st.booleans()),
-                warehouses=draw(st.sampled_from(WAREHOUSE_LISTS)) if _often(draw, 4) else None,
+                warehouses=draw(st.sampled_from(WAREHOUSE_LISTS)) if _often(draw, 2) else None,
                 owners=draw(st.sampled_from(OWNER_LISTS)) if _often(draw, 4) else None,
-                printed=draw(st.sampled_from([False, True])) if _often(draw, 15) else None,
+                printed=None if contended or not _often(draw, 15) else draw(st.booleans()),
             )
         )
 
@@ -212,6 +231,14 @@ def small_scenarios(
     )
 
 
+MEDIUM = {"max_items": 3, "max_lots": 6, "max_orders": 4, "max_lines": 12, "max_qty": 8}
+
+
+def scenarios(**sizes: int) -> st.SearchStrategy[Scenario]:
+    """Half plain random scenarios, half contended ones, of the given sizes."""
+    return st.one_of(small_scenarios(**sizes), small_scenarios(**sizes, contended=True))
+
+
 def medium_scenarios() -> st.SearchStrategy[Scenario]:
-    """Somewhat larger scenarios (up to 12 lines, 6 lots) for comparing backends."""
-    return small_scenarios(max_items=3, max_lots=6, max_orders=4, max_lines=12, max_qty=8)
+    """Somewhat larger scenarios (up to 12 lines, 6 lots), plain and contended."""
+    return scenarios(**MEDIUM)
