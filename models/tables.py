@@ -275,19 +275,6 @@ def _blank_file(path: Path) -> bool:
         return False
 
 
-def _empty_frame(spec: TableSpec) -> pd.DataFrame:
-    """A frame with the spec's columns and no rows."""
-    body = pd.DataFrame({name: pd.Series([], dtype="str") for name in spec.column_names})
-    frame = pd.DataFrame(
-        {
-            c.name: _parse_column(body[c.name], c, spec.name, pd.Series([], dtype="int64"), [])
-            for c in spec.columns
-        }
-    )
-    frame[ROW] = pd.Series([], dtype="int64")
-    return frame
-
-
 def _read_cells(path: Path, table: str, errors: list[InputError]) -> tuple[list[str], pd.DataFrame] | None:
     """The stripped header names and body cells (index = record number - 1; blank rows dropped)."""
     try:

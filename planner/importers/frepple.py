@@ -148,8 +148,7 @@ def import_frepple(path: Path, today: date | None = None) -> ImportResult:
         "lines.csv": pd.DataFrame(lines),
         "safety_stock.csv": pd.DataFrame(safety, columns=["item", "warehouse", "quantity"]),
     }
-    for name, frame in tables.items():
-        tally.set(f"written.{name.removesuffix('.csv')}", len(frame))
+    tally.count_written(tables)
     warehouses = {r["warehouse"] for r in lots} | {w for o in orders for w in o["warehouses"]}
     tally.set("written.warehouses", len(warehouses))
     tally.set("info.items_demanded", len({r["item"] for r in lines}))

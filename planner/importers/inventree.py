@@ -124,8 +124,7 @@ def import_inventree(path: Path, today: date) -> ImportResult:
         "lines.csv": pd.DataFrame(line_rows),
         "alternates.csv": pd.DataFrame(alternates, columns=["item", "alternate", "rank"]),
     }
-    for name, frame in tables.items():
-        tally.set(f"written.{name.removesuffix('.csv')}", len(frame))
+    tally.count_written(tables)
     rounded = sum(
         1 for x, row in zip(lines, line_rows) if row["quantity"] != x.quantity * factors.get(x.item, 1)
     )

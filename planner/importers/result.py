@@ -66,6 +66,11 @@ class Tally:
     def set(self, key: str, n: int) -> None:
         self.counts[key] = n
 
+    def count_written(self, tables: Mapping[str, pd.DataFrame]) -> None:
+        """`written.<table>`: how many rows each table of the scenario holds."""
+        for name, frame in tables.items():
+            self.set(f"written.{name.removesuffix('.csv')}", len(frame))
+
     def report(self) -> dict[str, int]:
         return {k: int(v) for k, v in sorted(self.counts.items())}
 
