@@ -68,22 +68,25 @@ class Result:
 
 
 def kpis(result: Result) -> dict[str, Any]:
-    """One row of kpis.csv: counts and fill over the lines that take part, fill per priority."""
+    """One row of kpis.csv: counts and fill over the lines that take part, fill per priority.
+
+    The totals the summary already holds are taken from it; the rest come from the lines.
+    """
     lines = result.lines[result.lines["tier"].astype(str) != ""]
     full = lines["allocated"] >= lines["requested"]
     by_order = full.groupby(lines["order"]).all()
-    requested, allocated = int(lines["requested"].sum()), int(lines["allocated"].sum())
+    totals = result.summary["totals"]
     row: dict[str, Any] = {
         "scenario": result.name,
-        "lines": len(lines),
-        "lines_full": int(full.sum()),
+        "lines": totals["lines"],
+        "lines_full": totals["lines_full"],
         "lines_partial": int(((lines["allocated"] > 0) & ~full).sum()),
         "lines_none": int((lines["allocated"] == 0).sum()),
         "orders": len(by_order),
         "orders_full": int(by_order.sum()),
-        "requested": requested,
-        "allocated": allocated,
-        "fill_rate": _rate(allocated, requested),
+        "requested": totals["requested"],
+        "allocated": totals["allocated"],
+        "fill_rate": totals["fill_rate"],
     }
     row.update(fill_by_priority(result.summary))
     return row
