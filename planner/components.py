@@ -80,3 +80,40 @@ def components(prep: Prepared) -> list[Component]:
         )
         out.append(Component(lines, demands_of[root], pairs_of[root], groups_of[root], needs))
     return out
+
+
+class GrowingGraph:
+    """Connected components of a graph that only gains edges, with the nodes of each.
+
+    A node never joined is a component of its own. Joining merges the smaller
+    member list into the larger, so building a graph costs O(n log n) in all.
+    """
+
+    def __init__(self) -> None:
+        self._parent: dict[int, int] = {}
+        self._nodes: dict[int, list[int]] = {}
+
+    def find(self, node: int) -> int:
+        root = node
+        while (up := self._parent.get(root, root)) != root:
+            root = up
+        while node != root:
+            self._parent[node], node = root, self._parent[node]
+        return root
+
+    def nodes(self, node: int) -> list[int]:
+        """Every node of `node`'s component (do not change the list)."""
+        root = self.find(node)
+        return self._nodes.get(root, [root])
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        na, nb = self._nodes.pop(ra, [ra]), self._nodes.pop(rb, [rb])
+        if len(na) < len(nb):
+            ra, rb, na, nb = rb, ra, nb, na
+        self._parent[rb] = ra
+        self._parent.setdefault(ra, ra)
+        na.extend(nb)
+        self._nodes[ra] = na

@@ -132,6 +132,8 @@ class Prepared:
     """Pair indices of each demand, in the line's preference order."""
     lot_pairs: tuple[tuple[int, ...], ...]
     """Pair indices of each lot."""
+    lot_groups: tuple[tuple[int, ...], ...]
+    """Safety-stock group indices of each lot, item-wide before per-warehouse."""
 
 
 def _ineligible_reason(
@@ -302,6 +304,7 @@ def prepare(scenario: Scenario) -> Prepared:
 
     tiers = tuple(sorted({ln.tier_key for ln in lines if ln.takes_part}))
     tier_of = {key: t for t, key in enumerate(tiers)}
+    cap_groups = _safety_stock_groups(scenario, lots, usable, reserved_from_lot)
     return Prepared(
         scenario=scenario,
         lines=tuple(lines),
@@ -310,7 +313,7 @@ def prepare(scenario: Scenario) -> Prepared:
         demands=tuple(demands),
         nonstock_components=tuple(nonstock_components),
         pairs=tuple(pairs),
-        cap_groups=_safety_stock_groups(scenario, lots, usable, reserved_from_lot),
+        cap_groups=cap_groups,
         reservations=tuple(honoured),
         ignored_reservations=tuple(ignored),
         tiers=tiers,
@@ -319,6 +322,7 @@ def prepare(scenario: Scenario) -> Prepared:
         line_demands=_group(len(lines), ((d.line, i) for i, d in enumerate(demands))),
         demand_pairs=_group(len(demands), ((p.demand, i) for i, p in enumerate(pairs))),
         lot_pairs=_group(len(lots), ((p.lot, i) for i, p in enumerate(pairs))),
+        lot_groups=_group(len(lots), ((lot, g) for g, group in enumerate(cap_groups) for lot in group.lots)),
     )
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import max_flow, min_cost_flow
 
 from planner.eligibility import Prepared
 
@@ -67,6 +67,18 @@ class _Network:
             raise FlowError(f"min-cost flow ended with status {status}")
         return np.asarray(smcf.flows(np.arange(len(self.tails), dtype=np.int32)))
 
+    def max_flow(self, sink: int) -> np.ndarray:
+        """Flows on every arc of a maximum flow from the source (node 0) to `sink`."""
+        smf = max_flow.SimpleMaxFlow()
+        smf.add_arcs_with_capacity(
+            np.array(self.tails, dtype=np.int32),
+            np.array(self.heads, dtype=np.int32),
+            np.array(self.caps, dtype=np.int64),
+        )
+        if smf.solve(0, sink) != smf.OPTIMAL:
+            raise FlowError("maximum flow failed")
+        return np.asarray(smf.flows(np.arange(len(self.tails), dtype=np.int32)))
+
 
 def _supply_tree(prep: Prepared, pairs: Iterable[int]) -> tuple[_Network, dict[int, int]]:
     """Source -> safety-stock groups -> lots, for the lots the given pairs use; returns lot nodes."""
@@ -75,10 +87,9 @@ def _supply_tree(prep: Prepared, pairs: Iterable[int]) -> tuple[_Network, dict[i
     group_node: dict[int, int] = {}
     parent = {lot: 0 for lot in lots}
     # Item-wide groups come before per-warehouse ones, so nesting follows list order.
-    for g, group in enumerate(prep.cap_groups):
+    for g in sorted({g for lot in lots for g in prep.lot_groups[lot]}):
+        group = prep.cap_groups[g]
         members = [lot for lot in group.lots if lot in parent]
-        if not members:
-            continue
         group_node[g] = net.node()
         net.arc(parent[members[0]], group_node[g], group.cap, 0)
         for lot in members:
@@ -88,6 +99,24 @@ def _supply_tree(prep: Prepared, pairs: Iterable[int]) -> tuple[_Network, dict[i
         lot_node[lot] = net.node()
         net.arc(parent[lot], lot_node[lot], prep.capacity[lot], 0)
     return net, lot_node
+
+
+def max_served(prep: Prepared, needs: dict[int, int]) -> dict[int, int]:
+    """How much of each demand's need (units) one plan can serve at once, in a maximum flow.
+
+    Demands that share no stock do not compete, so a demand group is served in
+    full by some plan exactly when the maximum flow serves each of its demands in full.
+    """
+    pairs = [p for d in needs for p in prep.demand_pairs[d]]
+    net, lot_node = _supply_tree(prep, pairs)
+    demand_node = {d: net.node() for d in needs}
+    sink = net.node()
+    for p in pairs:
+        pair = prep.pairs[p]
+        net.arc(lot_node[pair.lot], demand_node[pair.demand], prep.capacity[pair.lot], 0)
+    served = {d: net.arc(node, sink, needs[d], 0) for d, node in demand_node.items()}
+    flows = net.max_flow(sink)
+    return {d: int(flows[arc]) for d, arc in served.items()}
 
 
 def lexicographic_flow(prep: Prepared, lines: list[int], pairs: list[int]) -> dict[int, int]:
@@ -107,51 +136,6 @@ def lexicographic_flow(prep: Prepared, lines: list[int], pairs: list[int]) -> di
     net.arc(0, sink, total, 0)  # what no line takes stays in stock
     flows = net.solve({0: total, sink: -total})
     return {li: int(flows[arc]) for li, arc in line_arc.items()}
-
-
-class TierBounds:
-    """Upper bounds on one tier's total given floors on the earlier tiers' totals, in the
-    relaxation without integer side restrictions (plain lines only).
-
-    Built once per component; each bound changes arc capacities and re-solves. Tier
-    nodes drain to the sink by three arcs: a floor arc (cost -M, so floors are met
-    first), an objective arc (cost -1) and a free arc (cost 0).
-    """
-
-    def __init__(self, prep: Prepared, lines: list[int], pairs: list[int]) -> None:
-        net, lot_node = _supply_tree(prep, pairs)
-        line_node = {li: net.node() for li in lines}
-        self.tiers = sorted({prep.line_tier[li] or 0 for li in lines})
-        tier_node = {t: net.node() for t in self.tiers}
-        sink = net.node()
-        for p in pairs:
-            pair = prep.pairs[p]
-            net.arc(lot_node[pair.lot], line_node[prep.demands[pair.demand].line], prep.capacity[pair.lot], 0)
-        for li in lines:
-            net.arc(
-                line_node[li], tier_node[prep.line_tier[li] or 0], prep.lines[li].open_after_reservations, 0
-            )
-        self.total = sum(prep.capacity[lot] for lot in lot_node)
-        big = self.total + 1
-        self.arcs = {
-            t: (net.arc(n, sink, 0, -big), net.arc(n, sink, 0, -1), net.arc(n, sink, 0, 0))
-            for t, n in tier_node.items()
-        }
-        net.arc(0, sink, self.total, 0)  # what no line takes stays in stock
-        self.smcf = net.build()
-        self.smcf.set_node_supply(0, self.total)
-        self.smcf.set_node_supply(sink, -self.total)
-
-    def bound(self, tier: int, floors: dict[int, int]) -> int:
-        """Most the tier's plain lines can get while each earlier tier s keeps floors[s]."""
-        for t, (floor, objective, free) in self.arcs.items():
-            earlier = t < tier
-            self.smcf.set_arc_capacity(floor, floors.get(t, 0) if earlier else 0)
-            self.smcf.set_arc_capacity(objective, self.total if t == tier else 0)
-            self.smcf.set_arc_capacity(free, self.total if earlier else 0)
-        if self.smcf.solve() != self.smcf.OPTIMAL:
-            raise FlowError("tier bound flow failed")
-        return int(self.smcf.flow(self.arcs[tier][1]))
 
 
 def assign(

@@ -18,10 +18,7 @@ def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
     """Quantity added per participating line and quantity per pair, as an ERP would allocate."""
     lot_left = list(prep.capacity)
     group_left = [g.cap for g in prep.cap_groups]
-    groups_of_lot: dict[int, list[int]] = defaultdict(list)
-    for g, group in enumerate(prep.cap_groups):
-        for lot in group.lots:
-            groups_of_lot[lot].append(g)
+    groups_of_lot = prep.lot_groups
 
     def take(d: int, need: int, lots: dict[int, int], groups: dict[int, int]) -> dict[int, int]:
         """Take up to `need` for demand d in preference order, on top of what a trial has

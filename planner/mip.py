@@ -11,8 +11,8 @@ import enum
 from dataclasses import dataclass, field
 
 ABSOLUTE_GAP = 0.5
-"""Gap at which backends stop. Objectives are a whole tier total plus a secondary part in
-[0, 1/4), so a gap of 0.5 still proves the tier total optimal (see planner.lexicographic)."""
+"""Gap at which backends stop. Objectives are whole tier totals, so a solution within 0.5
+of the bound is optimal."""
 
 
 class SolveStatus(enum.Enum):

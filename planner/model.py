@@ -61,7 +61,7 @@ def add_kit_ratio(prep: Prepared, comp: Component, model: ComponentModel) -> Non
 def add_lot_capacity(prep: Prepared, comp: Component, model: ComponentModel) -> None:
     """4.1: a lot gives no more than its allocable quantity less honoured reservations."""
     for lot in sorted({prep.pairs[p].lot for p in comp.pairs}):
-        ps = prep.lot_pairs[lot]
+        ps = [p for p in prep.lot_pairs[lot] if p in model.pair_col]
         if len(ps) > 1:
             cols = [model.pair_col[p] for p in ps]
             model.mip.add_row(cols, [1] * len(ps), 0, prep.capacity[lot], f"lot[{lot}]")
@@ -71,7 +71,7 @@ def add_safety_stock(prep: Prepared, comp: Component, model: ComponentModel) -> 
     """4.2: per item and per (item, warehouse), the optimiser leaves the safety stock."""
     for g in comp.groups:
         group = prep.cap_groups[g]
-        cols = [model.pair_col[p] for lot in group.lots for p in prep.lot_pairs[lot]]
+        cols = [model.pair_col[p] for lot in group.lots for p in prep.lot_pairs[lot] if p in model.pair_col]
         if cols:
             model.mip.add_row(cols, [1] * len(cols), 0, group.cap, f"safety[{group.label}]")
 

@@ -19,7 +19,7 @@ class Backend(Protocol):
         mip: Mip,
         objective: dict[int, float],
         time_limit: float | None,
-        hint: list[float] | None,
+        hint: dict[int, float] | None,
     ) -> MipResult: ...
 
 

@@ -26,7 +26,7 @@ class CpSatBackend:
         return True
 
     def solve(
-        self, mip: Mip, objective: dict[int, float], time_limit: float | None, hint: list[float] | None
+        self, mip: Mip, objective: dict[int, float], time_limit: float | None, hint: dict[int, float] | None
     ) -> MipResult:
         model = cp_model.CpModel()
         xs = [
@@ -41,8 +41,8 @@ class CpSatBackend:
         # CP-SAT optimises whole numbers: the objective is scaled and rounded (the tier part stays exact).
         model.maximize(sum(round(c * _SCALE) * xs[j] for j, c in objective.items()))
         if hint is not None:
-            for x, v in zip(xs, hint):
-                model.add_hint(x, round(v))
+            for j, v in sorted(hint.items()):
+                model.add_hint(xs[j], round(v))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = 1

@@ -1,15 +1,13 @@
 """HiGHS and SCIP through OR-Tools' MathOpt (both ship inside the ortools wheel).
 
-The model is kept as a MathOpt ModelProto built in bulk, and sent to MathOpt's
-core solver directly: the tier loop's later solves of the same `Mip` append only
-the rows added since and swap the objective, and solutions are read from the
-result proto as arrays, so a tier costs its solve, not Python object handling.
+Each `Mip` becomes a MathOpt ModelProto built in bulk and sent to MathOpt's core
+solver directly, and solutions are read from the result proto as arrays, so a
+solve costs the solver's time, not Python object handling.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
@@ -29,37 +27,21 @@ _STATUS = {
 }
 
 
-@dataclass(slots=True)
-class _Translated:
-    mip: Mip
-    proto: model_pb2.ModelProto
-    rows: int
-
-
 class MathOptBackend:
     """Maximises to ABSOLUTE_GAP; a time limit gives FEASIBLE with the solver's bound."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self._type = _SOLVERS[name]
-        self._last: _Translated | None = None
 
     def available(self) -> bool:
         return True
 
-    def _translate(self, mip: Mip) -> model_pb2.ModelProto:
-        """The ModelProto of `mip`, extending the last one when only rows were appended since."""
-        last = self._last
-        if last is None or last.mip is not mip or last.rows > len(mip.rows):
-            last = self._last = _Translated(mip, _variables(mip), 0)
-        _append_rows(last.proto, mip.rows[last.rows :], last.rows)
-        last.rows = len(mip.rows)
-        return last.proto
-
     def solve(
-        self, mip: Mip, objective: dict[int, float], time_limit: float | None, hint: list[float] | None
+        self, mip: Mip, objective: dict[int, float], time_limit: float | None, hint: dict[int, float] | None
     ) -> MipResult:
-        proto = self._translate(mip)
+        proto = _variables(mip)
+        _append_rows(proto, mip.rows)
         proto.objective.Clear()
         proto.objective.maximize = True
         ids = sorted(objective)
@@ -75,11 +57,19 @@ class MathOptBackend:
             params.threads = 1  # HiGHS takes its thread count only from its globals
         model_params = model_parameters_pb2.ModelSolveParametersProto()
         if hint is not None and self.name == "scip":  # MathOpt's HiGHS takes no hints
-            model_params.solution_hints.add().variable_values.ids.extend(range(mip.num_vars))
-            model_params.solution_hints[0].variable_values.values.extend(hint)
+            ids = sorted(hint)
+            model_params.solution_hints.add().variable_values.ids.extend(ids)
+            model_params.solution_hints[0].variable_values.values.extend(hint[j] for j in ids)
         result = core.solve(
-            proto, self._type.value, mathopt.StreamableSolverInitArguments().to_proto(), params.to_proto(),
-            model_params, None, mathopt.CallbackRegistration().to_proto(), None, None,
+            proto,
+            self._type.value,
+            mathopt.StreamableSolverInitArguments().to_proto(),
+            params.to_proto(),
+            model_params,
+            None,
+            mathopt.CallbackRegistration().to_proto(),
+            None,
+            None,
         )
         status = _STATUS.get(result.termination.reason, SolveStatus.ERROR)
         bound = result.termination.objective_bounds.dual_bound
@@ -112,15 +102,15 @@ def _variables(mip: Mip) -> model_pb2.ModelProto:
     return proto
 
 
-def _append_rows(proto: model_pb2.ModelProto, rows: list[Row], first_id: int) -> None:
-    """Rows with ids from `first_id` on; matrix entries stay sorted by (row, column)."""
+def _append_rows(proto: model_pb2.ModelProto, rows: list[Row]) -> None:
+    """The rows, numbered from 0; matrix entries sorted by (row, column)."""
     cons = proto.linear_constraints
-    cons.ids.extend(range(first_id, first_id + len(rows)))
+    cons.ids.extend(range(len(rows)))
     cons.lower_bounds.extend(r.lo for r in rows)
     cons.upper_bounds.extend(r.hi for r in rows)
     cons.names.extend(r.name for r in rows)
     matrix = proto.linear_constraint_matrix
-    for i, row in enumerate(rows, start=first_id):
+    for i, row in enumerate(rows):
         entries = sorted(zip(row.cols, row.coefs))
         matrix.row_ids.extend([i] * len(entries))
         matrix.column_ids.extend(j for j, _ in entries)

@@ -28,7 +28,7 @@ class PulpBackend:
         return bool(result["available"])
 
     def solve(
-        self, mip: Mip, objective: dict[int, float], time_limit: float | None, hint: list[float] | None
+        self, mip: Mip, objective: dict[int, float], time_limit: float | None, hint: dict[int, float] | None
     ) -> MipResult:
         answer = _run(
             {
@@ -41,7 +41,7 @@ class PulpBackend:
                 },
                 "objective": [[j, c] for j, c in objective.items()],
                 "time_limit": time_limit,
-                "hint": hint,
+                "hint": None if hint is None else sorted(hint.items()),
             }
         )
         return MipResult(
@@ -101,8 +101,8 @@ def _solve_request(request: dict[str, Any]) -> dict[str, Any]:
             prob += expr <= row["hi"], f"r{i}hi"
     hint = request["hint"]
     if hint is not None:
-        for x, v in zip(xs, hint):
-            x.setInitialValue(round(v))
+        for j, v in hint:
+            xs[j].setInitialValue(round(v))
     solver = pulp.getSolver(
         request["solver"],
         msg=False,

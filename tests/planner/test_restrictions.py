@@ -254,7 +254,10 @@ def test_nonstock_line_allocated_without_lot(run: Callable[..., Plan]) -> None:
     row = plan.allocations_frame().iloc[0]
     assert (row["lot"], row["warehouse"], row["owner"]) == ("", "", "")
     assert lines_by_key(plan)[("O", "1")] == {
-        "allocated": 7, "status": "full", "reason": "nonstock", "tier": None,
+        "allocated": 7,
+        "status": "full",
+        "reason": "nonstock",
+        "tier": None,
     }
 
 
@@ -282,7 +285,10 @@ def test_skipped_line_gets_nothing_and_its_stock_goes_on(
     plan = run(s)
     assert allocations(plan) == [("T", "1", "X", "X1", 10, OPT)]
     assert lines_by_key(plan)[("S", "1")] == {
-        "allocated": 0, "status": "none", "reason": reason, "tier": None,
+        "allocated": 0,
+        "status": "none",
+        "reason": reason,
+        "tier": None,
     }
     assert lines_by_key(plan)[("T", "1")]["tier"] == 1
 
@@ -541,6 +547,21 @@ def test_full_delivery_order_spanning_tiers(run: Callable[..., Plan]) -> None:
     assert line_result(greedy, "FD", "1") == (0, "none", "full_delivery_blocked")
 
 
+def test_full_delivery_order_whose_first_line_is_fully_reserved(run: Callable[..., Plan]) -> None:
+    """FD/1 (tier 1) is covered by its reservation, so the order's only open line is FD/2 (tier 3),
+    on uncontended stock: it is served in full. (The engine once missed it, settling the order at
+    the tier of a line with nothing left to add.)"""
+    s = scenario(
+        orders=[order("FD", full_delivery=True)],
+        lots=[lot("X1", "X", 5), lot("Y1", "Y", 8)],
+        lines=[line("FD", "1", "X", 5, D1), line("FD", "2", "Y", 5, D3), line("O2", "1", "Y", 3, D2)],
+        reservations=[reservation("FD", "1", "X1", 5)],
+    )
+    plan = run(s)
+    assert line_result(plan, "FD", "2") == (5, "full", "")
+    assert tier_totals(plan) == [5, 3, 5]
+
+
 # ---------------------------------------------------------------------------
 # 4.4 Full line
 # ---------------------------------------------------------------------------
@@ -745,14 +766,29 @@ def test_preference_order_alternate_owner_warehouse_fefo(run: Callable[..., Plan
     base = {"owners": "ACME;BETA", "warehouses": "NY;CA"}
     cases = [
         # primary P (BETA, CA) vs alternate Q (ACME, NY): primary wins
-        ([lot("P1", "P", 5, owner="BETA", warehouse="CA"),
-          lot("Q1", "Q", 5, owner="ACME", warehouse="NY")], "P1"),
+        (
+            [
+                lot("P1", "P", 5, owner="BETA", warehouse="CA"),
+                lot("Q1", "Q", 5, owner="ACME", warehouse="NY"),
+            ],
+            "P1",
+        ),
         # owner ACME in CA vs BETA in NY: owner wins
-        ([lot("P1", "P", 5, owner="BETA", warehouse="NY"),
-          lot("P2", "P", 5, owner="ACME", warehouse="CA")], "P2"),
+        (
+            [
+                lot("P1", "P", 5, owner="BETA", warehouse="NY"),
+                lot("P2", "P", 5, owner="ACME", warehouse="CA"),
+            ],
+            "P2",
+        ),
         # NY no expiry vs CA expiring soon: warehouse wins
-        ([lot("P1", "P", 5, owner="ACME", warehouse="CA", expires="2026-12-10"),
-          lot("P2", "P", 5, owner="ACME", warehouse="NY")], "P2"),
+        (
+            [
+                lot("P1", "P", 5, owner="ACME", warehouse="CA", expires="2026-12-10"),
+                lot("P2", "P", 5, owner="ACME", warehouse="NY"),
+            ],
+            "P2",
+        ),
     ]
     for lots, winner in cases:
         s = scenario(alternates=[alternate("P", "Q")], lots=lots, lines=[line("O", "1", "P", 5, **base)])
@@ -764,12 +800,29 @@ def test_fefo_then_fifo(run: Callable[..., Plan]) -> None:
     """Among otherwise equal lots: the one expiring first; with no expiry difference, the one received
     first; and expiry outranks receipt."""
     cases = [
-        ([lot("E1", "X", 5, expires="2027-01-10"), lot("E2", "X", 5, expires="2026-12-31"),
-          lot("E3", "X", 5)], "E2"),
-        ([lot("F1", "X", 5, received="2026-05-01"), lot("F2", "X", 5, received="2026-03-01"),
-          lot("F3", "X", 5)], "F2"),
-        ([lot("G1", "X", 5, expires="2027-06-01", received="2026-01-01"),
-          lot("G2", "X", 5, expires="2027-03-01", received="2026-06-01")], "G2"),
+        (
+            [
+                lot("E1", "X", 5, expires="2027-01-10"),
+                lot("E2", "X", 5, expires="2026-12-31"),
+                lot("E3", "X", 5),
+            ],
+            "E2",
+        ),
+        (
+            [
+                lot("F1", "X", 5, received="2026-05-01"),
+                lot("F2", "X", 5, received="2026-03-01"),
+                lot("F3", "X", 5),
+            ],
+            "F2",
+        ),
+        (
+            [
+                lot("G1", "X", 5, expires="2027-06-01", received="2026-01-01"),
+                lot("G2", "X", 5, expires="2027-03-01", received="2026-06-01"),
+            ],
+            "G2",
+        ),
     ]
     for lots, winner in cases:
         rows = allocations(run(scenario(lots=lots, lines=[line("O", "1", "X", 5)])))
