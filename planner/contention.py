@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from planner.components import Component, GrowingGraph
 from planner.eligibility import Prepared
-from planner.flow import max_served
+from planner.flow import served
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +85,10 @@ def contention(prep: Prepared, comp: Component) -> Contention:
     demands_of_pool: dict[int, list[int]] = defaultdict(list)
     for d in comp.demands:
         demands_of_pool[pool_of_demand[d]].append(d)
-    served = max_served(prep, need)
+    most_served = served(prep, need)
     saturation = {}
     for pool, demands in demands_of_pool.items():
-        if any(served[d] < need[d] for d in demands):
+        if any(most_served[d] < need[d] for d in demands):
             saturation[pool] = _saturation_tier(prep, demands, need, activation)
     return Contention(most, activation, pool_of_demand, dict(pool_groups), saturation)
 
@@ -101,7 +101,7 @@ def _saturation_tier(
 
     def servable(upto: int) -> bool:
         active = {d: need[d] for d in demands if activation[prep.demands[d].line] <= upto}
-        return all(q == active[d] for d, q in max_served(prep, active).items())
+        return all(q == active[d] for d, q in served(prep, active).items())
 
     tiers = sorted({activation[prep.demands[d].line] for d in demands})
     lo, hi = 0, len(tiers) - 1

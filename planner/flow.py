@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import max_flow, min_cost_flow
+from ortools.graph.python import min_cost_flow
 
 from planner.eligibility import Prepared
 
@@ -67,18 +67,6 @@ class _Network:
             raise FlowError(f"min-cost flow ended with status {status}")
         return np.asarray(smcf.flows(np.arange(len(self.tails), dtype=np.int32)))
 
-    def max_flow(self, sink: int) -> np.ndarray:
-        """Flows on every arc of a maximum flow from the source (node 0) to `sink`."""
-        smf = max_flow.SimpleMaxFlow()
-        smf.add_arcs_with_capacity(
-            np.array(self.tails, dtype=np.int32),
-            np.array(self.heads, dtype=np.int32),
-            np.array(self.caps, dtype=np.int64),
-        )
-        if smf.solve(0, sink) != smf.OPTIMAL:
-            raise FlowError("maximum flow failed")
-        return np.asarray(smf.flows(np.arange(len(self.tails), dtype=np.int32)))
-
 
 def _supply_tree(prep: Prepared, pairs: Iterable[int]) -> tuple[_Network, dict[int, int]]:
     """Source -> safety-stock groups -> lots, for the lots the given pairs use; returns lot nodes."""
@@ -101,22 +89,29 @@ def _supply_tree(prep: Prepared, pairs: Iterable[int]) -> tuple[_Network, dict[i
     return net, lot_node
 
 
-def max_served(prep: Prepared, needs: dict[int, int]) -> dict[int, int]:
-    """How much of each demand's need (units) one plan can serve at once, in a maximum flow.
+def served(prep: Prepared, wanted: dict[int, int], held: dict[int, int] | None = None) -> dict[int, int]:
+    """How much of each wanted demand (units) one plan serves at most, beside serving every
+    held demand in full (which must be possible): a min-cost flow where held demands come first.
 
-    Demands that share no stock do not compete, so a demand group is served in
-    full by some plan exactly when the maximum flow serves each of its demands in full.
+    Demands that share no stock do not compete, so a group of wanted demands is served in
+    full by some plan exactly when this flow serves each of them in full.
     """
-    pairs = [p for d in needs for p in prep.demand_pairs[d]]
+    held = held or {}
+    pairs = [p for d in (*wanted, *held) for p in prep.demand_pairs[d]]
     net, lot_node = _supply_tree(prep, pairs)
-    demand_node = {d: net.node() for d in needs}
+    demand_node = {d: net.node() for d in (*wanted, *held)}
     sink = net.node()
     for p in pairs:
         pair = prep.pairs[p]
         net.arc(lot_node[pair.lot], demand_node[pair.demand], prep.capacity[pair.lot], 0)
-    served = {d: net.arc(node, sink, needs[d], 0) for d, node in demand_node.items()}
-    flows = net.max_flow(sink)
-    return {d: int(flows[arc]) for d, arc in served.items()}
+    first = sum(wanted.values()) + 1
+    for d, q in held.items():
+        net.arc(demand_node[d], sink, q, -first)
+    arcs = {d: net.arc(demand_node[d], sink, q, -1) for d, q in wanted.items()}
+    total = sum(prep.capacity[lot] for lot in lot_node)
+    net.arc(0, sink, total, 0)  # what no demand takes stays in stock
+    flows = net.solve({0: total, sink: -total})
+    return {d: int(flows[arc]) for d, arc in arcs.items()}
 
 
 def lexicographic_flow(prep: Prepared, lines: list[int], pairs: list[int]) -> dict[int, int]:

@@ -29,7 +29,7 @@ from planner.backends import Backend
 from planner.components import Component, GrowingGraph
 from planner.contention import Contention, contention
 from planner.eligibility import Prepared
-from planner.flow import max_served
+from planner.flow import served
 from planner.mip import SolveStatus
 from planner.model import build_model
 
@@ -127,24 +127,70 @@ class _TierLoop:
         pools = {n - self.offset for n in nodes if n >= self.offset}
         tier_lines = [li for li in lines if prep.line_tier[li] == tier]
         top = sum(most[li] for li in tier_lines)
-        new = [li for li in lines if self.state.activation[li] == tier]
         if not pools:
             self.added.update((li, most[li]) for li in lines)
             return top, top
         demands = [d for li in lines for d in prep.line_demands[li] if self.state.pool_of_demand[d] in pools]
-        fill = {li: most[li] for li in new}
-        need = {d: prep.demands[d].per_unit * fill.get(prep.demands[d].line, 0) for d in demands}
-        need.update(
-            (d, prep.demands[d].per_unit * self.added[prep.demands[d].line])
-            for d in demands
-            if prep.demands[d].line not in fill
-        )
-        if all(q == need[d] for d, q in max_served(prep, need).items()):
-            self.added.update(fill)
-            value = sum(self.added[li] for li in tier_lines)
-            if value == top:
-                return top, top
+        self._fill(tier, lines, demands)
+        value = sum(self.added[li] for li in tier_lines)
+        if value == top or value == self._bound(tier, lines, demands, tier_lines):
+            return value, value
         return self._solve(tier, lines, pools, demands, tier_lines, top)
+
+    def _needs(self, demands: list[int], quantity: dict[int, int]) -> dict[int, int]:
+        """Units per demand of the lines in `quantity`."""
+        prep = self.prep
+        return {
+            d: prep.demands[d].per_unit * quantity[prep.demands[d].line]
+            for d in demands
+            if prep.demands[d].line in quantity
+        }
+
+    def _fill(self, tier: int, lines: list[int], demands: list[int]) -> None:
+        """Give the lines new at `tier` what one flow serves them beside what the others hold,
+        rounded down to what their restrictions allow (less than a feasible plan stays feasible)."""
+        prep, most = self.prep, self.state.most
+        new = {li: most[li] for li in lines if self.state.activation[li] == tier}
+        held = {li: self.added[li] for li in lines if li not in new}
+        got = served(prep, self._needs(demands, new), self._needs(demands, held))
+        amount = dict(new)
+        for d, q in got.items():
+            li = prep.demands[d].line
+            amount[li] = min(amount[li], q // prep.demands[d].per_unit)
+        short_orders = {
+            prep.lines[li].key[0] for li in new if prep.lines[li].full_delivery and amount[li] < most[li]
+        }
+        for li, q in amount.items():
+            line = prep.lines[li]
+            if line.key[0] in short_orders or (line.full_line and q < most[li]):
+                q = 0
+            self.added[li] = q - q % line.pack_size
+
+    def _bound(self, tier: int, lines: list[int], demands: list[int], tier_lines: list[int]) -> int:
+        """An upper bound on the tier's total over the part, from a flow relaxation.
+
+        An earlier tier whose lines all hold their `most` is closed: its total allows
+        nothing else, so its lines (and the orders of full-delivery lines among them)
+        keep what they hold. Every other line may give up stock, so it is left out.
+        The tier's lines then take what the flow gives them, counted kits in full, and
+        the total is rounded down to one their restrictions can reach.
+        """
+        prep, most = self.prep, self.state.most
+        open_tiers = {prep.line_tier[li] for li in lines if self.added[li] < most[li]}
+        closed = [
+            li for li in lines if (prep.line_tier[li] or 0) < tier and prep.line_tier[li] not in open_tiers
+        ]
+        closed_orders = {prep.lines[li].key[0] for li in closed if prep.lines[li].full_delivery}
+        held = {li: self.added[li] for li in closed}
+        held.update(
+            (li, self.added[li])
+            for li in lines
+            if prep.lines[li].key[0] in closed_orders and prep.line_tier[li] != tier
+        )
+        wanted = {li: most[li] for li in tier_lines if not prep.lines[li].is_kit}
+        flow = sum(served(prep, self._needs(demands, wanted), self._needs(demands, held)).values())
+        kits = sum(most[li] for li in tier_lines if prep.lines[li].is_kit)
+        return _reachable_total(prep, most, tier_lines, flow + kits)
 
     def _solve(
         self,
@@ -198,3 +244,23 @@ class _TierLoop:
         if result.status is not SolveStatus.OPTIMAL:
             self.out.proved = False
         return value, max(bound, value)
+
+
+def _reachable_total(prep: Prepared, most: dict[int, int], lines: list[int], limit: int) -> int:
+    """The largest total of the lines' quantities, each whole packs up to its `most` (a full
+    line or full-delivery line: 0 or `most`; a plain line: anything), that is at most `limit`."""
+    reach, free = 1, 0  # bit s of reach: s is a total of the discrete lines
+    mask = (1 << (limit + 1)) - 1
+    for li in lines:
+        line, m = prep.lines[li], most[li]
+        if line.full_delivery or line.full_line:
+            reach |= reach << m
+        elif line.pack_size > 1:
+            base = reach
+            for k in range(line.pack_size, m + 1, line.pack_size):
+                reach |= base << k
+        else:
+            free += m
+        reach &= mask
+    best = max(s for s in range(limit + 1) if reach >> s & 1)
+    return min(limit, best + free)
