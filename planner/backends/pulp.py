@@ -15,7 +15,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from planner.mip import Mip, MipResult, Row, SolveStatus
+from planner.mip import ABSOLUTE_GAP, Mip, MipResult, Row, SolveStatus
 
 
 class PulpBackend:
@@ -41,6 +41,7 @@ class PulpBackend:
                 },
                 "objective": [[j, c] for j, c in objective.items()],
                 "time_limit": time_limit,
+                "gap": ABSOLUTE_GAP,
                 "hint": None if hint is None else sorted(hint.items()),
             }
         )
