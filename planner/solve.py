@@ -20,8 +20,8 @@ from planner.components import components
 from planner.eligibility import Prepared, prepare
 from planner.flow import assign, lexicographic_flow
 from planner.greedy import greedy
-from planner.lexicographic import solve_component
 from planner.plan import Allocation, Plan, TierResult
+from planner.workers import solve_components
 
 Progress = Callable[[int, int], None]
 """Called with (tiers done, tiers in all) as integer components are solved."""
@@ -43,8 +43,14 @@ def solve(
     solver: str | None = None,
     time_limit: float | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> Plan:
-    """The lexicographically optimal plan (or, for solver "greedy", the ERP-style baseline)."""
+    """The lexicographically optimal plan (or, for solver "greedy", the ERP-style baseline).
+
+    Integer components are solved on `workers` local processes, or on the Dask cluster at
+    `scheduler` ("local" for a LocalCluster); the plan is the same (planner.workers).
+    """
     start = time.monotonic()
     name = solver or scenario.solver.name
     limit = time_limit if time_limit is not None else scenario.solver.time_limit
@@ -54,7 +60,8 @@ def solve(
         result = _Optimum(baseline_added, [], None, False, "greedy", [])
         flows = baseline_flows
     else:
-        result = _optimise(prep, name, None if limit is None else start + limit, progress)
+        deadline = None if limit is None else start + limit
+        result = _optimise(prep, name, deadline, progress, workers, scheduler)
         free = set(result.free_lines)
         fixed = {li: q for li, q in result.added.items() if li not in free}
         tier_totals: dict[int, int] = defaultdict(int)
@@ -92,7 +99,14 @@ class _Optimum:
     notes: list[str]
 
 
-def _optimise(prep: Prepared, name: str, deadline: float | None, progress: Progress | None) -> _Optimum:
+def _optimise(
+    prep: Prepared,
+    name: str,
+    deadline: float | None,
+    progress: Progress | None,
+    workers: int,
+    scheduler: str | None,
+) -> _Optimum:
     comps = components(prep)
     pure = [c for c in comps if not c.needs_integers]
     integer = [c for c in comps if c.needs_integers]
@@ -109,22 +123,14 @@ def _optimise(prep: Prepared, name: str, deadline: float | None, progress: Progr
     if not backend.available():
         raise RuntimeError(f"solver {backend.name} is not available on this machine")
     result.solver = f"flow+{backend.name}" if free else backend.name
-    total = sum(len({prep.line_tier[li] for li in c.lines}) for c in integer)
-    done = 0
-
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, total)
-
-    for comp in integer:
-        outcome = solve_component(prep, comp, backend, deadline, tick)
+    solved = solve_components(prep, integer, backend.name, deadline, progress, workers, scheduler)
+    for outcome in solved.outcomes:
         result.added.update(outcome.added)
         for tier, bound in outcome.bounds.items():
             result.tier_bounds[tier] += bound
         result.proved &= outcome.proved
         result.notes += outcome.notes
+    result.notes += solved.notes
     return result
 
 
