@@ -30,11 +30,27 @@ from planner.generate import generate as generate_tables
 from planner.importers import ImportResult, import_frepple, import_inventree, write_import
 from planner.output import write_atomically
 from planner.plan import Plan
-from planner.runs import run_batch, solve_into
+from planner.runs import RunOptions, run_batch, solve_into
 from planner.solve import solve as solve_scenario
 
 err = Console(stderr=True, soft_wrap=True)  # one diagnostic per line, greppable in batch logs
 out = Console(soft_wrap=True)
+
+
+_WORKERS = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes solving independent components at once (with --scheduler: of a local cluster or the "
+    "fallback pool, 1 = one per core).",
+)
+_SCHEDULER = click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Dask scheduler (tcp://host:port) to solve components on, or 'local' for a local cluster.",
+)
 
 
 def _load(path: Path) -> Scenario:
@@ -71,8 +87,18 @@ def validate(scenario: Path) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Result folder.")
 @click.option("--solver", default=None, help="auto (default), highs, scip, cpsat, pulp[:SOLVER] or greedy.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds.")
+@_WORKERS
+@_SCHEDULER
 @click.option("--quiet", is_flag=True, help="Print nothing on success.")
-def solve(scenario: Path, out_dir: Path, solver: str | None, time_limit: float | None, quiet: bool) -> None:
+def solve(
+    scenario: Path,
+    out_dir: Path,
+    solver: str | None,
+    time_limit: float | None,
+    workers: int,
+    scheduler: str | None,
+    quiet: bool,
+) -> None:
     """Solve SCENARIO and write allocations, lines, items, summary and run.json to --out."""
     with Progress(
         TextColumn("solving tiers"),
@@ -89,7 +115,8 @@ def solve(scenario: Path, out_dir: Path, solver: str | None, time_limit: float |
             bar.update(task, completed=done, total=total)
 
         try:
-            plan, _ = solve_into(scenario, lambda _: out_dir, solver, time_limit, progress)
+            options = RunOptions(solver, time_limit, workers, scheduler)
+            plan, _ = solve_into(scenario, lambda _: out_dir, options, progress)
         except InputErrors as exc:
             _report_input_errors(exc)
         except (RuntimeError, ValueError) as exc:
@@ -105,15 +132,23 @@ def solve(scenario: Path, out_dir: Path, solver: str | None, time_limit: float |
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder of results.")
 @click.option("--solver", default=None, help="Solver for every scenario (default: each scenario's own).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds each.")
-def run(scenarios: tuple[Path, ...], out_dir: Path, solver: str | None, time_limit: float | None) -> None:
+@_WORKERS
+@_SCHEDULER
+def run(
+    scenarios: tuple[Path, ...],
+    out_dir: Path,
+    solver: str | None,
+    time_limit: float | None,
+    workers: int,
+    scheduler: str | None,
+) -> None:
     """Solve a batch of scenarios, each into OUT/<name>/; exit 1 if any failed (the others are written)."""
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
     ) as bar:
         task = bar.add_task("scenarios", total=len(scenarios))
-        outcomes = run_batch(
-            list(scenarios), out_dir, solver, time_limit, on_done=lambda o: bar.advance(task)
-        )
+        options = RunOptions(solver, time_limit, workers, scheduler)
+        outcomes = run_batch(list(scenarios), out_dir, options, on_done=lambda o: bar.advance(task))
     table = Table(title=f"{len(outcomes)} scenario(s) into {out_dir}")
     for column in ("scenario", "status", "solver", "seconds", "fill", "result"):
         table.add_column(column)

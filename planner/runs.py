@@ -13,7 +13,7 @@ import os
 import platform
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,18 @@ from models.loading import load_scenario, scenario_inputs
 from models.records import Scenario
 from planner.plan import Plan
 from planner.solve import Progress, solve
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How to solve (planner.solve.solve's options), as run.json records them."""
+
+    solver: str | None = None
+    """None: the scenario's own."""
+    time_limit: float | None = None
+    """Seconds; None: the scenario's own."""
+    workers: int = 1
+    scheduler: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +55,7 @@ class RunOutcome:
 def solve_into(
     scenario: Path,
     folder_for: Callable[[Scenario], Path],
-    solver: str | None = None,
-    time_limit: float | None = None,
+    options: RunOptions = RunOptions(),
     progress: Progress | None = None,
 ) -> tuple[Plan, Path]:
     """Load, solve and write one scenario with its run.json into `folder_for(scenario)`.
@@ -55,16 +66,21 @@ def solve_into(
     data = load_scenario(scenario)
     folder = folder_for(data)
     t1 = time.monotonic()
-    plan = solve(data, solver=solver, time_limit=time_limit, progress=progress)
+    plan = solve(
+        data,
+        solver=options.solver,
+        time_limit=options.time_limit,
+        progress=progress,
+        workers=options.workers,
+        scheduler=options.scheduler,
+    )
     t2 = time.monotonic()
-    record = run_record(scenario, plan, solver, time_limit, {"load": t1 - t0, "solve": t2 - t1})
+    record = run_record(scenario, plan, options, {"load": t1 - t0, "solve": t2 - t1})
     plan.write(folder, {"run.json": json.dumps(record, indent=2) + "\n"})
     return plan, folder
 
 
-def run_record(
-    scenario: Path, plan: Plan, solver: str | None, time_limit: float | None, timings: dict[str, float]
-) -> dict[str, Any]:
+def run_record(scenario: Path, plan: Plan, options: RunOptions, timings: dict[str, float]) -> dict[str, Any]:
     """The content of run.json."""
     inputs = scenario_inputs(scenario)
     base = Path(os.path.commonpath([p.parent for p in inputs]))
@@ -76,7 +92,7 @@ def run_record(
         "python": platform.python_version(),
         "solver": plan.solver,
         "solver_versions": {pkg: _version(pkg) for pkg in ("ortools", "pulp")},
-        "options": {"solver": solver, "time_limit": time_limit},
+        "options": asdict(options),
         "status": plan.status,
         "timings": {phase: round(seconds, 3) for phase, seconds in timings.items()},
     }
@@ -92,8 +108,7 @@ def _version(package: str) -> str | None:
 def run_batch(
     scenarios: list[Path],
     out_dir: Path,
-    solver: str | None = None,
-    time_limit: float | None = None,
+    options: RunOptions = RunOptions(),
     on_done: Callable[[RunOutcome], None] | None = None,
 ) -> list[RunOutcome]:
     """Solve every scenario into `out_dir/<name>/`; a failure is recorded and the others go on."""
@@ -107,7 +122,7 @@ def run_batch(
 
     for path in scenarios:
         try:
-            plan, folder = solve_into(path, folder_for, solver, time_limit)
+            plan, folder = solve_into(path, folder_for, options)
             taken[plan.scenario_name] = path
             outcome = RunOutcome(path, plan.scenario_name, folder, plan)
         except InputErrors as exc:

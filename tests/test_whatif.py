@@ -246,19 +246,26 @@ def test_run_batch_writes_good_scenarios_and_fails_on_the_bad_one(tmp_path: Path
         assert record["solver"] == json.loads((folder / "summary.json").read_text())["solver"]
         assert set(record["solver_versions"]) == {"ortools", "pulp"}
         assert record["solver_versions"]["ortools"] == metadata.version("ortools")
-        assert record["options"] == {"solver": None, "time_limit": None}
+        assert record["options"] == {"solver": None, "time_limit": None, "workers": 1, "scheduler": None}
         assert set(record["timings"]) == {"load", "solve"}
         assert all(t >= 0 for t in record["timings"].values())
         assert json.loads((folder / "summary.json").read_text())["scenario"] == name
 
 
 def test_run_batch_options_are_recorded(tmp_path: Path) -> None:
-    """--solver and --time-limit given to `planner run` are recorded in run.json's options."""
+    """--solver, --time-limit, --workers and --scheduler given to `planner run` are recorded in
+    run.json's options (the base has no integer component, so no pool or cluster is started)."""
     base, _ = write_pair(tmp_path)
-    result = invoke("run", base, "--out", tmp_path / "out", "--solver", "highs", "--time-limit", "30")
+    solver, workers = ["--solver", "highs", "--time-limit", "30"], ["--workers", "2"]
+    result = invoke("run", base, "--out", tmp_path / "out", *solver, *workers, "--scheduler", "tcp://127.0.0.1:1")
     assert result.exit_code == 0, result.output
     record = json.loads((tmp_path / "out" / "base" / "run.json").read_text(encoding="utf-8"))
-    assert record["options"] == {"solver": "highs", "time_limit": 30.0}
+    assert record["options"] == {
+        "solver": "highs",
+        "time_limit": 30.0,
+        "workers": 2,
+        "scheduler": "tcp://127.0.0.1:1",
+    }
 
 
 def test_run_batch_same_name_twice_fails_the_second(tmp_path: Path) -> None:
