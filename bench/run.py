@@ -1,6 +1,6 @@
 """Benchmark: wall time and peak memory per phase on synthetic scenarios (run by hand, not in CI).
 
-    python bench/run.py --sizes 1000 10000 --seed 1 [--without kits ...] [--solver highs] [--repeat 1]
+    python bench/run.py --sizes 1000 10000 --seed 1 [--without kits ...] [--solver highs] [--time-limit S]
 
 Each size runs in a fresh process so peak memory (ru_maxrss) is its own. Prints
 one Markdown table row per size, for docs/benchmarks.md.
@@ -20,7 +20,9 @@ from pathlib import Path
 PHASES = ("generate", "load", "prepare", "solve", "write")
 
 
-def measure(lines: int, seed: int, without: list[str], solver: str | None) -> dict[str, object]:
+def measure(
+    lines: int, seed: int, without: list[str], solver: str | None, time_limit: float | None
+) -> dict[str, object]:
     """One size, in this process: per-phase seconds, peak RSS, components, tiers, status, gain."""
     from models.loading import load_scenario
     from planner.components import components
@@ -43,7 +45,7 @@ def measure(lines: int, seed: int, without: list[str], solver: str | None) -> di
         comps = components(prep)
         out["prepare"] = time.perf_counter() - t
         t = time.perf_counter()
-        plan = solve(scenario, solver=solver)  # prepares again: solve() is the unit users call
+        plan = solve(scenario, solver=solver, time_limit=time_limit)  # prepares again: solve() is the unit users call
         out["solve"] = time.perf_counter() - t
         t = time.perf_counter()
         plan.write(Path(tmp) / "out")
@@ -79,10 +81,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--without", nargs="*", default=[])
     parser.add_argument("--solver", default=None)
+    parser.add_argument("--time-limit", type=float, default=None)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode: measure one size
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(measure(args.one, args.seed, args.without, args.solver)))
+        print(json.dumps(measure(args.one, args.seed, args.without, args.solver, args.time_limit)))
         return
     print(
         "| lines | generate s | load s | prepare s | solve s | write s | peak MB | components (integer) "
@@ -93,6 +96,7 @@ def main() -> None:
         cmd = [sys.executable, __file__, "--one", str(size), "--seed", str(args.seed)]
         cmd += ["--without", *args.without] if args.without else []
         cmd += ["--solver", args.solver] if args.solver else []
+        cmd += ["--time-limit", str(args.time_limit)] if args.time_limit else []
         r = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
         print(
             f"| {r['lines']:,} | " + " | ".join(f"{r[p]:.2f}" for p in PHASES) + f" | {r['peak_mb']:.0f} "

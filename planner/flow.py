@@ -89,6 +89,22 @@ def _supply_tree(prep: Prepared, pairs: Iterable[int]) -> tuple[_Network, dict[i
     return net, lot_node
 
 
+def _demand_network(prep: Prepared, demands: Iterable[int]) -> tuple[_Network, dict[int, int], int, int]:
+    """Supply tree -> lots -> one node per demand, a sink (no demand arcs yet), and the
+    total supply, whose surplus drains straight to the sink."""
+    demands = list(demands)
+    pairs = [p for d in demands for p in prep.demand_pairs[d]]
+    net, lot_node = _supply_tree(prep, pairs)
+    demand_node = {d: net.node() for d in demands}
+    for p in pairs:
+        pair = prep.pairs[p]
+        net.arc(lot_node[pair.lot], demand_node[pair.demand], prep.capacity[pair.lot], 0)
+    sink = net.node()
+    total = sum(prep.capacity[lot] for lot in lot_node)
+    net.arc(0, sink, total, 0)  # what no demand takes stays in stock
+    return net, demand_node, sink, total
+
+
 def served(prep: Prepared, wanted: dict[int, int], held: dict[int, int] | None = None) -> dict[int, int]:
     """How much of each wanted demand (units) one plan serves at most, beside serving every
     held demand in full (which must be possible): a min-cost flow where held demands come first.
@@ -97,21 +113,29 @@ def served(prep: Prepared, wanted: dict[int, int], held: dict[int, int] | None =
     full by some plan exactly when this flow serves each of them in full.
     """
     held = held or {}
-    pairs = [p for d in (*wanted, *held) for p in prep.demand_pairs[d]]
-    net, lot_node = _supply_tree(prep, pairs)
-    demand_node = {d: net.node() for d in (*wanted, *held)}
-    sink = net.node()
-    for p in pairs:
-        pair = prep.pairs[p]
-        net.arc(lot_node[pair.lot], demand_node[pair.demand], prep.capacity[pair.lot], 0)
+    net, demand_node, sink, total = _demand_network(prep, (*wanted, *held))
     first = sum(wanted.values()) + 1
     for d, q in held.items():
         net.arc(demand_node[d], sink, q, -first)
     arcs = {d: net.arc(demand_node[d], sink, q, -1) for d, q in wanted.items()}
-    total = sum(prep.capacity[lot] for lot in lot_node)
-    net.arc(0, sink, total, 0)  # what no demand takes stays in stock
     flows = net.solve({0: total, sink: -total})
     return {d: int(flows[arc]) for d, arc in arcs.items()}
+
+
+def most_with_floors(prep: Prepared, wanted: dict[int, int], groups: list[tuple[dict[int, int], int]]) -> int:
+    """The most the wanted demands take together while each group of demands (capped at
+    their needs) takes at least its floor: a flow relaxation, floors met first."""
+    net, demand_node, sink, total = _demand_network(prep, (*wanted, *(d for g, _ in groups for d in g)))
+    first = sum(wanted.values()) + 1
+    for needs, floor in groups:
+        node = net.node()
+        for d, q in needs.items():
+            net.arc(demand_node[d], node, q, 0)
+        net.arc(node, sink, floor, -first)
+        net.arc(node, sink, total, 0)
+    arcs = [net.arc(demand_node[d], sink, q, -1) for d, q in wanted.items()]
+    flows = net.solve({0: total, sink: -total})
+    return int(sum(flows[arc] for arc in arcs))
 
 
 def lexicographic_flow(prep: Prepared, lines: list[int], pairs: list[int]) -> dict[int, int]:

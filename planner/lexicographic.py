@@ -29,7 +29,7 @@ from planner.backends import Backend
 from planner.components import Component, GrowingGraph
 from planner.contention import Contention, contention
 from planner.eligibility import Prepared
-from planner.flow import served
+from planner.flow import most_with_floors, served
 from planner.mip import SolveStatus
 from planner.model import build_model
 
@@ -169,26 +169,36 @@ class _TierLoop:
     def _bound(self, tier: int, lines: list[int], demands: list[int], tier_lines: list[int]) -> int:
         """An upper bound on the tier's total over the part, from a flow relaxation.
 
-        An earlier tier whose lines all hold their `most` is closed: its total allows
-        nothing else, so its lines (and the orders of full-delivery lines among them)
-        keep what they hold. Every other line may give up stock, so it is left out.
-        The tier's lines then take what the flow gives them, counted kits in full, and
-        the total is rounded down to one their restrictions can reach.
+        Every earlier tier's lines must together keep what they hold now (kits, which
+        are not flows, and lines on slack pools, which need no stock from the flow,
+        counted at their `most`); an earlier tier whose lines all hold their
+        `most` is closed, so its full-delivery orders keep their later lines too. The
+        tier's lines take what the flow gives them beside that, and the total is
+        rounded down to one their packs and all-or-nothing rules can reach.
         """
         prep, most = self.prep, self.state.most
-        open_tiers = {prep.line_tier[li] for li in lines if self.added[li] < most[li]}
-        closed = [
-            li for li in lines if (prep.line_tier[li] or 0) < tier and prep.line_tier[li] not in open_tiers
-        ]
-        closed_orders = {prep.lines[li].key[0] for li in closed if prep.lines[li].full_delivery}
-        held = {li: self.added[li] for li in closed}
-        held.update(
-            (li, self.added[li])
+        earlier: dict[int, list[int]] = defaultdict(list)
+        for li in lines:
+            if (prep.line_tier[li] or 0) < tier:
+                earlier[prep.line_tier[li] or 0].append(li)
+        groups, closed_orders = [], set()
+        in_flow = {prep.demands[d].line for d in demands}
+        for members in earlier.values():
+            plain = {li: most[li] for li in members if li in in_flow and not prep.lines[li].is_kit}
+            outside = sum(most[li] for li in members if li not in plain)
+            floor = max(0, sum(self.added[li] for li in members) - outside)
+            groups.append((self._needs(demands, plain), floor))
+            if all(self.added[li] == most[li] for li in members):
+                closed_orders |= {prep.lines[li].key[0] for li in members if prep.lines[li].full_delivery}
+        later = {
+            li: self.added[li]
             for li in lines
-            if prep.lines[li].key[0] in closed_orders and prep.line_tier[li] != tier
-        )
+            if (prep.line_tier[li] or 0) > tier and prep.lines[li].key[0] in closed_orders
+        }
+        later_needs = self._needs(demands, later)
+        groups.append((later_needs, sum(later_needs.values())))
         wanted = {li: most[li] for li in tier_lines if not prep.lines[li].is_kit}
-        flow = sum(served(prep, self._needs(demands, wanted), self._needs(demands, held)).values())
+        flow = most_with_floors(prep, self._needs(demands, wanted), groups)
         kits = sum(most[li] for li in tier_lines if prep.lines[li].is_kit)
         return _reachable_total(prep, most, tier_lines, flow + kits)
 
