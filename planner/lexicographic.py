@@ -135,7 +135,7 @@ class _TierLoop:
         value = sum(self.added[li] for li in tier_lines)
         if value == top or value == self._bound(tier, lines, demands, tier_lines):
             return value, value
-        return self._solve(tier, lines, pools, demands, tier_lines, top)
+        return self._solve(tier, lines, demands, tier_lines, top)
 
     def _needs(self, demands: list[int], quantity: dict[int, int]) -> dict[int, int]:
         """Units per demand of the lines in `quantity`."""
@@ -166,47 +166,51 @@ class _TierLoop:
                 q = 0
             self.added[li] = q - q % line.pack_size
 
+    def _fixed(self, tier: int, lines: list[int]) -> set[int]:
+        """Lines that every plan holding the earlier tiers' totals leaves as they are: those
+        of an earlier tier whose lines all hold their `most` (its total allows nothing
+        else), and every line of a full-delivery order among them."""
+        prep, most = self.prep, self.state.most
+        open_tiers = {prep.line_tier[li] for li in lines if self.added[li] < most[li]}
+        fixed = {
+            li for li in lines if (prep.line_tier[li] or 0) < tier and prep.line_tier[li] not in open_tiers
+        }
+        orders = {prep.lines[li].key[0] for li in fixed if prep.lines[li].full_delivery}
+        return fixed | {li for li in lines if prep.lines[li].key[0] in orders}
+
     def _bound(self, tier: int, lines: list[int], demands: list[int], tier_lines: list[int]) -> int:
         """An upper bound on the tier's total over the part, from a flow relaxation.
 
-        Every earlier tier's lines must together keep what they hold now (kits, which
-        are not flows, and lines on slack pools, which need no stock from the flow,
-        counted at their `most`); an earlier tier whose lines all hold their
-        `most` is closed, so its full-delivery orders keep their later lines too. The
-        tier's lines take what the flow gives them beside that, and the total is
-        rounded down to one their packs and all-or-nothing rules can reach.
+        Fixed lines keep what they hold; every other earlier tier's lines together keep
+        at least what they hold now (kits, which are not flows, and lines on slack
+        pools, which need no stock from the flow, counted at their `most`). The tier's
+        lines take what the flow gives them beside that, and the total is rounded down
+        to one their packs and all-or-nothing rules can reach.
         """
         prep, most = self.prep, self.state.most
+        fixed = self._fixed(tier, lines)
+        in_flow = {prep.demands[d].line for d in demands}
         earlier: dict[int, list[int]] = defaultdict(list)
         for li in lines:
-            if (prep.line_tier[li] or 0) < tier:
+            if (prep.line_tier[li] or 0) < tier and li not in fixed:
                 earlier[prep.line_tier[li] or 0].append(li)
-        groups, closed_orders = [], set()
-        in_flow = {prep.demands[d].line for d in demands}
+        held = self._needs(demands, {li: self.added[li] for li in fixed})
+        groups = [(held, sum(held.values()))]
         for members in earlier.values():
             plain = {li: most[li] for li in members if li in in_flow and not prep.lines[li].is_kit}
             outside = sum(most[li] for li in members if li not in plain)
-            floor = max(0, sum(self.added[li] for li in members) - outside)
-            groups.append((self._needs(demands, plain), floor))
-            if all(self.added[li] == most[li] for li in members):
-                closed_orders |= {prep.lines[li].key[0] for li in members if prep.lines[li].full_delivery}
-        later = {
-            li: self.added[li]
-            for li in lines
-            if (prep.line_tier[li] or 0) > tier and prep.lines[li].key[0] in closed_orders
-        }
-        later_needs = self._needs(demands, later)
-        groups.append((later_needs, sum(later_needs.values())))
-        wanted = {li: most[li] for li in tier_lines if not prep.lines[li].is_kit}
+            groups.append(
+                (self._needs(demands, plain), max(0, sum(self.added[li] for li in members) - outside))
+            )
+        wanted = {li: most[li] for li in tier_lines if li not in fixed and not prep.lines[li].is_kit}
         flow = most_with_floors(prep, self._needs(demands, wanted), groups)
-        kits = sum(most[li] for li in tier_lines if prep.lines[li].is_kit)
-        return _reachable_total(prep, most, tier_lines, flow + kits)
+        counted = sum(most[li] for li in tier_lines if li not in wanted)
+        return _reachable_total(prep, most, tier_lines, flow + counted)
 
     def _solve(
         self,
         tier: int,
         lines: list[int],
-        pools: set[int],
         demands: list[int],
         tier_lines: list[int],
         top: int,
@@ -218,20 +222,28 @@ class _TierLoop:
         if remaining is not None and remaining <= 0:
             self.out.notes.append(f"tier {tier + 1}: time limit reached before it was solved")
             return current, top
+        # Pools where every line is fixed are feasible as they are and stay out.
+        fixed = self._fixed(tier, lines)
+        pool_of = self.state.pool_of_demand
+        free_pools = {pool_of[d] for d in demands if prep.demands[d].line not in fixed}
+        demands = [d for d in demands if pool_of[d] in free_pools]
+        lines = sorted({prep.demands[d].line for d in demands} | (set(lines) - fixed))
         pairs = [p for d in demands for p in prep.demand_pairs[d]]
-        groups = sorted(g for pool in pools for g in self.state.pool_groups.get(pool, []))
+        groups = sorted(g for pool in free_pools for g in self.state.pool_groups.get(pool, []))
         model = build_model(prep, Component(lines, demands, pairs, groups, True))
         earlier: dict[int, list[int]] = defaultdict(list)
         for li in lines:
-            line_tier = prep.line_tier[li]
-            assert line_tier is not None
-            if line_tier < tier:
-                earlier[line_tier].append(li)
+            if li in fixed:
+                col = model.line_col[li]
+                model.mip.lb[col] = model.mip.ub[col] = self.added[li]
+            elif (prep.line_tier[li] or 0) < tier:
+                earlier[prep.line_tier[li] or 0].append(li)
         for t, members in sorted(earlier.items()):
             cols = [model.line_col[li] for li in members]
             held = sum(self.added[li] for li in members)
             model.mip.add_row(cols, [1] * len(cols), held, math.inf, f"tier[{t}]")
-        cols = [model.line_col[li] for li in tier_lines]
+        cols = [model.line_col[li] for li in tier_lines if li in model.line_col]
+        outside = sum(self.added[li] for li in tier_lines if li not in model.line_col)
         hint = {model.line_col[li]: float(self.added[li]) for li in lines}
         result = self.backend.solve(model.mip, dict.fromkeys(cols, 1.0), remaining, hint)
         self.out.solves += 1
@@ -241,8 +253,8 @@ class _TierLoop:
             raise SolverError(
                 f"{self.backend.name} on tier {tier + 1}: {result.status.value} {result.message}"
             )
-        bound = min(top, math.floor(result.bound + 1e-6)) if math.isfinite(result.bound) else top
-        found = None if result.values is None else round(sum(result.values[c] for c in cols))
+        bound = min(top, outside + math.floor(result.bound + 1e-6)) if math.isfinite(result.bound) else top
+        found = None if result.values is None else outside + round(sum(result.values[c] for c in cols))
         value = current
         if result.values is not None and found is not None and found >= current:
             value = found
