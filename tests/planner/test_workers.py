@@ -177,3 +177,10 @@ def test_cli_solve_with_two_workers(scenario_file: Path, reference: Path, tmp_pa
     assert_same_files(out, reference)
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert record["options"] == {"solver": None, "time_limit": None, "workers": 2, "scheduler": None}
+
+
+def test_a_scheduler_address_dask_cannot_read_is_an_error(scenario: Scenario) -> None:
+    """An address with an unknown scheme is a mistake to report (ValueError), not a reason to fall back."""
+    pytest.importorskip("distributed")
+    with pytest.raises(ValueError, match="scheme"):
+        solve(scenario, scheduler="foo://host:1")
