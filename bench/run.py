@@ -45,7 +45,9 @@ def measure(
         comps = components(prep)
         out["prepare"] = time.perf_counter() - t
         t = time.perf_counter()
-        plan = solve(scenario, solver=solver, time_limit=time_limit)  # prepares again: solve() is the unit users call
+        plan = solve(
+            scenario, solver=solver, time_limit=time_limit
+        )  # prepares again: solve() is the unit users call
         out["solve"] = time.perf_counter() - t
         t = time.perf_counter()
         plan.write(Path(tmp) / "out")
@@ -68,6 +70,7 @@ def measure(
                 (t.allocated - (t.baseline or 0) for t in plan.tiers if t.allocated != t.baseline), 0
             ),
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "phases": plan.phases,
         }
     )
     return out
@@ -92,6 +95,7 @@ def main() -> None:
         "| largest (lines, tiers) | tiers | status | allocated | greedy | tiers above greedy |"
     )
     print("|" + "---|" * 14)
+    results = []
     for size in args.sizes:
         cmd = [sys.executable, __file__, "--one", str(size), "--seed", str(args.seed)]
         cmd += ["--without", *args.without] if args.without else []
@@ -106,6 +110,12 @@ def main() -> None:
             f"| {r['tiers_above_greedy']} |",
             flush=True,
         )
+        results.append(r)
+    names = list(results[0]["phases"]) if results else []
+    print("\nInside `solve s`:\n\n| lines | " + " | ".join(f"{n} s" for n in names) + " |")
+    print("|" + "---|" * (len(names) + 1))
+    for r in results:
+        print(f"| {r['lines']:,} | " + " | ".join(f"{r['phases'][n]:.2f}" for n in names) + " |")
 
 
 if __name__ == "__main__":

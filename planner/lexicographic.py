@@ -131,28 +131,29 @@ class _TierLoop:
             self.added.update((li, most[li]) for li in lines)
             return top, top
         demands = [d for li in lines for d in prep.line_demands[li] if self.state.pool_of_demand[d] in pools]
-        self._fill(tier, lines, demands)
+        self._fill(tier, lines)
         value = sum(self.added[li] for li in tier_lines)
         if value == top or value == self._bound(tier, lines, demands, tier_lines):
             return value, value
         return self._solve(tier, lines, demands, tier_lines, top)
 
-    def _needs(self, demands: list[int], quantity: dict[int, int]) -> dict[int, int]:
-        """Units per demand of the lines in `quantity`."""
-        prep = self.prep
+    def _needs(self, quantity: dict[int, int]) -> dict[int, int]:
+        """Units per demand on contended pools of the lines in `quantity`."""
+        prep, pool_of = self.prep, self.state.pool_of_demand
         return {
-            d: prep.demands[d].per_unit * quantity[prep.demands[d].line]
-            for d in demands
-            if prep.demands[d].line in quantity
+            d: prep.demands[d].per_unit * q
+            for li, q in quantity.items()
+            for d in prep.line_demands[li]
+            if pool_of[d] in self.contended
         }
 
-    def _fill(self, tier: int, lines: list[int], demands: list[int]) -> None:
+    def _fill(self, tier: int, lines: list[int]) -> None:
         """Give the lines new at `tier` what one flow serves them beside what the others hold,
         rounded down to what their restrictions allow (less than a feasible plan stays feasible)."""
         prep, most = self.prep, self.state.most
         new = {li: most[li] for li in lines if self.state.activation[li] == tier}
         held = {li: self.added[li] for li in lines if li not in new}
-        got = served(prep, self._needs(demands, new), self._needs(demands, held))
+        got = served(prep, self._needs(new), self._needs(held))
         amount = dict(new)
         for d, q in got.items():
             li = prep.demands[d].line
@@ -194,16 +195,14 @@ class _TierLoop:
         for li in lines:
             if (prep.line_tier[li] or 0) < tier and li not in fixed:
                 earlier[prep.line_tier[li] or 0].append(li)
-        held = self._needs(demands, {li: self.added[li] for li in fixed})
+        held = self._needs({li: self.added[li] for li in fixed})
         groups = [(held, sum(held.values()))]
         for members in earlier.values():
             plain = {li: most[li] for li in members if li in in_flow and not prep.lines[li].is_kit}
             outside = sum(most[li] for li in members if li not in plain)
-            groups.append(
-                (self._needs(demands, plain), max(0, sum(self.added[li] for li in members) - outside))
-            )
+            groups.append((self._needs(plain), max(0, sum(self.added[li] for li in members) - outside)))
         wanted = {li: most[li] for li in tier_lines if li not in fixed and not prep.lines[li].is_kit}
-        flow = most_with_floors(prep, self._needs(demands, wanted), groups)
+        flow = most_with_floors(prep, self._needs(wanted), groups)
         counted = sum(most[li] for li in tier_lines if li not in wanted)
         return _reachable_total(prep, most, tier_lines, flow + counted)
 

@@ -60,6 +60,9 @@ class Plan:
     seconds: float
     tiers: tuple[TierResult, ...]
     notes: tuple[str, ...] = field(default=())
+    phases: dict[str, float] = field(default_factory=dict)
+    """Wall seconds per phase of `solve` (eligibility, greedy, optimise, assign, report and
+    check: the checker reads the report tables), for benchmarks; not in the contract files."""
 
     @property
     def scenario_name(self) -> str:
@@ -128,7 +131,8 @@ class Plan:
         """Write the four output files (and any `extra` name -> text) atomically: all or none."""
         write_atomically(
             Path(out_dir),
-            (extra or {}) | {
+            (extra or {})
+            | {
                 "allocations.csv": self.allocations_frame().to_csv(index=False, lineterminator="\n"),
                 "lines.csv": self.lines_frame().to_csv(index=False, lineterminator="\n"),
                 "items.csv": self.items_frame().to_csv(index=False, lineterminator="\n"),

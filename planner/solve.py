@@ -52,22 +52,34 @@ def solve(
     `scheduler` ("local" for a LocalCluster); the plan is the same (planner.workers).
     """
     start = time.monotonic()
+    phases: dict[str, float] = {}
+    lap = start
+
+    def done(phase: str) -> None:
+        nonlocal lap
+        now = time.monotonic()
+        phases[phase], lap = now - lap, now
+
     name = solver or scenario.solver.name
     limit = time_limit if time_limit is not None else scenario.solver.time_limit
     prep = prepare(scenario)
+    done("eligibility")
     baseline_added, baseline_flows = greedy(prep)
+    done("greedy")
     if name == "greedy":
         result = _Optimum(baseline_added, [], None, False, "greedy", [])
         flows = baseline_flows
     else:
         deadline = None if limit is None else start + limit
         result = _optimise(prep, name, deadline, progress, workers, scheduler)
+        done("optimise")
         free = set(result.free_lines)
         fixed = {li: q for li, q in result.added.items() if li not in free}
         tier_totals: dict[int, int] = defaultdict(int)
         for li in result.free_lines:
             tier_totals[prep.line_tier[li] or 0] += result.added[li]
         flows = assign(prep, fixed, result.free_lines, dict(tier_totals))
+        done("assign")
     # Lines that share a tier total may have traded quantity in the assignment.
     added = _added_from_flows(prep, result.added, set(result.free_lines), flows)
     plan = Plan(
@@ -79,10 +91,12 @@ def solve(
         seconds=time.monotonic() - start,
         tiers=_tier_results(prep, added, baseline_added, result.tier_bounds),
         notes=tuple(result.notes),
+        phases=phases,
     )
     violations = check_tables(scenario, plan.allocations_frame(), plan.lines_frame())
     if violations:
         raise PlanRejected(result.solver, violations)
+    done("report and check")
     return plan
 
 
