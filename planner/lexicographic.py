@@ -133,9 +133,12 @@ class _TierLoop:
         demands = [d for li in lines for d in prep.line_demands[li] if self.state.pool_of_demand[d] in pools]
         self._fill(tier, lines)
         value = sum(self.added[li] for li in tier_lines)
-        if value == top or value == self._bound(tier, lines, demands, tier_lines):
+        if value == top:
             return value, value
-        return self._solve(tier, lines, demands, tier_lines, top)
+        bound = self._bound(tier, lines, demands, tier_lines)
+        if value == bound:
+            return value, value
+        return self._solve(tier, lines, demands, tier_lines, bound)
 
     def _needs(self, quantity: dict[int, int]) -> dict[int, int]:
         """Units per demand on contended pools of the lines in `quantity`."""
@@ -212,15 +215,16 @@ class _TierLoop:
         lines: list[int],
         demands: list[int],
         tier_lines: list[int],
-        top: int,
+        upper: int,
     ) -> tuple[int, int]:
-        """The MIP of one part: maximise the tier, each earlier tier's total held."""
+        """The MIP of one part: maximise the tier, each earlier tier's total held; `upper`
+        is a bound already proved."""
         prep = self.prep
         current = sum(self.added[li] for li in tier_lines)
         remaining = None if self.deadline is None else self.deadline - time.monotonic()
         if remaining is not None and remaining <= 0:
             self.out.notes.append(f"tier {tier + 1}: time limit reached before it was solved")
-            return current, top
+            return current, upper
         # Pools where every line is fixed are feasible as they are and stay out.
         fixed = self._fixed(tier, lines)
         pool_of = self.state.pool_of_demand
@@ -252,7 +256,9 @@ class _TierLoop:
             raise SolverError(
                 f"{self.backend.name} on tier {tier + 1}: {result.status.value} {result.message}"
             )
-        bound = min(top, outside + math.floor(result.bound + 1e-6)) if math.isfinite(result.bound) else top
+        bound = upper
+        if math.isfinite(result.bound):
+            bound = min(upper, outside + math.floor(result.bound + 1e-6))
         found = None if result.values is None else outside + round(sum(result.values[c] for c in cols))
         value = current
         if result.values is not None and found is not None and found >= current:
