@@ -13,13 +13,19 @@ where every line takes part and every lot is usable and holds stock, while
 keeping warehouse/owner/pnp restrictions, alternates, kits, full lines, full
 delivery, pack sizes, safety stock and reservations; `scenarios()` mixes both.
 
+`tier_loop_scenarios()` is aimed at the lexicographic tier loop: many tiers,
+full-delivery orders spanning them, reservations covering whole lines, pools
+that turn contended late; see its docstring.
+
 In `sampled_from` lists the most common value comes first, so that shrinking
 moves towards plain scenarios.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -242,3 +248,165 @@ def scenarios(**sizes: int) -> st.SearchStrategy[Scenario]:
 def medium_scenarios() -> st.SearchStrategy[Scenario]:
     """Somewhat larger scenarios (up to 12 lines, 6 lots), plain and contended."""
     return scenarios(**MEDIUM)
+
+
+# ---------------------------------------------------------------------------
+# Scenarios that stress the lexicographic tier loop (planner/lexicographic.py)
+# ---------------------------------------------------------------------------
+
+BLOCKING: tuple[dict[str, Any], ...] = (
+    {"fulfillment": "vendor_shipment"},
+    {"printed": True},
+    {"fulfillment": "special_order", "po_received": False},
+)
+"""Line settings that keep a line out (section 3) and so block its full-delivery order."""
+
+
+@st.composite
+def tier_loop_scenarios(
+    draw: st.DrawFn,
+    max_lots: int = 4,
+    max_orders: int = 4,
+    max_lines: int = 7,
+    max_qty: int = 6,
+) -> Scenario:
+    """A tiny scenario aimed at the tier loop: activation, contended pools, parts and their settling.
+
+    Every lot is usable and (almost) every line takes part. Compared with
+    `small_scenarios(contended=True)` it draws, much more often: full-delivery
+    orders (half of them) whose lines spread over several ship dates and
+    priorities, so tiers are many; reservations that cover a line in full (often
+    the first line of a full-delivery order); open quantities that are not whole
+    packs; full lines; a kit whose components plain lines also ask for; alternates
+    that tie the lots of two items into one pool; item and per-warehouse safety
+    stock; *hot* scenarios where one or two lots serve every line, so that a pool
+    can stay slack for the first tiers and turn contended at a late one; and
+    full-delivery orders blocked by a line that takes no part (section 3).
+    At most `max_lots` lots and `max_lines` lines (8 brute-force steps at most).
+    """
+    hot = _often(draw, 2)
+    n_parts = 1 if hot and _often(draw, 2) else _count(draw, 3)
+    items: list[Item] = [
+        Item(
+            item=f"P{n + 1}",
+            safety_stock=draw(st.sampled_from([0] * 4 + [1, 2])),
+            pack_size=draw(st.sampled_from([1, 1, 2, 3])),
+        )
+        for n in range(n_parts)
+    ]
+    parts = [i.item for i in items]
+
+    kits: list[KitComponent] = []
+    if _often(draw, 2):
+        components = draw(
+            st.lists(st.sampled_from(parts), min_size=1, max_size=min(2, len(parts)), unique=True)
+        )
+        kits = [KitComponent("K1", c, draw(st.sampled_from([1, 1, 2]))) for c in components]
+        items.append(Item(item="K1", pack_size=draw(st.sampled_from([1, 1, 2]))))
+    line_items = ["P1", "P1", *parts, *(["K1"] if kits else [])]
+
+    alternates: list[Alternate] = []
+    if len(parts) > 1 and _often(draw, 2):
+        pairs = draw(
+            st.lists(
+                st.tuples(st.sampled_from(parts), st.sampled_from(parts)).filter(lambda p: p[0] != p[1]),
+                min_size=1,
+                max_size=2,
+                unique=True,
+            )
+        )
+        alternates = [Alternate(a, b, draw(st.integers(1, 2))) for a, b in pairs]
+
+    n_lots = _count(draw, 2 if hot else max_lots)
+    lots = [
+        Lot(
+            lot=f"L{n + 1}",
+            item=draw(st.sampled_from(["P1", *parts])),
+            warehouse=draw(st.sampled_from(WAREHOUSES)),
+            quantity=draw(st.sampled_from([0, *range(1, max_qty + 1)] if not hot else range(2, max_qty + 1))),
+            owner=draw(st.sampled_from(["", "", "", "A", "B"])),
+            allocated=draw(st.sampled_from([0] * 6 + [1])),
+            pnp=not _often(draw, 6),
+        )
+        for n in range(n_lots)
+    ]
+    lots = [lot if lot.allocable >= 0 else dataclasses.replace(lot, allocated=0) for lot in lots]
+
+    orders = [
+        Order(
+            order=f"O{n + 1}",
+            priority=draw(st.integers(0, 2)),
+            full_delivery=_often(draw, 2),
+            warehouses=draw(st.sampled_from(WAREHOUSE_LISTS)) if _often(draw, 4) else (),
+            owners=draw(st.sampled_from(OWNER_LISTS)) if _often(draw, 6) else (),
+        )
+        for n in range(_count(draw, max_orders))
+    ]
+
+    lines: list[Line] = []
+    next_line = {o.order: 1 for o in orders}
+    for _ in range(_count(draw, max_lines)):
+        order = draw(st.sampled_from([o.order for o in orders]))
+        number = next_line[order]
+        next_line[order] += 1
+        blocking = draw(st.sampled_from(BLOCKING)) if _often(draw, 12) else {}
+        lines.append(
+            Line(
+                order=order,
+                line=str(number),
+                item=draw(st.sampled_from(line_items)),
+                quantity=draw(st.integers(1, max_qty)),
+                ship_date=TODAY + timedelta(days=draw(st.integers(0, 4))),
+                priority=draw(st.sampled_from([None, None, 0, 1, 2])),
+                requires_pnp=_often(draw, 6),
+                full_line=_often(draw, 4),
+                warehouses=draw(st.sampled_from(WAREHOUSE_LISTS)) if _often(draw, 3) else None,
+                owners=draw(st.sampled_from(OWNER_LISTS)) if _often(draw, 6) else None,
+                **blocking,
+            )
+        )
+
+    safety = draw(
+        st.lists(st.tuples(st.sampled_from(parts), st.sampled_from(WAREHOUSES)), max_size=2, unique=True)
+    )
+    safety_stock = [WarehouseSafetyStock(i, w, draw(st.integers(1, 2))) for i, w in safety]
+
+    # Reservations, often covering a whole line (first lines of full-delivery orders most often):
+    # from lots of the line's item or an alternate; per lot within its allocable quantity.
+    serving = {p: {p} | {a.alternate for a in alternates if a.item == p} for p in parts}
+    lot_left = {lot.lot: lot.allocable for lot in lots}
+    reservations: list[Reservation] = []
+    full_delivery = {o.order for o in orders if o.full_delivery}
+    for ln in lines:
+        if ln.item not in serving:
+            continue  # no reservations on kit lines
+        first_of_fd = ln.order in full_delivery and ln.line == "1"
+        if not _often(draw, 2 if first_of_fd else 4):
+            continue
+        candidates = [lot.lot for lot in lots if lot.item in serving[ln.item] and lot_left[lot.lot] > 0]
+        if not candidates:
+            continue
+        left = ln.quantity
+        for name in draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=2, unique=True)):
+            most = min(left, lot_left[name])
+            if most <= 0:
+                continue
+            q = most if draw(st.sampled_from([True, True, False])) else draw(st.integers(1, most))
+            left -= q
+            lot_left[name] -= q
+            reservations.append(Reservation(ln.order, ln.line, name, q))
+
+    objective_key = draw(st.sampled_from([("ship_date", "priority")] * 3 + [("priority", "ship_date")]))
+    return Scenario(
+        name="tier-loop",
+        today=TODAY,
+        items=tuple(items),
+        lots=tuple(lots),
+        orders=tuple(orders),
+        lines=tuple(lines),
+        kits=tuple(kits),
+        alternates=tuple(alternates),
+        safety_stock=tuple(safety_stock),
+        reservations=tuple(reservations),
+        objective_key=objective_key,
+    )

@@ -2,29 +2,70 @@
 
 The optimum is compared with an independent brute force (tests/reference.py),
 with the greedy baseline, with a second backend, and with itself (determinism).
+The tier-loop tests draw from `tier_loop_scenarios()`, aimed at the lexicographic
+tier loop (activation of full-delivery orders, contended pools, parts), and solve
+each scenario twice: as the engine routes it and with every component forced
+through the tier loop.
+
 Every test is derandomised (fixed examples, no example database), so CI runs
-the same cases every time. The whole file takes about a minute or two on 2 cores.
+the same cases every time. The whole file takes about two minutes on 2 cores.
+
+Heavier runs, for hunting bugs locally (not in CI), through environment variables:
+
+- `PLANNER_PROPERTY_SCALE=N` multiplies every test's number of examples by N
+  (a float; 10 runs about 10 times as many, 20 minutes or so on 2 cores);
+- `PLANNER_PROPERTY_RANDOM=1` draws new random examples on every run instead of
+  the fixed ones (a failure prints a `@reproduce_failure` blob to replay it).
+
+    PLANNER_PROPERTY_SCALE=20 PLANNER_PROPERTY_RANDOM=1 .venv/bin/pytest tests/planner/test_properties.py
 """
 
 from __future__ import annotations
 
+import dataclasses
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from unittest import mock
 
 from hypothesis import HealthCheck, example, given, settings
 
+import planner.solve as solve_module
 from models.records import Item, Line, Lot, Order, Reservation, Scenario
 from planner.plan import Plan
 from planner.solve import solve
 from tests.reference import reference_optimum
-from tests.strategies import medium_scenarios, scenarios
+from tests.strategies import medium_scenarios, scenarios, tier_loop_scenarios
+
+SCALE = float(os.environ.get("PLANNER_PROPERTY_SCALE", "1"))
+RANDOM = os.environ.get("PLANNER_PROPERTY_RANDOM", "") not in ("", "0")
 
 BASE = settings(
     deadline=None,
-    derandomize=True,
+    derandomize=not RANDOM,
     database=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+def _examples(default: int) -> int:
+    """The number of examples of a test: its default, times PLANNER_PROPERTY_SCALE."""
+    return max(1, round(default * SCALE))
+
+
+@contextmanager
+def _every_component_through_the_tier_loop() -> Iterator[None]:
+    """Route every component to the MIP tier loop, even those the exact flow would take."""
+    real = solve_module.components
+    with mock.patch.object(
+        solve_module,
+        "components",
+        lambda prep: [dataclasses.replace(c, needs_integers=True) for c in real(prep)],
+    ):
+        yield
+
 
 # Regression, found by test_default_solver_reaches_the_brute_force_optimum (shrunk by hand):
 # O1/2's reservation takes all of L1, the only lot that may serve O1/1. The report gives O1/1
@@ -59,7 +100,7 @@ def _totals(plan: Plan) -> tuple[int, ...]:
     return tuple(t.allocated for t in plan.tiers)
 
 
-@settings(BASE, max_examples=1200)
+@settings(BASE, max_examples=_examples(1200))
 @given(scenarios())
 @example(RESERVED_ELSEWHERE)
 @example(WORKED_EXAMPLE)
@@ -76,7 +117,7 @@ def test_default_solver_reaches_the_brute_force_optimum(scenario: Scenario) -> N
     assert all(t.bound == t.allocated for t in plan.tiers)
 
 
-@settings(BASE, max_examples=800)
+@settings(BASE, max_examples=_examples(800))
 @given(scenarios())
 @example(WORKED_EXAMPLE)
 def test_never_below_the_greedy_baseline(scenario: Scenario) -> None:
@@ -90,7 +131,7 @@ def test_never_below_the_greedy_baseline(scenario: Scenario) -> None:
     assert _totals(greedy) == baseline
 
 
-@settings(BASE, max_examples=400)
+@settings(BASE, max_examples=_examples(400))
 @given(medium_scenarios())
 def test_cpsat_agrees_with_the_default_solver(scenario: Scenario) -> None:
     """On larger scenarios (up to 12 lines, 6 lots) than the brute force handles, the CP-SAT
@@ -101,13 +142,40 @@ def test_cpsat_agrees_with_the_default_solver(scenario: Scenario) -> None:
     assert _totals(cpsat) == _totals(default)
 
 
-@settings(BASE, max_examples=300)
+@settings(BASE, max_examples=_examples(300))
 @given(medium_scenarios())
 def test_solving_twice_gives_identical_tables(scenario: Scenario) -> None:
     """The same scenario solved twice gives byte-identical allocations and lines tables (SPEC 5.3)."""
     first, second = solve(scenario), solve(scenario)
     assert first.allocations_frame().to_csv(index=False) == second.allocations_frame().to_csv(index=False)
     assert first.lines_frame().to_csv(index=False) == second.lines_frame().to_csv(index=False)
+
+
+def _assert_reaches(plan: Plan, scenario: Scenario) -> None:
+    expected = reference_optimum(scenario)
+    assert plan.status == "optimal"
+    assert tuple(t.key for t in plan.tiers) == expected.keys
+    assert tuple(t.requested for t in plan.tiers) == expected.requested
+    assert _totals(plan) == expected.totals, f"one optimal choice (added per line): {expected.added}"
+    assert all(t.bound == t.allocated for t in plan.tiers)
+
+
+@settings(BASE, max_examples=_examples(500))
+@given(tier_loop_scenarios())
+def test_tier_loop_reaches_the_brute_force_optimum(scenario: Scenario) -> None:
+    """On scenarios aimed at the tier loop, the default solver reaches, and proves, the brute
+    force's tier totals both as routed and with every component forced through the tier loop."""
+    _assert_reaches(solve(scenario), scenario)
+    with _every_component_through_the_tier_loop():
+        _assert_reaches(solve(scenario), scenario)
+
+
+@settings(BASE, max_examples=_examples(150))
+@given(tier_loop_scenarios())
+def test_tier_loop_on_cpsat_reaches_the_brute_force_optimum(scenario: Scenario) -> None:
+    """The same with the CP-SAT backend, every component forced through the tier loop."""
+    with _every_component_through_the_tier_loop():
+        _assert_reaches(solve(scenario, solver="cpsat"), scenario)
 
 
 def test_greedy_falls_short_on_the_worked_example() -> None:
