@@ -188,8 +188,9 @@ class _TierLoop:
         Fixed lines keep what they hold; every other earlier tier's lines together keep
         at least what they hold now (kits, which are not flows, and lines on slack
         pools, which need no stock from the flow, counted at their `most`). The tier's
-        lines take what the flow gives them beside that, and the total is rounded down
-        to one their packs and all-or-nothing rules can reach.
+        lines take what the flow gives them beside that (again kits, fixed lines and
+        lines on slack pools at their `most`), and the total is rounded down to one
+        their packs and all-or-nothing rules can reach.
         """
         prep, most = self.prep, self.state.most
         fixed = self._fixed(tier, lines)
@@ -204,7 +205,11 @@ class _TierLoop:
             plain = {li: most[li] for li in members if li in in_flow and not prep.lines[li].is_kit}
             outside = sum(most[li] for li in members if li not in plain)
             groups.append((self._needs(plain), max(0, sum(self.added[li] for li in members) - outside)))
-        wanted = {li: most[li] for li in tier_lines if li not in fixed and not prep.lines[li].is_kit}
+        wanted = {
+            li: most[li]
+            for li in tier_lines
+            if li in in_flow and li not in fixed and not prep.lines[li].is_kit
+        }
         flow = most_with_floors(prep, self._needs(wanted), groups)
         counted = sum(most[li] for li in tier_lines if li not in wanted)
         return _reachable_total(prep, most, tier_lines, flow + counted)

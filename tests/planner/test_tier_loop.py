@@ -5,9 +5,6 @@ compared with the brute force of tests/reference.py), shrunk by hand, and its op
 worked out by hand. Like tests/planner/test_restrictions.py, every test runs twice
 (fixture `run`): as the engine routes it ("flow") and with every component forced
 through the MIP tier loop ("mip").
-
-A case marked `xfail(strict=True)` is a known engine bug, kept here so that main stays
-green; it starts failing (XPASS) as soon as the engine is fixed, and then the mark goes.
 """
 
 from __future__ import annotations
@@ -64,11 +61,6 @@ FD_LINE_ON_SLACK_POOL = scenario(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: _TierLoop._bound drops tier lines outside the part's contended pools "
-    "(an FD order's line on a slack pool), so a tier short of its optimum passes as proved",
-)
 def test_full_delivery_line_on_a_slack_pool_counts_in_the_tier_bound(run: Callable[..., Plan]) -> None:
     """Tier 1 is a tie between A/1 and FD/1; only FD/1 lets FD/2 be served at tier 2: [1, 1]."""
     plan = run(FD_LINE_ON_SLACK_POOL)
