@@ -279,9 +279,10 @@ def tier_loop_scenarios(
     the first line of a full-delivery order); open quantities that are not whole
     packs; full lines; a kit whose components plain lines also ask for; alternates
     that tie the lots of two items into one pool; item and per-warehouse safety
-    stock; *hot* scenarios where one or two lots serve every line, so that a pool
-    can stay slack for the first tiers and turn contended at a late one; and
-    full-delivery orders blocked by a line that takes no part (section 3).
+    stock; a nonstock item (its lines, a kit component); *hot* scenarios where one
+    or two lots serve every line, so that a pool can stay slack for the first
+    tiers and turn contended at a late one; and full-delivery orders blocked by a
+    line that takes no part (section 3).
     At most `max_lots` lots and `max_lines` lines (8 brute-force steps at most).
     """
     hot = _often(draw, 2)
@@ -295,15 +296,24 @@ def tier_loop_scenarios(
         for n in range(n_parts)
     ]
     parts = [i.item for i in items]
+    # Occasionally a nonstock item N1: its lines take no part but block no order, and as a
+    # kit component it needs no lot (a kit of N1 alone needs no stock at all).
+    nonstock = ["N1"] if _often(draw, 5) else []
+    items += [Item(item=n, stocking=False) for n in nonstock]
 
     kits: list[KitComponent] = []
     if _often(draw, 2):
         components = draw(
-            st.lists(st.sampled_from(parts), min_size=1, max_size=min(2, len(parts)), unique=True)
+            st.lists(
+                st.sampled_from(parts + nonstock),
+                min_size=1,
+                max_size=min(2, len(parts + nonstock)),
+                unique=True,
+            )
         )
         kits = [KitComponent("K1", c, draw(st.sampled_from([1, 1, 2]))) for c in components]
         items.append(Item(item="K1", pack_size=draw(st.sampled_from([1, 1, 2]))))
-    line_items = ["P1", "P1", *parts, *(["K1"] if kits else [])]
+    line_items = ["P1", "P1", *parts, *nonstock, *(["K1"] if kits else [])]
 
     alternates: list[Alternate] = []
     if len(parts) > 1 and _often(draw, 2):

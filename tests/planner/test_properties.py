@@ -35,6 +35,7 @@ import planner.solve as solve_module
 from models.records import Item, Line, Lot, Order, Reservation, Scenario
 from planner.plan import Plan
 from planner.solve import solve
+from tests.planner.test_tier_loop import FD_LINE_ON_SLACK_POOL
 from tests.reference import reference_optimum
 from tests.strategies import medium_scenarios, scenarios, tier_loop_scenarios
 
@@ -160,8 +161,9 @@ def _assert_reaches(plan: Plan, scenario: Scenario) -> None:
     assert all(t.bound == t.allocated for t in plan.tiers)
 
 
-@settings(BASE, max_examples=_examples(500))
+@settings(BASE, max_examples=_examples(800))
 @given(tier_loop_scenarios())
+@example(FD_LINE_ON_SLACK_POOL)
 def test_tier_loop_reaches_the_brute_force_optimum(scenario: Scenario) -> None:
     """On scenarios aimed at the tier loop, the default solver reaches, and proves, the brute
     force's tier totals both as routed and with every component forced through the tier loop."""
@@ -170,8 +172,9 @@ def test_tier_loop_reaches_the_brute_force_optimum(scenario: Scenario) -> None:
         _assert_reaches(solve(scenario), scenario)
 
 
-@settings(BASE, max_examples=_examples(150))
+@settings(BASE, max_examples=_examples(200))
 @given(tier_loop_scenarios())
+@example(FD_LINE_ON_SLACK_POOL)
 def test_tier_loop_on_cpsat_reaches_the_brute_force_optimum(scenario: Scenario) -> None:
     """The same with the CP-SAT backend, every component forced through the tier loop."""
     with _every_component_through_the_tier_loop():

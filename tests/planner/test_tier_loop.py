@@ -42,7 +42,7 @@ def run(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Call
     return _run
 
 
-# BUG (found 2026-11-22 by the tier-loop property test; present at 87044af, c053f10 and 8423c21):
+# Engine bug found 2026-11-22 by the tier-loop property test (at 87044af to 8423c21), fixed in a54f58c:
 # FD/1 and A/1 (tier 1) compete for the single X. Either may have it: tier 1 = 1 both ways. Only
 # with FD/1 served can FD/2 (tier 2, on Y, which nobody else wants) be served, so the optimum is
 # tier 1 = 1, tier 2 = 1. The engine settles tier 1 with A/1 (a tie) and then reports tier 2 = 0
