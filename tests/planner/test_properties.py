@@ -36,7 +36,7 @@ from models.records import Item, Line, Lot, Order, Reservation, Scenario
 from planner.plan import Plan
 from planner.solve import solve
 from tests.planner.test_tier_loop import FD_LINE_ON_SLACK_POOL
-from tests.reference import reference_optimum
+from tests.reference import ReferenceResult, reference_optimum
 from tests.strategies import medium_scenarios, scenarios, tier_loop_scenarios
 
 SCALE = float(os.environ.get("PLANNER_PROPERTY_SCALE", "1"))
@@ -152,13 +152,16 @@ def test_solving_twice_gives_identical_tables(scenario: Scenario) -> None:
     assert first.lines_frame().to_csv(index=False) == second.lines_frame().to_csv(index=False)
 
 
-def _assert_reaches(plan: Plan, scenario: Scenario) -> None:
-    expected = reference_optimum(scenario)
+def _assert_reaches(plan: Plan, expected: ReferenceResult, forced: bool = False) -> None:
+    """The plan is proved optimal with the brute force's tiers and tier totals; `forced`: and
+    it came out of the tier loop (the MIP backend), not the flow alone."""
     assert plan.status == "optimal"
     assert tuple(t.key for t in plan.tiers) == expected.keys
     assert tuple(t.requested for t in plan.tiers) == expected.requested
     assert _totals(plan) == expected.totals, f"one optimal choice (added per line): {expected.added}"
     assert all(t.bound == t.allocated for t in plan.tiers)
+    if forced and expected.keys:
+        assert plan.solver != "flow", "the tier loop was not taken"
 
 
 @settings(BASE, max_examples=_examples(800))
@@ -167,9 +170,10 @@ def _assert_reaches(plan: Plan, scenario: Scenario) -> None:
 def test_tier_loop_reaches_the_brute_force_optimum(scenario: Scenario) -> None:
     """On scenarios aimed at the tier loop, the default solver reaches, and proves, the brute
     force's tier totals both as routed and with every component forced through the tier loop."""
-    _assert_reaches(solve(scenario), scenario)
+    expected = reference_optimum(scenario)
+    _assert_reaches(solve(scenario), expected)
     with _every_component_through_the_tier_loop():
-        _assert_reaches(solve(scenario), scenario)
+        _assert_reaches(solve(scenario), expected, forced=True)
 
 
 @settings(BASE, max_examples=_examples(200))
@@ -178,7 +182,7 @@ def test_tier_loop_reaches_the_brute_force_optimum(scenario: Scenario) -> None:
 def test_tier_loop_on_cpsat_reaches_the_brute_force_optimum(scenario: Scenario) -> None:
     """The same with the CP-SAT backend, every component forced through the tier loop."""
     with _every_component_through_the_tier_loop():
-        _assert_reaches(solve(scenario, solver="cpsat"), scenario)
+        _assert_reaches(solve(scenario, solver="cpsat"), reference_optimum(scenario), forced=True)
 
 
 def test_greedy_falls_short_on_the_worked_example() -> None:
