@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
-from models.records import Item, LineKey, Lot, Order, Scenario, line_sort_key
+from models.records import Item, Line, LineKey, Lot, Order, Scenario, line_sort_key
 
 INELIGIBLE_REASONS = (
     "quote",
@@ -136,35 +137,30 @@ class Prepared:
     """Safety-stock group indices of each lot, item-wide before per-warehouse."""
 
 
-def _ineligible_reason(
-    line_item: Item,
-    order: Order,
-    printed: bool,
-    fulfillment: str,
-    po_received: bool,
-    ship_date: date,
-    today: date,
-) -> str | None:
+def _ineligible_reason(line: Line, order: Order, line_item: Item, today: date) -> str | None:
     if order.type == "quote":
         return "quote"
     if not order.released:
         return "not_released"
-    if printed:
+    if order.printed if line.printed is None else line.printed:
         return "printed"
-    if fulfillment == "vendor_shipment":
+    if line.fulfillment == "vendor_shipment":
         return "vendor_shipment"
-    if fulfillment == "special_order" and not po_received:
+    if line.fulfillment == "special_order" and not line.po_received:
         return "po_not_received"
     if not line_item.stocking:
         return "nonstock"
-    if line_item.window_days is not None and ship_date > today + timedelta(days=line_item.window_days):
+    if line_item.window_days is not None and line.ship_date > today + timedelta(days=line_item.window_days):
         return "outside_window"
     return None
 
 
-def _tier_key(fields: tuple[str, ...], ship_date: date, priority: int) -> tuple[object, ...]:
-    values = {"ship_date": ship_date, "priority": priority}
-    return tuple(values[f] for f in fields)
+def _tier_keys(
+    fields: tuple[str, ...], ship_dates: list[date], priorities: list[int]
+) -> list[tuple[object, ...]]:
+    """Each line's tier key: its values of the objective's fields, in the key's order."""
+    columns: dict[str, list[Any]] = {"ship_date": ship_dates, "priority": priorities}
+    return list(zip(*(columns[f] for f in fields)))
 
 
 def _may_serve(lot: Lot, line: PreparedLine) -> bool:
@@ -189,36 +185,34 @@ def _preference(lot: Lot, line: PreparedLine, alt_rank: int) -> tuple[object, ..
 
 
 def _prepare_lines(scenario: Scenario, kit_items: set[str]) -> list[PreparedLine]:
+    """Every line in (order, line) order, with the order's settings where the line has none."""
     items = {i.item: i for i in scenario.items}
     orders = {o.order: o for o in scenario.orders}
-    out = []
-    for ln in sorted(scenario.lines, key=lambda x: (x.order, line_sort_key(x.line))):
-        order = orders[ln.order]
-        item = items[ln.item]
-        priority = order.priority if ln.priority is None else ln.priority
-        printed = order.printed if ln.printed is None else ln.printed
-        out.append(
-            PreparedLine(
-                key=ln.key,
-                item=ln.item,
-                requested=ln.quantity,
-                ship_date=ln.ship_date,
-                priority=priority,
-                tier_key=_tier_key(scenario.objective_key, ln.ship_date, priority),
-                reason=_ineligible_reason(
-                    item, order, printed, ln.fulfillment, ln.po_received, ln.ship_date, scenario.today
-                ),
-                is_kit=ln.item in kit_items,
-                pack_size=item.pack_size,
-                full_line=ln.full_line,
-                full_delivery=order.full_delivery,
-                requires_pnp=ln.requires_pnp,
-                warehouses=order.warehouses if ln.warehouses is None else ln.warehouses,
-                owners=order.owners if ln.owners is None else ln.owners,
-                order_type=order.type,
-            )
+    number_key = {n: line_sort_key(n) for n in {ln.line for ln in scenario.lines}}
+    lines = sorted(scenario.lines, key=lambda x: (x.order, number_key[x.line]))
+    order_of = [orders[ln.order] for ln in lines]
+    priorities = [o.priority if ln.priority is None else ln.priority for ln, o in zip(lines, order_of)]
+    tier_keys = _tier_keys(scenario.objective_key, [ln.ship_date for ln in lines], priorities)
+    return [
+        PreparedLine(
+            key=(ln.order, ln.line),
+            item=ln.item,
+            requested=ln.quantity,
+            ship_date=ln.ship_date,
+            priority=priority,
+            tier_key=tier_key,
+            reason=_ineligible_reason(ln, order, items[ln.item], scenario.today),
+            is_kit=ln.item in kit_items,
+            pack_size=items[ln.item].pack_size,
+            full_line=ln.full_line,
+            full_delivery=order.full_delivery,
+            requires_pnp=ln.requires_pnp,
+            warehouses=order.warehouses if ln.warehouses is None else ln.warehouses,
+            owners=order.owners if ln.owners is None else ln.owners,
+            order_type=order.type,
         )
-    return out
+        for ln, order, priority, tier_key in zip(lines, order_of, priorities, tier_keys)
+    ]
 
 
 def prepare(scenario: Scenario) -> Prepared:
@@ -282,9 +276,20 @@ def prepare(scenario: Scenario) -> Prepared:
         max(0, lot.allocable - reserved_from_lot[i]) if usable[i] else 0 for i, lot in enumerate(lots)
     )
 
+    def preferred_lots(item: str, line: PreparedLine) -> tuple[int, ...]:
+        """The lots with capacity that may serve the line from the item's stock, best first."""
+        candidates = [
+            (_preference(lots[lo], line, rank), lo)
+            for lo, rank in sources(item)
+            if capacity[lo] > 0 and _may_serve(lots[lo], line)
+        ]
+        return tuple(lo for _, lo in sorted(candidates))
+
     demands: list[Demand] = []
     nonstock_components: list[Demand] = []
     pairs: list[Pair] = []
+    # Lines that ask for one item with the same lists and pnp need prefer the same lots.
+    lots_for: dict[tuple[object, ...], tuple[int, ...]] = {}
     for li, line in enumerate(lines):
         if not line.takes_part:
             continue
@@ -295,12 +300,10 @@ def prepare(scenario: Scenario) -> Prepared:
                 continue
             d = len(demands)
             demands.append(Demand(li, item, per_unit))
-            candidates = [
-                (_preference(lots[lo], line, rank), lo)
-                for lo, rank in sources(item)
-                if capacity[lo] > 0 and _may_serve(lots[lo], line)
-            ]
-            pairs += [Pair(d, lo, cost) for cost, (_, lo) in enumerate(sorted(candidates))]
+            like = (item, line.warehouses, line.owners, line.requires_pnp)
+            if like not in lots_for:
+                lots_for[like] = preferred_lots(item, line)
+            pairs += [Pair(d, lo, cost) for cost, lo in enumerate(lots_for[like])]
 
     tiers = tuple(sorted({ln.tier_key for ln in lines if ln.takes_part}))
     tier_of = {key: t for t, key in enumerate(tiers)}
@@ -319,19 +322,23 @@ def prepare(scenario: Scenario) -> Prepared:
         tiers=tiers,
         line_tier=tuple(tier_of[ln.tier_key] if ln.takes_part else None for ln in lines),
         blocked_orders=blocked,
-        line_demands=_group(len(lines), ((d.line, i) for i, d in enumerate(demands))),
-        demand_pairs=_group(len(demands), ((p.demand, i) for i, p in enumerate(pairs))),
-        lot_pairs=_group(len(lots), ((p.lot, i) for i, p in enumerate(pairs))),
-        lot_groups=_group(len(lots), ((lot, g) for g, group in enumerate(cap_groups) for lot in group.lots)),
+        line_demands=_group(len(lines), [d.line for d in demands], range(len(demands))),
+        demand_pairs=_group(len(demands), [p.demand for p in pairs], range(len(pairs))),
+        lot_pairs=_group(len(lots), [p.lot for p in pairs], range(len(pairs))),
+        lot_groups=_group(
+            len(lots),
+            [lot for group in cap_groups for lot in group.lots],
+            [g for g, group in enumerate(cap_groups) for _ in group.lots],
+        ),
     )
 
 
-def _group(size: int, members: Iterable[tuple[int, int]]) -> tuple[tuple[int, ...], ...]:
-    """Indices grouped by owner index: out[owner] lists its members in the order given."""
+def _group(size: int, owners: Iterable[int], members: Iterable[int]) -> tuple[tuple[int, ...], ...]:
+    """Members grouped by owner index: out[owner] lists its members in the order given."""
     out: list[list[int]] = [[] for _ in range(size)]
-    for owner, member in members:
+    for owner, member in zip(owners, members):
         out[owner].append(member)
-    return tuple(tuple(m) for m in out)
+    return tuple(map(tuple, out))
 
 
 def _safety_stock_groups(
