@@ -39,12 +39,25 @@ class _Network:
         self.n_nodes += 1
         return self.n_nodes - 1
 
+    def nodes(self, count: int) -> range:
+        """`count` new nodes."""
+        self.n_nodes += count
+        return range(self.n_nodes - count, self.n_nodes)
+
     def arc(self, tail: int, head: int, cap: int, cost: int) -> int:
         self.tails.append(tail)
         self.heads.append(head)
         self.caps.append(cap)
         self.costs.append(cost)
         return len(self.tails) - 1
+
+    def arcs(self, tails: list[int], heads: list[int], caps: list[int], costs: list[int]) -> range:
+        """The arcs tails[i] -> heads[i] in order, as `arc` would add them one by one; their ids."""
+        self.tails += tails
+        self.heads += heads
+        self.caps += caps
+        self.costs += costs
+        return range(len(self.tails) - len(tails), len(self.tails))
 
     def build(self) -> min_cost_flow.SimpleMinCostFlow:
         """The network as an OR-Tools min-cost flow (arc ids are the order of `arc` calls)."""
@@ -58,10 +71,11 @@ class _Network:
         return smcf
 
     def solve(self, supplies: dict[int, int]) -> np.ndarray:
-        """Flows on every arc of an exact min-cost flow meeting `supplies`."""
+        """Flows on every arc of an exact min-cost flow meeting `supplies` (0 at other nodes)."""
         smcf = self.build()
-        for node in range(self.n_nodes):
-            smcf.set_node_supply(node, supplies.get(node, 0))
+        supply = np.zeros(self.n_nodes, dtype=np.int64)
+        supply[list(supplies)] = list(supplies.values())
+        smcf.set_nodes_supplies(np.arange(self.n_nodes, dtype=np.int32), supply)
         status = smcf.solve()
         if status != smcf.OPTIMAL:
             raise FlowError(f"min-cost flow ended with status {status}")
@@ -82,10 +96,13 @@ def _supply_tree(prep: Prepared, pairs: Iterable[int]) -> tuple[_Network, dict[i
         net.arc(parent[members[0]], group_node[g], group.cap, 0)
         for lot in members:
             parent[lot] = group_node[g]
-    lot_node = {}
-    for lot in lots:
-        lot_node[lot] = net.node()
-        net.arc(parent[lot], lot_node[lot], prep.capacity[lot], 0)
+    lot_node = dict(zip(lots, net.nodes(len(lots))))
+    net.arcs(
+        [parent[lot] for lot in lots],
+        list(lot_node.values()),
+        [prep.capacity[lot] for lot in lots],
+        [0] * len(lots),
+    )
     return net, lot_node
 
 
@@ -164,35 +181,30 @@ def assign(
     demand), `free_lines` share their tier's total; minimum total preference cost."""
     free = set(free_lines)
     demands = [d for d, dm in enumerate(prep.demands) if dm.line in fixed or dm.line in free]
-    wanted = set(demands)
-    pairs = [p for p, pair in enumerate(prep.pairs) if pair.demand in wanted]
+    pairs = [p for d in demands for p in prep.demand_pairs[d]]
     net, lot_node = _supply_tree(prep, pairs)
-    demand_node = {d: net.node() for d in demands}
-    supplies: dict[int, int] = {}
-    pair_arc = {
-        p: net.arc(
-            lot_node[prep.pairs[p].lot],
-            demand_node[prep.pairs[p].demand],
-            prep.capacity[prep.pairs[p].lot],
-            prep.pairs[p].cost,
-        )
-        for p in pairs
+    demand_node = dict(zip(demands, net.nodes(len(demands))))
+    tier_node = dict(zip(sorted(tier_totals), net.nodes(len(tier_totals))))
+    lot_of = [prep.pairs[p].lot for p in pairs]
+    pair_arcs = net.arcs(
+        [lot_node[lot] for lot in lot_of],
+        [demand_node[prep.pairs[p].demand] for p in pairs],
+        [prep.capacity[lot] for lot in lot_of],
+        [prep.pairs[p].cost for p in pairs],
+    )
+    line_of = {d: prep.demands[d].line for d in demands}
+    shared = [d for d in demands if line_of[d] in free]
+    net.arcs(
+        [demand_node[d] for d in shared],
+        [tier_node[prep.line_tier[line_of[d]] or 0] for d in shared],
+        [prep.lines[line_of[d]].open_after_reservations for d in shared],
+        [0] * len(shared),
+    )
+    supplies = {
+        demand_node[d]: -prep.demands[d].per_unit * fixed[line_of[d]] for d in demands if line_of[d] in fixed
     }
-    tier_node = {t: net.node() for t in sorted(tier_totals)}
-    total = 0
-    for d in demands:
-        demand = prep.demands[d]
-        if demand.line in fixed:
-            need = demand.per_unit * fixed[demand.line]
-            supplies[demand_node[d]] = -need
-            total += need
-        else:
-            tier = prep.line_tier[demand.line]
-            assert tier is not None
-            net.arc(demand_node[d], tier_node[tier], prep.lines[demand.line].open_after_reservations, 0)
-    for t, node in tier_node.items():
-        supplies[node] = -tier_totals[t]
-        total += tier_totals[t]
-    supplies[0] = total
-    flows = net.solve(supplies)
-    return {p: int(flows[arc]) for p, arc in pair_arc.items() if flows[arc] > 0}
+    supplies |= {node: -tier_totals[t] for t, node in tier_node.items()}
+    supplies[0] = -sum(supplies.values())
+    flows = net.solve(supplies)[pair_arcs]
+    used = np.flatnonzero(flows > 0).tolist()
+    return dict(zip([pairs[i] for i in used], flows[used].tolist()))
