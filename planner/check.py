@@ -21,8 +21,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
+from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]  # as to_dict does
 
 from models.records import Item, Line, LineKey, Lot, Scenario
 
@@ -47,8 +49,7 @@ class Violation:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
+class _Row(NamedTuple):
     """One row of allocations.csv, coerced."""
 
     order: str
@@ -65,8 +66,7 @@ class _Row:
         return (self.order, self.line)
 
 
-@dataclass(frozen=True, slots=True)
-class _Result:
+class _Result(NamedTuple):
     """One row of lines.csv, coerced; None where a number did not parse."""
 
     item: str
@@ -105,7 +105,12 @@ class _Facts:
         self.alternates: dict[str, set[str]] = defaultdict(set)
         for alt in scenario.alternates:
             self.alternates[alt.item].add(alt.alternate)
+        self.lines_of_order: dict[str, list[Line]] = defaultdict(list)
+        for ln in scenario.lines:
+            self.lines_of_order[ln.order].append(ln)
         self.reason = {key: self._no_part_reason(ln) for key, ln in self.lines.items()}
+        self._serving: dict[str, dict[str, set[str]]] = {}
+        self._giving: dict[str, set[str]] = {}
         self.honoured: dict[tuple[LineKey, str], int] = defaultdict(int)
         """Reserved quantity per (line, lot) of the reservations that are honoured."""
         for r in scenario.reservations:
@@ -156,20 +161,28 @@ class _Facts:
 
     def serving_items(self, line: Line) -> dict[str, set[str]]:
         """Each part the line needs (its item, or each kit component) -> the items whose lots give it."""
-        parts = self.kits.get(line.item, {line.item: 1})
-        return {part: {part} | self.alternates[part] for part in parts}
+        if line.item not in self._serving:
+            parts = self.kits.get(line.item, {line.item: 1})
+            self._serving[line.item] = {part: {part} | self.alternates[part] for part in parts}
+        return self._serving[line.item]
+
+    def giving_items(self, line: Line) -> set[str]:
+        """The items whose lots may give the line some part: every set of `serving_items` at once."""
+        if line.item not in self._giving:
+            self._giving[line.item] = set().union(*self.serving_items(line).values())
+        return self._giving[line.item]
 
     def why_not_serve(self, line: Line, lot: Lot) -> str | None:
         """Why the lot may not serve the line (SPEC section 3), or None when it may."""
-        order = self.orders[line.order]
-        warehouses = line.warehouses if line.warehouses is not None else order.warehouses
-        owners = line.owners if line.owners is not None else order.owners
         if lot.status != "available":
             return f"its status is {lot.status}"
         if lot.expires is not None and lot.expires < self.today:
             return f"it expired on {lot.expires.isoformat()}"
-        if not any(lot.item in items for items in self.serving_items(line).values()):
+        if lot.item not in self.giving_items(line):
             return f"its item {lot.item} is not {line.item}, an alternate or a kit component"
+        order = self.orders[line.order]
+        warehouses = line.warehouses if line.warehouses is not None else order.warehouses
+        owners = line.owners if line.owners is not None else order.owners
         if warehouses and lot.warehouse not in warehouses:
             return f"its warehouse {lot.warehouse} is not in {';'.join(warehouses)}"
         if owners and lot.owner not in owners:
@@ -200,6 +213,8 @@ class _Facts:
 
 
 def _text(value: object) -> str:
+    """A cell as `to_dict` gives it (numpy scalars as Python's, pd.NA as None), stripped; "" when empty."""
+    value = maybe_box_native(value)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value).strip()
@@ -217,6 +232,32 @@ def _integer(text: str) -> int | None:
     return int(number) if number.is_integer() else None
 
 
+def _integers(texts: list[str]) -> list[int | None]:
+    """`_integer` of each text, each distinct text parsed once."""
+    parsed = {text: _integer(text) for text in set(texts)}
+    return [parsed[text] for text in texts]
+
+
+def _cells(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, list[str]]:
+    """Each column's cells as `_text`, top to bottom; a missing column reads as empty cells and, of
+    columns with equal names, the last counts (as in `to_dict`)."""
+    if not frame.columns.is_unique:
+        frame = frame.loc[:, ~frame.columns.duplicated(keep="last")]
+    cells: dict[str, list[str]] = {}
+    for column in columns:
+        if column not in frame.columns:
+            cells[column] = [""] * len(frame)
+            continue
+        series = frame[column]
+        if series.dtype.kind in "iu" and not series.hasnans:  # whole numbers, none missing
+            cells[column] = [str(value) for value in series.tolist()]
+        else:
+            cells[column] = [
+                value.strip() if type(value) is str else _text(value) for value in series.tolist()
+            ]
+    return cells
+
+
 def _missing_columns(frame: pd.DataFrame, columns: tuple[str, ...], table: str) -> list[Violation]:
     """A table lacking columns is reported (an empty frame without columns is an empty table)."""
     missing = [c for c in columns if c not in frame.columns]
@@ -227,73 +268,81 @@ def _missing_columns(frame: pd.DataFrame, columns: tuple[str, ...], table: str) 
 
 def _read_allocations(frame: pd.DataFrame) -> tuple[list[_Row], list[Violation]]:
     """The allocation rows whose quantity is a whole number; problems with the others reported."""
-    rows: list[_Row] = []
+    cells = _cells(frame, ALLOCATION_COLUMNS)
+    quantities = _integers(cells["quantity"])
+    columns = [quantities if c == "quantity" else cells[c] for c in ALLOCATION_COLUMNS]
+    rows = [
+        _Row(order, line, item, lot, warehouse, owner, quantity, source)
+        for order, line, item, lot, warehouse, owner, quantity, source in zip(*columns)
+        if quantity is not None
+    ]
     problems: list[Violation] = []
-    for number, record in enumerate(frame.to_dict("records"), start=1):
-        cell = {c: _text(record.get(c)) for c in ALLOCATION_COLUMNS}
-        quantity = _integer(cell["quantity"])
-        where = f"allocations row {number} ({cell['order']}/{cell['line']}, lot {cell['lot'] or '-'})"
+    for number, (quantity, source) in enumerate(zip(quantities, cells["source"]), start=1):
+        if quantity is not None and quantity > 0 and source in SOURCES:
+            continue
+        order, line, lot = (cells[c][number - 1] for c in ("order", "line", "lot"))
+        where = f"allocations row {number} ({order}/{line}, lot {lot or '-'})"
         if quantity is None:
-            problems.append(Violation("table_format", f"{where}: quantity {cell['quantity']!r} is no number"))
+            text = cells["quantity"][number - 1]
+            problems.append(Violation("table_format", f"{where}: quantity {text!r} is no number"))
             continue
         if quantity <= 0:
             problems.append(Violation("table_format", f"{where}: quantity {quantity} is not positive"))
-        if cell["source"] not in SOURCES:
-            problems.append(Violation("table_format", f"{where}: unknown source {cell['source']!r}"))
-        fields = {c: cell[c] for c in ALLOCATION_COLUMNS if c != "quantity"}
-        rows.append(_Row(quantity=quantity, **fields))
+        if source not in SOURCES:
+            problems.append(Violation("table_format", f"{where}: unknown source {source!r}"))
     return rows, problems
 
 
 def _read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, _Result], list[Violation]]:
     """The lines table by (order, line), first row per line; duplicates and bad numbers reported."""
+    cells = _cells(frame, LINE_COLUMNS)
+    numbers = {column: _integers(cells[column]) for column in ("requested", "allocated")}
     results: dict[LineKey, _Result] = {}
     problems: list[Violation] = []
-    for number, record in enumerate(frame.to_dict("records"), start=1):
-        cell = {c: _text(record.get(c)) for c in LINE_COLUMNS}
-        key = (cell["order"], cell["line"])
-        for column in ("requested", "allocated"):
-            if _integer(cell[column]) is None:
-                message = f"lines row {number} ({_name(key)}): {column} {cell[column]!r} is no whole number"
-                problems.append(Violation("table_format", message))
+    columns = [numbers[c] if c in numbers else cells[c] for c in LINE_COLUMNS]
+    for number, (order, line, item, requested, allocated, status, reason, tier) in enumerate(
+        zip(*columns), start=1
+    ):
+        key = (order, line)
+        if requested is None or allocated is None:
+            for column in ("requested", "allocated"):
+                if numbers[column][number - 1] is None:
+                    text = cells[column][number - 1]
+                    message = f"lines row {number} ({_name(key)}): {column} {text!r} is no whole number"
+                    problems.append(Violation("table_format", message))
         if key in results:
             problems.append(Violation("table_format", f"lines row {number}: {_name(key)} is listed twice"))
             continue
-        results[key] = _Result(
-            item=cell["item"],
-            requested=_integer(cell["requested"]),
-            allocated=_integer(cell["allocated"]),
-            status=cell["status"],
-            reason=cell["reason"],
-            tier=cell["tier"],
-        )
+        results[key] = _Result(item, requested, allocated, status, reason, tier)
     return results, problems
 
 
 class _Plan:
     """The plan's rows and line results, with the sums the rules need."""
 
-    def __init__(self, rows: list[_Row], results: dict[LineKey, _Result]) -> None:
+    def __init__(self, rows: list[_Row], results: dict[LineKey, _Result], lines: tuple[Line, ...]) -> None:
         self.rows = rows
         self.results = results
         self.by_line: dict[LineKey, list[_Row]] = defaultdict(list)
+        self.given_to_line: dict[LineKey, int] = defaultdict(int)
         self.optimizer_by_lot: dict[str, int] = defaultdict(int)
         for row in rows:
-            self.by_line[row.key].append(row)
+            key = row.key
+            self.by_line[key].append(row)
+            self.given_to_line[key] += row.quantity
             if row.source == "optimizer":
                 self.optimizer_by_lot[row.lot] += row.quantity
+        self.allocated: list[tuple[LineKey, Line, int]] = []
+        """Scenario lines listed in the lines table with a whole-number allocated, in scenario order."""
+        for line in lines:
+            key = line.key
+            result = results.get(key)
+            if result is not None and result.allocated is not None:
+                self.allocated.append((key, line, result.allocated))
 
     def given(self, key: LineKey) -> int:
         """The quantity of all rows of the line."""
-        return sum(r.quantity for r in self.by_line.get(key, []))
-
-
-def _allocated(facts: _Facts, plan: _Plan) -> Iterator[tuple[Line, int]]:
-    """Scenario lines listed in the lines table with a whole-number allocated, in scenario order."""
-    for line in facts.scenario.lines:
-        result = plan.results.get(line.key)
-        if result is not None and result.allocated is not None:
-            yield line, result.allocated
+        return self.given_to_line.get(key, 0)
 
 
 # --------------------------------------------------------------------------
@@ -322,7 +371,7 @@ def _mismatches(facts: _Facts, plan: _Plan) -> Iterator[str]:
     """A lot row repeats its lot's item, warehouse and owner; a lines row its line's item and quantity."""
     for row in plan.rows:
         lot = facts.lots.get(row.lot)
-        if lot is None:
+        if lot is None or (row.item, row.warehouse, row.owner) == (lot.item, lot.warehouse, lot.owner):
             continue
         for column, said, true in (
             ("item", row.item, lot.item),
@@ -421,10 +470,12 @@ def _eligibility(facts: _Facts, plan: _Plan) -> Iterator[str]:
 def _nonstock_rows(facts: _Facts, plan: _Plan) -> Iterator[str]:
     """Rows without a lot are nonstock rows of a nonstock line or of a kit's nonstock component."""
     for row in plan.rows:
+        if row.lot:
+            if row.source == "nonstock":
+                yield f"a nonstock row of {_name(row.key)} names lot {row.lot}"
+            continue
         line = facts.lines.get(row.key)
-        if row.lot and row.source == "nonstock":
-            yield f"a nonstock row of {_name(row.key)} names lot {row.lot}"
-        if row.lot or line is None or facts.reason[line.key] not in (None, "nonstock"):
+        if line is None or facts.reason[line.key] not in (None, "nonstock"):
             continue
         if row.source != "nonstock":
             yield f"a row of {_name(row.key)} without a lot has source {row.source!r}"
@@ -437,10 +488,10 @@ def _nonstock_rows(facts: _Facts, plan: _Plan) -> Iterator[str]:
 
 def _nonstock_lines(facts: _Facts, plan: _Plan) -> Iterator[str]:
     """A nonstock line is allocated in full by nonstock rows: of its item, or (kits) of each component."""
-    for line, allocated in _allocated(facts, plan):
-        if facts.reason[line.key] != "nonstock":
+    for key, line, allocated in plan.allocated:
+        if facts.reason[key] != "nonstock":
             continue
-        rows = plan.by_line.get(line.key, [])
+        rows = plan.by_line.get(key, [])
         by_item: dict[str, int] = defaultdict(int)
         for row in rows:
             by_item[row.item] += row.quantity
@@ -448,19 +499,19 @@ def _nonstock_lines(facts: _Facts, plan: _Plan) -> Iterator[str]:
         parts = facts.kits.get(line.item)
         as_parts = parts is not None and by_item == {p: line.quantity * q for p, q in parts.items()}
         if allocated != line.quantity:
-            yield f"nonstock {_name(line.key)} is allocated {allocated} of {line.quantity}, not in full"
+            yield f"nonstock {_name(key)} is allocated {allocated} of {line.quantity}, not in full"
         elif any(row.source != "nonstock" or row.lot for row in rows) or not (as_item or as_parts):
-            yield f"nonstock {_name(line.key)} must get its {line.quantity} of {line.item} by nonstock rows"
+            yield f"nonstock {_name(key)} must get its {line.quantity} of {line.item} by nonstock rows"
 
 
 def _line_quantity(facts: _Facts, plan: _Plan) -> Iterator[str]:
     """No line gets more than its quantity or less than zero; a non-kit line's rows sum to its allocated."""
-    for line, allocated in _allocated(facts, plan):
+    for key, line, allocated in plan.allocated:
         if allocated > line.quantity or allocated < 0:
-            yield f"{_name(line.key)} is allocated {allocated} of {line.quantity}"
-        given = plan.given(line.key)
-        if not facts.is_kit(line) and given != allocated:
-            yield f"{_name(line.key)} is listed as allocated {allocated} but its rows give {given}"
+            yield f"{_name(key)} is allocated {allocated} of {line.quantity}"
+        given = plan.given(key)
+        if given != allocated and not facts.is_kit(line):
+            yield f"{_name(key)} is listed as allocated {allocated} but its rows give {given}"
 
 
 def _can_split(supply: dict[str, int], demand: dict[str, int], serves: dict[str, set[str]]) -> bool:
@@ -502,14 +553,14 @@ def _can_split(supply: dict[str, int], demand: dict[str, int], serves: dict[str,
 
 def _kit_ratio(facts: _Facts, plan: _Plan) -> Iterator[str]:
     """A kit line of k kits gets exactly k x per-kit quantity of each component (lots or nonstock rows)."""
-    for line, kits in _allocated(facts, plan):
-        if not facts.is_kit(line) or facts.reason[line.key] is not None:
+    for key, line, kits in plan.allocated:
+        if not facts.is_kit(line) or facts.reason[key] is not None:
             continue
         parts = facts.kits[line.item]
         serving = facts.serving_items(line)
         supply: dict[str, int] = defaultdict(int)  # by lot item ("lot:X") or nonstock item ("nonstock:X")
         serves: dict[str, set[str]] = {}  # which components each supply may count for
-        for row in plan.by_line.get(line.key, []):
+        for row in plan.by_line.get(key, []):
             lot = facts.lots.get(row.lot)
             item = lot.item if lot is not None else row.item
             if row.lot:
@@ -528,41 +579,43 @@ def _kit_ratio(facts: _Facts, plan: _Plan) -> Iterator[str]:
             for part, q in sorted(parts.items()):
                 if got[part] != demand[part]:
                     yield (
-                        f"kit {_name(line.key)} is allocated {kits} kits, so component {part} needs "
+                        f"kit {_name(key)} is allocated {kits} kits, so component {part} needs "
                         f"{kits} x {q} = {demand[part]}, but gets {got[part]}"
                     )
         elif not _can_split(supply, demand, serves):
             yield (
-                f"kit {_name(line.key)} is allocated {kits} kits, but no split of its rows gives "
+                f"kit {_name(key)} is allocated {kits} kits, but no split of its rows gives "
                 f"each component {kits} x its per-kit quantity"
             )
 
 
 def _pack_size(facts: _Facts, plan: _Plan) -> Iterator[str]:
     """A taking-part line gets, beyond reservations, a multiple of its item's pack size (kits: kit item's)."""
-    for line, allocated in _allocated(facts, plan):
+    for key, line, allocated in plan.allocated:
         pack = facts.item(line.item).pack_size
-        added = allocated - facts.reserved(line.key)
-        if facts.reason[line.key] is None and pack > 1 and added % pack != 0:
-            yield f"{_name(line.key)} gets {added} beyond reservations, not a multiple of pack size {pack}"
+        if pack > 1 and facts.reason[key] is None:
+            added = allocated - facts.reserved(key)
+            if added % pack != 0:
+                yield f"{_name(key)} gets {added} beyond reservations, not a multiple of pack size {pack}"
 
 
 def _full_line(facts: _Facts, plan: _Plan) -> Iterator[str]:
     """A full_line line gets its whole quantity or nothing beyond its reservations."""
-    for line, allocated in _allocated(facts, plan):
-        reserved = facts.reserved(line.key)
-        if line.full_line and facts.reason[line.key] is None and allocated not in (line.quantity, reserved):
-            yield f"full_line {_name(line.key)} gets {allocated}: not {line.quantity} nor reserved {reserved}"
+    for key, line, allocated in plan.allocated:
+        if not line.full_line or facts.reason[key] is not None:
+            continue
+        reserved = facts.reserved(key)
+        if allocated not in (line.quantity, reserved):
+            yield f"full_line {_name(key)} gets {allocated}: not {line.quantity} nor reserved {reserved}"
 
 
 def _full_delivery(facts: _Facts, plan: _Plan) -> Iterator[str]:
     """A full_delivery order has every non-nonstock line taking part and full, or none beyond reservations."""
-    allocated = {line.key: a for line, a in _allocated(facts, plan)}
+    allocated = {key: a for key, _, a in plan.allocated}
     for order in facts.scenario.orders:
         if not order.full_delivery:
             continue
-        lines = [ln for ln in facts.scenario.lines if ln.order == order.order]
-        lines = [ln for ln in lines if facts.reason[ln.key] != "nonstock"]
+        lines = [ln for ln in facts.lines_of_order.get(order.order, []) if facts.reason[ln.key] != "nonstock"]
         if any(ln.key not in allocated for ln in lines):
             continue
         short = [ln for ln in lines if facts.reason[ln.key] is not None or allocated[ln.key] != ln.quantity]
@@ -581,17 +634,17 @@ def _full_delivery(facts: _Facts, plan: _Plan) -> Iterator[str]:
 
 def _status(facts: _Facts, plan: _Plan) -> Iterator[str]:
     """Status is full when allocated == requested, partial when between, none when zero."""
-    for line, allocated in _allocated(facts, plan):
+    for key, line, allocated in plan.allocated:
         want = "full" if allocated == line.quantity else "none" if allocated == 0 else "partial"
-        said = plan.results[line.key].status
+        said = plan.results[key].status
         if said != want:
-            yield f"{_name(line.key)} is allocated {allocated} of {line.quantity}: {want}, not {said!r}"
+            yield f"{_name(key)} is allocated {allocated} of {line.quantity}: {want}, not {said!r}"
 
 
 def _reasons(facts: _Facts, plan: _Plan) -> Iterator[str]:
     """A line's reason is its exclusion code, empty when full, else a shortage code that can be true."""
-    for line, allocated in _allocated(facts, plan):
-        said, kept_out = plan.results[line.key].reason, facts.reason[line.key]
+    for key, line, allocated in plan.allocated:
+        said, kept_out = plan.results[key].reason, facts.reason[key]
         wrong: str | None = None
         if kept_out is not None:
             wrong = f"it takes no part ({kept_out})" if said != kept_out else None
@@ -600,7 +653,7 @@ def _reasons(facts: _Facts, plan: _Plan) -> Iterator[str]:
         else:
             wrong = _why_short_reason_wrong(facts, line, said)
         if wrong is not None:
-            yield f"{_name(line.key)} has reason {said!r} but {wrong}"
+            yield f"{_name(key)} has reason {said!r} but {wrong}"
 
 
 def _why_short_reason_wrong(facts: _Facts, line: Line, said: str) -> str | None:
@@ -623,24 +676,30 @@ def _why_short_reason_wrong(facts: _Facts, line: Line, said: str) -> str | None:
 
 def _tier_key(facts: _Facts, line: Line) -> tuple[object, ...]:
     """The line's values of the scenario's objective key (priority: the line's, else its order's)."""
-    values = {"ship_date": line.ship_date, "priority": facts.priority(line)}
-    return tuple(values[f] if f in values else getattr(line, f) for f in facts.scenario.objective_key)
+    return tuple(
+        [facts.priority(line) if f == "priority" else getattr(line, f) for f in facts.scenario.objective_key]
+    )
 
 
 def _tiers(facts: _Facts, plan: _Plan) -> Iterator[str]:
     """A taking-part line's tier is its key's rank among all taking-part keys (1 = first); others none."""
-    keys = sorted({_tier_key(facts, ln) for ln in facts.scenario.lines if facts.reason[ln.key] is None})
-    rank = {key: n for n, key in enumerate(keys, start=1)}
-    for line in facts.scenario.lines:
+    lines = [(line, _tier_key(facts, line), facts.reason[line.key] is None) for line in facts.scenario.lines]
+    rank = {key: str(n) for n, key in enumerate(sorted({key for _, key, part in lines if part}), start=1)}
+    written = {tier: _tier_as_number(tier) for tier in {result.tier for result in plan.results.values()}}
+    for line, key, taking_part in lines:
         result = plan.results.get(line.key)
         if result is None:
             continue
-        key = _tier_key(facts, line)
-        want = str(rank[key]) if facts.reason[line.key] is None else ""
-        said = _integer(result.tier)
-        if (result.tier if said is None else str(said)) != want:
+        want = rank[key] if taking_part else ""
+        if written[result.tier] != want:
             shown = ", ".join(str(v) for v in key)
             yield f"{_name(line.key)} (key {shown}) is in tier {result.tier!r}, expected {want!r}"
+
+
+def _tier_as_number(tier: str) -> str:
+    """A written tier as the whole number it says ("1.0" -> "1"), else as written."""
+    number = _integer(tier)
+    return tier if number is None else str(number)
 
 
 _RULES: tuple[tuple[str, Rule], ...] = (
@@ -671,7 +730,7 @@ def check_tables(scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFr
     if not found:
         rows, row_problems = _read_allocations(allocations)
         results, line_problems = _read_lines(lines)
-        facts, plan = _Facts(scenario), _Plan(rows, results)
+        facts, plan = _Facts(scenario), _Plan(rows, results, scenario.lines)
         found = row_problems + line_problems
         found += [Violation(code, message) for code, rule in _RULES for message in rule(facts, plan)]
     return sorted(set(found), key=lambda v: (v.rule, v.message))
