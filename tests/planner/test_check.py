@@ -714,6 +714,100 @@ def test_check_dir_reads_written_tables(tmp_path: Path) -> None:
     assert rules(check_dir(sc, tmp_path)) == {"table_format"}
 
 
+# --------------------------------------------------------------------------
+# Malformed tables: read cell by cell as text, reported as table_format
+# --------------------------------------------------------------------------
+
+
+def optimum_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The worked example's optimal plan as the frames `check` builds."""
+    sc = worked_example()
+    rows = [take(sc, "SO1", "L1", "A1", 10), take(sc, "SO2", "L2", "A2", 10)]
+    lines: list[LinesRow] = [
+        ("SO1", "L1", "X", 10, 10, "full", "", 1),
+        ("SO2", "L2", "X", 10, 10, "full", "", 2),
+    ]
+    allocations = pd.DataFrame(rows, columns=list(ALLOCATION_COLUMNS))
+    return allocations, pd.DataFrame(lines, columns=list(LINE_COLUMNS))
+
+
+def test_missing_columns_are_reported_and_an_empty_frame_is_an_empty_table() -> None:
+    """A missing column is one table_format violation per table and nothing else is checked; a frame
+    with neither rows nor columns is an empty table."""
+    sc = worked_example()
+    allocations, lines = optimum_tables()
+    assert check_tables(sc, allocations.drop(columns=["source"]), lines.drop(columns=["tier", "reason"])) == [
+        Violation("table_format", "allocations lacks column(s) source"),
+        Violation("table_format", "lines lacks column(s) reason, tier"),
+    ]
+    found = check_tables(sc, pd.DataFrame(), lines)
+    assert {v.message for v in found} == {
+        "line SO1/L1 is listed as allocated 10 but its rows give 0",
+        "line SO2/L2 is listed as allocated 10 but its rows give 0",
+    }
+
+
+@pytest.mark.parametrize("typed", [int, str, float])
+def test_numbers_read_the_same_from_text_ints_and_whole_floats(typed: type) -> None:
+    """Quantities, requested and allocated may be ints, their text or whole floats ("10.0"): all pass."""
+    sc = worked_example()
+    allocations, lines = optimum_tables()
+    allocations["quantity"] = allocations["quantity"].map(typed)
+    for column in ("requested", "allocated", "tier"):
+        lines[column] = lines[column].map(typed)
+    assert check_tables(sc, allocations, lines) == []
+
+
+@pytest.mark.parametrize("cell", [None, float("nan"), pd.NA, "", "  ", "ten", "1.5"])
+def test_a_quantity_that_is_no_whole_number_is_reported_with_its_text(cell: object) -> None:
+    """An empty, NaN or non-whole quantity is reported with the cell's stripped text ("" when empty);
+    the row then counts for nothing."""
+    sc = worked_example()
+    allocations, lines = optimum_tables()
+    allocations["quantity"] = pd.Series([cell, 10], dtype=object)
+    text = "" if cell is None or cell is pd.NA or cell != cell else str(cell).strip()
+    found = check_tables(sc, allocations, lines)
+    message = f"allocations row 1 (SO1/L1, lot A1): quantity {text!r} is no number"
+    assert Violation("table_format", message) in found
+    assert Violation("line_quantity", "line SO1/L1 is listed as allocated 10 but its rows give 0") in found
+    lines["allocated"] = pd.Series([10, cell], dtype=object)
+    message = f"lines row 2 (line SO2/L2): allocated {text!r} is no whole number"
+    assert Violation("table_format", message) in check_tables(sc, allocations, lines)
+
+
+def test_cells_are_stripped_and_a_bad_source_or_quantity_reported() -> None:
+    """Key cells padded with spaces name the same line; an unknown source and a quantity that is not
+    positive are reported with the row's number and line."""
+    sc = worked_example()
+    allocations, lines = optimum_tables()
+    allocations.loc[0, "order"] = " SO1 "
+    assert check_tables(sc, allocations, lines) == []
+    allocations.loc[0, "source"] = "manual"
+    allocations.loc[1, "quantity"] = 0
+    assert {v.message for v in check_tables(sc, allocations, lines) if v.rule == "table_format"} == {
+        "allocations row 1 (SO1/L1, lot A1): unknown source 'manual'",
+        "allocations row 2 (SO2/L2, lot A2): quantity 0 is not positive",
+    }
+
+
+def test_a_line_listed_twice_is_reported_and_its_first_row_counts() -> None:
+    """A second row of a line is a table_format violation and is otherwise ignored."""
+    sc = worked_example()
+    allocations, lines = optimum_tables()
+    twice = pd.concat([lines, lines.iloc[[0]].assign(allocated=3, status="partial")], ignore_index=True)
+    assert check_tables(sc, allocations, twice) == [
+        Violation("table_format", "lines row 3: line SO1/L1 is listed twice")
+    ]
+
+
+def test_of_columns_with_equal_names_the_last_counts() -> None:
+    """A frame with two columns of one name is read by the last of them."""
+    sc = worked_example()
+    allocations, lines = optimum_tables()
+    doubled = pd.concat([allocations.assign(quantity="x"), allocations[["quantity"]]], axis=1)
+    assert check_tables(sc, doubled, lines) == []
+
+
 def test_violations_are_sorted_and_never_raised() -> None:
     """Many problems at once come back as a sorted list; bad numbers are reported, not raised."""
     sc = worked_example()
