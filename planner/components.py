@@ -6,8 +6,9 @@ their lots, and by a full-delivery order they share.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
+
+import numpy as np
 
 from planner.eligibility import Prepared
 
@@ -24,62 +25,86 @@ class Component:
     """True when a line has an integer side restriction (pack, full line, full delivery, kit)."""
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+def _smallest_connected(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each of n nodes, the smallest node the edges a[i] - b[i] connect it to.
 
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
+    Each round hooks every tree's root under the smallest smaller root across an edge
+    and then points every node straight at its root, until no edge joins two trees
+    (every tree merges within two rounds, so the rounds grow with the log of the size).
+    """
+    root = np.arange(n)
+    while True:
+        ra, rb = root[a], root[b]
+        apart = ra != rb
+        if not apart.any():
+            return root
+        np.minimum.at(root, np.maximum(ra[apart], rb[apart]), np.minimum(ra[apart], rb[apart]))
+        while not np.array_equal(up := root[root], root):
+            root = up
 
-    def union(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri != rj:
-            self.parent[max(ri, rj)] = min(ri, rj)
+
+def _by_root(roots: np.ndarray, members: np.ndarray) -> dict[int, list[int]]:
+    """Members grouped by their root, roots ascending, each group in the order given."""
+    order = np.argsort(roots, kind="stable")
+    keys, starts = np.unique(roots[order], return_index=True)
+    ordered = members[order].tolist()
+    ends = [*starts[1:].tolist(), len(ordered)]
+    return {root: ordered[a:b] for root, a, b in zip(keys.tolist(), starts.tolist(), ends)}
 
 
 def components(prep: Prepared) -> list[Component]:
     """The independent components over the participating lines, in order of their first line."""
-    n_lines, n_lots = len(prep.lines), len(prep.lots)
-    uf = _UnionFind(n_lines + n_lots)
-    for pair in prep.pairs:
-        uf.union(prep.demands[pair.demand].line, n_lines + pair.lot)
-    for group in prep.cap_groups:
-        for lot in group.lots[1:]:
-            uf.union(n_lines + group.lots[0], n_lines + lot)
-    first_line_of_order: dict[str, int] = {}
-    for li, line in enumerate(prep.lines):
-        if line.takes_part and line.full_delivery:
-            uf.union(first_line_of_order.setdefault(line.key[0], li), li)
+    n_lines = len(prep.lines)
+    taking_part = np.array([li for li, line in enumerate(prep.lines) if line.takes_part], dtype=np.int64)
+    demand_line = np.array([d.line for d in prep.demands], dtype=np.int64)
+    pair_line = demand_line[np.array([p.demand for p in prep.pairs], dtype=np.int64)]
+    pair_lot = np.array([n_lines + p.lot for p in prep.pairs], dtype=np.int64)
+    group_lot = np.array([n_lines + g.lots[0] for g in prep.cap_groups], dtype=np.int64)
+    tied = np.array(
+        [
+            *(
+                (n_lines + group.lots[0], n_lines + lot)
+                for group in prep.cap_groups
+                for lot in group.lots[1:]
+            ),
+            *_full_delivery_edges(prep, taking_part.tolist()),
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    root = _smallest_connected(
+        n_lines + len(prep.lots),
+        np.concatenate([pair_line, tied[:, 0]]),
+        np.concatenate([pair_lot, tied[:, 1]]),
+    )
 
-    members: dict[int, list[int]] = defaultdict(list)
-    for li, line in enumerate(prep.lines):
-        if line.takes_part:
-            members[uf.find(li)].append(li)
-    demands_of: dict[int, list[int]] = defaultdict(list)
-    for d, demand in enumerate(prep.demands):
-        demands_of[uf.find(demand.line)].append(d)
-    pairs_of: dict[int, list[int]] = defaultdict(list)
-    for p, pair in enumerate(prep.pairs):
-        pairs_of[uf.find(n_lines + pair.lot)].append(p)
-    groups_of: dict[int, list[int]] = defaultdict(list)
-    for g, group in enumerate(prep.cap_groups):
-        groups_of[uf.find(n_lines + group.lots[0])].append(g)
-
-    out = []
-    for root in sorted(members, key=lambda r: members[r][0]):
-        lines = members[root]
-        needs = any(
-            prep.lines[li].is_kit
-            or prep.lines[li].full_delivery
-            or prep.lines[li].full_line
-            or prep.lines[li].pack_size > 1
-            for li in lines
+    # A component's root is its smallest node: its first line.
+    lines_of = _by_root(root[taking_part], taking_part)
+    demands_of = _by_root(root[demand_line], np.arange(len(demand_line)))
+    pairs_of = _by_root(root[pair_lot], np.arange(len(pair_lot)))
+    groups_of = _by_root(root[group_lot], np.arange(len(group_lot)))
+    integer = [
+        line.is_kit or line.full_delivery or line.full_line or line.pack_size > 1 for line in prep.lines
+    ]
+    return [
+        Component(
+            lines,
+            demands_of.get(r, []),
+            pairs_of.get(r, []),
+            groups_of.get(r, []),
+            any(integer[li] for li in lines),
         )
-        out.append(Component(lines, demands_of[root], pairs_of[root], groups_of[root], needs))
-    return out
+        for r, lines in lines_of.items()
+    ]
+
+
+def _full_delivery_edges(prep: Prepared, taking_part: list[int]) -> list[tuple[int, int]]:
+    """Each participating line of a full-delivery order tied to the order's first such line."""
+    first_line_of_order: dict[str, int] = {}
+    return [
+        (first_line_of_order.setdefault(prep.lines[li].key[0], li), li)
+        for li in taking_part
+        if prep.lines[li].full_delivery
+    ]
 
 
 class GrowingGraph:
