@@ -19,6 +19,8 @@ def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
     lot_left = list(prep.capacity)
     group_left = [g.cap for g in prep.cap_groups]
     groups_of_lot = prep.lot_groups
+    lot_of_pair = [pair.lot for pair in prep.pairs]
+    per_unit = [demand.per_unit for demand in prep.demands]
 
     def take(d: int, need: int, lots: dict[int, int], groups: dict[int, int]) -> dict[int, int]:
         """Take up to `need` for demand d in preference order, on top of what a trial has
@@ -27,11 +29,10 @@ def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
         for p in prep.demand_pairs[d]:
             if need == 0:
                 break
-            lot = prep.pairs[p].lot
-            q = min(
-                [need, lot_left[lot] - lots.get(lot, 0)]
-                + [group_left[g] - groups.get(g, 0) for g in groups_of_lot[lot]]
-            )
+            lot = lot_of_pair[p]
+            q = min(need, lot_left[lot] - lots.get(lot, 0))
+            for g in groups_of_lot[lot]:
+                q = min(q, group_left[g] - groups.get(g, 0))
             if q > 0:
                 got[p] = q
                 need -= q
@@ -46,7 +47,7 @@ def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
         groups: dict[int, int] = {}
         got: dict[int, int] = {}
         for d in prep.line_demands[li]:
-            need = qty * prep.demands[d].per_unit
+            need = qty * per_unit[d]
             part = take(d, need, lots, groups)
             if sum(part.values()) < need:
                 return None
@@ -69,17 +70,17 @@ def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
         if line.full_delivery and line.key[0] in failed:
             continue
         whole = line.full_line or line.full_delivery
-        qty = line.open_after_reservations
+        wanted = qty = line.open_after_reservations
         for d in prep.line_demands[li]:
-            available = sum(take(d, qty * prep.demands[d].per_unit, {}, {}).values())
-            qty = min(qty, available // prep.demands[d].per_unit)
+            available = sum(take(d, qty * per_unit[d], {}, {}).values())
+            qty = min(qty, available // per_unit[d])
         qty -= qty % line.pack_size
-        if whole and qty < line.open_after_reservations:
+        if whole and qty < wanted:
             qty = 0
         got = None
         while qty > 0 and (got := serve(li, qty)) is None:
             qty = 0 if whole else qty - line.pack_size
-        if line.full_delivery and qty < line.open_after_reservations:
+        if line.full_delivery and qty < wanted:
             failed.add(line.key[0])
         added[li] = qty
         taken_by_line[li] = got or {}
