@@ -13,7 +13,8 @@ A participating line that is not full gets the first reason that applies:
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from planner.plan import Plan
 
 ALLOCATION_COLUMNS = ["order", "line", "item", "lot", "warehouse", "owner", "quantity", "source"]
-LINE_COLUMNS = ["order", "line", "item", "requested", "allocated", "status", "reason", "tier"]
 ITEM_COLUMNS = [
     "item",
     "in_stock",
@@ -39,19 +39,22 @@ ITEM_COLUMNS = [
 
 def allocations_frame(plan: Plan) -> pd.DataFrame:
     """allocations.csv: one row per (line, lot, source), in line then lot order."""
-    rows = [[getattr(a, c) for c in ALLOCATION_COLUMNS] for a in plan.allocations]
-    return pd.DataFrame(rows, columns=ALLOCATION_COLUMNS)
+    return _frame({c: list(map(attrgetter(c), plan.allocations)) for c in ALLOCATION_COLUMNS})
+
+
+def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """The columns as a frame, each typed as pandas infers it from its values; with no rows,
+    every column is object (as in a frame built from an empty list of rows)."""
+    empty = not any(columns.values())
+    return pd.DataFrame(columns, dtype=object if empty else None)
 
 
 def line_allocated(plan: Plan) -> list[int]:
     """Allocated quantity of every prepared line (reservations included; nonstock in full)."""
-    out = []
-    for li, line in enumerate(plan.prepared.lines):
-        if line.reason == "nonstock":
-            out.append(line.requested)
-        else:
-            out.append(line.reserved + plan.added.get(li, 0))
-    return out
+    return [
+        line.requested if line.reason == "nonstock" else line.reserved + plan.added.get(li, 0)
+        for li, line in enumerate(plan.prepared.lines)
+    ]
 
 
 def _status(requested: int, allocated: int) -> str:
@@ -63,62 +66,55 @@ def lines_frame(plan: Plan) -> pd.DataFrame:
     prep = plan.prepared
     allocated = line_allocated(plan)
     reasons = _short_reasons(plan, allocated)
-    rows = []
-    for li, line in enumerate(prep.lines):
-        tier = prep.line_tier[li]
-        reason = line.reason or reasons.get(li, "")
-        rows.append(
-            [
-                line.key[0],
-                line.key[1],
-                line.item,
-                line.requested,
-                allocated[li],
-                _status(line.requested, allocated[li]),
-                reason,
-                "" if tier is None else tier + 1,
-            ]
-        )
-    return pd.DataFrame(rows, columns=LINE_COLUMNS)
+    return _frame(
+        {
+            "order": [line.key[0] for line in prep.lines],
+            "line": [line.key[1] for line in prep.lines],
+            "item": [line.item for line in prep.lines],
+            "requested": [line.requested for line in prep.lines],
+            "allocated": allocated,
+            "status": [_status(line.requested, got) for line, got in zip(prep.lines, allocated)],
+            "reason": [line.reason or reasons.get(li, "") for li, line in enumerate(prep.lines)],
+            "tier": ["" if tier is None else tier + 1 for tier in prep.line_tier],
+        }
+    )
 
 
 def _short_reasons(plan: Plan, allocated: list[int]) -> dict[int, str]:
+    """The reason of every participating line that is not full (the module's docstring)."""
     prep = plan.prepared
     lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
-    used: dict[int, int] = defaultdict(int)
+    used = [0] * len(prep.lots)
     for a in plan.allocations:
         if a.source == "optimizer":
             used[lot_index[a.lot]] += a.quantity
-    lot_slack = {lot: prep.capacity[lot] - used[lot] for lot in range(len(prep.lots))}
-    group_slack: dict[int, int] = defaultdict(lambda: 1 << 62)
+    lot_slack = [capacity - u for capacity, u in zip(prep.capacity, used)]
+    free_slack = list(lot_slack)  # and no more than its safety-stock groups have left
     for group in prep.cap_groups:
         slack = group.cap - sum(used[lot] for lot in group.lots)
         for lot in group.lots:
-            group_slack[lot] = min(group_slack[lot], slack)
-    lots_of = [[prep.pairs[p].lot for p in pairs] for pairs in prep.demand_pairs]
-    incomplete_orders = {
-        line.key[0]
-        for li, line in enumerate(prep.lines)
-        if line.takes_part and line.full_delivery and allocated[li] < line.requested
-    } | set(prep.blocked_orders)
+            free_slack[lot] = min(free_slack[lot], slack)
+    short = [
+        li
+        for li, (line, got) in enumerate(zip(prep.lines, allocated))
+        if line.takes_part and got < line.requested
+    ]
+    incomplete_orders = {prep.lines[li].key[0] for li in short if prep.lines[li].full_delivery}
+    incomplete_orders |= prep.blocked_orders
 
     out = {}
-    for li, line in enumerate(prep.lines):
-        if not line.takes_part or allocated[li] >= line.requested:
-            continue
-        demands = prep.line_demands[li]
-        if any(not lots_of[d] for d in demands):
+    for li in short:
+        line = prep.lines[li]
+        lots_of = [[prep.pairs[p].lot for p in prep.demand_pairs[d]] for d in prep.line_demands[li]]
+        if any(not lots for lots in lots_of):
             out[li] = "no_eligible_stock"
         elif line.full_delivery and line.key[0] in incomplete_orders:
             out[li] = "full_delivery_blocked"
         elif line.full_line:
             out[li] = "full_line_short"
         else:
-            raw = min((sum(lot_slack[lot] for lot in lots_of[d]) for d in demands), default=0)
-            free = min(
-                (sum(max(0, min(lot_slack[lot], group_slack[lot])) for lot in lots_of[d]) for d in demands),
-                default=0,
-            )
+            raw = min((sum(lot_slack[lot] for lot in lots) for lots in lots_of), default=0)
+            free = min((sum(max(0, free_slack[lot]) for lot in lots) for lots in lots_of), default=0)
             if raw > 0 and free == 0:
                 out[li] = "safety_stock"
             elif line.pack_size > 1 and free > 0:
