@@ -171,30 +171,49 @@ class _TierLoop:
             self.added[li] = q - q % line.pack_size
 
     def _fixed(self, tier: int, lines: list[int]) -> set[int]:
-        """Lines that every plan holding the earlier tiers' totals leaves as they are: those
-        of an earlier tier whose lines all hold their `most` (its total allows nothing
-        else), and every line of a full-delivery order among them."""
+        """Lines that every plan holding the earlier tiers' totals leaves as they are.
+
+        An earlier tier's total can only be kept by its lines, each at most its `most`, so
+        the tier's *shortfall* (its lines' `most` less what they hold) is the most any of
+        them can give up. A line holding its `most` is fixed when its tier has no
+        shortfall, or when it is all or nothing (a full line, a full-delivery line) and
+        its `most` exceeds the shortfall; every line of a full-delivery order among them
+        is fixed with it.
+        """
         prep, most = self.prep, self.state.most
-        open_tiers = {prep.line_tier[li] for li in lines if self.added[li] < most[li]}
-        fixed = {
-            li for li in lines if (prep.line_tier[li] or 0) < tier and prep.line_tier[li] not in open_tiers
-        }
+        shortfall: dict[int, int] = defaultdict(int)
+        for li in lines:
+            shortfall[prep.line_tier[li] or 0] += most[li] - self.added[li]
+        fixed = set()
+        for li in lines:
+            t, line = prep.line_tier[li] or 0, prep.lines[li]
+            if t >= tier or self.added[li] < most[li]:
+                continue
+            if shortfall[t] == 0 or ((line.full_line or line.full_delivery) and most[li] > shortfall[t]):
+                fixed.add(li)
         orders = {prep.lines[li].key[0] for li in fixed if prep.lines[li].full_delivery}
         return fixed | {li for li in lines if prep.lines[li].key[0] in orders}
 
     def _bound(self, tier: int, lines: list[int], demands: list[int], tier_lines: list[int]) -> int:
         """An upper bound on the tier's total over the part, from a flow relaxation.
 
-        Fixed lines keep what they hold; every other earlier tier's lines together keep
-        at least what they hold now (kits, which are not flows, and lines on slack
-        pools, which need no stock from the flow, counted at their `most`). The tier's
-        lines take what the flow gives them beside that (again kits, fixed lines and
-        lines on slack pools at their `most`), and the total is rounded down to one
-        their packs and all-or-nothing rules can reach.
+        Each line that is not fixed counts through one of its demands on the part's
+        pools, the one with the fewest units per line unit (a kit's other components
+        take no stock in the relaxation). Fixed lines keep what they hold; every other
+        earlier tier's lines together keep at least what they hold now, counting a
+        line by the units of its counting demand (at least its quantity); lines on
+        slack pools, which need no stock from the flow, count at their `most`. The
+        tier's lines take what the flow gives them beside that (fixed lines, kits
+        without a one-unit component and lines on slack pools at their `most`), and
+        the total is rounded down to one their packs and all-or-nothing rules can reach.
         """
         prep, most = self.prep, self.state.most
         fixed = self._fixed(tier, lines)
-        in_flow = {prep.demands[d].line for d in demands}
+        counting: dict[int, int] = {}
+        for d in demands:
+            li = prep.demands[d].line
+            if li not in counting or prep.demands[d].per_unit < prep.demands[counting[li]].per_unit:
+                counting[li] = d
         earlier: dict[int, list[int]] = defaultdict(list)
         for li in lines:
             if (prep.line_tier[li] or 0) < tier and li not in fixed:
@@ -202,16 +221,20 @@ class _TierLoop:
         held = self._needs({li: self.added[li] for li in fixed})
         groups = [(held, sum(held.values()))]
         for members in earlier.values():
-            plain = {li: most[li] for li in members if li in in_flow and not prep.lines[li].is_kit}
-            outside = sum(most[li] for li in members if li not in plain)
-            groups.append((self._needs(plain), max(0, sum(self.added[li] for li in members) - outside)))
+            needs = {
+                counting[li]: prep.demands[counting[li]].per_unit * most[li]
+                for li in members
+                if li in counting
+            }
+            outside = sum(most[li] for li in members if li not in counting)
+            groups.append((needs, max(0, sum(self.added[li] for li in members) - outside)))
         wanted = {
-            li: most[li]
+            counting[li]: most[li]
             for li in tier_lines
-            if li in in_flow and li not in fixed and not prep.lines[li].is_kit
+            if li in counting and li not in fixed and prep.demands[counting[li]].per_unit == 1
         }
-        flow = most_with_floors(prep, self._needs(wanted), groups)
-        counted = sum(most[li] for li in tier_lines if li not in wanted)
+        flow = most_with_floors(prep, wanted, groups)
+        counted = sum(most[li] for li in tier_lines if li not in counting or counting[li] not in wanted)
         return _reachable_total(prep, most, tier_lines, flow + counted)
 
     def _solve(

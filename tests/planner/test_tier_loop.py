@@ -68,3 +68,39 @@ def test_full_delivery_line_on_a_slack_pool_counts_in_the_tier_bound(run: Callab
     assert tier_totals(plan) == [1, 1]
     assert line_result(plan, "FD", "2") == (1, "full", "")
     assert line_result(plan, "A", "1") == (0, "none", "short")
+
+
+# The tier loop fixes an all-or-nothing line of an earlier tier when its `most` exceeds its
+# tier's shortfall (`_TierLoop._fixed`): the tier's other lines cannot make up for losing it.
+# At the boundary (most == shortfall) they can, and the line must stay free. In both cases the
+# full-delivery order B holds B/1 (tier 1, 2 of X) and B/2 (tier 2, 1 of Y); C/1 (tier 2) wants
+# both units of Y as a full line, so serving B at tier 1 costs tier 2 one unit.
+def _swap_at_shortfall(z_quantity: int) -> Scenario:
+    return scenario(
+        orders=[order("B", full_delivery=True)],
+        lots=[lot("X1", "X", 2), lot("Y1", "Y", 2)],
+        lines=[
+            line("B", "1", "X", 2, D2),
+            line("Z", "1", "X", z_quantity, D2),
+            line("B", "2", "Y", 1, D3),
+            line("C", "1", "Y", 2, D3, full_line=True),
+        ],
+    )
+
+
+def test_an_all_or_nothing_line_at_its_tiers_shortfall_stays_free(run: Callable[..., Plan]) -> None:
+    """Tier 1 ties B/1 and Z/1 (2 each, shortfall 2): only Z/1 leaves Y whole for C/1: [2, 2]."""
+    s = _swap_at_shortfall(2)
+    assert reference_optimum(s).totals == (2, 2)
+    plan = run(s)
+    assert tier_totals(plan) == [2, 2]
+    assert line_result(plan, "C", "1") == (2, "full", "")
+
+
+def test_an_all_or_nothing_line_above_its_tiers_shortfall_is_kept(run: Callable[..., Plan]) -> None:
+    """Z/1 wants 1: tier 1 = 2 needs B (shortfall 1 < 2), so B/2 takes Y and C/1 cannot: [2, 1]."""
+    s = _swap_at_shortfall(1)
+    assert reference_optimum(s).totals == (2, 1)
+    plan = run(s)
+    assert tier_totals(plan) == [2, 1]
+    assert line_result(plan, "C", "1") == (0, "none", "full_line_short")
