@@ -161,17 +161,23 @@ def lexicographic_flow(prep: Prepared, lines: list[int], pairs: list[int]) -> di
     n_tiers = len(prep.tiers)
     line_node = {li: net.node() for li in lines}
     sink = net.node()
-    for p in pairs:
-        pair = prep.pairs[p]
-        net.arc(lot_node[pair.lot], line_node[prep.demands[pair.demand].line], prep.capacity[pair.lot], 0)
-    line_arc = {}
-    for li in lines:
-        weight = n_tiers - (prep.line_tier[li] or 0)
-        line_arc[li] = net.arc(line_node[li], sink, prep.lines[li].open_after_reservations, -weight)
+    lot_of = [prep.pairs[p].lot for p in pairs]
+    net.arcs(
+        [lot_node[lot] for lot in lot_of],
+        [line_node[prep.demands[prep.pairs[p].demand].line] for p in pairs],
+        [prep.capacity[lot] for lot in lot_of],
+        [0] * len(pairs),
+    )
+    line_arcs = net.arcs(
+        [line_node[li] for li in lines],
+        [sink] * len(lines),
+        [prep.lines[li].open_after_reservations for li in lines],
+        [-(n_tiers - (prep.line_tier[li] or 0)) for li in lines],
+    )
     total = sum(prep.capacity[lot] for lot in lot_node)
     net.arc(0, sink, total, 0)  # what no line takes stays in stock
     flows = net.solve({0: total, sink: -total})
-    return {li: int(flows[arc]) for li, arc in line_arc.items()}
+    return dict(zip(lines, flows[line_arcs].tolist()))
 
 
 def assign(
