@@ -160,7 +160,7 @@ def _tier_keys(
 ) -> list[tuple[object, ...]]:
     """Each line's tier key: its values of the objective's fields, in the key's order."""
     columns: dict[str, list[Any]] = {"ship_date": ship_dates, "priority": priorities}
-    return list(zip(*(columns[f] for f in fields)))
+    return list(zip(*(columns[f] for f in fields))) if fields else [()] * len(ship_dates)
 
 
 def _may_serve(lot: Lot, line: PreparedLine) -> bool:
