@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
+from models.collector import collector_paused
 from models.edits import EDIT_KINDS, Edit, RowOrigins, apply_edits, parse_edits
 from models.errors import InputError, InputErrors
 from models.records import (
@@ -78,6 +79,7 @@ class _Settings:
     files: list[Path] = field(default_factory=list)
 
 
+@collector_paused()
 def load_scenario(path: str | Path) -> Scenario:
     """The scenario described by a TOML file (or a folder holding `scenario.toml`) and its CSV tables.
 

@@ -15,11 +15,9 @@ is not a whole number, an unknown source, a line listed twice).
 
 from __future__ import annotations
 
-import gc
 import math
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import NamedTuple
 import pandas as pd
 from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]  # as to_dict does
 
+from models.collector import collector_paused
 from models.records import Item, Line, LineKey, Lot, Scenario
 
 ALLOCATION_COLUMNS = ("order", "line", "item", "lot", "warehouse", "owner", "quantity", "source")
@@ -730,7 +729,7 @@ def check_tables(scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFr
     found = _missing_columns(allocations, ALLOCATION_COLUMNS, "allocations")
     found += _missing_columns(lines, LINE_COLUMNS, "lines")
     if not found:
-        with _collector_paused():
+        with collector_paused():
             found = _violations(scenario, allocations, lines)
     return sorted(set(found), key=lambda v: (v.rule, v.message))
 
@@ -743,21 +742,6 @@ def _violations(scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFra
     found = row_problems + line_problems
     found += [Violation(code, message) for code, rule in _RULES for message in rule(facts, plan)]
     return found
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: the checker builds hundreds of thousands of small
-    records that live until `_violations` returns and make no cycles, which the collector would scan
-    again and again (a quarter of the checker's time at 100k lines)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:

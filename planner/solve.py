@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from models.collector import collector_paused
 from models.records import Scenario
 from planner.backends import get_backend
 from planner.check import Violation, check_tables
@@ -38,6 +39,7 @@ class PlanRejected(RuntimeError):
         super().__init__(f"the plan from {solver} breaks the contract:\n{lines}")
 
 
+@collector_paused()
 def solve(
     scenario: Scenario,
     solver: str | None = None,
