@@ -135,10 +135,19 @@ class _TierLoop:
         value = sum(self.added[li] for li in tier_lines)
         if value == top:
             return value, value
+        if self._out_of_time(tier):  # the fill stands; the bound would only cost time
+            return value, top
         bound = self._bound(tier, lines, demands, tier_lines)
         if value == bound:
             return value, value
         return self._solve(tier, lines, demands, tier_lines, bound)
+
+    def _out_of_time(self, tier: int) -> bool:
+        """Whether the deadline has passed (then the plan says which tier it left unsolved)."""
+        if self.deadline is None or time.monotonic() < self.deadline:
+            return False
+        self.out.notes.append(f"tier {tier + 1}: time limit reached before it was solved")
+        return True
 
     def _needs(self, quantity: dict[int, int]) -> dict[int, int]:
         """Units per demand on contended pools of the lines in `quantity`."""
@@ -249,10 +258,9 @@ class _TierLoop:
         is a bound already proved."""
         prep = self.prep
         current = sum(self.added[li] for li in tier_lines)
-        remaining = None if self.deadline is None else self.deadline - time.monotonic()
-        if remaining is not None and remaining <= 0:
-            self.out.notes.append(f"tier {tier + 1}: time limit reached before it was solved")
+        if self._out_of_time(tier):
             return current, upper
+        remaining = None if self.deadline is None else self.deadline - time.monotonic()
         # Pools where every line is fixed are feasible as they are and stay out.
         fixed = self._fixed(tier, lines)
         pool_of = self.state.pool_of_demand
