@@ -112,10 +112,14 @@ def _demand_network(prep: Prepared, demands: Iterable[int]) -> tuple[_Network, d
     demands = list(demands)
     pairs = [p for d in demands for p in prep.demand_pairs[d]]
     net, lot_node = _supply_tree(prep, pairs)
-    demand_node = {d: net.node() for d in demands}
-    for p in pairs:
-        pair = prep.pairs[p]
-        net.arc(lot_node[pair.lot], demand_node[pair.demand], prep.capacity[pair.lot], 0)
+    demand_node = dict(zip(demands, net.nodes(len(demands))))
+    lot_of = [prep.pairs[p].lot for p in pairs]
+    net.arcs(
+        [lot_node[lot] for lot in lot_of],
+        [demand_node[prep.pairs[p].demand] for p in pairs],
+        [prep.capacity[lot] for lot in lot_of],
+        [0] * len(pairs),
+    )
     sink = net.node()
     total = sum(prep.capacity[lot] for lot in lot_node)
     net.arc(0, sink, total, 0)  # what no demand takes stays in stock
@@ -132,11 +136,12 @@ def served(prep: Prepared, wanted: dict[int, int], held: dict[int, int] | None =
     held = held or {}
     net, demand_node, sink, total = _demand_network(prep, (*wanted, *held))
     first = sum(wanted.values()) + 1
-    for d, q in held.items():
-        net.arc(demand_node[d], sink, q, -first)
-    arcs = {d: net.arc(demand_node[d], sink, q, -1) for d, q in wanted.items()}
-    flows = net.solve({0: total, sink: -total})
-    return {d: int(flows[arc]) for d, arc in arcs.items()}
+    net.arcs([demand_node[d] for d in held], [sink] * len(held), list(held.values()), [-first] * len(held))
+    arcs = net.arcs(
+        [demand_node[d] for d in wanted], [sink] * len(wanted), list(wanted.values()), [-1] * len(wanted)
+    )
+    flows = net.solve({0: total, sink: -total})[arcs].tolist()
+    return dict(zip(wanted, flows))
 
 
 def most_with_floors(prep: Prepared, wanted: dict[int, int], groups: list[tuple[dict[int, int], int]]) -> int:
@@ -146,13 +151,13 @@ def most_with_floors(prep: Prepared, wanted: dict[int, int], groups: list[tuple[
     first = sum(wanted.values()) + 1
     for needs, floor in groups:
         node = net.node()
-        for d, q in needs.items():
-            net.arc(demand_node[d], node, q, 0)
+        net.arcs([demand_node[d] for d in needs], [node] * len(needs), list(needs.values()), [0] * len(needs))
         net.arc(node, sink, floor, -first)
         net.arc(node, sink, total, 0)
-    arcs = [net.arc(demand_node[d], sink, q, -1) for d, q in wanted.items()]
-    flows = net.solve({0: total, sink: -total})
-    return int(sum(flows[arc] for arc in arcs))
+    arcs = net.arcs(
+        [demand_node[d] for d in wanted], [sink] * len(wanted), list(wanted.values()), [-1] * len(wanted)
+    )
+    return int(net.solve({0: total, sink: -total})[arcs].sum())
 
 
 def lexicographic_flow(prep: Prepared, lines: list[int], pairs: list[int]) -> dict[int, int]:
