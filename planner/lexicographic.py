@@ -161,11 +161,15 @@ class _TierLoop:
 
     def _fill(self, tier: int, lines: list[int]) -> None:
         """Give the lines new at `tier` what one flow serves them beside what the others hold,
-        rounded down to what their restrictions allow (less than a feasible plan stays feasible)."""
-        prep, most = self.prep, self.state.most
+        rounded down to what their restrictions allow (less than a feasible plan stays feasible).
+        Only the pools the new lines use take part: a demand's lots all lie in its pool, so
+        what the others hold elsewhere is served as it is."""
+        prep, most, pool_of = self.prep, self.state.most, self.state.pool_of_demand
         new = {li: most[li] for li in lines if self.state.activation[li] == tier}
-        held = {li: self.added[li] for li in lines if li not in new}
-        got = served(prep, self._needs(new), self._needs(held))
+        wanted = self._needs(new)
+        pools = {pool_of[d] for d in wanted}
+        held = self._needs({li: self.added[li] for li in lines if li not in new})
+        got = served(prep, wanted, {d: q for d, q in held.items() if pool_of[d] in pools})
         amount = dict(new)
         for d, q in got.items():
             li = prep.demands[d].line
