@@ -24,15 +24,23 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 import planner.solve as solve_module
+from models.loading import load_scenario
 from models.records import Item, Line, Lot, Order, Reservation, Scenario
+from planner.components import components
+from planner.eligibility import Prepared, prepare
+from planner.flow import assign, lexicographic_flow
+from planner.generate import generate, write_scenario
 from planner.plan import Plan
 from planner.solve import solve
 from tests.planner.test_tier_loop import FD_LINE_ON_SLACK_POOL
@@ -189,3 +197,34 @@ def test_greedy_falls_short_on_the_worked_example() -> None:
     """SPEC 7: the greedy serves L1 from its preferred CA and leaves L2 nothing; the optimum does not."""
     plan = solve(WORKED_EXAMPLE)
     assert [(t.allocated, t.baseline) for t in plan.tiers] == [(10, 10), (10, 0)]
+
+
+def _preference_cost(prep: Prepared, flows: dict[int, int]) -> int:
+    return sum(prep.pairs[p].cost * q for p, q in flows.items())
+
+
+@pytest.mark.parametrize("seed", range(1, 13))
+def test_assignment_per_component_and_tier_costs_what_one_per_tier_costs(seed: int, tmp_path: Path) -> None:
+    """Holding each flow component's tier totals (as solve does) leaves the same plans as holding
+    only each tier's total: the cheapest lot assignment has the same preference cost. Generated
+    scenarios of about 300 lines, where many flow components share each tier."""
+    write_scenario(generate(300, seed), tmp_path, "shares")
+    prep = prepare(load_scenario(tmp_path))
+    pure = [c for c in components(prep) if not c.needs_integers]
+    free = [li for c in pure for li in c.lines]
+    added = lexicographic_flow(prep, free, [p for c in pure for p in c.pairs])
+    per_tier = [(lines, sum(added[li] for li in lines)) for lines in _group_by_tier(prep, free)]
+    per_component = [
+        (lines, sum(added[li] for li in lines)) for c in pure for lines in _group_by_tier(prep, c.lines)
+    ]
+    assert len(per_component) > len(per_tier)
+    assert _preference_cost(prep, assign(prep, {}, per_component)) == _preference_cost(
+        prep, assign(prep, {}, per_tier)
+    )
+
+
+def _group_by_tier(prep: Prepared, lines: list[int]) -> list[list[int]]:
+    by_tier: dict[int, list[int]] = defaultdict(list)
+    for li in lines:
+        by_tier[prep.line_tier[li] or 0].append(li)
+    return [members for _, members in sorted(by_tier.items())]
