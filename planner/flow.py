@@ -106,6 +106,28 @@ def _supply_tree(prep: Prepared, pairs: Iterable[int]) -> tuple[_Network, dict[i
     return net, lot_node
 
 
+def _pair_arcs(
+    net: _Network,
+    prep: Prepared,
+    lot_node: dict[int, int],
+    pairs: list[int],
+    heads: list[int],
+    costs: list[int],
+) -> range:
+    """One arc per pair, from its lot's node to heads[i] with the lot's capacity and costs[i]."""
+    lots = [prep.pairs[p].lot for p in pairs]
+    return net.arcs([lot_node[lot] for lot in lots], heads, [prep.capacity[lot] for lot in lots], costs)
+
+
+def _arcs_to(
+    net: _Network, demand_node: dict[int, int], needs: dict[int, int], head: int, cost: int
+) -> range:
+    """One arc per demand in `needs`, from its node to `head`, capped at its need."""
+    return net.arcs(
+        [demand_node[d] for d in needs], [head] * len(needs), list(needs.values()), [cost] * len(needs)
+    )
+
+
 def _demand_network(prep: Prepared, demands: Iterable[int]) -> tuple[_Network, dict[int, int], int, int]:
     """Supply tree -> lots -> one node per demand, a sink (no demand arcs yet), and the
     total supply, whose surplus drains straight to the sink."""
@@ -113,12 +135,8 @@ def _demand_network(prep: Prepared, demands: Iterable[int]) -> tuple[_Network, d
     pairs = [p for d in demands for p in prep.demand_pairs[d]]
     net, lot_node = _supply_tree(prep, pairs)
     demand_node = dict(zip(demands, net.nodes(len(demands))))
-    lot_of = [prep.pairs[p].lot for p in pairs]
-    net.arcs(
-        [lot_node[lot] for lot in lot_of],
-        [demand_node[prep.pairs[p].demand] for p in pairs],
-        [prep.capacity[lot] for lot in lot_of],
-        [0] * len(pairs),
+    _pair_arcs(
+        net, prep, lot_node, pairs, [demand_node[prep.pairs[p].demand] for p in pairs], [0] * len(pairs)
     )
     sink = net.node()
     total = sum(prep.capacity[lot] for lot in lot_node)
@@ -136,10 +154,8 @@ def served(prep: Prepared, wanted: dict[int, int], held: dict[int, int] | None =
     held = held or {}
     net, demand_node, sink, total = _demand_network(prep, (*wanted, *held))
     first = sum(wanted.values()) + 1
-    net.arcs([demand_node[d] for d in held], [sink] * len(held), list(held.values()), [-first] * len(held))
-    arcs = net.arcs(
-        [demand_node[d] for d in wanted], [sink] * len(wanted), list(wanted.values()), [-1] * len(wanted)
-    )
+    _arcs_to(net, demand_node, held, sink, -first)
+    arcs = _arcs_to(net, demand_node, wanted, sink, -1)
     flows = net.solve({0: total, sink: -total})[arcs].tolist()
     return dict(zip(wanted, flows))
 
@@ -151,12 +167,10 @@ def most_with_floors(prep: Prepared, wanted: dict[int, int], groups: list[tuple[
     first = sum(wanted.values()) + 1
     for needs, floor in groups:
         node = net.node()
-        net.arcs([demand_node[d] for d in needs], [node] * len(needs), list(needs.values()), [0] * len(needs))
+        _arcs_to(net, demand_node, needs, node, 0)
         net.arc(node, sink, floor, -first)
         net.arc(node, sink, total, 0)
-    arcs = net.arcs(
-        [demand_node[d] for d in wanted], [sink] * len(wanted), list(wanted.values()), [-1] * len(wanted)
-    )
+    arcs = _arcs_to(net, demand_node, wanted, sink, -1)
     return int(net.solve({0: total, sink: -total})[arcs].sum())
 
 
@@ -166,13 +180,8 @@ def lexicographic_flow(prep: Prepared, lines: list[int], pairs: list[int]) -> di
     n_tiers = len(prep.tiers)
     line_node = {li: net.node() for li in lines}
     sink = net.node()
-    lot_of = [prep.pairs[p].lot for p in pairs]
-    net.arcs(
-        [lot_node[lot] for lot in lot_of],
-        [line_node[prep.demands[prep.pairs[p].demand].line] for p in pairs],
-        [prep.capacity[lot] for lot in lot_of],
-        [0] * len(pairs),
-    )
+    heads = [line_node[prep.demands[prep.pairs[p].demand].line] for p in pairs]
+    _pair_arcs(net, prep, lot_node, pairs, heads, [0] * len(pairs))
     line_arcs = net.arcs(
         [line_node[li] for li in lines],
         [sink] * len(lines),
@@ -194,13 +203,8 @@ def assign(prep: Prepared, fixed: dict[int, int], shares: list[tuple[list[int], 
     net, lot_node = _supply_tree(prep, pairs)
     demand_node = dict(zip(demands, net.nodes(len(demands))))
     share_node = net.nodes(len(shares))
-    lot_of = [prep.pairs[p].lot for p in pairs]
-    pair_arcs = net.arcs(
-        [lot_node[lot] for lot in lot_of],
-        [demand_node[prep.pairs[p].demand] for p in pairs],
-        [prep.capacity[lot] for lot in lot_of],
-        [prep.pairs[p].cost for p in pairs],
-    )
+    heads = [demand_node[prep.pairs[p].demand] for p in pairs]
+    pair_arcs = _pair_arcs(net, prep, lot_node, pairs, heads, [prep.pairs[p].cost for p in pairs])
     line_of = {d: prep.demands[d].line for d in demands}
     shared = [d for d in demands if line_of[d] in share_of]
     net.arcs(

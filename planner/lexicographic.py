@@ -7,6 +7,7 @@ full-delivery orders. Each part holding lines of the tier is settled on its own:
 - a part with no contended pool gives every line its `most`;
 - otherwise, if one plan serves the new lines their `most` beside what the
   active lines already hold, that plan is taken;
+- otherwise, if that plan reaches a flow bound on the tier, it is taken too;
 - otherwise a MIP over the part maximises the tier, holding each earlier tier's
   total within the part.
 
@@ -137,10 +138,11 @@ class _TierLoop:
             return value, value
         if self._out_of_time(tier):  # the fill stands; the bound would only cost time
             return value, top
-        bound = self._bound(tier, lines, demands, tier_lines)
+        fixed = self._fixed(tier, lines)
+        bound = self._bound(tier, lines, demands, tier_lines, fixed)
         if value == bound:
             return value, value
-        return self._solve(tier, lines, demands, tier_lines, bound)
+        return self._solve(tier, lines, demands, tier_lines, fixed, bound)
 
     def _out_of_time(self, tier: int) -> bool:
         """Whether the deadline has passed (then the plan says which tier it left unsolved)."""
@@ -207,7 +209,9 @@ class _TierLoop:
         orders = {prep.lines[li].key[0] for li in fixed if prep.lines[li].full_delivery}
         return fixed | {li for li in lines if prep.lines[li].key[0] in orders}
 
-    def _bound(self, tier: int, lines: list[int], demands: list[int], tier_lines: list[int]) -> int:
+    def _bound(
+        self, tier: int, lines: list[int], demands: list[int], tier_lines: list[int], fixed: set[int]
+    ) -> int:
         """An upper bound on the tier's total over the part, from a flow relaxation.
 
         Each line that is not fixed counts through one of its demands on the part's
@@ -221,7 +225,6 @@ class _TierLoop:
         the total is rounded down to one their packs and all-or-nothing rules can reach.
         """
         prep, most = self.prep, self.state.most
-        fixed = self._fixed(tier, lines)
         counting: dict[int, int] = {}
         for d in demands:
             li = prep.demands[d].line
@@ -256,6 +259,7 @@ class _TierLoop:
         lines: list[int],
         demands: list[int],
         tier_lines: list[int],
+        fixed: set[int],
         upper: int,
     ) -> tuple[int, int]:
         """The MIP of one part: maximise the tier, each earlier tier's total held; `upper`
@@ -266,7 +270,6 @@ class _TierLoop:
             return current, upper
         remaining = None if self.deadline is None else self.deadline - time.monotonic()
         # Pools where every line is fixed are feasible as they are and stay out.
-        fixed = self._fixed(tier, lines)
         pool_of = self.state.pool_of_demand
         free_pools = {pool_of[d] for d in demands if prep.demands[d].line not in fixed}
         demands = [d for d in demands if pool_of[d] in free_pools]

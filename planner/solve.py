@@ -70,15 +70,17 @@ def solve(
     done("greedy")
     if name == "greedy":
         result = _Optimum(baseline_added, [], None, False, "greedy", [])
+        free: set[int] = set()
         flows = baseline_flows
     else:
         deadline = None if limit is None else start + limit
         result = _optimise(prep, name, deadline, progress, workers, scheduler)
         done("optimise")
-        flows = assign(prep, *_fixed_and_shares(prep, result))
+        free = {li for lines in result.free for li in lines}
+        fixed = {li: q for li, q in result.added.items() if li not in free}
+        flows = assign(prep, fixed, _shares(prep, result))
         done("assign")
     # Lines that share a tier total may have traded quantity in the assignment.
-    free = {li for lines in result.free for li in lines}
     added = _added_from_flows(prep, result.added, free, flows)
     plan = Plan(
         prepared=prep,
@@ -147,9 +149,9 @@ def _optimise(
     return result
 
 
-def _fixed_and_shares(prep: Prepared, result: _Optimum) -> tuple[dict[int, int], list[tuple[list[int], int]]]:
-    """What the assignment holds: the added quantity of every line of an integer component;
-    per flow component and tier, its lines and their total.
+def _shares(prep: Prepared, result: _Optimum) -> list[tuple[list[int], int]]:
+    """What the assignment holds of the flow components: per component and tier, its lines and
+    their total.
 
     Every plan with the optimum's tier totals has these totals too. Components share no
     stock, so each one's quantities are lexicographically optimal on its own; at the first
@@ -165,8 +167,7 @@ def _fixed_and_shares(prep: Prepared, result: _Optimum) -> tuple[dict[int, int],
             by_tier[prep.line_tier[li] or 0].append(li)
         for _, members in sorted(by_tier.items()):
             shares.append((members, sum(result.added[li] for li in members)))
-    free = {li for lines in result.free for li in lines}
-    return {li: q for li, q in result.added.items() if li not in free}, shares
+    return shares
 
 
 def _added_from_flows(
