@@ -32,7 +32,7 @@ from planner.contention import Contention, contention
 from planner.eligibility import Prepared
 from planner.flow import most_with_floors, served
 from planner.mip import SolveStatus
-from planner.model import build_model
+from planner.model import ComponentModel, build_model
 
 
 class SolverError(RuntimeError):
@@ -93,13 +93,17 @@ class _TierLoop:
         self.graph = GrowingGraph()
         self.added = {li: 0 for li in comp.lines}
         self.out = TierOutcome()
+        self.most = dict(self.state.most)
+        self.spare: dict[frozenset[int], int] = {}
+        """Per set of lots, the most the lines not yet active can take from it (see _exhaust)."""
+        self.sets_of_lot: dict[int, list[frozenset[int]]] = defaultdict(list)
         self.offset = len(prep.lines)
         self.lines_of_pool: dict[int, list[int]] = defaultdict(list)
         self.contended: set[int] = set()
         self.first_line: dict[str, int] = {}
         self.activated: dict[int, list[int]] = defaultdict(list)
         for li in comp.lines:
-            if self.state.most[li] > 0:
+            if self.most[li] > 0:
                 self.activated[self.state.activation[li]].append(li)
         self.saturated: dict[int, list[int]] = defaultdict(list)
         for pool, tier in sorted(self.state.saturation.items()):
@@ -108,7 +112,11 @@ class _TierLoop:
     def activate(self, tier: int) -> None:
         """Add the lines active from `tier` on, then tie the pools contended from it."""
         pool_of = self.state.pool_of_demand
+        for li in self._starved(self.activated[tier]):
+            self.most[li] = 0
         for li in self.activated[tier]:
+            if self.most[li] == 0:
+                continue
             for d in self.prep.line_demands[li]:
                 self.lines_of_pool[pool_of[d]].append(li)
                 if pool_of[d] in self.contended:
@@ -122,7 +130,7 @@ class _TierLoop:
 
     def settle(self, tier: int, root: int) -> tuple[int, int]:
         """Optimise `tier` over the part `root`; its tier total and proven bound."""
-        prep, most = self.prep, self.state.most
+        prep, most = self.prep, self.most
         nodes = self.graph.nodes(root)
         lines = sorted(n for n in nodes if n < self.offset)
         pools = {n - self.offset for n in nodes if n >= self.offset}
@@ -131,18 +139,171 @@ class _TierLoop:
         if not pools:
             self.added.update((li, most[li]) for li in lines)
             return top, top
-        demands = [d for li in lines for d in prep.line_demands[li] if self.state.pool_of_demand[d] in pools]
         self._fill(tier, lines)
         value = sum(self.added[li] for li in tier_lines)
         if value == top:
             return value, value
         if self._out_of_time(tier):  # the fill stands; the bound would only cost time
             return value, top
-        fixed = self._fixed(tier, lines)
-        bound = self._bound(tier, lines, demands, tier_lines, fixed)
+        return self._settle_lines(tier, lines, set())
+
+    def _settle_lines(self, tier: int, lines: list[int], fixed: set[int]) -> tuple[int, int]:
+        """Optimise `tier` over lines that share no stock with others but `fixed` lines'."""
+        prep, most = self.prep, self.most
+        value = sum(self.added[li] for li in lines if prep.line_tier[li] == tier)
+        bound = value
+        more_fixed, blocks = self._blocks(tier, lines)
+        for block in blocks:
+            if any(prep.line_tier[li] == tier and self.added[li] < most[li] for li in block):
+                before = sum(self.added[li] for li in block if prep.line_tier[li] == tier)
+                block_value, block_bound = self._settle_block(tier, block, fixed | more_fixed)
+                value += block_value - before
+                bound += block_bound - before
+        return value, bound
+
+    def _blocks(self, tier: int, lines: list[int]) -> tuple[set[int], list[list[int]]]:
+        """The part's lines that every plan holding the earlier tiers' totals leaves as they
+        are, and the blocks the other lines fall into once those are set aside.
+
+        Blocks share no stock beyond what the fixed lines hold, so each keeps the totals
+        it has of the earlier tiers (they are its own lexicographic optimum), and its
+        shortfalls are its own: smaller ones fix more lines, which splits the blocks
+        further, until nothing more is fixed.
+        """
+        fixed: set[int] = set()
+        blocks = [lines]
+        while new := set().union(*(self._fixed(tier, block) for block in blocks)) - fixed:
+            fixed |= new
+            blocks = self._split([li for li in lines if li not in fixed])
+        return fixed, blocks
+
+    def _split(self, lines: list[int]) -> list[list[int]]:
+        """The lines grouped by the contended pools and full-delivery orders they share."""
+        prep, pool_of = self.prep, self.state.pool_of_demand
+        graph = GrowingGraph()
+        first_line: dict[str, int] = {}
+        for li in lines:
+            graph.join(li, li)
+            for d in prep.line_demands[li]:
+                if pool_of[d] in self.contended:
+                    graph.join(li, self.offset + pool_of[d])
+            if prep.lines[li].full_delivery:
+                graph.join(li, first_line.setdefault(prep.lines[li].key[0], li))
+        blocks: dict[int, list[int]] = defaultdict(list)
+        for li in lines:
+            blocks[graph.find(li)].append(li)
+        return list(blocks.values())
+
+    def _settle_block(self, tier: int, block: list[int], fixed: set[int]) -> tuple[int, int]:
+        """Optimise `tier` over one block, beside the fixed lines on its pools."""
+        prep, pool_of = self.prep, self.state.pool_of_demand
+        pools = {pool_of[d] for li in block for d in prep.line_demands[li] if pool_of[d] in self.contended}
+        lines = sorted({li for pool in pools for li in self.lines_of_pool[pool]} | set(block))
+        demands = [d for li in lines for d in prep.line_demands[li] if pool_of[d] in pools]
+        tier_lines = [li for li in block if prep.line_tier[li] == tier]
+        value = sum(self.added[li] for li in tier_lines)
+        block_fixed = fixed.intersection(lines)
+        bound = self._bound(tier, lines, demands, tier_lines, block_fixed)
         if value == bound:
             return value, value
-        return self._solve(tier, lines, demands, tier_lines, fixed, bound)
+        if self._exhaust(tier, lines, demands, block, block_fixed):
+            return self._settle_lines(tier, block, fixed)
+        return self._solve(tier, lines, demands, tier_lines, block_fixed, bound)
+
+    def _starved(self, lines: list[int]) -> set[int]:
+        """The lines with a demand that less is spare for than their least quantity needs, with
+        their full-delivery orders (they get nothing in any plan holding the earlier tiers)."""
+        prep = self.prep
+        starved = {
+            li
+            for li in lines
+            if any(
+                self._spare_for(d) < prep.demands[d].per_unit * self._step(li) for d in prep.line_demands[li]
+            )
+        }
+        orders = {prep.lines[li].key[0] for li in starved if prep.lines[li].full_delivery}
+        return starved | {
+            li for li in lines if prep.lines[li].full_delivery and prep.lines[li].key[0] in orders
+        }
+
+    def _step(self, li: int) -> int:
+        """The least the line can take beyond nothing: its `most` if all or nothing, else a pack."""
+        line = self.prep.lines[li]
+        return self.most[li] if line.full_line or line.full_delivery else line.pack_size
+
+    def _spare_for(self, d: int) -> float:
+        """The least spare of the known lot sets that hold every lot of the demand."""
+        lots = {self.prep.pairs[p].lot for p in self.prep.demand_pairs[d]}
+        if not lots:
+            return 0
+        first = self.prep.pairs[self.prep.demand_pairs[d][0]].lot
+        return min((self.spare[c] for c in self.sets_of_lot[first] if lots <= c), default=math.inf)
+
+    def _exhaust(
+        self, tier: int, lines: list[int], demands: list[int], block: list[int], fixed: set[int]
+    ) -> bool:
+        """Whether some of the block's new lines are proved to get nothing (they then get
+        nothing for good).
+
+        What a set of lots has *spare* for the lines activated from this tier on is what it
+        can give less the least the earlier lines confined to it (each of their demands'
+        lots lies in it) take in a plan holding the earlier tiers' totals. It only shrinks
+        as tiers pass (holding more tiers narrows the plans), and a demand whose lots lie in
+        a set with less spare than its line's least quantity needs gets nothing. The sets
+        tried are the lots of a new line's demand left with nothing, or of its pool, when
+        what is left of them now is less than that need; a MIP finds the least taken.
+        """
+        prep, pool_of = self.prep, self.state.pool_of_demand
+        activation = self.state.activation
+        earlier = [d for d in demands if activation[prep.demands[d].line] < tier]
+        lots_of_pool: dict[int, set[int]] = defaultdict(set)
+        for d in demands:
+            lots_of_pool[pool_of[d]].update(prep.pairs[p].lot for p in prep.demand_pairs[d])
+        candidates: dict[frozenset[int], list[int]] = {}
+        for li in block:
+            if activation[li] != tier or self.added[li] > 0 or self.most[li] == 0:
+                continue
+            for d in prep.line_demands[li]:
+                if pool_of[d] not in self.contended:
+                    continue
+                for lots in (
+                    frozenset(lots_of_pool[pool_of[d]]),
+                    frozenset(prep.pairs[p].lot for p in prep.demand_pairs[d]),
+                ):
+                    confined = [
+                        e for e in earlier if all(prep.pairs[p].lot in lots for p in prep.demand_pairs[e])
+                    ]
+                    left = _capacity(prep, lots) - sum(
+                        prep.demands[e].per_unit * self.added[prep.demands[e].line] for e in confined
+                    )
+                    if left < prep.demands[d].per_unit * self._step(li) and left < self.spare.get(
+                        lots, math.inf
+                    ):
+                        candidates.setdefault(lots, confined)
+                        break
+        if not candidates or self._out_of_time(tier):
+            return False
+        for lots, confined in sorted(candidates.items(), key=lambda c: sorted(c[0])):
+            model, _ = self._model(tier, lines, demands, fixed)
+            for li, col in model.line_col.items():
+                if activation[li] >= tier:
+                    model.mip.ub[col] = 0
+            least: dict[int, float] = defaultdict(float)
+            for e in confined:
+                least[model.line_col[prep.demands[e].line]] -= prep.demands[e].per_unit
+            remaining = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+            result = self.backend.solve(model.mip, dict(least), remaining, None)
+            self.out.solves += 1
+            if math.isfinite(result.bound):
+                spare = max(0, _capacity(prep, lots) - math.ceil(-result.bound - 1e-6))
+                if lots not in self.spare:
+                    for lot in sorted(lots):
+                        self.sets_of_lot[lot].append(lots)
+                self.spare[lots] = min(spare, self.spare.get(lots, spare))
+        starved = self._starved([li for li in block if activation[li] == tier])
+        for li in starved:
+            self.most[li] = self.added[li] = 0
+        return bool(starved)
 
     def _out_of_time(self, tier: int) -> bool:
         """Whether the deadline has passed (then the plan says which tier it left unsolved)."""
@@ -166,7 +327,7 @@ class _TierLoop:
         rounded down to what their restrictions allow (less than a feasible plan stays feasible).
         Only the pools the new lines use take part: a demand's lots all lie in its pool, so
         what the others hold elsewhere is served as it is."""
-        prep, most, pool_of = self.prep, self.state.most, self.state.pool_of_demand
+        prep, most, pool_of = self.prep, self.most, self.state.pool_of_demand
         new = {li: most[li] for li in lines if self.state.activation[li] == tier}
         wanted = self._needs(new)
         pools = {pool_of[d] for d in wanted}
@@ -193,15 +354,17 @@ class _TierLoop:
         them can give up. A line holding its `most` is fixed when its tier has no
         shortfall, or when it is all or nothing (a full line, a full-delivery line) and
         its `most` exceeds the shortfall; every line of a full-delivery order among them
-        is fixed with it.
+        is fixed with it. So is a line whose `most` is nothing (a starved one, see `_exhaust`).
         """
-        prep, most = self.prep, self.state.most
+        prep, most = self.prep, self.most
         shortfall: dict[int, int] = defaultdict(int)
         for li in lines:
             shortfall[prep.line_tier[li] or 0] += most[li] - self.added[li]
         fixed = set()
         for li in lines:
             t, line = prep.line_tier[li] or 0, prep.lines[li]
+            if most[li] == 0:
+                fixed.add(li)
             if t >= tier or self.added[li] < most[li]:
                 continue
             if shortfall[t] == 0 or ((line.full_line or line.full_delivery) and most[li] > shortfall[t]):
@@ -224,7 +387,7 @@ class _TierLoop:
         without a one-unit component and lines on slack pools at their `most`), and
         the total is rounded down to one their packs and all-or-nothing rules can reach.
         """
-        prep, most = self.prep, self.state.most
+        prep, most = self.prep, self.most
         counting: dict[int, int] = {}
         for d in demands:
             li = prep.demands[d].line
@@ -234,7 +397,11 @@ class _TierLoop:
         for li in lines:
             if (prep.line_tier[li] or 0) < tier and li not in fixed:
                 earlier[prep.line_tier[li] or 0].append(li)
-        held = self._needs({li: self.added[li] for li in fixed})
+        held = {
+            d: prep.demands[d].per_unit * self.added[prep.demands[d].line]
+            for d in demands
+            if prep.demands[d].line in fixed
+        }
         groups = [(held, sum(held.values()))]
         for members in earlier.values():
             needs = {
@@ -253,22 +420,11 @@ class _TierLoop:
         counted = sum(most[li] for li in tier_lines if li not in counting or counting[li] not in wanted)
         return _reachable_total(prep, most, tier_lines, flow + counted)
 
-    def _solve(
-        self,
-        tier: int,
-        lines: list[int],
-        demands: list[int],
-        tier_lines: list[int],
-        fixed: set[int],
-        upper: int,
-    ) -> tuple[int, int]:
-        """The MIP of one part: maximise the tier, each earlier tier's total held; `upper`
-        is a bound already proved."""
+    def _model(
+        self, tier: int, lines: list[int], demands: list[int], fixed: set[int]
+    ) -> tuple[ComponentModel, list[int]]:
+        """The MIP of one block with each earlier tier's total held; and the lines it has."""
         prep = self.prep
-        current = sum(self.added[li] for li in tier_lines)
-        if self._out_of_time(tier):
-            return current, upper
-        remaining = None if self.deadline is None else self.deadline - time.monotonic()
         # Pools where every line is fixed are feasible as they are and stay out.
         pool_of = self.state.pool_of_demand
         free_pools = {pool_of[d] for d in demands if prep.demands[d].line not in fixed}
@@ -282,12 +438,33 @@ class _TierLoop:
             if li in fixed:
                 col = model.line_col[li]
                 model.mip.lb[col] = model.mip.ub[col] = self.added[li]
-            elif (prep.line_tier[li] or 0) < tier:
+                continue
+            if (prep.line_tier[li] or 0) < tier:
                 earlier[prep.line_tier[li] or 0].append(li)
+            col = model.line_col[li]
+            model.mip.ub[col] = min(model.mip.ub[col], self.most[li])
         for t, members in sorted(earlier.items()):
             cols = [model.line_col[li] for li in members]
             held = sum(self.added[li] for li in members)
             model.mip.add_row(cols, [1] * len(cols), held, math.inf, f"tier[{t}]")
+        return model, lines
+
+    def _solve(
+        self,
+        tier: int,
+        lines: list[int],
+        demands: list[int],
+        tier_lines: list[int],
+        fixed: set[int],
+        upper: int,
+    ) -> tuple[int, int]:
+        """The MIP of one part: maximise the tier, each earlier tier's total held; `upper`
+        is a bound already proved."""
+        current = sum(self.added[li] for li in tier_lines)
+        if self._out_of_time(tier):
+            return current, upper
+        remaining = None if self.deadline is None else self.deadline - time.monotonic()
+        model, lines = self._model(tier, lines, demands, fixed)
         cols = [model.line_col[li] for li in tier_lines if li in model.line_col]
         outside = sum(self.added[li] for li in tier_lines if li not in model.line_col)
         hint = {model.line_col[li]: float(self.added[li]) for li in lines}
@@ -314,6 +491,21 @@ class _TierLoop:
         if result.status is not SolveStatus.OPTIMAL:
             self.out.proved = False
         return value, max(bound, value)
+
+
+def _capacity(prep: Prepared, lots: frozenset[int]) -> int:
+    """The most the lots can give together, within their lots' and safety-stock groups' caps."""
+    top = {lot: prep.capacity[lot] for lot in lots}  # per outermost node so far, what it can give
+    node_of = {lot: lot for lot in lots}
+    groups = sorted(
+        {g for lot in lots for g in prep.lot_groups[lot]}, key=lambda g: len(prep.cap_groups[g].lots)
+    )
+    for g in groups:  # laminar: inner groups first
+        inner = {node_of[lot] for lot in prep.cap_groups[g].lots if lot in lots}
+        key = -1 - g
+        top[key] = min(prep.cap_groups[g].cap, sum(top.pop(n) for n in inner))
+        node_of.update((lot, key) for lot in prep.cap_groups[g].lots if lot in lots)
+    return sum(top.values())
 
 
 def _reachable_total(prep: Prepared, most: dict[int, int], lines: list[int], limit: int) -> int:

@@ -1,7 +1,7 @@
 """Solving components in parallel (planner.workers): a local process pool and a Dask cluster give
 the same plan, file for file, as solving them one after the other in this process.
 
-The scenario is a generated one of about 500 lines (seed 7) with 25 integer components, three of which
+The scenario is a generated one of about 1,000 lines (seed 1) with 42 integer components, two of which
 need a MIP; the reference is written once per module with workers=1.
 """
 
@@ -30,7 +30,7 @@ TABLES = ("allocations.csv", "lines.csv", "items.csv")
 @pytest.fixture(scope="module")
 def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("scenario")
-    write_scenario(generate(500, 7), folder, "parallel")
+    write_scenario(generate(1000, 1), folder, "parallel")
     return folder / "scenario.toml"
 
 
