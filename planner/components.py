@@ -25,7 +25,7 @@ class Component:
     """True when a line has an integer side restriction (pack, full line, full delivery, kit)."""
 
 
-def _smallest_connected(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def smallest_connected(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """For each of n nodes, the smallest node the edges a[i] - b[i] connect it to.
 
     Each round hooks every tree's root under the smallest smaller root across an edge
@@ -43,7 +43,7 @@ def _smallest_connected(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
             root = up
 
 
-def _by_root(roots: np.ndarray, members: np.ndarray) -> dict[int, list[int]]:
+def by_root(roots: np.ndarray, members: np.ndarray) -> dict[int, list[int]]:
     """Members grouped by their root, roots ascending, each group in the order given."""
     order = np.argsort(roots, kind="stable")
     keys, starts = np.unique(roots[order], return_index=True)
@@ -71,17 +71,17 @@ def components(prep: Prepared) -> list[Component]:
         ],
         dtype=np.int64,
     ).reshape(-1, 2)
-    root = _smallest_connected(
+    root = smallest_connected(
         n_lines + len(prep.lots),
         np.concatenate([pair_line, tied[:, 0]]),
         np.concatenate([pair_lot, tied[:, 1]]),
     )
 
     # A component's root is its smallest node: its first line.
-    lines_of = _by_root(root[taking_part], taking_part)
-    demands_of = _by_root(root[demand_line], np.arange(len(demand_line)))
-    pairs_of = _by_root(root[pair_lot], np.arange(len(pair_lot)))
-    groups_of = _by_root(root[group_lot], np.arange(len(group_lot)))
+    lines_of = by_root(root[taking_part], taking_part)
+    demands_of = by_root(root[demand_line], np.arange(len(demand_line)))
+    pairs_of = by_root(root[pair_lot], np.arange(len(pair_lot)))
+    groups_of = by_root(root[group_lot], np.arange(len(group_lot)))
     integer = [
         line.is_kit or line.full_delivery or line.full_line or line.pack_size > 1 for line in prep.lines
     ]

@@ -144,6 +144,17 @@ def _demand_network(prep: Prepared, demands: Iterable[int]) -> tuple[_Network, d
     return net, demand_node, sink, total
 
 
+def _merged(prep: Prepared, needs: dict[int, int]) -> dict[int, int]:
+    """The needs of demands that may use the same lots carried by the first of them: a flow
+    can share their total between them in any way, so the networks stay the same."""
+    first: dict[frozenset[int], int] = {}
+    merged: dict[int, int] = {}
+    for d, q in needs.items():
+        rep = first.setdefault(frozenset(prep.pairs[p].lot for p in prep.demand_pairs[d]), d)
+        merged[rep] = merged.get(rep, 0) + q
+    return merged
+
+
 def served(prep: Prepared, wanted: dict[int, int], held: dict[int, int] | None = None) -> dict[int, int]:
     """How much of each wanted demand (units) one plan serves at most, beside serving every
     held demand in full (which must be possible): a min-cost flow where held demands come first.
@@ -151,7 +162,7 @@ def served(prep: Prepared, wanted: dict[int, int], held: dict[int, int] | None =
     Demands that share no stock do not compete, so a group of wanted demands is served in
     full by some plan exactly when this flow serves each of them in full.
     """
-    held = held or {}
+    held = _merged(prep, held or {})
     net, demand_node, sink, total = _demand_network(prep, (*wanted, *held))
     first = sum(wanted.values()) + 1
     _arcs_to(net, demand_node, held, sink, -first)
@@ -163,6 +174,8 @@ def served(prep: Prepared, wanted: dict[int, int], held: dict[int, int] | None =
 def most_with_floors(prep: Prepared, wanted: dict[int, int], groups: list[tuple[dict[int, int], int]]) -> int:
     """The most the wanted demands take together while each group of demands (capped at
     their needs) takes at least its floor: a flow relaxation, floors met first."""
+    wanted = _merged(prep, wanted)
+    groups = [(_merged(prep, needs), floor) for needs, floor in groups]
     net, demand_node, sink, total = _demand_network(prep, (*wanted, *(d for g, _ in groups for d in g)))
     first = sum(wanted.values()) + 1
     for needs, floor in groups:

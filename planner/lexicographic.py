@@ -26,7 +26,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from planner.backends import Backend
+from planner.blocks import LineTable, fixed_and_blocks
 from planner.components import Component, GrowingGraph
 from planner.contention import Contention, contention
 from planner.eligibility import Prepared
@@ -100,6 +103,9 @@ class _TierLoop:
         self.offset = len(prep.lines)
         self.lines_of_pool: dict[int, list[int]] = defaultdict(list)
         self.contended: set[int] = set()
+        self.flags = np.zeros(len(prep.demands), dtype=bool)
+        """The contended pools, flagged by pool (a pool is named by one of its demands)."""
+        self.table = LineTable.of(prep, comp, self.state.pool_of_demand)
         self.first_line: dict[str, int] = {}
         self.activated: dict[int, list[int]] = defaultdict(list)
         for li in comp.lines:
@@ -125,6 +131,7 @@ class _TierLoop:
                 self.graph.join(li, self.first_line.setdefault(self.prep.lines[li].key[0], li))
         for pool in self.saturated[tier]:
             self.contended.add(pool)
+            self.flags[pool] = True
             for li in self.lines_of_pool[pool]:
                 self.graph.join(li, self.offset + pool)
 
@@ -152,7 +159,7 @@ class _TierLoop:
         prep, most = self.prep, self.most
         value = sum(self.added[li] for li in lines if prep.line_tier[li] == tier)
         bound = value
-        more_fixed, blocks = self._blocks(tier, lines)
+        more_fixed, blocks = fixed_and_blocks(self.table, self.flags, tier, lines, self.most, self.added)
         for block in blocks:
             if any(prep.line_tier[li] == tier and self.added[li] < most[li] for li in block):
                 before = sum(self.added[li] for li in block if prep.line_tier[li] == tier)
@@ -160,39 +167,6 @@ class _TierLoop:
                 value += block_value - before
                 bound += block_bound - before
         return value, bound
-
-    def _blocks(self, tier: int, lines: list[int]) -> tuple[set[int], list[list[int]]]:
-        """The part's lines that every plan holding the earlier tiers' totals leaves as they
-        are, and the blocks the other lines fall into once those are set aside.
-
-        Blocks share no stock beyond what the fixed lines hold, so each keeps the totals
-        it has of the earlier tiers (they are its own lexicographic optimum), and its
-        shortfalls are its own: smaller ones fix more lines, which splits the blocks
-        further, until nothing more is fixed.
-        """
-        fixed: set[int] = set()
-        blocks = [lines]
-        while new := set().union(*(self._fixed(tier, block) for block in blocks)) - fixed:
-            fixed |= new
-            blocks = self._split([li for li in lines if li not in fixed])
-        return fixed, blocks
-
-    def _split(self, lines: list[int]) -> list[list[int]]:
-        """The lines grouped by the contended pools and full-delivery orders they share."""
-        prep, pool_of = self.prep, self.state.pool_of_demand
-        graph = GrowingGraph()
-        first_line: dict[str, int] = {}
-        for li in lines:
-            graph.join(li, li)
-            for d in prep.line_demands[li]:
-                if pool_of[d] in self.contended:
-                    graph.join(li, self.offset + pool_of[d])
-            if prep.lines[li].full_delivery:
-                graph.join(li, first_line.setdefault(prep.lines[li].key[0], li))
-        blocks: dict[int, list[int]] = defaultdict(list)
-        for li in lines:
-            blocks[graph.find(li)].append(li)
-        return list(blocks.values())
 
     def _settle_block(self, tier: int, block: list[int], fixed: set[int]) -> tuple[int, int]:
         """Optimise `tier` over one block, beside the fixed lines on its pools."""
@@ -331,7 +305,8 @@ class _TierLoop:
         new = {li: most[li] for li in lines if self.state.activation[li] == tier}
         wanted = self._needs(new)
         pools = {pool_of[d] for d in wanted}
-        held = self._needs({li: self.added[li] for li in lines if li not in new})
+        others = {li for pool in pools for li in self.lines_of_pool[pool] if li not in new}
+        held = self._needs({li: self.added[li] for li in sorted(others)})
         got = served(prep, wanted, {d: q for d, q in held.items() if pool_of[d] in pools})
         amount = dict(new)
         for d, q in got.items():
@@ -345,32 +320,6 @@ class _TierLoop:
             if line.key[0] in short_orders or (line.full_line and q < most[li]):
                 q = 0
             self.added[li] = q - q % line.pack_size
-
-    def _fixed(self, tier: int, lines: list[int]) -> set[int]:
-        """Lines that every plan holding the earlier tiers' totals leaves as they are.
-
-        An earlier tier's total can only be kept by its lines, each at most its `most`, so
-        the tier's *shortfall* (its lines' `most` less what they hold) is the most any of
-        them can give up. A line holding its `most` is fixed when its tier has no
-        shortfall, or when it is all or nothing (a full line, a full-delivery line) and
-        its `most` exceeds the shortfall; every line of a full-delivery order among them
-        is fixed with it. So is a line whose `most` is nothing (a starved one, see `_exhaust`).
-        """
-        prep, most = self.prep, self.most
-        shortfall: dict[int, int] = defaultdict(int)
-        for li in lines:
-            shortfall[prep.line_tier[li] or 0] += most[li] - self.added[li]
-        fixed = set()
-        for li in lines:
-            t, line = prep.line_tier[li] or 0, prep.lines[li]
-            if most[li] == 0:
-                fixed.add(li)
-            if t >= tier or self.added[li] < most[li]:
-                continue
-            if shortfall[t] == 0 or ((line.full_line or line.full_delivery) and most[li] > shortfall[t]):
-                fixed.add(li)
-        orders = {prep.lines[li].key[0] for li in fixed if prep.lines[li].full_delivery}
-        return fixed | {li for li in lines if prep.lines[li].key[0] in orders}
 
     def _bound(
         self, tier: int, lines: list[int], demands: list[int], tier_lines: list[int], fixed: set[int]

@@ -79,10 +79,10 @@ def test_the_scenarios_split_blocks_and_starve_lines(
     """The premise of the test above: parts fall into several blocks, and lines are starved in the
     middle of a tier (after a MIP found what the earlier lines must take)."""
     seen: Counter[str] = Counter()
-    blocks, exhaust = lexicographic._TierLoop._blocks, lexicographic._TierLoop._exhaust
+    blocks, exhaust = lexicographic.fixed_and_blocks, lexicographic._TierLoop._exhaust
 
-    def counting_blocks(self: Any, *args: Any) -> Any:
-        fixed, found = blocks(self, *args)
+    def counting_blocks(*args: Any) -> Any:
+        fixed, found = blocks(*args)
         seen["split"] += len(found) > 1
         return fixed, found
 
@@ -91,7 +91,7 @@ def test_the_scenarios_split_blocks_and_starve_lines(
         seen["starved"] += starved
         return starved
 
-    monkeypatch.setattr(lexicographic._TierLoop, "_blocks", counting_blocks)
+    monkeypatch.setattr(lexicographic, "fixed_and_blocks", counting_blocks)
     monkeypatch.setattr(lexicographic._TierLoop, "_exhaust", counting_exhaust)
     for prep in prepared.values():
         for comp in components(prep):
