@@ -27,36 +27,40 @@ from planner.eligibility import Prepared
 
 @dataclass(frozen=True, slots=True)
 class LineTable:
-    """What fixing and splitting read of each line (indexed by line): tier, all or nothing,
-    full-delivery order (-1: none), and the pools of its demands (CSR: pools[start[li]:start[li + 1]])."""
+    """What fixing and splitting read of a component's lines (`lines`, ascending; arrays are
+    indexed like it): tier, all or nothing, full-delivery order (-1: none), and the pools of
+    each line's demands (CSR: pools[start[i]:start[i + 1]]), pools numbered 0.. by `pool_index`."""
 
+    lines: np.ndarray
     tier: np.ndarray
     all_or_nothing: np.ndarray
     order: np.ndarray
     start: np.ndarray
     pools: np.ndarray
+    pool_index: dict[int, int]
 
     @classmethod
     def of(cls, prep: Prepared, comp: Component, pool_of_demand: dict[int, int]) -> LineTable:
-        n = len(prep.lines)
-        tier = np.zeros(n, dtype=np.int64)
-        all_or_nothing = np.zeros(n, dtype=bool)
-        order = np.full(n, -1, dtype=np.int64)
-        counts = np.zeros(n, dtype=np.int64)
+        lines = sorted(comp.lines)
         order_id: dict[str, int] = {}
-        pools: list[int] = []
-        for li in comp.lines:
+        pool_index: dict[int, int] = {}
+        order, counts, pools = [], [], []
+        for li in lines:
             line = prep.lines[li]
-            tier[li] = prep.line_tier[li] or 0
-            all_or_nothing[li] = line.full_line or line.full_delivery
-            if line.full_delivery:
-                order[li] = order_id.setdefault(line.key[0], len(order_id))
-        for li in sorted(comp.lines):
-            demands = prep.line_demands[li]
-            counts[li] = len(demands)
-            pools.extend(pool_of_demand[d] for d in demands)
-        start = np.concatenate([[0], np.cumsum(counts)])
-        return cls(tier, all_or_nothing, order, start, np.array(pools, dtype=np.int64))
+            order.append(order_id.setdefault(line.key[0], len(order_id)) if line.full_delivery else -1)
+            counts.append(len(prep.line_demands[li]))
+            pools += [
+                pool_index.setdefault(pool_of_demand[d], len(pool_index)) for d in prep.line_demands[li]
+            ]
+        return cls(
+            np.array(lines, dtype=np.int64),
+            np.array([prep.line_tier[li] or 0 for li in lines], dtype=np.int64),
+            np.array([prep.lines[li].full_line or prep.lines[li].full_delivery for li in lines], dtype=bool),
+            np.array(order, dtype=np.int64),
+            np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]),
+            np.array(pools, dtype=np.int64),
+            pool_index,
+        )
 
 
 def fixed_and_blocks(
@@ -68,14 +72,15 @@ def fixed_and_blocks(
     held: dict[int, int],
 ) -> tuple[set[int], list[list[int]]]:
     """The fixed lines of a part at `tier` and the blocks of the others (each in line order);
-    `contended` flags contended pools."""
+    `contended` flags the table's contended pools."""
     index = np.array(lines, dtype=np.int64)
+    local = np.searchsorted(table.lines, index)
     n = len(lines)
     most_ = np.fromiter((most[li] for li in lines), dtype=np.int64, count=n)
     held_ = np.fromiter((held[li] for li in lines), dtype=np.int64, count=n)
-    tiers, all_or_nothing, order = table.tier[index], table.all_or_nothing[index], table.order[index]
+    tiers, all_or_nothing, order = table.tier[local], table.all_or_nothing[local], table.order[local]
     # Each line's demands' pools, kept where contended: edges line -> pool.
-    first, counts = table.start[index], table.start[index + 1] - table.start[index]
+    first, counts = table.start[local], table.start[local + 1] - table.start[local]
     line_of_edge = np.repeat(np.arange(n), counts)
     offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     pools = table.pools[np.repeat(first, counts) + offsets]

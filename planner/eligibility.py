@@ -135,6 +135,10 @@ class Prepared:
     """Pair indices of each lot."""
     lot_groups: tuple[tuple[int, ...], ...]
     """Safety-stock group indices of each lot, item-wide before per-warehouse."""
+    lot_lists: tuple[tuple[int, ...], ...]
+    """The distinct lists of lots that demands may use, best first."""
+    demand_lots: tuple[int, ...]
+    """Per demand, its lots: an index into lot_lists (demands with equal indices may use the same lots)."""
 
 
 def _ineligible_reason(line: Line, order: Order, line_item: Item, today: date) -> str | None:
@@ -289,7 +293,9 @@ def prepare(scenario: Scenario) -> Prepared:
     nonstock_components: list[Demand] = []
     pairs: list[Pair] = []
     # Lines that ask for one item with the same lists and pnp need prefer the same lots.
-    lots_for: dict[tuple[object, ...], tuple[int, ...]] = {}
+    lots_for: dict[tuple[object, ...], int] = {}
+    lot_lists: list[tuple[int, ...]] = []
+    demand_lots: list[int] = []
     for li, line in enumerate(lines):
         if not line.takes_part:
             continue
@@ -302,8 +308,10 @@ def prepare(scenario: Scenario) -> Prepared:
             demands.append(Demand(li, item, per_unit))
             like = (item, line.warehouses, line.owners, line.requires_pnp)
             if like not in lots_for:
-                lots_for[like] = preferred_lots(item, line)
-            pairs += [Pair(d, lo, cost) for cost, lo in enumerate(lots_for[like])]
+                lots_for[like] = len(lot_lists)
+                lot_lists.append(preferred_lots(item, line))
+            demand_lots.append(lots_for[like])
+            pairs += [Pair(d, lo, cost) for cost, lo in enumerate(lot_lists[lots_for[like]])]
 
     tiers = tuple(sorted({ln.tier_key for ln in lines if ln.takes_part}))
     tier_of = {key: t for t, key in enumerate(tiers)}
@@ -330,6 +338,8 @@ def prepare(scenario: Scenario) -> Prepared:
             [lot for group in cap_groups for lot in group.lots],
             [g for g, group in enumerate(cap_groups) for _ in group.lots],
         ),
+        lot_lists=tuple(lot_lists),
+        demand_lots=tuple(demand_lots),
     )
 
 

@@ -147,10 +147,10 @@ def _demand_network(prep: Prepared, demands: Iterable[int]) -> tuple[_Network, d
 def _merged(prep: Prepared, needs: dict[int, int]) -> dict[int, int]:
     """The needs of demands that may use the same lots carried by the first of them: a flow
     can share their total between them in any way, so the networks stay the same."""
-    first: dict[frozenset[int], int] = {}
+    first: dict[int, int] = {}
     merged: dict[int, int] = {}
     for d, q in needs.items():
-        rep = first.setdefault(frozenset(prep.pairs[p].lot for p in prep.demand_pairs[d]), d)
+        rep = first.setdefault(prep.demand_lots[d], d)
         merged[rep] = merged.get(rep, 0) + q
     return merged
 

@@ -103,9 +103,9 @@ class _TierLoop:
         self.offset = len(prep.lines)
         self.lines_of_pool: dict[int, list[int]] = defaultdict(list)
         self.contended: set[int] = set()
-        self.flags = np.zeros(len(prep.demands), dtype=bool)
-        """The contended pools, flagged by pool (a pool is named by one of its demands)."""
         self.table = LineTable.of(prep, comp, self.state.pool_of_demand)
+        self.flags = np.zeros(len(self.table.pool_index), dtype=bool)
+        """The contended pools, flagged in the table's numbering."""
         self.first_line: dict[str, int] = {}
         self.activated: dict[int, list[int]] = defaultdict(list)
         for li in comp.lines:
@@ -131,7 +131,7 @@ class _TierLoop:
                 self.graph.join(li, self.first_line.setdefault(self.prep.lines[li].key[0], li))
         for pool in self.saturated[tier]:
             self.contended.add(pool)
-            self.flags[pool] = True
+            self.flags[self.table.pool_index[pool]] = True
             for li in self.lines_of_pool[pool]:
                 self.graph.join(li, self.offset + pool)
 
@@ -207,11 +207,10 @@ class _TierLoop:
 
     def _spare_for(self, d: int) -> float:
         """The least spare of the known lot sets that hold every lot of the demand."""
-        lots = {self.prep.pairs[p].lot for p in self.prep.demand_pairs[d]}
+        lots = self.prep.lot_lists[self.prep.demand_lots[d]]
         if not lots:
             return 0
-        first = self.prep.pairs[self.prep.demand_pairs[d][0]].lot
-        return min((self.spare[c] for c in self.sets_of_lot[first] if lots <= c), default=math.inf)
+        return min((self.spare[c] for c in self.sets_of_lot[lots[0]] if c.issuperset(lots)), default=math.inf)
 
     def _exhaust(
         self, tier: int, lines: list[int], demands: list[int], block: list[int], fixed: set[int]
@@ -232,7 +231,7 @@ class _TierLoop:
         earlier = [d for d in demands if activation[prep.demands[d].line] < tier]
         lots_of_pool: dict[int, set[int]] = defaultdict(set)
         for d in demands:
-            lots_of_pool[pool_of[d]].update(prep.pairs[p].lot for p in prep.demand_pairs[d])
+            lots_of_pool[pool_of[d]].update(prep.lot_lists[prep.demand_lots[d]])
         candidates: dict[frozenset[int], list[int]] = {}
         for li in block:
             if activation[li] != tier or self.added[li] > 0 or self.most[li] == 0:
@@ -242,11 +241,9 @@ class _TierLoop:
                     continue
                 for lots in (
                     frozenset(lots_of_pool[pool_of[d]]),
-                    frozenset(prep.pairs[p].lot for p in prep.demand_pairs[d]),
+                    frozenset(prep.lot_lists[prep.demand_lots[d]]),
                 ):
-                    confined = [
-                        e for e in earlier if all(prep.pairs[p].lot in lots for p in prep.demand_pairs[e])
-                    ]
+                    confined = [e for e in earlier if lots.issuperset(prep.lot_lists[prep.demand_lots[e]])]
                     left = _capacity(prep, lots) - sum(
                         prep.demands[e].per_unit * self.added[prep.demands[e].line] for e in confined
                     )
