@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from typing import Any, cast
 
+from models.collector import collector_paused
 from planner.backends import get_backend
 from planner.components import Component
 from planner.eligibility import Prepared
@@ -45,10 +46,10 @@ from planner.lexicographic import TierOutcome, solve_component
 CONNECT_TIMEOUT = 10.0
 """Seconds to reach a Dask scheduler, and then for it to have a worker, before the local pool takes over."""
 
-DASK_TASKS_PER_THREAD = 4
-"""About how many tasks each Dask worker thread gets: small components travel together, so that a
-task's round trip through the scheduler (10 to 50 ms measured on one machine) is paid a few times per
-thread, not once per component."""
+TASKS_PER_WORKER = 4
+"""About how many tasks each worker (a pool process, a Dask worker thread) gets: small components
+travel together, so that a task's round trip (10 to 50 ms through a Dask scheduler, measured on one
+machine; a few ms through a local pool) is paid a few times per worker, not once per component."""
 
 LOCAL = "local"
 """The scheduler address that starts a Dask LocalCluster for one solve."""
@@ -113,8 +114,10 @@ def _seconds_left(deadline: float | None) -> float | None:
     return None if deadline is None else deadline - time.monotonic()
 
 
+@collector_paused()
 def _solve(prep: Prepared, comps: list[Component], backend: str, seconds: float | None) -> list[TierOutcome]:
-    """One task in a worker: its deadline starts from the seconds left when the task was handed out."""
+    """One task in a worker: its deadline starts from the seconds left when the task was handed out
+    (with Python's cyclic collector paused, as in the main process)."""
     deadline = None if seconds is None else time.monotonic() + seconds
     solver = get_backend(backend)
     return [solve_component(prep, comp, solver, deadline) for comp in comps]
@@ -169,6 +172,7 @@ _prepared: Prepared | None = None
 _PRELOAD = ["planner.workers", "planner.backends.cpsat", "planner.backends.mathopt", "planner.backends.pulp"]
 
 
+@collector_paused()
 def _adopt(tables: bytes) -> None:
     global _prepared
     _prepared = pickle.loads(tables)
@@ -197,10 +201,11 @@ def _in_pool(
         context = server
     else:
         context = multiprocessing.get_context("spawn")
+    share = sum(len(comp.pairs) for comp in comps) // (processes * TASKS_PER_WORKER)
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_adopt, initargs=(tables,)) as pool:
         return _farm(
             comps,
-            _tasks(comps, 0),
+            _tasks(comps, share),
             processes,
             lambda task: pool.submit(_solve_adopted, task, backend, _seconds_left(deadline)),
             lambda futures: wait_futures(futures, return_when=FIRST_COMPLETED).done,
@@ -246,7 +251,7 @@ def _on_dask(
             raise _Unavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
         slots = max(1, sum(client.nthreads().values()))
         shared = client.scatter(prep, broadcast=True, hash=False)
-        share = sum(len(comp.pairs) for comp in comps) // (slots * DASK_TASKS_PER_THREAD)
+        share = sum(len(comp.pairs) for comp in comps) // (slots * TASKS_PER_WORKER)
         return _farm(
             comps,
             _tasks(comps, share),
