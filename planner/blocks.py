@@ -85,22 +85,26 @@ def fixed_and_blocks(
     offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     pools = table.pools[np.repeat(first, counts) + offsets]
     kept = contended[pools]
-    line_of_edge, pools = line_of_edge[kept], np.unique(pools[kept], return_inverse=True)[1]
-    orders = np.unique(order, return_inverse=True)[1]  # -1 (no order) becomes node 0 when present
+    line_of_edge, pools = line_of_edge[kept], pools[kept]
     has_order = order >= 0
+    # Nodes: the lines 0..n-1, then the component's pools, then its full-delivery orders.
+    n_pools = len(table.pool_index)
+    n_nodes = n + n_pools + int(table.order.max(initial=-1)) + 1
 
     fixed = np.zeros(n, dtype=bool)
-    block = np.zeros(n, dtype=np.int64)
-    while (new := _newly_fixed(tier, tiers, most_, held_, all_or_nothing, order, block, ~fixed)).any():
-        fixed |= new
+    while True:
         free = ~fixed
         on_pool = free[line_of_edge]
         in_order = free & has_order
         block = smallest_connected(
-            n + pools.max(initial=-1) + 1 + orders.max(initial=-1) + 1,
+            n_nodes,
             np.concatenate([line_of_edge[on_pool], np.flatnonzero(in_order)]),
-            np.concatenate([n + pools[on_pool], n + pools.max(initial=-1) + 1 + orders[in_order]]),
+            np.concatenate([n + pools[on_pool], n + n_pools + order[in_order]]),
         )[:n]
+        new = _newly_fixed(tier, tiers, most_, held_, all_or_nothing, order, block, free)
+        if not new.any():
+            break
+        fixed |= new
     free = ~fixed
     return set(index[fixed].tolist()), list(by_root(block[free], index[free]).values())
 

@@ -97,6 +97,8 @@ class _TierLoop:
         self.added = {li: 0 for li in comp.lines}
         self.out = TierOutcome()
         self.most = dict(self.state.most)
+        self.fixed: set[int] = set()
+        """Lines that every plan holding the earlier tiers' totals leaves as they are (planner.blocks)."""
         self.spare: dict[frozenset[int], int] = {}
         """Per set of lots, the most the lines not yet active can take from it (see _exhaust)."""
         self.sets_of_lot: dict[int, list[frozenset[int]]] = defaultdict(list)
@@ -152,23 +154,26 @@ class _TierLoop:
             return value, value
         if self._out_of_time(tier):  # the fill stands; the bound would only cost time
             return value, top
-        return self._settle_lines(tier, lines, set())
+        return self._settle_lines(tier, lines)
 
-    def _settle_lines(self, tier: int, lines: list[int], fixed: set[int]) -> tuple[int, int]:
-        """Optimise `tier` over lines that share no stock with others but `fixed` lines'."""
+    def _settle_lines(self, tier: int, lines: list[int]) -> tuple[int, int]:
+        """Optimise `tier` over lines that share no stock with others but fixed lines'."""
         prep, most = self.prep, self.most
         value = sum(self.added[li] for li in lines if prep.line_tier[li] == tier)
         bound = value
-        more_fixed, blocks = fixed_and_blocks(self.table, self.flags, tier, lines, self.most, self.added)
+        # Lines fixed at an earlier tier stay fixed: the plans that hold more tiers are fewer.
+        free = [li for li in lines if li not in self.fixed]
+        more_fixed, blocks = fixed_and_blocks(self.table, self.flags, tier, free, self.most, self.added)
+        self.fixed |= more_fixed
         for block in blocks:
             if any(prep.line_tier[li] == tier and self.added[li] < most[li] for li in block):
                 before = sum(self.added[li] for li in block if prep.line_tier[li] == tier)
-                block_value, block_bound = self._settle_block(tier, block, fixed | more_fixed)
+                block_value, block_bound = self._settle_block(tier, block)
                 value += block_value - before
                 bound += block_bound - before
         return value, bound
 
-    def _settle_block(self, tier: int, block: list[int], fixed: set[int]) -> tuple[int, int]:
+    def _settle_block(self, tier: int, block: list[int]) -> tuple[int, int]:
         """Optimise `tier` over one block, beside the fixed lines on its pools."""
         prep, pool_of = self.prep, self.state.pool_of_demand
         pools = {pool_of[d] for li in block for d in prep.line_demands[li] if pool_of[d] in self.contended}
@@ -176,12 +181,12 @@ class _TierLoop:
         demands = [d for li in lines for d in prep.line_demands[li] if pool_of[d] in pools]
         tier_lines = [li for li in block if prep.line_tier[li] == tier]
         value = sum(self.added[li] for li in tier_lines)
-        block_fixed = fixed.intersection(lines)
+        block_fixed = self.fixed.intersection(lines)
         bound = self._bound(tier, lines, demands, tier_lines, block_fixed)
         if value == bound:
             return value, value
         if self._exhaust(tier, lines, demands, block, block_fixed):
-            return self._settle_lines(tier, block, fixed)
+            return self._settle_lines(tier, block)
         return self._solve(tier, lines, demands, tier_lines, block_fixed, bound)
 
     def _starved(self, lines: list[int]) -> set[int]:
