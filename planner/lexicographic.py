@@ -71,8 +71,9 @@ def solve_component(
     for tier in sorted(lines_of_tier):
         loop.activate(tier)
         value = bound = 0
-        for root in sorted({loop.graph.find(li) for li in lines_of_tier[tier]}):
-            part_value, part_bound = loop.settle(tier, root)
+        tier_lines, new = loop.by_part(lines_of_tier[tier]), loop.by_part(loop.activated[tier])
+        for root in sorted(tier_lines):
+            part_value, part_bound = loop.settle(tier, root, tier_lines[root], new.get(root, []))
             value, bound = value + part_value, bound + part_bound
         loop.out.bounds[tier] = bound
         if value < bound:
@@ -137,24 +138,29 @@ class _TierLoop:
             for li in self.lines_of_pool[pool]:
                 self.graph.join(li, self.offset + pool)
 
-    def settle(self, tier: int, root: int) -> tuple[int, int]:
-        """Optimise `tier` over the part `root`; its tier total and proven bound."""
-        prep, most = self.prep, self.most
-        nodes = self.graph.nodes(root)
-        lines = sorted(n for n in nodes if n < self.offset)
-        pools = {n - self.offset for n in nodes if n >= self.offset}
-        tier_lines = [li for li in lines if prep.line_tier[li] == tier]
+    def by_part(self, lines: list[int]) -> dict[int, list[int]]:
+        """The lines grouped by the root of their part, in the order given."""
+        parts: dict[int, list[int]] = defaultdict(list)
+        for li in lines:
+            parts[self.graph.find(li)].append(li)
+        return parts
+
+    def settle(self, tier: int, root: int, tier_lines: list[int], new: list[int]) -> tuple[int, int]:
+        """Optimise `tier` over the part `root`, given its lines of the tier and its lines new
+        at the tier; its tier total and proven bound."""
+        most = self.most
         top = sum(most[li] for li in tier_lines)
-        if not pools:
-            self.added.update((li, most[li]) for li in lines)
+        nodes = self.graph.nodes(root)
+        if all(n < self.offset for n in nodes):  # no contended pool
+            self.added.update((li, most[li]) for li in nodes)
             return top, top
-        self._fill(tier, lines)
+        self._fill(tier, new)
         value = sum(self.added[li] for li in tier_lines)
         if value == top:
             return value, value
         if self._out_of_time(tier):  # the fill stands; the bound would only cost time
             return value, top
-        return self._settle_lines(tier, lines)
+        return self._settle_lines(tier, sorted(n for n in nodes if n < self.offset))
 
     def _settle_lines(self, tier: int, lines: list[int]) -> tuple[int, int]:
         """Optimise `tier` over lines that share no stock with others but fixed lines'."""
@@ -304,7 +310,7 @@ class _TierLoop:
         Only the pools the new lines use take part: a demand's lots all lie in its pool, so
         what the others hold elsewhere is served as it is."""
         prep, most, pool_of = self.prep, self.most, self.state.pool_of_demand
-        new = {li: most[li] for li in lines if self.state.activation[li] == tier}
+        new = {li: most[li] for li in lines}
         wanted = self._needs(new)
         pools = {pool_of[d] for d in wanted}
         others = {li for pool in pools for li in self.lines_of_pool[pool] if li not in new}
