@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from planner.components import Component, GrowingGraph
 from planner.eligibility import Prepared
-from planner.flow import served
+from planner.flow import served, served_by_rank
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,18 +97,16 @@ def _saturation_tier(
     prep: Prepared, demands: list[int], need: dict[int, int], activation: dict[int, int]
 ) -> int:
     """The first activation tier at which one plan can no longer serve the pool's active
-    demands in full (the pool is known to be short with all of them): a bisection."""
-
-    def servable(upto: int) -> bool:
-        active = {d: need[d] for d in demands if activation[prep.demands[d].line] <= upto}
-        return all(q == active[d] for d, q in served(prep, active).items())
-
-    tiers = sorted({activation[prep.demands[d].line] for d in demands})
-    lo, hi = 0, len(tiers) - 1
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if servable(tiers[mid]):
-            lo = mid + 1
-        else:
-            hi = mid
-    return tiers[lo]
+    demands in full (the pool is known to be short with all of them): the first tier where
+    what the earlier-first flow serves falls behind what the demands active by then need."""
+    tier_of = {d: activation[prep.demands[d].line] for d in demands}
+    got = served_by_rank(prep, {d: need[d] for d in demands}, tier_of)
+    wanted: dict[int, int] = defaultdict(int)
+    for d in demands:
+        wanted[tier_of[d]] += need[d]
+    behind = 0
+    for tier in sorted(got):
+        behind += wanted[tier] - got[tier]
+        if behind > 0:
+            return tier
+    raise AssertionError("the pool serves every demand in full")

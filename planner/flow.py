@@ -171,6 +171,32 @@ def served(prep: Prepared, wanted: dict[int, int], held: dict[int, int] | None =
     return dict(zip(wanted, flows))
 
 
+def served_by_rank(prep: Prepared, wanted: dict[int, int], rank: dict[int, int]) -> dict[int, int]:
+    """Per rank, how much of the wanted demands (units) of that rank one plan serves when the
+    ranks are served in order, each as much as it can beside the ranks before it: one min-cost
+    flow with strictly decreasing weights, exact because the amounts a set of demands can be
+    served form a polymatroid (so it serves every prefix of ranks its most at once)."""
+    ranks = sorted(set(rank.values()))
+    weight = {r: len(ranks) - k for k, r in enumerate(ranks)}
+    merged: dict[tuple[int, int], int] = {}  # (lots, rank) -> the first such demand
+    needs: dict[int, int] = {}
+    for d, q in wanted.items():
+        rep = merged.setdefault((prep.demand_lots[d], rank[d]), d)
+        needs[rep] = needs.get(rep, 0) + q
+    net, demand_node, sink, total = _demand_network(prep, needs)
+    arcs = net.arcs(
+        [demand_node[d] for d in needs],
+        [sink] * len(needs),
+        list(needs.values()),
+        [-weight[rank[d]] for d in needs],
+    )
+    flows = net.solve({0: total, sink: -total})[arcs].tolist()
+    out = dict.fromkeys(ranks, 0)
+    for d, q in zip(needs, flows):
+        out[rank[d]] += q
+    return out
+
+
 def most_with_floors(prep: Prepared, wanted: dict[int, int], groups: list[tuple[dict[int, int], int]]) -> int:
     """The most the wanted demands take together while each group of demands (capped at
     their needs) takes at least its floor: a flow relaxation, floors met first."""

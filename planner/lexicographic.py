@@ -277,7 +277,9 @@ class _TierLoop:
             result = self.backend.solve(model.mip, dict(least), remaining, None)
             self.out.solves += 1
             if math.isfinite(result.bound):
-                spare = max(0, _capacity(prep, lots) - math.ceil(-result.bound - 1e-6))
+                # The least taken is whole; the bound may be off by the solver's tolerances.
+                least_taken = math.ceil(-result.bound - 1e-6 * max(1.0, abs(result.bound)))
+                spare = max(0, _capacity(prep, lots) - least_taken)
                 if lots not in self.spare:
                     for lot in sorted(lots):
                         self.sets_of_lot[lot].append(lots)
