@@ -7,9 +7,12 @@ full-delivery orders. Each part holding lines of the tier is settled on its own:
 - a part with no contended pool gives every line its `most`;
 - otherwise, if one plan serves the new lines their `most` beside what the
   active lines already hold, that plan is taken;
-- otherwise, if that plan reaches a flow bound on the tier, it is taken too;
-- otherwise a MIP over the part maximises the tier, holding each earlier tier's
-  total within the part.
+- otherwise the part's fixed lines are set aside and its other lines fall into
+  blocks (planner.blocks); in each block with a line of the tier short of its
+  `most`, the plan is taken if it reaches a flow bound on the tier; else, if
+  some new lines are proved to get nothing (*starved*, see `_exhaust`), the
+  block is cut and settled again; else a MIP over the block maximises the
+  tier, holding each earlier tier's total within the block.
 
 A part's earlier tier totals are optimal for it: parts only ever merge, and
 lines outside the active set get nothing, so the optimum of tiers 1..t over
@@ -417,7 +420,7 @@ class _TierLoop:
         fixed: set[int],
         upper: int,
     ) -> tuple[int, int]:
-        """The MIP of one part: maximise the tier, each earlier tier's total held; `upper`
+        """The MIP of one block: maximise the tier, each earlier tier's total held; `upper`
         is a bound already proved."""
         current = sum(self.added[li] for li in tier_lines)
         if self._out_of_time(tier):
