@@ -318,9 +318,14 @@ class _TierLoop:
         new = {li: most[li] for li in lines}
         wanted = self._needs(new)
         pools = {pool_of[d] for d in wanted}
-        others = {li for pool in pools for li in self.lines_of_pool[pool] if li not in new}
-        held = self._needs({li: self.added[li] for li in sorted(others)})
-        got = served(prep, wanted, {d: q for d, q in held.items() if pool_of[d] in pools})
+        others = {li for pool in pools for li in self.lines_of_pool[pool] if li not in new and self.added[li]}
+        held = {
+            d: prep.demands[d].per_unit * self.added[li]
+            for li in sorted(others)
+            for d in prep.line_demands[li]
+            if pool_of[d] in pools
+        }
+        got = served(prep, wanted, held)
         amount = dict(new)
         for d, q in got.items():
             li = prep.demands[d].line
