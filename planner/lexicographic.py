@@ -109,6 +109,11 @@ class _TierLoop:
         self.offset = len(prep.lines)
         self.lines_of_pool: dict[int, list[int]] = defaultdict(list)
         self.contended: set[int] = set()
+        self.held: dict[int, int] = {}
+        """Per lot list of a contended pool's demands, the units its demands hold (kept by `_hold`)."""
+        self.held_by: dict[int, int] = {}
+        """Per such lot list, one of its demands: it stands for all of them in the fill flow."""
+        self.lists_of_pool: dict[int, list[int]] = defaultdict(list)
         self.table = LineTable.of(prep, comp, self.state.pool_of_demand)
         self.flags = np.zeros(len(self.table.pool_index), dtype=bool)
         """The contended pools, flagged in the table's numbering."""
@@ -140,6 +145,25 @@ class _TierLoop:
             self.flags[self.table.pool_index[pool]] = True
             for li in self.lines_of_pool[pool]:
                 self.graph.join(li, self.offset + pool)
+                for d in self.prep.line_demands[li]:
+                    if pool_of[d] == pool:
+                        self._count(d, self.added[li])
+
+    def _hold(self, li: int, quantity: int) -> None:
+        """Set what the line holds, keeping the contended pools' holdings per lot list."""
+        change, self.added[li] = quantity - self.added[li], quantity
+        if change:
+            for d in self.prep.line_demands[li]:
+                if self.state.pool_of_demand[d] in self.contended:
+                    self._count(d, change)
+
+    def _count(self, d: int, quantity: int) -> None:
+        """Count `quantity` more of the demand's line in its lot list's holdings."""
+        lots = self.prep.demand_lots[d]
+        if lots not in self.held_by:
+            self.held_by[lots], self.held[lots] = d, 0
+            self.lists_of_pool[self.state.pool_of_demand[d]].append(lots)
+        self.held[lots] += self.prep.demands[d].per_unit * quantity
 
     def by_part(self, lines: list[int]) -> dict[int, list[int]]:
         """The lines grouped by the root of their part, in the order given."""
@@ -289,7 +313,8 @@ class _TierLoop:
                 self.spare[lots] = min(spare, self.spare.get(lots, spare))
         starved = self._starved([li for li in block if activation[li] == tier])
         for li in starved:
-            self.most[li] = self.added[li] = 0
+            self.most[li] = 0
+            self._hold(li, 0)
         return bool(starved)
 
     def _out_of_time(self, tier: int) -> bool:
@@ -318,12 +343,11 @@ class _TierLoop:
         new = {li: most[li] for li in lines}
         wanted = self._needs(new)
         pools = {pool_of[d] for d in wanted}
-        others = {li for pool in pools for li in self.lines_of_pool[pool] if li not in new and self.added[li]}
         held = {
-            d: prep.demands[d].per_unit * self.added[li]
-            for li in sorted(others)
-            for d in prep.line_demands[li]
-            if pool_of[d] in pools
+            self.held_by[lots]: self.held[lots]
+            for pool in sorted(pools)
+            for lots in self.lists_of_pool[pool]
+            if self.held[lots]
         }
         got = served(prep, wanted, held)
         amount = dict(new)
@@ -337,7 +361,7 @@ class _TierLoop:
             line = prep.lines[li]
             if line.key[0] in short_orders or (line.full_line and q < most[li]):
                 q = 0
-            self.added[li] = q - q % line.pack_size
+            self._hold(li, q - q % line.pack_size)
 
     def _bound(
         self, tier: int, lines: list[int], demands: list[int], tier_lines: list[int], fixed: set[int]
@@ -450,7 +474,8 @@ class _TierLoop:
         value = current
         if result.values is not None and found is not None and found >= current:
             value = found
-            self.added.update((li, round(result.values[model.line_col[li]])) for li in lines)
+            for li in lines:
+                self._hold(li, round(result.values[model.line_col[li]]))
         elif result.values is not None:
             self.out.notes.append(
                 f"tier {tier + 1}: {self.backend.name} returned a worse plan than its start"
