@@ -144,13 +144,14 @@ def _demand_network(prep: Prepared, demands: Iterable[int]) -> tuple[_Network, d
     return net, demand_node, sink, total
 
 
-def _merged(prep: Prepared, needs: dict[int, int]) -> dict[int, int]:
-    """The needs of demands that may use the same lots carried by the first of them: a flow
-    can share their total between them in any way, so the networks stay the same."""
-    first: dict[int, int] = {}
+def _merged(prep: Prepared, needs: dict[int, int], rank: dict[int, int] | None = None) -> dict[int, int]:
+    """The needs of demands that may use the same lots (and have the same `rank`, if given)
+    carried by the first of them: a flow can share their total between them in any way, so
+    the networks stay the same."""
+    first: dict[tuple[int, int | None], int] = {}
     merged: dict[int, int] = {}
     for d, q in needs.items():
-        rep = first.setdefault(prep.demand_lots[d], d)
+        rep = first.setdefault((prep.demand_lots[d], None if rank is None else rank[d]), d)
         merged[rep] = merged.get(rep, 0) + q
     return merged
 
@@ -178,11 +179,7 @@ def served_by_rank(prep: Prepared, wanted: dict[int, int], rank: dict[int, int])
     served form a polymatroid (so it serves every prefix of ranks its most at once)."""
     ranks = sorted(set(rank.values()))
     weight = {r: len(ranks) - k for k, r in enumerate(ranks)}
-    merged: dict[tuple[int, int], int] = {}  # (lots, rank) -> the first such demand
-    needs: dict[int, int] = {}
-    for d, q in wanted.items():
-        rep = merged.setdefault((prep.demand_lots[d], rank[d]), d)
-        needs[rep] = needs.get(rep, 0) + q
+    needs = _merged(prep, wanted, rank)
     net, demand_node, sink, total = _demand_network(prep, needs)
     arcs = net.arcs(
         [demand_node[d] for d in needs],

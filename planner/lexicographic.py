@@ -270,7 +270,7 @@ class _TierLoop:
         lots_of_pool: dict[int, set[int]] = defaultdict(set)
         for d in demands:
             lots_of_pool[pool_of[d]].update(prep.lot_lists[prep.demand_lots[d]])
-        candidates: dict[frozenset[int], list[int]] = {}
+        candidates: dict[frozenset[int], tuple[list[int], int]] = {}  # lots -> confined, capacity
         for li in block:
             if activation[li] != tier or self.added[li] > 0 or self.most[li] == 0:
                 continue
@@ -282,17 +282,18 @@ class _TierLoop:
                     frozenset(prep.lot_lists[prep.demand_lots[d]]),
                 ):
                     confined = [e for e in earlier if lots.issuperset(prep.lot_lists[prep.demand_lots[e]])]
-                    left = _capacity(prep, lots) - sum(
+                    capacity = _capacity(prep, lots)
+                    left = capacity - sum(
                         prep.demands[e].per_unit * self.added[prep.demands[e].line] for e in confined
                     )
                     if left < prep.demands[d].per_unit * self._step(li) and left < self.spare.get(
                         lots, math.inf
                     ):
-                        candidates.setdefault(lots, confined)
+                        candidates.setdefault(lots, (confined, capacity))
                         break
         if not candidates or self._out_of_time(tier):
             return False
-        for lots, confined in sorted(candidates.items(), key=lambda c: sorted(c[0])):
+        for lots, (confined, capacity) in sorted(candidates.items(), key=lambda c: sorted(c[0])):
             model, _ = self._model(tier, lines, demands, fixed)
             for li, col in model.line_col.items():
                 if activation[li] >= tier:
@@ -306,7 +307,7 @@ class _TierLoop:
             if math.isfinite(result.bound):
                 # The least taken is whole; the bound may be off by the solver's tolerances.
                 least_taken = math.ceil(-result.bound - 1e-6 * max(1.0, abs(result.bound)))
-                spare = max(0, _capacity(prep, lots) - least_taken)
+                spare = max(0, capacity - least_taken)
                 if lots not in self.spare:
                     for lot in sorted(lots):
                         self.sets_of_lot[lot].append(lots)

@@ -123,6 +123,11 @@ def _solve(prep: Prepared, comps: list[Component], backend: str, seconds: float 
     return [solve_component(prep, comp, solver, deadline) for comp in comps]
 
 
+def _share(comps: Sequence[Component], workers: int) -> int:
+    """The pairs a task holds at most, so that each worker gets about TASKS_PER_WORKER tasks."""
+    return sum(len(comp.pairs) for comp in comps) // (workers * TASKS_PER_WORKER)
+
+
 def _tasks(comps: Sequence[Component], share: int) -> list[list[int]]:
     """Component indices grouped into tasks, largest first: components in size order (pairs) go
     together until a task holds `share` pairs; with share 0 each is a task of its own."""
@@ -201,11 +206,10 @@ def _in_pool(
         context = server
     else:
         context = multiprocessing.get_context("spawn")
-    share = sum(len(comp.pairs) for comp in comps) // (processes * TASKS_PER_WORKER)
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_adopt, initargs=(tables,)) as pool:
         return _farm(
             comps,
-            _tasks(comps, share),
+            _tasks(comps, _share(comps, processes)),
             processes,
             lambda task: pool.submit(_solve_adopted, task, backend, _seconds_left(deadline)),
             lambda futures: wait_futures(futures, return_when=FIRST_COMPLETED).done,
@@ -251,10 +255,9 @@ def _on_dask(
             raise _Unavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
         slots = max(1, sum(client.nthreads().values()))
         shared = client.scatter(prep, broadcast=True, hash=False)
-        share = sum(len(comp.pairs) for comp in comps) // (slots * TASKS_PER_WORKER)
         return _farm(
             comps,
-            _tasks(comps, share),
+            _tasks(comps, _share(comps, slots)),
             slots,
             lambda task: client.submit(_solve, shared, task, backend, _seconds_left(deadline), pure=False),
             lambda futures: wait_dask(futures, return_when="FIRST_COMPLETED").done,

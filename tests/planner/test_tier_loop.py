@@ -71,7 +71,7 @@ def test_full_delivery_line_on_a_slack_pool_counts_in_the_tier_bound(run: Callab
 
 
 # The tier loop fixes an all-or-nothing line of an earlier tier when its `most` exceeds its
-# tier's shortfall (`_TierLoop._fixed`): the tier's other lines cannot make up for losing it.
+# tier's shortfall (planner/blocks.py): the tier's other lines cannot make up for losing it.
 # At the boundary (most == shortfall) they can, and the line must stay free. In both cases the
 # full-delivery order B holds B/1 (tier 1, 2 of X) and B/2 (tier 2, 1 of Y); C/1 (tier 2) wants
 # both units of Y as a full line, so serving B at tier 1 costs tier 2 one unit.
