@@ -27,7 +27,11 @@ class InputError:
         return f"{where}: {self.message}"
 
 
-class InputErrors(Exception):
+class PlannerError(Exception):
+    """The base of every error the planner raises on purpose; its message is for the user."""
+
+
+class InputErrors(PlannerError):
     """Raised with every input error found; nothing is solved or written."""
 
     def __init__(self, errors: list[InputError]) -> None:

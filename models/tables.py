@@ -10,6 +10,7 @@ Cross-table checks live in `models.validation`.
 from __future__ import annotations
 
 import csv
+import os
 import re
 import warnings
 from collections.abc import Callable, Hashable
@@ -194,13 +195,21 @@ def read_raw(folder: Path, spec: TableSpec, errors: list[InputError]) -> RawTabl
     """The table's text cells from `folder`, or None when the file cannot be read.
 
     An absent or blank optional table is an empty table; an absent required table
-    is an error. Header problems are reported; unknown columns warn.
+    is an error, and so is any table that is there but cannot be read (a folder,
+    a broken link, a file without read permission: SPEC 11). Header problems are
+    reported; unknown columns warn.
     """
     path = folder / spec.name
-    if not path.is_file() and not spec.optional:
+    if not os.path.lexists(path):
+        if spec.optional:
+            return RawTable([], pd.DataFrame(index=pd.RangeIndex(0)))
         errors.append(InputError(spec.name, None, None, f"required table {spec.name} not found in {folder}"))
         return None
-    if not path.is_file() or (spec.optional and _blank_file(path)):
+    if not path.is_file():
+        what = "a link to nothing" if not path.exists() else "not a file"
+        errors.append(InputError(spec.name, None, None, f"{path} is {what}; it cannot be read as a table"))
+        return None
+    if spec.optional and _blank_file(path):
         return RawTable([], pd.DataFrame(index=pd.RangeIndex(0)))
     cells = _read_cells(path, spec.name, errors)
     if cells is None:

@@ -28,6 +28,8 @@ from models.tables import TABLES, RawTable, TableSpec, raw_from_cells, read_raw
 WORKBOOK_SUFFIX = ".xlsx"
 DOC_SHEET = "documentation"
 """The sheet `write_workbook` explains the tables in; the loader ignores it."""
+CREATOR = "allocation-planner"
+"""The creator property of every workbook the planner writes."""
 
 
 def is_workbook(path: Path) -> bool:
@@ -146,6 +148,20 @@ def read_folder_tables(folder: Path) -> dict[str, pd.DataFrame]:
     return {name: raw.body for name, raw in raws.items() if raw is not None}
 
 
+def written_by_planner(path: Path) -> bool:
+    """True for a workbook that `write_workbook` wrote (its creator property says so)."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # not a workbook at all, or not one openpyxl can read: not ours
+        return False
+    try:
+        return workbook.properties.creator == CREATOR
+    finally:
+        workbook.close()
+
+
 def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame] | None = None) -> None:
     """Write the tables (keyed by file name, `lines.csv`) as a workbook, atomically; None: an empty template.
 
@@ -157,6 +173,7 @@ def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame] | None = None)
     import openpyxl
 
     workbook = openpyxl.Workbook()
+    workbook.properties.creator = CREATOR
     _documentation_sheet(workbook.active)
     for spec in TABLES:
         frame = (tables or {}).get(spec.name)

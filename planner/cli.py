@@ -12,26 +12,38 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from models.errors import InputErrors
-from models.loading import load_scenario
+from models.loading import load_scenario, scenario_inputs
 from models.records import Scenario
-from models.workbook import read_folder_tables, write_workbook
+from models.workbook import read_folder_tables, write_workbook, written_by_planner
 from planner.check import check_dir
 from planner.compare import Result, kpi_table, line_changes
 from planner.generate import Features, write_scenario
 from planner.generate import generate as generate_tables
 from planner.importers import ImportResult, import_frepple, import_inventree, write_import
-from planner.output import write_atomically
+from planner.output import (
+    MARKER,
+    OutputBusy,
+    OutputRefused,
+    marker,
+    output_folder,
+    refuse_file,
+    refuse_folder,
+)
 from planner.plan import Plan
 from planner.runs import RunOptions, run_batch, solve_into
 from planner.solve import solve as solve_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 err = Console(stderr=True, soft_wrap=True)  # one diagnostic per line, greppable in batch logs
 out = Console(soft_wrap=True)
@@ -53,12 +65,26 @@ _SCHEDULER = click.option(
 )
 
 
+_FORCE = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an output that exists and was not written by the planner (never an input or a file).",
+)
+
+
 def _load(path: Path) -> Scenario:
     """Load a scenario, or print every input error and exit 2."""
     try:
         return load_scenario(path)
     except InputErrors as exc:
         _report_input_errors(exc)
+
+
+def _refused(exc: OutputRefused | OutputBusy) -> NoReturn:
+    """A place the planner will not write now: nothing was written (exit 2 for wrong input, 1 when busy)."""
+    err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
+    err.print("nothing was written.")
+    sys.exit(2 if isinstance(exc, OutputRefused) else 1)
 
 
 def _report_input_errors(exc: InputErrors) -> NoReturn:
@@ -89,6 +115,7 @@ def validate(scenario: Path) -> None:
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds.")
 @_WORKERS
 @_SCHEDULER
+@_FORCE
 @click.option("--quiet", is_flag=True, help="Print nothing on success.")
 def solve(
     scenario: Path,
@@ -97,6 +124,7 @@ def solve(
     time_limit: float | None,
     workers: int,
     scheduler: str | None,
+    force: bool,
     quiet: bool,
 ) -> None:
     """Solve SCENARIO and write allocations, lines, items, summary and run.json to --out."""
@@ -116,9 +144,11 @@ def solve(
 
         try:
             options = RunOptions(solver, time_limit, workers, scheduler)
-            plan, _ = solve_into(scenario, lambda _: out_dir, options, progress)
+            plan, _ = solve_into(scenario, lambda _: out_dir, options, progress, force=force)
         except InputErrors as exc:
             _report_input_errors(exc)
+        except (OutputRefused, OutputBusy) as exc:
+            _refused(exc)
         except (RuntimeError, ValueError) as exc:
             err.print(f"[red]failed[/red]: {exc}", highlight=False)
             sys.exit(1)
@@ -134,6 +164,7 @@ def solve(
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds each.")
 @_WORKERS
 @_SCHEDULER
+@_FORCE
 def run(
     scenarios: tuple[Path, ...],
     out_dir: Path,
@@ -141,6 +172,7 @@ def run(
     time_limit: float | None,
     workers: int,
     scheduler: str | None,
+    force: bool,
 ) -> None:
     """Solve a batch of scenarios, each into OUT/<name>/; exit 1 if any failed (the others are written)."""
     with Progress(
@@ -148,7 +180,9 @@ def run(
     ) as bar:
         task = bar.add_task("scenarios", total=len(scenarios))
         options = RunOptions(solver, time_limit, workers, scheduler)
-        outcomes = run_batch(list(scenarios), out_dir, options, on_done=lambda o: bar.advance(task))
+        outcomes = run_batch(
+            list(scenarios), out_dir, options, on_done=lambda o: bar.advance(task), force=force
+        )
     table = Table(title=f"{len(outcomes)} scenario(s) into {out_dir}")
     for column in ("scenario", "status", "solver", "seconds", "fill", "result"):
         table.add_column(column)
@@ -176,13 +210,42 @@ def run(
     "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for the tables."
 )
 @click.option("--solver", default=None, help="Solver for scenarios that are solved here.")
-def compare(scenarios: tuple[Path, ...], out_dir: Path, solver: str | None) -> None:
+@_FORCE
+def compare(scenarios: tuple[Path, ...], out_dir: Path, solver: str | None, force: bool) -> None:
     """Compare scenarios (TOML files to solve, or result folders) with the first.
 
     Writes kpis.csv and line_changes.csv to --out and prints the KPIs side by side.
     """
     if len(scenarios) < 2:
         raise click.UsageError("compare needs a base and at least one other scenario")
+    inputs = [p for path in scenarios for p in (scenario_inputs(path) if path.is_file() else [path])]
+    try:
+        with output_folder(out_dir, protect=inputs, force=force) as claim:
+            kpi, changes, results = _compared(scenarios, solver)
+            claim.write(
+                {
+                    "kpis.csv": kpi.to_csv(index=False, lineterminator="\n"),
+                    "line_changes.csv": changes.to_csv(index=False, lineterminator="\n"),
+                    MARKER: marker("compare", scenarios=[str(p) for p in scenarios]),
+                }
+            )
+    except (OutputRefused, OutputBusy) as exc:
+        _refused(exc)
+    table = Table(title=f"base: {results[0].name}")
+    table.add_column("kpi")
+    for r in results:
+        table.add_column(r.name, justify="right")
+    for column in kpi.columns[1:]:
+        if kpi[column].notna().any():
+            table.add_row(column, *(_cell(v) for v in kpi[column]))
+    out.print(table)
+    out.print(f"{len(changes)} line(s) changed; written to {out_dir}")
+
+
+def _compared(
+    scenarios: tuple[Path, ...], solver: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Result]]:
+    """The KPI table, the line changes against the first, and the results compared."""
     results = []
     for path in scenarios:
         if path.is_dir() and (path / "summary.json").is_file():
@@ -195,24 +258,7 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, solver: str | None) -> N
         except (RuntimeError, ValueError) as exc:
             err.print(f"[red]failed[/red] {path}: {exc}", highlight=False)
             sys.exit(1)
-    kpi = kpi_table(results)
-    changes = line_changes(results[0], results[1:])
-    write_atomically(
-        out_dir,
-        {
-            "kpis.csv": kpi.to_csv(index=False, lineterminator="\n"),
-            "line_changes.csv": changes.to_csv(index=False, lineterminator="\n"),
-        },
-    )
-    table = Table(title=f"base: {results[0].name}")
-    table.add_column("kpi")
-    for r in results:
-        table.add_column(r.name, justify="right")
-    for column in kpi.columns[1:]:
-        if kpi[column].notna().any():
-            table.add_row(column, *(_cell(v) for v in kpi[column]))
-    out.print(table)
-    out.print(f"{len(changes)} line(s) changed; written to {out_dir}")
+    return kpi_table(results), line_changes(results[0], results[1:]), results
 
 
 def _cell(value: object) -> str:
@@ -240,10 +286,14 @@ def check(scenario: Path, result: Path) -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Scenario folder.")
 @click.option("--without", multiple=True, type=click.Choice(Features.names()), help="Switch a feature off.")
-def generate(lines: int, seed: int, out_dir: Path, without: tuple[str, ...]) -> None:
+@_FORCE
+def generate(lines: int, seed: int, out_dir: Path, without: tuple[str, ...], force: bool) -> None:
     """Write a synthetic scenario (scenario.toml and its tables) of about --lines lines."""
     features = Features.only(set(Features.names()) - set(without))
-    write_scenario(generate_tables(lines, seed, features), out_dir, f"synthetic-{lines}-{seed}")
+    try:
+        write_scenario(generate_tables(lines, seed, features), out_dir, f"synthetic-{lines}-{seed}", force)
+    except (OutputRefused, OutputBusy) as exc:
+        _refused(exc)
     out.print(f"written to {out_dir}")
 
 
@@ -263,10 +313,13 @@ _TODAY = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Scenario folder.")
 @click.option("--today", type=_TODAY, default=None, help="Planning date YYYY-MM-DD (default: today).")
 @click.option("--name", default=None, help="Scenario name (default: the folder's name).")
-def import_inventree_command(fixture: Path, out_dir: Path, today: datetime | None, name: str | None) -> None:
+@_FORCE
+def import_inventree_command(
+    fixture: Path, out_dir: Path, today: datetime | None, name: str | None, force: bool
+) -> None:
     """An InvenTree data export (JSON fixture) as a scenario: stock, builds, sales orders."""
     planning_date = today.date() if today else date.today()
-    _imported(lambda: import_inventree(fixture, planning_date), fixture, out_dir, name)
+    _imported(lambda: import_inventree(fixture, planning_date), fixture, out_dir, name, force)
 
 
 @import_.command(name="frepple")
@@ -274,19 +327,27 @@ def import_inventree_command(fixture: Path, out_dir: Path, today: datetime | Non
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Scenario folder.")
 @click.option("--today", type=_TODAY, default=None, help="Planning date (default: the model's currentdate).")
 @click.option("--name", default=None, help="Scenario name (default: the folder's name).")
-def import_frepple_command(model: Path, out_dir: Path, today: datetime | None, name: str | None) -> None:
+@_FORCE
+def import_frepple_command(
+    model: Path, out_dir: Path, today: datetime | None, name: str | None, force: bool
+) -> None:
     """A frePPLe model (JSON fixture) as a scenario: on-hand buffers, open demands, transfer lanes."""
-    _imported(lambda: import_frepple(model, today.date() if today else None), model, out_dir, name)
+    _imported(lambda: import_frepple(model, today.date() if today else None), model, out_dir, name, force)
 
 
-def _imported(run_import: Callable[[], ImportResult], source: Path, out_dir: Path, name: str | None) -> None:
+def _imported(
+    run_import: Callable[[], ImportResult], source: Path, out_dir: Path, name: str | None, force: bool
+) -> None:
     """Run an import, write its folder, print its report; exit 2 if the file cannot be imported."""
     try:
+        refuse_folder(out_dir, protect=[source], force=force)
         result = run_import()
+        write_import(result, out_dir, name, source.name, source=source, force=force)
     except ValueError as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False)
+        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
         sys.exit(2)
-    write_import(result, out_dir, name, source.name)
+    except (OutputRefused, OutputBusy) as exc:
+        _refused(exc)
     table = Table(title=f"{result.source} import of {source.name} (today {result.today})")
     table.add_column("count")
     table.add_column("n", justify="right")
@@ -307,14 +368,18 @@ def _imported(run_import: Callable[[], ImportResult], source: Path, out_dir: Pat
     default=None,
     help="Fill the sheets from this folder of CSV tables (default: an empty template).",
 )
-def export_template(out_file: Path, source: Path | None) -> None:
+@_FORCE
+def export_template(out_file: Path, source: Path | None, force: bool) -> None:
     """Write a scenario workbook (.xlsx): one sheet per table and a documentation sheet."""
     if out_file.suffix.lower() != ".xlsx":
         raise click.UsageError("--out must name an .xlsx file")
     try:
+        refuse_file(out_file, ours=written_by_planner, force=force)
         tables = read_folder_tables(source) if source is not None else None
     except InputErrors as exc:
         _report_input_errors(exc)
+    except OutputRefused as exc:
+        _refused(exc)
     write_workbook(out_file, tables)
     out.print(f'written to {out_file}; use it with data = "{out_file.name}" in a scenario file')
 

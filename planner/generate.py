@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.output import write_atomically
+from planner.output import MARKER, marker, write_atomically
 
 TODAY = date(2026, 11, 23)
 
@@ -243,8 +243,9 @@ def _reservations(
     return pd.DataFrame(rows, columns=["order", "line", "lot", "quantity"])
 
 
-def write_scenario(tables: dict[str, pd.DataFrame], out_dir: Path, name: str) -> None:
-    """The tables and a scenario.toml, written atomically into `out_dir`."""
+def write_scenario(tables: dict[str, pd.DataFrame], out_dir: Path, name: str, force: bool = False) -> None:
+    """The tables and a scenario.toml, written atomically into `out_dir` (claimed as SPEC 11 says)."""
     files = {table: frame.to_csv(index=False, lineterminator="\n") for table, frame in tables.items()}
     files["scenario.toml"] = f'name = "{name}"\ntoday = "{TODAY.isoformat()}"\ndata = "."\n'
-    write_atomically(out_dir, files)
+    files[MARKER] = marker("generate", scenario=name)
+    write_atomically(out_dir, files, force=force)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from planner import report
 from planner.eligibility import Prepared
-from planner.output import write_atomically
+from planner.output import MARKER, marker, write_atomically
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,18 +127,19 @@ class Plan:
             out["greedy"] = {"allocated": sum(b or 0 for b in baseline)}
         return out
 
-    def write(self, out_dir: Path, extra: dict[str, str] | None = None) -> None:
-        """Write the four output files (and any `extra` name -> text) atomically: all or none."""
-        write_atomically(
-            Path(out_dir),
-            (extra or {})
-            | {
-                "allocations.csv": self.allocations_frame().to_csv(index=False, lineterminator="\n"),
-                "lines.csv": self.lines_frame().to_csv(index=False, lineterminator="\n"),
-                "items.csv": self.items_frame().to_csv(index=False, lineterminator="\n"),
-                "summary.json": json.dumps(self.summary(), indent=2) + "\n",
-            },
-        )
+    def files(self) -> dict[str, str]:
+        """The result folder's files (name -> text): the four tables and a minimal run.json."""
+        return {
+            "allocations.csv": self.allocations_frame().to_csv(index=False, lineterminator="\n"),
+            "lines.csv": self.lines_frame().to_csv(index=False, lineterminator="\n"),
+            "items.csv": self.items_frame().to_csv(index=False, lineterminator="\n"),
+            "summary.json": json.dumps(self.summary(), indent=2) + "\n",
+            MARKER: marker("solve", scenario=self.scenario_name),
+        }
+
+    def write(self, out_dir: Path, force: bool = False) -> None:
+        """Write `files()` as the folder `out_dir`, atomically, where SPEC 11 allows it."""
+        write_atomically(Path(out_dir), self.files(), force=force)
 
 
 def _json_value(value: object) -> object:

@@ -21,6 +21,7 @@ from typing import Any
 from models.errors import InputErrors
 from models.loading import load_scenario, scenario_inputs
 from models.records import Scenario
+from planner.output import MARKER, OutputRefused, output_folder, safe_name
 from planner.plan import Plan
 from planner.solve import Progress, solve
 
@@ -57,27 +58,31 @@ def solve_into(
     folder_for: Callable[[Scenario], Path],
     options: RunOptions = RunOptions(),
     progress: Progress | None = None,
+    force: bool = False,
 ) -> tuple[Plan, Path]:
     """Load, solve and write one scenario with its run.json into `folder_for(scenario)`.
 
-    Raises InputErrors for bad input, and RuntimeError or ValueError when solving fails.
+    The folder is claimed (SPEC 11) before solving. Raises InputErrors for bad
+    input, OutputRefused or OutputBusy for a folder that may not be written now,
+    and RuntimeError or ValueError when solving fails.
     """
     t0 = time.monotonic()
     data = load_scenario(scenario)
     folder = folder_for(data)
     t1 = time.monotonic()
-    plan = solve(
-        data,
-        solver=options.solver,
-        time_limit=options.time_limit,
-        progress=progress,
-        workers=options.workers,
-        scheduler=options.scheduler,
-    )
-    t2 = time.monotonic()
-    record = run_record(scenario, plan, options, {"load": t1 - t0, "solve": t2 - t1})
-    plan.write(folder, {"run.json": json.dumps(record, indent=2) + "\n"})
-    return plan, folder
+    with output_folder(folder, protect=scenario_inputs(scenario), force=force) as claim:
+        plan = solve(
+            data,
+            solver=options.solver,
+            time_limit=options.time_limit,
+            progress=progress,
+            workers=options.workers,
+            scheduler=options.scheduler,
+        )
+        t2 = time.monotonic()
+        record = run_record(scenario, plan, options, {"load": t1 - t0, "solve": t2 - t1})
+        claim.write(plan.files() | {MARKER: json.dumps(record, indent=2) + "\n"})
+    return plan, claim.path
 
 
 def run_record(scenario: Path, plan: Plan, options: RunOptions, timings: dict[str, float]) -> dict[str, Any]:
@@ -85,6 +90,7 @@ def run_record(scenario: Path, plan: Plan, options: RunOptions, timings: dict[st
     inputs = scenario_inputs(scenario)
     base = Path(os.path.commonpath([p.parent for p in inputs]))
     return {
+        "written_by": "solve",
         "scenario": plan.scenario_name,
         "scenario_file": str(scenario),
         "inputs": {str(p.relative_to(base)): hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs},
@@ -110,20 +116,31 @@ def run_batch(
     out_dir: Path,
     options: RunOptions = RunOptions(),
     on_done: Callable[[RunOutcome], None] | None = None,
+    force: bool = False,
 ) -> list[RunOutcome]:
-    """Solve every scenario into `out_dir/<name>/`; a failure is recorded and the others go on."""
+    """Solve every scenario into `out_dir/<name>/`; a failure is recorded and the others go on.
+
+    `<name>` is the scenario's name made a safe file name; two scenarios of one
+    folder name are an error for the second.
+    """
     outcomes: list[RunOutcome] = []
     taken: dict[str, Path] = {}
 
-    def folder_for(data: Scenario) -> Path:
-        if data.name in taken:
-            raise ValueError(f"scenario name '{data.name}' is already used by {taken[data.name]}")
-        return out_dir / data.name
+    def folder_for(path: Path) -> Callable[[Scenario], Path]:
+        def folder(data: Scenario) -> Path:
+            name = safe_name(data.name, fallback=safe_name(path.stem, "scenario"))
+            if name in taken:
+                raise OutputRefused(
+                    f"scenario '{data.name}' would be written to {name}/, as {taken[name]} was"
+                )
+            return out_dir / name
+
+        return folder
 
     for path in scenarios:
         try:
-            plan, folder = solve_into(path, folder_for, options)
-            taken[plan.scenario_name] = path
+            plan, folder = solve_into(path, folder_for(path), options, force=force)
+            taken[folder.name] = path
             outcome = RunOutcome(path, plan.scenario_name, folder, plan)
         except InputErrors as exc:
             outcome = RunOutcome(

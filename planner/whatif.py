@@ -12,13 +12,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from models.records import Lot, Scenario
+from planner.output import safe_name, write_file_atomically
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -220,18 +220,21 @@ def _toml(value: Value | str) -> str:
 
 def file_name(name: str) -> str:
     """A safe file name for a what-if called `name`."""
-    return (re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "whatif") + ".toml"
+    return safe_name(name, "whatif") + ".toml"
 
 
 def save(whatif: WhatIf, base: Path, folder: Path, overwrite: bool = False) -> Path:
-    """Write the what-if into `folder` as `<name>.toml` extending `base`; never replaces `base` itself.
+    """Write the what-if into `folder` as `<name>.toml` extending `base`, atomically; never replaces
+    `base` itself nor follows a link. Its name is made the safe name its file has (SPEC 11).
 
-    Raises FileExistsError if the file is there and `overwrite` is False.
+    Raises FileExistsError if the file is there and `overwrite` is False, or it is `base` or a link.
     """
     target = folder / file_name(whatif.name)
+    if target.is_symlink():
+        raise FileExistsError(f"{target} is a link; the planner does not write through it")
     if target.resolve() == base.resolve():
         raise FileExistsError(f"{target.name} is the scenario the what-if starts from; choose another name")
     if target.exists() and not overwrite:
         raise FileExistsError(f"{target} exists already")
-    target.write_text(to_toml(whatif, base, target), encoding="utf-8")
+    write_file_atomically(target, to_toml(whatif.renamed(target.stem), base, target))
     return target

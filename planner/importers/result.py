@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from models.tables import ITEMS, LINES, LOTS, TABLES
-from planner.output import write_atomically
+from planner.output import MARKER, marker, write_atomically
 
 REPORT_FILE = "import_report.json"
 MAX_DECIMALS = 6
@@ -75,8 +75,18 @@ class Tally:
         return {k: int(v) for k, v in sorted(self.counts.items())}
 
 
-def write_import(result: ImportResult, out_dir: Path, name: str | None = None, origin: str = "") -> None:
-    """Write the scenario folder `out_dir` (tables, scenario.toml, import_report.json), all or nothing."""
+def write_import(
+    result: ImportResult,
+    out_dir: Path,
+    name: str | None = None,
+    origin: str = "",
+    source: Path | None = None,
+    force: bool = False,
+) -> None:
+    """Write the scenario folder `out_dir` (tables, scenario.toml, import_report.json), all or nothing.
+
+    The folder is claimed as SPEC 11 says; `source` (the file imported) is never replaced.
+    """
     name = name or Path(out_dir).resolve().name
     files = {spec.name: _csv(result.tables.get(spec.name), spec.column_names) for spec in TABLES}
     comment = f"# Imported from {result.source}" + (f": {origin}" if origin else "")
@@ -88,7 +98,8 @@ def write_import(result: ImportResult, out_dir: Path, name: str | None = None, o
     )
     report = result.summary() | ({"file": origin} if origin else {})
     files[REPORT_FILE] = json.dumps(report, indent=2) + "\n"
-    write_atomically(Path(out_dir), files)
+    files[MARKER] = marker(f"import {result.source}", file=origin)
+    write_atomically(Path(out_dir), files, protect=[source] if source else [], force=force)
 
 
 def _csv(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> str:

@@ -151,3 +151,20 @@ def test_save_never_replaces_the_base_or_an_existing_file_unasked(folder: Path) 
         save(edit, base, folder)
     save(edit.with_today(date(2026, 11, 25)), base, folder, overwrite=True)
     assert load_scenario(folder / "again.toml").today == date(2026, 11, 25)
+
+
+def test_save_never_writes_through_a_link_and_names_the_whatif_as_its_file(
+    folder: Path, tmp_path: Path
+) -> None:
+    """SPEC 11: a link where the file would go is refused (even with overwrite) and what it points to is
+    untouched; the name written into the TOML is the safe file name, so a batch uses the same name."""
+    base = folder / "demo.toml"
+    outside = tmp_path / "outside.toml"
+    outside.write_text("mine", encoding="utf-8")
+    (folder / "linked.toml").symlink_to(outside)
+    with pytest.raises(FileExistsError, match="link"):
+        save(WhatIf("linked", today=date(2026, 11, 24)), base, folder, overwrite=True)
+    assert outside.read_text(encoding="utf-8") == "mine"
+    saved = save(WhatIf("../../night shift", today=date(2026, 11, 24)), base, folder)
+    assert saved == folder / "night_shift.toml"
+    assert load_scenario(saved).name == "night_shift"
