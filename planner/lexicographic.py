@@ -463,7 +463,7 @@ class _TierLoop:
         result = self.backend.solve(model.mip, dict.fromkeys(cols, 1.0), remaining, hint)
         self.out.solves += 1
         if result.status is SolveStatus.ERROR or (
-            result.values is None and result.status is not SolveStatus.FEASIBLE
+            result.values is None and result.status is not SolveStatus.NO_SOLUTION
         ):
             raise SolverError(
                 f"{self.backend.name} on tier {tier + 1}: {result.status.value} {result.message}"

@@ -19,7 +19,11 @@ class SolveStatus(enum.Enum):
     """One status for every backend, mapped once in each backend."""
 
     OPTIMAL = "optimal"
+    """The solution is optimal (within ABSOLUTE_GAP) and the bound proves it."""
     FEASIBLE = "feasible"
+    """Stopped with a solution; the bound is what the solver proved (infinite if nothing)."""
+    NO_SOLUTION = "no solution"
+    """Stopped (a time limit) before any solution; the bound is what the solver proved, if anything."""
     INFEASIBLE = "infeasible"
     ERROR = "error"
 
@@ -61,7 +65,8 @@ class Mip:
 
 @dataclass(frozen=True, slots=True)
 class MipResult:
-    """A backend's answer: `values` is None when no solution was found."""
+    """A backend's answer: `values` is None when no solution was found. `bound` is a true upper
+    bound on the objective, +inf where the solver proved none; never the value found unless proved."""
 
     status: SolveStatus
     values: list[float] | None

@@ -12,7 +12,7 @@ _STATUS = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
     cp_model.FEASIBLE: SolveStatus.FEASIBLE,
     cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
-    cp_model.UNKNOWN: SolveStatus.FEASIBLE,
+    cp_model.UNKNOWN: SolveStatus.NO_SOLUTION,
 }
 
 
@@ -52,9 +52,8 @@ class CpSatBackend:
         code = solver.solve(model)
         status = _STATUS.get(code, SolveStatus.ERROR)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return MipResult(
-                status, None, -math.inf, solver.best_objective_bound / _SCALE, solver.status_name(code)
-            )
+            # Without a solution CP-SAT's best_objective_bound is no proof (it reads 0 on UNKNOWN).
+            return MipResult(status, None, -math.inf, math.inf, solver.status_name(code))
         values = [float(solver.value(x)) for x in xs]
         return MipResult(
             status, values, solver.objective_value / _SCALE, solver.best_objective_bound / _SCALE

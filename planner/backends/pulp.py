@@ -113,8 +113,15 @@ def _solve_request(request: dict[str, Any]) -> dict[str, Any]:
         gapAbs=request["gap"],
     )
     code = prob.solve(solver)
-    if code != pulp.LpStatusOptimal or any(x.varValue is None for x in xs):
-        status = SolveStatus.INFEASIBLE if code == pulp.LpStatusInfeasible else SolveStatus.ERROR
+    # PuLP's status calls a run stopped on time with a solution "Optimal"; the solution status
+    # (CBC's own word) tells them apart. PuLP reports no bound: only a proved optimum gives one.
+    proved = code == pulp.LpStatusOptimal and prob.sol_status == pulp.LpSolutionOptimal
+    found = code == pulp.LpStatusOptimal and all(x.varValue is not None for x in xs)
+    if not found:
+        status = {
+            pulp.LpStatusInfeasible: SolveStatus.INFEASIBLE,
+            pulp.LpStatusNotSolved: SolveStatus.NO_SOLUTION,
+        }.get(code, SolveStatus.ERROR)
         return {
             "status": status.value,
             "values": None,
@@ -123,14 +130,12 @@ def _solve_request(request: dict[str, Any]) -> dict[str, Any]:
             "message": pulp.LpStatus[code],
         }
     objective = float(pulp.value(prob.objective) or 0.0)
-    # PuLP reports no bound and does not tell "optimal" from "stopped at the time limit":
-    # its word is taken for the tier value only; the checker judges the plan.
     return {
-        "status": SolveStatus.OPTIMAL.value,
+        "status": (SolveStatus.OPTIMAL if proved else SolveStatus.FEASIBLE).value,
         "values": [float(x.varValue) for x in xs],
         "objective": objective,
-        "bound": objective,
-        "message": "",
+        "bound": objective if proved else math.inf,
+        "message": "" if proved else "stopped with a solution not proved optimal",
     }
 
 
