@@ -23,15 +23,15 @@ from models.errors import InputErrors
 from models.loading import load_scenario
 from models.records import Scenario
 from models.workbook import read_folder_tables, write_workbook
+from planner.app.compare import Result, kpi_table, line_changes
 from planner.check import check_dir
-from planner.compare import Result, kpi_table, line_changes
-from planner.generate import Features, write_scenario
-from planner.generate import generate as generate_tables
-from planner.importers import ImportResult, import_frepple, import_inventree, write_import
-from planner.output import write_atomically
-from planner.plan import Plan
-from planner.runs import RunOptions, run_batch, solve_into
-from planner.solve import solve as solve_scenario
+from planner.engine.solve import solve as solve_scenario
+from planner.io.generate import Features, write_scenario
+from planner.io.generate import generate as generate_tables
+from planner.io.importers import ImportResult, import_frepple, import_inventree, write_import
+from planner.io.runs import RunOptions, run_batch, solve_into
+from planner.result.output import write_atomically
+from planner.result.plan import Plan
 
 err = Console(stderr=True, soft_wrap=True)  # one diagnostic per line, greppable in batch logs
 out = Console(soft_wrap=True)

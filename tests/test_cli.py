@@ -24,7 +24,7 @@ CONTRACT_OUTPUTS = {"allocations.csv", "lines.csv", "items.csv", "summary.json"}
 """The files SPEC section 6 says `planner solve` writes."""
 OUTPUTS = CONTRACT_OUTPUTS | {"run.json"}
 """What `planner solve` writes: the contract's files plus run.json, the project's reproducibility
-record (input hashes, versions, options, timings; see planner/runs.py). Nothing else."""
+record (input hashes, versions, options, timings; see planner/io/runs.py). Nothing else."""
 
 TOML = 'name = "cli-test"\ntoday = "2026-11-20"\n'
 

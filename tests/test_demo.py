@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.loading import load_scenario
-from planner.solve import solve
+from planner.engine.solve import solve
 
 DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo.toml"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.loading import load_scenario
-from planner.reasons import REASON_WORDS
+from planner.result.reasons import REASON_WORDS
 from tests.dashboard.apptest import downloads, frame_with, frames_with, metrics
 from tests.dashboard.conftest import Open
 

@@ -16,8 +16,8 @@ from models.records import Scenario
 from models.tables import TABLES
 from models.workbook import DOC_SHEET, read_folder_tables, sheet_name, write_workbook
 from planner.cli import main
-from planner.generate import generate, write_scenario
-from planner.solve import solve
+from planner.engine.solve import solve
+from planner.io.generate import generate, write_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "scenarios" / "demo"
