@@ -832,13 +832,14 @@ def test_violations_are_sorted_and_never_raised() -> None:
 def test_eligibility_and_tier_keys_match_conformance(case: str) -> None:
     """The checker's reasons for lines taking no part, and its tier keys, are the conformance cases' own."""
     loading = pytest.importorskip("models.loading")
-    from planner.check import _Facts, _tier_key
+    from planner.check.facts import Facts
+    from planner.check.reports import tier_key
 
     sc = loading.load_scenario(CONFORMANCE / case)
     expected = json.loads((CONFORMANCE / case / "expected.json").read_text())
-    facts = _Facts(sc)
+    facts = Facts(sc)
     reasons = {f"{o}/{ln}": why for (o, ln), why in facts.reason.items() if why is not None}
     assert reasons == expected["ineligible"]
-    keys = sorted({_tier_key(facts, ln) for ln in sc.lines if facts.reason[ln.key] is None})
+    keys = sorted({tier_key(facts, ln) for ln in sc.lines if facts.reason[ln.key] is None})
     shown = [[v.isoformat() if isinstance(v, date) else v for v in key] for key in keys]
     assert shown == [t["key"] for t in expected["tiers"]]
