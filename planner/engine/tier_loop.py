@@ -1,5 +1,8 @@
 """The lexicographic tier loop for a component with integer side restrictions (SPEC 5.1).
 
+The module is over 500 lines because the loop's steps share one state object
+(`_TierLoop`); the ladder rewrite splits it into one function per step.
+
 Tier by tier, only the lines active at that tier take part (planner.engine.contention),
 and they fall apart into parts tied together by contended pools and
 full-delivery orders. Each part holding lines of the tier is settled on its own:
