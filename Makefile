@@ -14,6 +14,7 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/planner check scenarios/demo.toml out/demo
 
 test: $(VENV)/.installed
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest

@@ -123,96 +123,116 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 BAD_INPUTS = [
     pytest.param({"lots.csv": None}, [("lots.csv", None, None, "not found")], id="missing_table"),
     pytest.param(
-        {"lines.csv": """\
+        {
+            "lines.csv": """\
             order,line,item,quantity
             S,1,X,10
-            """},
+            """
+        },
         [("lines.csv", None, "ship_date", "missing")],
         id="missing_column",
     ),
     pytest.param(
-        {"lots.csv": """\
+        {
+            "lots.csv": """\
             lot,item,warehouse,quantity
             A1,X,NY,10
             A2,X,CA,ten
             B1,Y,NY,8
-            """},
+            """
+        },
         [("lots.csv", 3, "quantity", "ten")],
         id="bad_number",
     ),
     pytest.param(
-        {"lines.csv": """\
+        {
+            "lines.csv": """\
             order,line,item,quantity,ship_date
             S,1,X,10,2026-12-01
             S,2,X,10,2026-13-02
-            """},
+            """
+        },
         [("lines.csv", 3, "ship_date", "2026-13-02")],
         id="bad_date",
     ),
     pytest.param(
-        {"orders.csv": """\
+        {
+            "orders.csv": """\
             order,full_delivery
             S,maybe
             P,
-            """},
+            """
+        },
         [("orders.csv", 2, "full_delivery", "maybe")],
         id="bad_boolean",
     ),
     pytest.param(
-        {"lines.csv": """\
+        {
+            "lines.csv": """\
             order,line,item,quantity,ship_date
             S,1,X,10,2026-12-01
             S,2,ZZZ,10,2026-12-02
-            """},
+            """
+        },
         [("lines.csv", 3, "item", "ZZZ")],
         id="unknown_item",
     ),
     pytest.param(
-        {"lines.csv": """\
+        {
+            "lines.csv": """\
             order,line,item,quantity,ship_date
             S,1,X,10,2026-12-01
             S,2,X,10,2026-12-02
             NOPE,1,X,1,2026-12-02
-            """},
+            """
+        },
         [("lines.csv", 4, "order", "NOPE")],
         id="unknown_order",
     ),
     pytest.param(
-        {"lots.csv": """\
+        {
+            "lots.csv": """\
             lot,item,warehouse,quantity
             A1,X,NY,10
             A2,X,CA,10
             A1,X,CA,5
             B1,Y,NY,8
-            """},
+            """
+        },
         [("lots.csv", 4, "lot", "duplicate")],
         id="duplicate_key",
     ),
     pytest.param(
-        {"lots.csv": """\
+        {
+            "lots.csv": """\
             lot,item,warehouse,quantity,allocated,planned_issue
             A1,X,NY,10,,
             A2,X,CA,10,,
             B1,Y,NY,8,6,3
-            """},
+            """
+        },
         [("lots.csv", 4, "quantity", "negative")],
         id="negative_allocable",
     ),
     pytest.param(
-        {"reservations.csv": """\
+        {
+            "reservations.csv": """\
             order,line,lot,quantity
             S,1,A2,6
             S,2,A2,5
-            """},
+            """
+        },
         [("reservations.csv", 2, "quantity", "A2"), ("reservations.csv", 3, "quantity", "A2")],
         id="reservation_over_lot",
     ),
     pytest.param(
-        {"reservations.csv": """\
+        {
+            "reservations.csv": """\
             order,line,lot,quantity
             S,2,A1,6
             S,2,A2,5
-            """},
+            """
+        },
         [("reservations.csv", 2, "quantity", "line"), ("reservations.csv", 3, "quantity", "line")],
         id="reservation_over_line",
     ),
@@ -327,17 +347,33 @@ def test_solve_writes_the_hand_computed_plan(solved: tuple[Path, Path]) -> None:
     assert alloc_columns == ["order", "line", "item", "lot", "warehouse", "owner", "quantity", "source"]
     lines = pd.read_csv(out / "lines.csv", dtype=str, keep_default_na=False)
     assert lines.columns.tolist() == [
-        "order", "line", "item", "requested", "allocated", "status", "reason", "tier",
+        "order",
+        "line",
+        "item",
+        "requested",
+        "allocated",
+        "status",
+        "reason",
+        "tier",
     ]
     by_key = {(r["order"], r["line"]): r for r in lines.to_dict("records")}
     assert (by_key[("P", "2")]["status"], by_key[("P", "2")]["reason"], by_key[("P", "2")]["tier"]) == (
-        "full", "nonstock", "",
+        "full",
+        "nonstock",
+        "",
     )
     assert [by_key[k]["tier"] for k in [("S", "1"), ("S", "2"), ("P", "1")]] == ["1", "2", "3"]
     items = pd.read_csv(out / "items.csv", nrows=0).columns.tolist()
     assert items == [
-        "item", "in_stock", "allocated_before", "allocable", "safety_stock",
-        "required", "allocated", "available_after", "deficit",
+        "item",
+        "in_stock",
+        "allocated_before",
+        "allocable",
+        "safety_stock",
+        "required",
+        "allocated",
+        "available_after",
+        "deficit",
     ]
 
 

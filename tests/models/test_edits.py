@@ -759,9 +759,7 @@ def test_an_unknown_column_in_where_or_set_is_an_error(tmp_path: Path, edit: str
 
 def test_an_unknown_table_is_an_error(tmp_path: Path) -> None:
     """An edit of a table that is not one of the scenario's names the edit and the bad table."""
-    errors = load_errors(
-        write_whatif(tmp_path, '[[remove]]\ntable = "widgets"\nwhere = { widget = "W" }\n')
-    )
+    errors = load_errors(write_whatif(tmp_path, '[[remove]]\ntable = "widgets"\nwhere = { widget = "W" }\n'))
     assert len(errors) == 1
     assert errors[0].table == "whatif.toml"
     assert "whatif.toml, remove 1" in errors[0].message and "'widgets'" in errors[0].message
@@ -959,8 +957,6 @@ def test_reservation_row_numbers_survive_a_removal(tmp_path: Path) -> None:
 def test_reservation_on_a_removed_lot_is_gone_before_validation(tmp_path: Path) -> None:
     """A base reservation that would be invalid against the removed lot never reaches validation:
     the remove's cascade drops it first, so the what-if loads."""
-    scenario = load_scenario(
-        write_whatif(tmp_path, '[[remove]]\ntable = "lots"\nwhere = { lot = "B1" }\n')
-    )
+    scenario = load_scenario(write_whatif(tmp_path, '[[remove]]\ntable = "lots"\nwhere = { lot = "B1" }\n'))
     assert reservations(scenario) == {("S1", "1", "A1", 2), ("S2", "1", "A2", 4)}
     assert Reservation("S1", "2", "B1", 1) not in scenario.reservations
