@@ -386,8 +386,10 @@ def test_summary_has_the_contract_fields(solved: tuple[Path, Path]) -> None:
     assert summary["scenario"] == "cli-test"
     assert summary["today"] == "2026-11-20"
     assert summary["status"] == "optimal"
-    assert isinstance(summary["solver"], str) and summary["solver"]
-    assert isinstance(summary["seconds"], int | float) and summary["seconds"] >= 0
+    assert isinstance(summary["solver"], str)
+    assert summary["solver"]
+    assert isinstance(summary["seconds"], int | float)
+    assert summary["seconds"] >= 0
     tiers = [{k: t[k] for k in ("tier", "key", "requested", "allocated")} for t in summary["tiers"]]
     assert tiers == [
         {"tier": 1, "key": ["2026-12-01", 5], "requested": 10, "allocated": 10},

@@ -233,7 +233,8 @@ def test_compare_demo_with_early_cables(tmp_path: Path) -> None:
     demo, early = read_csv(tmp_path / "cmp" / "kpis.csv")
     assert (demo["scenario"], early["scenario"]) == ("demo", "early_cables")
     assert int(early["allocated"]) - int(demo["allocated"]) == 25 + 60 - 15
-    assert early["requested"] == demo["requested"] and early["lines"] == demo["lines"]
+    assert early["requested"] == demo["requested"]
+    assert early["lines"] == demo["lines"]
     # DO-2001's two lines go from none to full; MO-3001/1 from full to partial.
     assert int(early["lines_none"]) == int(demo["lines_none"]) - 2
     assert int(early["lines_full"]) == int(demo["lines_full"]) + 2 - 1

@@ -87,7 +87,7 @@ def _supply_tree(prep: Prepared, pairs: Iterable[int]) -> tuple[_Network, dict[i
     net = _Network([], [], [], [])
     lots = sorted({prep.pairs[p].lot for p in pairs})
     group_node: dict[int, int] = {}
-    parent = {lot: 0 for lot in lots}
+    parent = dict.fromkeys(lots, 0)
     # Item-wide groups come before per-warehouse ones, so nesting follows list order.
     for g in sorted({g for lot in lots for g in prep.lot_groups[lot]}):
         group = prep.cap_groups[g]

@@ -101,7 +101,7 @@ class _TierLoop:
         self.prep, self.backend, self.deadline = prep, backend, deadline
         self.state: Contention = contention(prep, comp)
         self.graph = GrowingGraph()
-        self.added = {li: 0 for li in comp.lines}
+        self.added = dict.fromkeys(comp.lines, 0)
         self.out = TierOutcome()
         self.most = dict(self.state.most)
         self.fixed: set[int] = set()

@@ -81,9 +81,10 @@ def test_a_missing_sheet_and_an_unknown_sheet(tmp_path: Path) -> None:
     del book["orders"]
     book.create_sheet("notes")
     book.save(tmp_path / "book.xlsx")
-    with warnings.catch_warnings(record=True) as caught, pytest.raises(InputErrors) as errors:
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        load_scenario(path)
+        with pytest.raises(InputErrors) as errors:
+            load_scenario(path)
     assert "book.xlsx[orders]: required sheet 'orders' not found in book.xlsx" in str(errors.value)
     assert any("unknown sheet 'notes'" in str(w.message) for w in caught)
 

@@ -69,7 +69,8 @@ def test_every_reason_code_has_words() -> None:
 def test_line_table_agrees_with_lines_csv_and_explains_short_lines(demo: Plan) -> None:
     """Same lines, quantities and reasons as lines.csv; every line not full has words; lots add up."""
     table, lines = line_table(demo), demo.lines_frame()
-    assert list(table["order"]) == list(lines["order"]) and list(table["line"]) == list(lines["line"])
+    assert list(table["order"]) == list(lines["order"])
+    assert list(table["line"]) == list(lines["line"])
     assert list(table["allocated"]) == list(lines["allocated"])
     assert (table["missing"] == table["requested"] - table["allocated"]).all()
     short = table[table["status"] != "full"]
@@ -124,7 +125,8 @@ def test_by_warehouse_owner_balances_with_the_allocations(demo: Plan) -> None:
 def test_tier_table_shows_the_gain_per_tier(demo: Plan) -> None:
     """Gain is allocated less the greedy's, per tier: the README's tier 5 (350 against 80) and tier 4."""
     tiers = tier_table(demo).set_index("tier")
-    assert tiers.loc[5, "gain"] == 270 and tiers.loc[4, "gain"] == 15
+    assert tiers.loc[5, "gain"] == 270
+    assert tiers.loc[4, "gain"] == 15
     assert tiers["gain"].sum() == PlanView(demo).headline.gain
     assert tiers.loc[5, "key"] == "2026-11-27 / 3"
 
@@ -165,15 +167,15 @@ def test_comparison_of_a_priority_change() -> None:
     edited = solve(apply(base.prepared.scenario, WhatIf("b_first").with_change(order_priority("B", 0))))
     plans = [PlanView(base), PlanView(edited)]
     kpis = kpi_comparison(plans)
-    assert list(kpis["scenario"]) == ["two", "b_first"] and list(kpis["allocated"]) == [10, 10]
+    assert list(kpis["scenario"]) == ["two", "b_first"]
+    assert list(kpis["allocated"]) == [10, 10]
     deltas = kpi_deltas(plans)
-    assert list(deltas["scenario"]) == ["b_first"] and deltas["allocated"].iloc[0] == 0
+    assert list(deltas["scenario"]) == ["b_first"]
+    assert deltas["allocated"].iloc[0] == 0
     changes = changed_lines(plans).set_index("order")
     assert (changes.loc["A", "delta"], changes.loc["B", "delta"]) == (-6, 6)
-    assert (
-        changes.loc["A", "why"] == REASON_WORDS["short"]
-        and changes.loc["B", "base_why"] == REASON_WORDS["short"]
-    )
+    assert changes.loc["A", "why"] == REASON_WORDS["short"]
+    assert changes.loc["B", "base_why"] == REASON_WORDS["short"]
     by_priority = difference_by(plans, "priority")["b_first"]
     assert (by_priority["0"], by_priority["1"], by_priority["5"]) == (8, -6, -2)
 
@@ -191,8 +193,12 @@ def test_a_plan_against_itself_changes_nothing(demo: Plan, early_cables: Plan) -
 def test_a_plan_view_builds_each_table_once(demo: Plan) -> None:
     """A view hands out the same frames on every call (pages rerun on each click), equal to the functions'."""
     view = PlanView(demo)
-    assert view.lines is view.lines and view.items is view.items and view.stock is view.stock
-    assert view.lines.equals(line_table(demo)) and view.items.equals(item_table(demo))
-    assert view.tiers.equals(tier_table(demo)) and view.stock.equals(by_warehouse_owner(demo))
+    assert view.lines is view.lines
+    assert view.items is view.items
+    assert view.stock is view.stock
+    assert view.lines.equals(line_table(demo))
+    assert view.items.equals(item_table(demo))
+    assert view.tiers.equals(tier_table(demo))
+    assert view.stock.equals(by_warehouse_owner(demo))
     assert view.kpis["lines_full"] == view.headline.lines_full == 7
     assert view.lots_of(view.lines).equals(line_lots(demo, view.lines))

@@ -96,7 +96,8 @@ def test_a_later_change_of_the_same_target_replaces_the_earlier() -> None:
     edit = edit.with_change(order_priority("A", 2))
     assert edit.changes == (lot_quantity("L", 3), order_priority("A", 2))
     assert edit.without_change(0).changes == (order_priority("A", 2),)
-    assert WhatIf("w").is_empty and not WhatIf("w", today=date(2026, 1, 1)).is_empty
+    assert WhatIf("w").is_empty
+    assert not WhatIf("w", today=date(2026, 1, 1)).is_empty
 
 
 def test_apply_reports_every_change_that_does_not_fit() -> None:
@@ -132,7 +133,8 @@ def test_toml_text_round_trips_awkward_names(tmp_path: Path) -> None:
     changes = (order_priority(odd, 1), line_ship_date(odd, "1/a", date(2027, 1, 2)))
     edit = WhatIf('what "if"', changes=changes)
     document = tomllib.loads(to_toml(edit, tmp_path / "base.toml", tmp_path / "x.toml"))
-    assert document["name"] == 'what "if"' and document["extends"] == "base.toml"
+    assert document["name"] == 'what "if"'
+    assert document["extends"] == "base.toml"
     assert document["override"][0] == {"table": "orders", "where": {"order": odd}, "set": {"priority": 1}}
     assert document["override"][1]["where"] == {"order": odd, "line": "1/a"}
     assert document["override"][1]["set"] == {"ship_date": date(2027, 1, 2)}

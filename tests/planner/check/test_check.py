@@ -129,7 +129,8 @@ def test_wrong_warehouse_is_flagged() -> None:
     ]
     violations = check(sc, rows, lines)
     assert rules(violations) == {"lot_may_not_serve"}
-    assert "lot A1" in violations[0].message and "SO2/L2" in violations[0].message
+    assert "lot A1" in violations[0].message
+    assert "SO2/L2" in violations[0].message
 
 
 def test_order_warehouses_apply_when_line_has_none() -> None:
@@ -290,7 +291,8 @@ def test_lot_over_capacity_is_flagged() -> None:
     sc = capacity_scenario()
     violations = check(sc, [take(sc, "SO1", "1", "C1", 6)], [("SO1", "1", "X", 6, 6, "full", "", 1)])
     assert rules(violations) == {"lot_capacity"}
-    assert "lot C1" in violations[0].message and "gives 6" in violations[0].message
+    assert "lot C1" in violations[0].message
+    assert "gives 6" in violations[0].message
 
 
 def safety_scenario(reservations: tuple[Reservation, ...] = ()) -> Scenario:
@@ -315,7 +317,8 @@ def test_safety_stock_broken_is_flagged() -> None:
     sc = safety_scenario()
     violations = check(sc, [take(sc, "SO1", "1", "S1", 7)], [("SO1", "1", "S", 10, 7, "partial", "short", 1)])
     assert rules(violations) == {"safety_stock"}
-    assert "item S" in violations[0].message and "at most 6" in violations[0].message
+    assert "item S" in violations[0].message
+    assert "at most 6" in violations[0].message
 
 
 def test_reservations_may_use_safety_stock() -> None:
@@ -465,7 +468,8 @@ def test_kit_ratio_broken_is_flagged() -> None:
     rows.append(nonstock("SO1", "1", "N", 3))
     violations = check(sc, rows, [("SO1", "1", "K", 3, 3, "full", "", 1)])
     assert rules(violations) == {"kit_ratio"}
-    assert "component C1" in violations[0].message and "= 6" in violations[0].message
+    assert "component C1" in violations[0].message
+    assert "= 6" in violations[0].message
 
 
 def test_kit_missing_nonstock_component_is_flagged() -> None:
@@ -585,7 +589,8 @@ def test_ineligible_printed_line_allocated_is_flagged() -> None:
     ]
     violations = check(sc, rows, lines)
     assert rules(violations) == {"eligibility"}
-    assert "SO1/1" in violations[0].message and "printed" in violations[0].message
+    assert "SO1/1" in violations[0].message
+    assert "printed" in violations[0].message
 
 
 @pytest.mark.parametrize(
@@ -636,7 +641,8 @@ def test_reservation_not_honoured_is_flagged() -> None:
     sc = reservation_scenario()
     violations = check(sc, [take(sc, "SO1", "1", "A1", 10)], [("SO1", "1", "X", 10, 10, "full", "", 1)])
     assert rules(violations) == {"reservation"}
-    assert "reserves 4" in violations[0].message and "lot A1" in violations[0].message
+    assert "reserves 4" in violations[0].message
+    assert "lot A1" in violations[0].message
 
 
 def test_reservation_that_may_not_serve_is_ignored() -> None:
@@ -696,7 +702,8 @@ def test_unknown_references_are_flagged() -> None:
     lines: list[LinesRow] = [("SO1", "1", "X", 10, 10, "full", "", 1), ("SO9", "1", "X", 1, 0, "none", "", 1)]
     messages = [v.message for v in check(sc, rows, lines) if v.rule == "unknown_reference"]
     assert rules(check(sc, rows, lines)) == {"unknown_reference"}
-    assert len(messages) == 3 and any("lot ZZ" in m for m in messages)
+    assert len(messages) == 3
+    assert any("lot ZZ" in m for m in messages)
 
 
 def test_check_dir_reads_written_tables(tmp_path: Path) -> None:

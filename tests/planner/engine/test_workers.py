@@ -113,7 +113,8 @@ def test_without_dask_the_local_pool_solves_and_a_note_says_so(
     for name, frame in (("allocations.csv", plan.allocations_frame()), ("lines.csv", plan.lines_frame())):
         assert frame.to_csv(index=False, lineterminator="\n").encode() == (reference / name).read_bytes()
     [note] = [n for n in plan.notes if "Dask" in n]
-    assert "tcp://127.0.0.1:1" in note and "2 local processes" in note
+    assert "tcp://127.0.0.1:1" in note
+    assert "2 local processes" in note
     assert ("not installed" in note) == (why == "not installed")
 
 
@@ -129,7 +130,8 @@ def test_outcomes_come_back_in_component_order_with_progress_per_component(scena
     total = sum(len({prep.line_tier[li] for li in c.lines}) for c in comps)
     assert len(calls) == len(comps)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
-    assert calls[-1] == (total, total) and {t for _, t in calls} == {total}
+    assert calls[-1] == (total, total)
+    assert {t for _, t in calls} == {total}
 
 
 def test_a_deadline_reaches_the_workers_as_seconds_left(scenario: Scenario) -> None:
@@ -141,7 +143,8 @@ def test_a_deadline_reaches_the_workers_as_seconds_left(scenario: Scenario) -> N
     here = workers.solve_components(prep, comps, "highs", past).outcomes
     pooled = workers.solve_components(prep, comps, "highs", past, workers=2).outcomes
     assert pooled == here
-    assert any(not o.proved for o in pooled) and all(o.solves == 0 for o in pooled)
+    assert any(not o.proved for o in pooled)
+    assert all(o.solves == 0 for o in pooled)
     assert all(o.proved for o in workers.solve_components(prep, comps, "highs", None, workers=2).outcomes)
 
 

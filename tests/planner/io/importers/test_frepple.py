@@ -35,12 +35,15 @@ def test_manufacturing_demo_counts(result: ImportResult) -> None:
     the model's currentdate 2021-01-01 is today; all 4 demanded items are short."""
     r = result.report
     assert result.today == date(2021, 1, 1)
-    assert r["read.demand"] == 220 and r["dropped.demands.closed"] == 204
+    assert r["read.demand"] == 220
+    assert r["dropped.demands.closed"] == 204
     assert r["written.orders"] == r["written.lines"] == 16
-    assert r["read.buffer"] == 19 and r["dropped.buffers.nothing_on_hand"] == 1
+    assert r["read.buffer"] == 19
+    assert r["dropped.buffers.nothing_on_hand"] == 1
     assert r["written.lots"] == 18
     assert r["written.warehouses"] == 4
-    assert r["info.items_demanded"] == 4 and r["info.items_short"] == 4
+    assert r["info.items_demanded"] == 4
+    assert r["info.items_short"] == 4
     assert result.tables["lines.csv"]["quantity"].sum() == 250
 
 
@@ -61,7 +64,8 @@ def test_transfer_lanes_give_the_allowed_warehouses(result: ImportResult) -> Non
     orders = result.tables["orders.csv"].set_index("order")
     assert orders.loc["Demand 07", "warehouses"] == ("shop 1", "warehouse", "factory")
     assert orders.loc["Demand 01", "warehouses"] == ("shop 2", "warehouse", "factory")
-    assert orders.loc["Demand 02", "priority"] == 0 and orders.loc["Demand 01", "priority"] == 1
+    assert orders.loc["Demand 02", "priority"] == 0
+    assert orders.loc["Demand 01", "priority"] == 1
     lots = result.tables["lots.csv"].set_index("lot")
     assert lots.loc["chair @ warehouse", ["item", "warehouse", "quantity"]].tolist() == [
         "chair",
@@ -82,14 +86,16 @@ def test_manufacturing_demo_solves_optimal(result: ImportResult, tmp_path: Path)
     plan.write(tmp_path / "plan")
     assert check_dir(scenario, tmp_path / "plan") == []
     report = json.loads((tmp_path / "scenario" / "import_report.json").read_text())
-    assert report["source"] == "frePPLe" and report["today"] == "2021-01-01"
+    assert report["source"] == "frePPLe"
+    assert report["today"] == "2021-01-01"
 
 
 def test_small_demo_imports_and_solves(tmp_path: Path) -> None:
     """demo.json (14 open demands, 2 factories) imports and solves optimal; --today overrides currentdate."""
     small = import_frepple(FREPPLE / "demo.json", date(2014, 1, 15))
     assert small.today == date(2014, 1, 15)
-    assert small.report["written.lines"] == 14 and small.report["written.lots"] == 4
+    assert small.report["written.lines"] == 14
+    assert small.report["written.lots"] == 4
     write_import(small, tmp_path / "demo")
     assert solve(load_scenario(tmp_path / "demo")).summary()["status"] == "optimal"
 
@@ -98,5 +104,5 @@ def test_not_a_model_is_a_clear_error(tmp_path: Path) -> None:
     """A JSON file that is no frePPLe model raises ValueError naming the file."""
     bad = tmp_path / "x.json"
     bad.write_text("[]")
-    with pytest.raises(ValueError, match="x.json"):
+    with pytest.raises(ValueError, match=r"x\.json"):
         import_frepple(bad)

@@ -94,7 +94,8 @@ def test_report_counts_what_was_assumed(result: ImportResult) -> None:
     assert r["assumed.lots.id_with_stock_item_pk"] == 789
     assert r["assumed.items.unit_made_smaller"] == 5
     assert r["assumed.lines.alternates_widened_to_item"] == 0
-    assert len(result.notes) == 5 and all("InvenTree holds decimals" in n for n in result.notes)
+    assert len(result.notes) == 5
+    assert all("InvenTree holds decimals" in n for n in result.notes)
 
 
 def test_decimal_quantities_are_whole_in_a_smaller_unit(result: ImportResult) -> None:
@@ -150,7 +151,8 @@ def test_cli_import_writes_the_folder_and_prints_the_report(tmp_path: Path) -> N
         main, ["import", "inventree", str(FIXTURE), "--out", str(out), "--today", "2024-03-19"]
     )
     assert done.exit_code == 0, done.output
-    assert "written.lots" in done.output and (out / "scenario.toml").is_file()
+    assert "written.lots" in done.output
+    assert (out / "scenario.toml").is_file()
     bad = tmp_path / "bad.json"
     bad.write_text('{"not": "a fixture"}')
     failed = runner.invoke(main, ["import", "inventree", str(bad), "--out", str(tmp_path / "x")])

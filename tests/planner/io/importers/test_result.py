@@ -43,7 +43,8 @@ def test_written_folder_is_a_valid_scenario_with_its_report(tmp_path: Path) -> N
     result = ImportResult("test", date(2026, 1, 1), tables, {"read.x": 1}, ("a note",))
     write_import(result, tmp_path / "s", "named", "source.json")
     scenario = load_scenario(tmp_path / "s")
-    assert scenario.name == "named" and scenario.today == date(2026, 1, 1)
+    assert scenario.name == "named"
+    assert scenario.today == date(2026, 1, 1)
     assert scenario.orders[0].warehouses == ("W", "V")
     report = json.loads((tmp_path / "s" / "import_report.json").read_text())
     assert report == {
