@@ -8,7 +8,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: demo test
+.PHONY: demo test test-fast
 demo: $(VENV)/.installed
 	$(VENV)/bin/planner solve scenarios/demo.toml --out out/demo
 	$(VENV)/bin/planner check scenarios/demo.toml out/demo
@@ -18,3 +18,7 @@ test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+# The quick loop: the tests without those marked slow (make test still runs everything).
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -m "not slow"

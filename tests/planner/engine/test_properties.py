@@ -48,6 +48,8 @@ from tests.planner.engine.test_tier_loop import FD_LINE_ON_SLACK_POOL
 from tests.reference import ReferenceResult, reference_optimum
 from tests.strategies import medium_scenarios, scenarios, tier_loop_scenarios
 
+pytestmark = pytest.mark.slow
+
 SCALE = float(os.environ.get("PLANNER_PROPERTY_SCALE", "1"))
 RANDOM = os.environ.get("PLANNER_PROPERTY_RANDOM", "") not in ("", "0")
 

@@ -24,6 +24,8 @@ from planner.engine.mip import SolveStatus
 from planner.engine.model import build_model
 from planner.io.generate import generate, write_scenario
 
+pytestmark = pytest.mark.slow
+
 SEEDS = (1, 2, 3)
 
 

@@ -24,6 +24,8 @@ from planner.engine.eligibility import Prepared, prepare
 from planner.engine.solve import solve
 from planner.io.generate import generate, write_scenario
 
+pytestmark = pytest.mark.slow
+
 TABLES = ("allocations.csv", "lines.csv", "items.csv")
 
 
