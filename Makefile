@@ -8,12 +8,17 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: demo test
+.PHONY: demo test test-fast
 demo: $(VENV)/.installed
 	$(VENV)/bin/planner solve scenarios/demo.toml --out out/demo
 	$(VENV)/bin/planner check scenarios/demo.toml out/demo
 
 test: $(VENV)/.installed
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+# The quick loop: the tests without those marked slow (make test still runs everything).
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -m "not slow"

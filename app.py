@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from planner.scenarios import scenario_folder
+from planner.app.scenarios import scenario_folder
 from views.common import scenario_sidebar
 
 st.set_page_config(page_title="Allocation planner", page_icon=":material/inventory_2:", layout="wide")

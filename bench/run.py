@@ -25,10 +25,10 @@ def measure(
 ) -> dict[str, object]:
     """One size, in this process: per-phase seconds, peak RSS, components, tiers, status, gain."""
     from models.loading import load_scenario
-    from planner.components import components
-    from planner.eligibility import prepare
-    from planner.generate import Features, generate, write_scenario
-    from planner.solve import solve
+    from planner.engine.components import components
+    from planner.engine.eligibility import prepare
+    from planner.engine.solve import solve
+    from planner.io.generate import Features, generate, write_scenario
 
     out: dict[str, object] = {"lines": lines}
     with tempfile.TemporaryDirectory() as tmp:

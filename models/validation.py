@@ -99,7 +99,7 @@ def _key_text(values: Iterable[object]) -> str:
 def _duplicates(frame: pd.DataFrame, table: str, key: tuple[str, ...]) -> list[InputError]:
     """Each repeat of a key, reported on the key's last column with the row of its first occurrence."""
     keys = list(key)
-    sub = frame[keys + [ROW]].dropna(subset=keys)
+    sub = frame[[*keys, ROW]].dropna(subset=keys)
     repeated = sub[sub.duplicated(subset=keys, keep=False)]
     if repeated.empty:
         return []

@@ -24,12 +24,14 @@ from models.errors import InputErrors
 from models.loading import load_scenario, scenario_inputs
 from models.records import Scenario
 from models.workbook import read_folder_tables, write_workbook, written_by_planner
+from planner.app.compare import Result, kpi_table, line_changes
 from planner.check import check_dir
-from planner.compare import Result, kpi_table, line_changes
-from planner.generate import Features, write_scenario
-from planner.generate import generate as generate_tables
-from planner.importers import ImportResult, import_frepple, import_inventree, write_import
-from planner.output import (
+from planner.engine.solve import solve as solve_scenario
+from planner.io.generate import Features, write_scenario
+from planner.io.generate import generate as generate_tables
+from planner.io.importers import ImportResult, import_frepple, import_inventree, write_import
+from planner.io.runs import RunOptions, run_batch, solve_into
+from planner.result.output import (
     MARKER,
     OutputBusy,
     OutputRefused,
@@ -38,9 +40,7 @@ from planner.output import (
     refuse_file,
     refuse_folder,
 )
-from planner.plan import Plan
-from planner.runs import RunOptions, run_batch, solve_into
-from planner.solve import solve as solve_scenario
+from planner.result.plan import Plan
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -345,7 +345,7 @@ def reference_optimum(scenario: Scenario) -> ReferenceResult:
 
     search = _Search(steps, full_delivery, len(keys), initial, groups)
     added_vec, added = search.best(0, initial)
-    added.update({key: 0 for key in fixed_zero})
+    added.update(dict.fromkeys(fixed_zero, 0))
 
     base = [0] * len(keys)
     requested = [0] * len(keys)

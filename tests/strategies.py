@@ -251,7 +251,7 @@ def medium_scenarios() -> st.SearchStrategy[Scenario]:
 
 
 # ---------------------------------------------------------------------------
-# Scenarios that stress the lexicographic tier loop (planner/lexicographic.py)
+# Scenarios that stress the lexicographic tier loop (planner/engine/tier_loop.py)
 # ---------------------------------------------------------------------------
 
 BLOCKING: tuple[dict[str, Any], ...] = (

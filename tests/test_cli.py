@@ -24,7 +24,7 @@ CONTRACT_OUTPUTS = {"allocations.csv", "lines.csv", "items.csv", "summary.json"}
 """The files SPEC section 6 says `planner solve` writes."""
 OUTPUTS = CONTRACT_OUTPUTS | {"run.json"}
 """What `planner solve` writes: the contract's files plus run.json, the project's reproducibility
-record (input hashes, versions, options, timings; see planner/runs.py). Nothing else."""
+record (input hashes, versions, options, timings; see planner/io/runs.py). Nothing else."""
 
 TOML = 'name = "cli-test"\ntoday = "2026-11-20"\n'
 
@@ -123,96 +123,116 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 BAD_INPUTS = [
     pytest.param({"lots.csv": None}, [("lots.csv", None, None, "not found")], id="missing_table"),
     pytest.param(
-        {"lines.csv": """\
+        {
+            "lines.csv": """\
             order,line,item,quantity
             S,1,X,10
-            """},
+            """
+        },
         [("lines.csv", None, "ship_date", "missing")],
         id="missing_column",
     ),
     pytest.param(
-        {"lots.csv": """\
+        {
+            "lots.csv": """\
             lot,item,warehouse,quantity
             A1,X,NY,10
             A2,X,CA,ten
             B1,Y,NY,8
-            """},
+            """
+        },
         [("lots.csv", 3, "quantity", "ten")],
         id="bad_number",
     ),
     pytest.param(
-        {"lines.csv": """\
+        {
+            "lines.csv": """\
             order,line,item,quantity,ship_date
             S,1,X,10,2026-12-01
             S,2,X,10,2026-13-02
-            """},
+            """
+        },
         [("lines.csv", 3, "ship_date", "2026-13-02")],
         id="bad_date",
     ),
     pytest.param(
-        {"orders.csv": """\
+        {
+            "orders.csv": """\
             order,full_delivery
             S,maybe
             P,
-            """},
+            """
+        },
         [("orders.csv", 2, "full_delivery", "maybe")],
         id="bad_boolean",
     ),
     pytest.param(
-        {"lines.csv": """\
+        {
+            "lines.csv": """\
             order,line,item,quantity,ship_date
             S,1,X,10,2026-12-01
             S,2,ZZZ,10,2026-12-02
-            """},
+            """
+        },
         [("lines.csv", 3, "item", "ZZZ")],
         id="unknown_item",
     ),
     pytest.param(
-        {"lines.csv": """\
+        {
+            "lines.csv": """\
             order,line,item,quantity,ship_date
             S,1,X,10,2026-12-01
             S,2,X,10,2026-12-02
             NOPE,1,X,1,2026-12-02
-            """},
+            """
+        },
         [("lines.csv", 4, "order", "NOPE")],
         id="unknown_order",
     ),
     pytest.param(
-        {"lots.csv": """\
+        {
+            "lots.csv": """\
             lot,item,warehouse,quantity
             A1,X,NY,10
             A2,X,CA,10
             A1,X,CA,5
             B1,Y,NY,8
-            """},
+            """
+        },
         [("lots.csv", 4, "lot", "duplicate")],
         id="duplicate_key",
     ),
     pytest.param(
-        {"lots.csv": """\
+        {
+            "lots.csv": """\
             lot,item,warehouse,quantity,allocated,planned_issue
             A1,X,NY,10,,
             A2,X,CA,10,,
             B1,Y,NY,8,6,3
-            """},
+            """
+        },
         [("lots.csv", 4, "quantity", "negative")],
         id="negative_allocable",
     ),
     pytest.param(
-        {"reservations.csv": """\
+        {
+            "reservations.csv": """\
             order,line,lot,quantity
             S,1,A2,6
             S,2,A2,5
-            """},
+            """
+        },
         [("reservations.csv", 2, "quantity", "A2"), ("reservations.csv", 3, "quantity", "A2")],
         id="reservation_over_lot",
     ),
     pytest.param(
-        {"reservations.csv": """\
+        {
+            "reservations.csv": """\
             order,line,lot,quantity
             S,2,A1,6
             S,2,A2,5
-            """},
+            """
+        },
         [("reservations.csv", 2, "quantity", "line"), ("reservations.csv", 3, "quantity", "line")],
         id="reservation_over_line",
     ),
@@ -327,17 +347,33 @@ def test_solve_writes_the_hand_computed_plan(solved: tuple[Path, Path]) -> None:
     assert alloc_columns == ["order", "line", "item", "lot", "warehouse", "owner", "quantity", "source"]
     lines = pd.read_csv(out / "lines.csv", dtype=str, keep_default_na=False)
     assert lines.columns.tolist() == [
-        "order", "line", "item", "requested", "allocated", "status", "reason", "tier",
+        "order",
+        "line",
+        "item",
+        "requested",
+        "allocated",
+        "status",
+        "reason",
+        "tier",
     ]
     by_key = {(r["order"], r["line"]): r for r in lines.to_dict("records")}
     assert (by_key[("P", "2")]["status"], by_key[("P", "2")]["reason"], by_key[("P", "2")]["tier"]) == (
-        "full", "nonstock", "",
+        "full",
+        "nonstock",
+        "",
     )
     assert [by_key[k]["tier"] for k in [("S", "1"), ("S", "2"), ("P", "1")]] == ["1", "2", "3"]
     items = pd.read_csv(out / "items.csv", nrows=0).columns.tolist()
     assert items == [
-        "item", "in_stock", "allocated_before", "allocable", "safety_stock",
-        "required", "allocated", "available_after", "deficit",
+        "item",
+        "in_stock",
+        "allocated_before",
+        "allocable",
+        "safety_stock",
+        "required",
+        "allocated",
+        "available_after",
+        "deficit",
     ]
 
 
@@ -350,8 +386,10 @@ def test_summary_has_the_contract_fields(solved: tuple[Path, Path]) -> None:
     assert summary["scenario"] == "cli-test"
     assert summary["today"] == "2026-11-20"
     assert summary["status"] == "optimal"
-    assert isinstance(summary["solver"], str) and summary["solver"]
-    assert isinstance(summary["seconds"], int | float) and summary["seconds"] >= 0
+    assert isinstance(summary["solver"], str)
+    assert summary["solver"]
+    assert isinstance(summary["seconds"], int | float)
+    assert summary["seconds"] >= 0
     tiers = [{k: t[k] for k in ("tier", "key", "requested", "allocated")} for t in summary["tiers"]]
     assert tiers == [
         {"tier": 1, "key": ["2026-12-01", 5], "requested": 10, "allocated": 10},

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from models.loading import load_scenario
-from planner.solve import solve
+from planner.engine.solve import solve
 
 CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance"
 CASES = sorted(CONFORMANCE.glob("case*")) if CONFORMANCE.is_dir() else []

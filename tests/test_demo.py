@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.loading import load_scenario
-from planner.solve import solve
+from planner.engine.solve import solve
 
 DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo.toml"
 
@@ -23,8 +23,17 @@ def test_demo_exercises_every_reason_a_planner_reads() -> None:
     """The demo shows each ineligibility reason and the main short reasons, so the README's table is live."""
     reasons = set(solve(load_scenario(DEMO)).lines_frame()["reason"])
     assert {
-        "quote", "not_released", "printed", "vendor_shipment", "po_not_received", "nonstock",
-        "outside_window", "full_delivery_blocked", "full_line_short", "pack_size", "safety_stock",
+        "quote",
+        "not_released",
+        "printed",
+        "vendor_shipment",
+        "po_not_received",
+        "nonstock",
+        "outside_window",
+        "full_delivery_blocked",
+        "full_line_short",
+        "pack_size",
+        "safety_stock",
     } <= reasons
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.output import output_folder, safe_name
+from planner.result.output import output_folder, safe_name
 from tests.test_cli import OUTPUTS, invoke, unwrapped, write_scenario
 
 
@@ -167,7 +167,7 @@ def test_a_second_run_into_a_locked_folder_fails_cleanly(tmp_path: Path) -> None
 
 _KILL_AT = """
 import os, signal, sys
-import planner.output as output
+import planner.result.output as output
 def reached(point):
     if point == sys.argv[1]:
         os.kill(os.getpid(), signal.SIGKILL)

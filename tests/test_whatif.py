@@ -111,7 +111,15 @@ def test_compare_lists_exactly_the_changed_lines(tmp_path: Path) -> None:
     with (tmp_path / "cmp" / "line_changes.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == [
-        "scenario", "order", "line", "item", "base_allocated", "allocated", "delta", "base_reason", "reason"
+        "scenario",
+        "order",
+        "line",
+        "item",
+        "base_allocated",
+        "allocated",
+        "delta",
+        "base_reason",
+        "reason",
     ]
     assert rows[1:] == EXPECTED_CHANGES
 
@@ -123,21 +131,50 @@ def test_compare_kpis(tmp_path: Path) -> None:
     assert invoke("compare", base, rush, "--out", tmp_path / "cmp").exit_code == 0
     rows = read_csv(tmp_path / "cmp" / "kpis.csv")
     assert list(rows[0]) == [
-        "scenario", "lines", "lines_full", "lines_partial", "lines_none", "orders", "orders_full",
-        "requested", "allocated", "fill_rate", *(f"fill_p{p}" for p in range(10)),
+        "scenario",
+        "lines",
+        "lines_full",
+        "lines_partial",
+        "lines_none",
+        "orders",
+        "orders_full",
+        "requested",
+        "allocated",
+        "fill_rate",
+        *(f"fill_p{p}" for p in range(10)),
     ]
     empty = {f"fill_p{p}": "" for p in (0, 2, 3, 4, 6, 7, 8, 9)}
     # base: S1/1 8 of 8, S2/1 2 of 6, S3/1 5 of 5.
     assert rows[0] == {
-        "scenario": "base", "lines": "3", "lines_full": "2", "lines_partial": "1", "lines_none": "0",
-        "orders": "3", "orders_full": "2", "requested": "19", "allocated": "15", "fill_rate": "0.7895",
-        "fill_p1": "1.0", "fill_p5": "0.6364", **empty,
+        "scenario": "base",
+        "lines": "3",
+        "lines_full": "2",
+        "lines_partial": "1",
+        "lines_none": "0",
+        "orders": "3",
+        "orders_full": "2",
+        "requested": "19",
+        "allocated": "15",
+        "fill_rate": "0.7895",
+        "fill_p1": "1.0",
+        "fill_p5": "0.6364",
+        **empty,
     }
     # rush: S1/1 4 of 8, S2/1 6 of 6, S2/2 3 of 3.
     assert rows[1] == {
-        "scenario": "rush", "lines": "3", "lines_full": "2", "lines_partial": "1", "lines_none": "0",
-        "orders": "2", "orders_full": "1", "requested": "17", "allocated": "13", "fill_rate": "0.7647",
-        "fill_p1": "0.5", "fill_p5": "1.0", **empty,
+        "scenario": "rush",
+        "lines": "3",
+        "lines_full": "2",
+        "lines_partial": "1",
+        "lines_none": "0",
+        "orders": "2",
+        "orders_full": "1",
+        "requested": "17",
+        "allocated": "13",
+        "fill_rate": "0.7647",
+        "fill_p1": "0.5",
+        "fill_p5": "1.0",
+        **empty,
     }
 
 
@@ -196,7 +233,8 @@ def test_compare_demo_with_early_cables(tmp_path: Path) -> None:
     demo, early = read_csv(tmp_path / "cmp" / "kpis.csv")
     assert (demo["scenario"], early["scenario"]) == ("demo", "early_cables")
     assert int(early["allocated"]) - int(demo["allocated"]) == 25 + 60 - 15
-    assert early["requested"] == demo["requested"] and early["lines"] == demo["lines"]
+    assert early["requested"] == demo["requested"]
+    assert early["lines"] == demo["lines"]
     # DO-2001's two lines go from none to full; MO-3001/1 from full to partial.
     assert int(early["lines_none"]) == int(demo["lines_none"]) - 2
     assert int(early["lines_full"]) == int(demo["lines_full"]) + 2 - 1
@@ -257,7 +295,9 @@ def test_run_batch_options_are_recorded(tmp_path: Path) -> None:
     run.json's options (the base has no integer component, so no pool or cluster is started)."""
     base, _ = write_pair(tmp_path)
     solver, workers = ["--solver", "highs", "--time-limit", "30"], ["--workers", "2"]
-    result = invoke("run", base, "--out", tmp_path / "out", *solver, *workers, "--scheduler", "tcp://127.0.0.1:1")
+    result = invoke(
+        "run", base, "--out", tmp_path / "out", *solver, *workers, "--scheduler", "tcp://127.0.0.1:1"
+    )
     assert result.exit_code == 0, result.output
     record = json.loads((tmp_path / "out" / "base" / "run.json").read_text(encoding="utf-8"))
     assert record["options"] == {
@@ -300,9 +340,7 @@ def test_run_batch_goes_on_after_a_scenario_that_crashes(tmp_path: Path) -> None
     kit = folder / "kit.toml"
     kit.write_text(
         'extends = "../base/base.toml"\n'
-        + "".join(
-            f'[[add]]\ntable = "{t}"\nfile = "{t}_added.csv"\n' for t in ("items", "kits", "lines")
-        ),
+        + "".join(f'[[add]]\ntable = "{t}"\nfile = "{t}_added.csv"\n' for t in ("items", "kits", "lines")),
         encoding="utf-8",
     )
     out = tmp_path / "out"

@@ -15,10 +15,10 @@ import streamlit as st
 from models.errors import InputErrors
 from models.loading import load_scenario
 from models.records import Scenario
-from planner.scenarios import Fingerprint, description, fingerprint, scenario_files
-from planner.solve import solve
-from planner.views import Headline, PlanView
-from planner.whatif import Change, WhatIf, WhatIfError, apply, save
+from planner.app.dashboard import Headline, PlanView
+from planner.app.scenarios import Fingerprint, description, fingerprint, scenario_files
+from planner.app.whatif import Change, WhatIf, WhatIfError, apply, save
+from planner.engine.solve import solve
 
 FOLDER_KEY = "scenario_folder"
 SCENARIO_KEY = "scenario"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from planner.views import changed_lines, difference_by, kpi_comparison, kpi_deltas
+from planner.app.dashboard import changed_lines, difference_by, kpi_comparison, kpi_deltas
 from views.common import all_scenarios, delta_metrics, difference_chart, plan, selected, table
 
 st.title("Compare scenarios")

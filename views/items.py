@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from planner.views import in_deficit
+from planner.app.dashboard import in_deficit
 from views.common import plan, plan_header, selected, table
 
 current = plan(selected())

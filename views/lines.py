@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from planner.reasons import reason_words
-from planner.views import filter_lines
+from planner.app.dashboard import filter_lines
+from planner.result.reasons import reason_words
 from views.common import plan, plan_header, selected, table
 
 current = plan(selected())

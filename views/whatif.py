@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from planner import whatif
-from planner.views import changed_lines, difference_by
+from planner.app import whatif
+from planner.app.dashboard import changed_lines, difference_by
 from views.common import (
     add_change,
     delta_metrics,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner.scenarios import FOLDER_VARIABLE
+from planner.app.scenarios import FOLDER_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.scenarios import FOLDER_VARIABLE
+from planner.app.scenarios import FOLDER_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.loading import load_scenario
-from planner.reasons import REASON_WORDS
+from planner.result.reasons import REASON_WORDS
 from tests.dashboard.apptest import downloads, frame_with, frames_with, metrics
 from tests.dashboard.conftest import Open
 
@@ -26,7 +26,9 @@ def test_overview_shows_the_demo_kpis(app: Open) -> None:
         "Gain over ERP greedy": "+285",
     }
     status = at.markdown[0].value
-    assert "optimal" in status and "+285" in status and "1,875 → 2,160" in status
+    assert "optimal" in status
+    assert "+285" in status
+    assert "1,875 → 2,160" in status
     tiers = frame_with(at, "tier", "greedy", "gain")
     assert tiers["gain"].sum() == 285
     weeks = frame_with(at, "week", "requested", "allocated")
@@ -48,7 +50,8 @@ def test_lines_page_explains_every_short_line_and_filters(app: Open) -> None:
     lines = frame_with(at, "order", "line", "why", "lots")
     assert len(lines) == 19
     short = lines[lines["status"] != "full"]
-    assert (short["why"] == short["reason"].map(REASON_WORDS)).all() and (short["why"] != "").all()
+    assert (short["why"] == short["reason"].map(REASON_WORDS)).all()
+    assert (short["why"] != "").all()
     served = lines[lines["allocated"] > 0]
     assert (served["lots"] != "").all()
     assert "R10K-NY-1 270" in lines.set_index("order").loc["SO-1001", "lots"]
@@ -127,7 +130,8 @@ def test_whatif_priority_change_gives_a_different_plan(writable_app: Open, own_s
     at.text_input(key="wi-name").input("rush_epsilon").run()
     at.button(key="wi-save").click().run()
     saved = own_scenarios / "rush_epsilon.toml"
-    assert saved.is_file() and 'extends = "priority_first.toml"' in saved.read_text()
+    assert saved.is_file()
+    assert 'extends = "priority_first.toml"' in saved.read_text()
     assert any("Saved" in s.value for s in at.success)
     assert "rush_epsilon" in at.selectbox(key="scenario").options
     assert {o.order: o.priority for o in load_scenario(saved).orders}["SO-1006"] == 0

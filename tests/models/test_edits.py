@@ -115,8 +115,10 @@ def test_the_base_alone_loads_unchanged(tmp_path: Path) -> None:
     """The base scenario of these tests is valid, so every error below comes from the what-if."""
     scenario = load_scenario(write_base(tmp_path))
     orders, lines, lots = by_key(scenario)
-    assert scenario.name == "base" and set(orders) == {"S1", "S2"}
-    assert set(lines) == {("S1", "1"), ("S1", "2"), ("S2", "1")} and set(lots) == {"A1", "A2", "B1"}
+    assert scenario.name == "base"
+    assert set(orders) == {"S1", "S2"}
+    assert set(lines) == {("S1", "1"), ("S1", "2"), ("S2", "1")}
+    assert set(lots) == {"A1", "A2", "B1"}
     assert reservations(scenario) == BASE_RESERVATIONS
 
 
@@ -130,11 +132,13 @@ def test_an_extends_only_whatif_equals_its_base_but_for_the_name(tmp_path: Path)
 
 def test_cell_text_turns_toml_values_into_csv_cell_text() -> None:
     """TOML values become the text a CSV cell would hold: true/false, ISO dates, ;-joined lists."""
-    assert cell_text(True) == "true" and cell_text(False) == "false"
+    assert cell_text(True) == "true"
+    assert cell_text(False) == "false"
     assert cell_text(date(2026, 11, 24)) == "2026-11-24"
     assert cell_text(["CA", "NY"]) == "CA;NY"
     assert cell_text([date(2026, 1, 2), True]) == "2026-01-02;true"
-    assert cell_text(7) == "7" and cell_text(" SO-1 ") == "SO-1"
+    assert cell_text(7) == "7"
+    assert cell_text(" SO-1 ") == "SO-1"
 
 
 # --- override --------------------------------------------------------------------------------------
@@ -164,8 +168,10 @@ def test_override_sets_int_bool_date_and_list_values(tmp_path: Path) -> None:
     assert lines[("S1", "1")].ship_date == date(2026, 11, 30)
     assert lines[("S1", "1")].requires_pnp is True
     # Rows the where does not match keep their values.
-    assert orders["S2"].priority == 5 and orders["S2"].warehouses == ("NY",)
-    assert lines[("S1", "2")].ship_date == date(2026, 12, 1) and lines[("S1", "2")].requires_pnp is False
+    assert orders["S2"].priority == 5
+    assert orders["S2"].warehouses == ("NY",)
+    assert lines[("S1", "2")].ship_date == date(2026, 12, 1)
+    assert lines[("S1", "2")].requires_pnp is False
 
 
 def test_override_false_and_table_name_with_csv_suffix(tmp_path: Path) -> None:
@@ -180,8 +186,10 @@ def test_override_false_and_table_name_with_csv_suffix(tmp_path: Path) -> None:
         """,
     )
     lots = by_key(load_scenario(path))[2]
-    assert lots["B1"].pnp is False and lots["B1"].expires == date(2027, 1, 31)
-    assert lots["A1"].pnp is True and lots["A1"].expires is None
+    assert lots["B1"].pnp is False
+    assert lots["B1"].expires == date(2027, 1, 31)
+    assert lots["A1"].pnp is True
+    assert lots["A1"].expires is None
 
 
 def test_override_changes_every_row_matching_all_where_columns(tmp_path: Path) -> None:
@@ -390,7 +398,8 @@ def test_edits_are_listed_in_file_order_even_with_interleaved_kinds(tmp_path: Pa
         ("override", "lots.csv", "whatif.toml, override 2"),
         ("add", "items.csv", "whatif.toml, add 2"),
     ]
-    assert edits[3].where == {"lot": "C1"} and edits[3].set == {"quantity": "2"}
+    assert edits[3].where == {"lot": "C1"}
+    assert edits[3].set == {"quantity": "2"}
 
 
 def test_add_a_lot_then_override_it(tmp_path: Path) -> None:
@@ -453,7 +462,7 @@ def test_remove_then_override_the_removed_row_is_an_error(tmp_path: Path) -> Non
     ]
 
 
-@pytest.mark.parametrize("first_priority, second_priority", [(0, 3), (3, 0)])
+@pytest.mark.parametrize(("first_priority", "second_priority"), [(0, 3), (3, 0)])
 def test_two_overrides_of_one_cell_the_later_wins(
     tmp_path: Path, first_priority: int, second_priority: int
 ) -> None:
@@ -616,12 +625,15 @@ set = { priority = 2 }
     assert scenario.solver == SolverOptions("highs", 30.0)
     orders, _, lots = by_key(scenario)
     assert orders["S1"].priority == 3
-    assert set(lots) == {"A1", "B1", "M1"} and lots["M1"] == Lot("M1", "Y", "CA", 6)
+    assert set(lots) == {"A1", "B1", "M1"}
+    assert lots["M1"] == Lot("M1", "Y", "CA", 6)
     assert reservations(scenario) == {("S1", "1", "A1", 2), ("S1", "2", "B1", 1)}
 
     mid = load_scenario(tmp_path / "mid" / "mid.toml")
-    assert mid.name == "mid" and mid.objective_key == ("priority", "ship_date")
-    assert mid.solver == SolverOptions("highs", 30.0) and set(by_key(mid)[2]) == {"A1", "A2", "B1", "M1"}
+    assert mid.name == "mid"
+    assert mid.objective_key == ("priority", "ship_date")
+    assert mid.solver == SolverOptions("highs", 30.0)
+    assert set(by_key(mid)[2]) == {"A1", "A2", "B1", "M1"}
 
 
 def test_top_level_settings_override_the_base(tmp_path: Path) -> None:
@@ -643,10 +655,11 @@ def test_top_level_settings_override_the_base(tmp_path: Path) -> None:
     assert scenario.objective_key == ("priority", "ship_date")
     assert scenario.solver == SolverOptions("greedy", 60.0)
     base = load_scenario(tmp_path / "base" / "base.toml")
-    assert base.today == date(2026, 11, 20) and base.solver == SolverOptions("highs", 60.0)
+    assert base.today == date(2026, 11, 20)
+    assert base.solver == SolverOptions("highs", 60.0)
 
 
-@pytest.mark.parametrize("own_name, expected", [(None, "rush"), ("Rush order", "Rush order")])
+@pytest.mark.parametrize(("own_name", "expected"), [(None, "rush"), ("Rush order", "Rush order")])
 def test_name_is_not_inherited(tmp_path: Path, own_name: str | None, expected: str) -> None:
     """A what-if's name is its own `name`, or its file stem; never the base's name."""
     body = f'name = "{own_name}"\n' if own_name else ""
@@ -662,7 +675,8 @@ def test_base_without_data_key_reads_the_tables_beside_the_base_file(tmp_path: P
     (base / "base.toml").write_text('today = "2026-11-20"\n', encoding="utf-8")
     path = write_whatif(tmp_path, "", name="elsewhere/w.toml", extends="../base/base.toml")
     scenario = load_scenario(path)
-    assert scenario.name == "w" and {lt.lot for lt in scenario.lots} == {"A1", "A2", "B1"}
+    assert scenario.name == "w"
+    assert {lt.lot for lt in scenario.lots} == {"A1", "A2", "B1"}
 
 
 def test_data_set_in_the_whatif_is_relative_to_the_whatif(tmp_path: Path) -> None:
@@ -689,8 +703,10 @@ def test_a_cycle_of_extends_is_an_error(tmp_path: Path) -> None:
     errors = load_errors(tmp_path / "a.toml")
     cycles = [e for e in errors if e.column == "extends"]
     assert len(cycles) == 1
-    assert cycles[0].table == "a.toml" and cycles[0].row is None
-    assert "cycle" in cycles[0].message and "a.toml -> b.toml -> a.toml" in cycles[0].message
+    assert cycles[0].table == "a.toml"
+    assert cycles[0].row is None
+    assert "cycle" in cycles[0].message
+    assert "a.toml -> b.toml -> a.toml" in cycles[0].message
 
 
 def test_a_file_extending_itself_is_a_cycle(tmp_path: Path) -> None:
@@ -741,7 +757,7 @@ def test_an_error_in_an_inherited_edit_names_the_base_file(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    "edit, column",
+    ("edit", "column"),
     [
         ('[[override]]\ntable = "orders"\nwhere = { colour = "red" }\nset = { priority = 0 }\n', "colour"),
         ('[[override]]\ntable = "orders"\nwhere = { order = "S1" }\nset = { colour = "red" }\n', "colour"),
@@ -754,17 +770,17 @@ def test_an_unknown_column_in_where_or_set_is_an_error(tmp_path: Path, edit: str
     errors = load_errors(write_whatif(tmp_path, edit))
     assert len(errors) == 1
     assert errors[0].table.startswith("whatif.toml, ")
-    assert column in errors[0].message and "no column" in errors[0].message
+    assert column in errors[0].message
+    assert "no column" in errors[0].message
 
 
 def test_an_unknown_table_is_an_error(tmp_path: Path) -> None:
     """An edit of a table that is not one of the scenario's names the edit and the bad table."""
-    errors = load_errors(
-        write_whatif(tmp_path, '[[remove]]\ntable = "widgets"\nwhere = { widget = "W" }\n')
-    )
+    errors = load_errors(write_whatif(tmp_path, '[[remove]]\ntable = "widgets"\nwhere = { widget = "W" }\n'))
     assert len(errors) == 1
     assert errors[0].table == "whatif.toml"
-    assert "whatif.toml, remove 1" in errors[0].message and "'widgets'" in errors[0].message
+    assert "whatif.toml, remove 1" in errors[0].message
+    assert "'widgets'" in errors[0].message
 
 
 def test_an_added_file_that_is_missing_is_an_error(tmp_path: Path) -> None:
@@ -959,8 +975,6 @@ def test_reservation_row_numbers_survive_a_removal(tmp_path: Path) -> None:
 def test_reservation_on_a_removed_lot_is_gone_before_validation(tmp_path: Path) -> None:
     """A base reservation that would be invalid against the removed lot never reaches validation:
     the remove's cascade drops it first, so the what-if loads."""
-    scenario = load_scenario(
-        write_whatif(tmp_path, '[[remove]]\ntable = "lots"\nwhere = { lot = "B1" }\n')
-    )
+    scenario = load_scenario(write_whatif(tmp_path, '[[remove]]\ntable = "lots"\nwhere = { lot = "B1" }\n'))
     assert reservations(scenario) == {("S1", "1", "A1", 2), ("S2", "1", "A2", 4)}
     assert Reservation("S1", "2", "B1", 1) not in scenario.reservations

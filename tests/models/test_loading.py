@@ -116,17 +116,22 @@ def test_conformance_case01_counts_and_values() -> None:
     assert lots["L00004"].allocable == 26
     assert lots["L00004"].received == date(2026, 9, 29)
     assert lots["L00004"].expires == date(2027, 3, 9)
-    assert lots["L00001"].owner == "ACME" and lots["L00003"].owner == ""
+    assert lots["L00001"].owner == "ACME"
+    assert lots["L00003"].owner == ""
 
     items = {i.item: i for i in scenario.items}
-    assert items["P0002"].window_days == 30 and items["P0000"].window_days is None
-    assert items["P0004"].pack_size == 5 and items["P0001"].safety_stock == 13
+    assert items["P0002"].window_days == 30
+    assert items["P0000"].window_days is None
+    assert items["P0004"].pack_size == 5
+    assert items["P0001"].safety_stock == 13
 
     lines = {line.key: line for line in scenario.lines}
     line = lines[("SO00000", "3")]
     assert (line.priority, line.requires_pnp, line.full_line) == (0, True, True)
     assert line.ship_date == date(2026, 12, 23)
-    assert line.warehouses is None and line.owners is None and line.printed is None
+    assert line.warehouses is None
+    assert line.owners is None
+    assert line.printed is None
 
     assert scenario.kits[0] == KitComponent("K000", "P0001", 3)
     assert scenario.alternates == (Alternate("P0003", "P0002", 2),)
@@ -154,29 +159,46 @@ def test_base_scenario_values_and_defaults(tmp_path: Path) -> None:
     """Cells parse to typed values; empty cells take the SPEC defaults; lines keep None overrides."""
     scenario = load_scenario(write_scenario(tmp_path))
     items = {i.item: i for i in scenario.items}
-    assert items["P1"].stocking is True and items["P3"].stocking is False
-    assert items["P2"].window_days == 14 and items["P2"].pack_size == 1
-    assert items["P2"].safety_stock == 0 and items["K1"].description == "Kit"
+    assert items["P1"].stocking is True
+    assert items["P3"].stocking is False
+    assert items["P2"].window_days == 14
+    assert items["P2"].pack_size == 1
+    assert items["P2"].safety_stock == 0
+    assert items["K1"].description == "Kit"
 
     lots = {lot.lot: lot for lot in scenario.lots}
-    assert lots["L1"].allocable == 7 and lots["L1"].pnp is True and lots["L2"].pnp is False
+    assert lots["L1"].allocable == 7
+    assert lots["L1"].pnp is True
+    assert lots["L2"].pnp is False
     assert lots["L3"].status == "quarantine"  # enum values are case-insensitive
-    assert lots["L2"].status == "available" and lots["L2"].expires == date(2027, 3, 1)
+    assert lots["L2"].status == "available"
+    assert lots["L2"].expires == date(2027, 3, 1)
 
     orders = {o.order: o for o in scenario.orders}
-    assert orders["SO1"].warehouses == ("NY", "CA") and orders["SO1"].owners == ()
+    assert orders["SO1"].warehouses == ("NY", "CA")
+    assert orders["SO1"].owners == ()
     assert orders["SO1"].customer == "Acme Corp"
-    assert orders["SO2"].priority == 5 and orders["SO2"].full_delivery is True
-    assert orders["SO2"].type == "production" and orders["SO2"].owners == ("ACME", "BETA")
-    assert orders["SO2"].released is True and orders["SO2"].printed is False
+    assert orders["SO2"].priority == 5
+    assert orders["SO2"].full_delivery is True
+    assert orders["SO2"].type == "production"
+    assert orders["SO2"].owners == ("ACME", "BETA")
+    assert orders["SO2"].released is True
+    assert orders["SO2"].printed is False
 
     lines = {line.key: line for line in scenario.lines}
     first, kit_line, special = lines[("SO1", "1")], lines[("SO1", "2")], lines[("SO2", "1")]
-    assert first.priority is None and first.warehouses is None and first.owners is None
-    assert first.printed is None and first.fulfillment == "warehouse"
-    assert kit_line.requires_pnp is True and kit_line.warehouses == ("CA",) and kit_line.priority == 0
-    assert special.full_line is True and special.po_received is True
-    assert special.fulfillment == "special_order" and special.printed is False
+    assert first.priority is None
+    assert first.warehouses is None
+    assert first.owners is None
+    assert first.printed is None
+    assert first.fulfillment == "warehouse"
+    assert kit_line.requires_pnp is True
+    assert kit_line.warehouses == ("CA",)
+    assert kit_line.priority == 0
+    assert special.full_line is True
+    assert special.po_received is True
+    assert special.fulfillment == "special_order"
+    assert special.printed is False
     assert scenario.alternates == (Alternate("P1", "P3", 1),)
 
 
@@ -196,7 +218,8 @@ time_limit = 30
     path = tmp_path / "plan.toml"
     path.write_text(toml, encoding="utf-8")
     scenario = load_scenario(path)
-    assert scenario.name == "what-if" and scenario.today == date(2026, 11, 21)
+    assert scenario.name == "what-if"
+    assert scenario.today == date(2026, 11, 21)
     assert scenario.objective_key == ("priority", "ship_date")
     assert scenario.solver == SolverOptions("highs", 30.0)
     assert len(scenario.lines) == 3
@@ -260,7 +283,8 @@ def test_optional_tables_may_be_missing_and_tables_may_be_header_only(tmp_path: 
     )
     scenario = load_scenario(path)
     assert scenario.kits == scenario.alternates == scenario.safety_stock == ()
-    assert scenario.reservations == () and scenario.lines == ()
+    assert scenario.reservations == ()
+    assert scenario.lines == ()
     assert len(scenario.items) == 4
 
 
@@ -280,8 +304,10 @@ def test_line_list_of_only_separators_overrides_with_any(tmp_path: Path) -> None
         """
     scenario = load_scenario(write_scenario(tmp_path, {"lines.csv": lines}))
     first, second = scenario.lines
-    assert first.warehouses == () and first.owners is None
-    assert second.warehouses == ("NY", "CA") and second.owners == ("ACME",)
+    assert first.warehouses == ()
+    assert first.owners is None
+    assert second.warehouses == ("NY", "CA")
+    assert second.owners == ("ACME",)
 
 
 def test_cells_and_headers_are_stripped_and_headers_case_insensitive(tmp_path: Path) -> None:
@@ -291,7 +317,8 @@ def test_cells_and_headers_are_stripped_and_headers_case_insensitive(tmp_path: P
         {"orders.csv": " Order , Owners ,PRIORITY\n SO1 , ACME ; BETA ,  3 \nSO2,,\n"},
     )
     orders = {o.order: o for o in load_scenario(path).orders}
-    assert orders["SO1"].owners == ("ACME", "BETA") and orders["SO1"].priority == 3
+    assert orders["SO1"].owners == ("ACME", "BETA")
+    assert orders["SO1"].priority == 3
 
 
 def test_excel_utf8_with_bom_and_crlf(tmp_path: Path) -> None:

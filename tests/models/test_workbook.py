@@ -16,8 +16,8 @@ from models.records import Scenario
 from models.tables import TABLES
 from models.workbook import DOC_SHEET, read_folder_tables, sheet_name, write_workbook
 from planner.cli import main
-from planner.generate import generate, write_scenario
-from planner.solve import solve
+from planner.engine.solve import solve
+from planner.io.generate import generate, write_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "scenarios" / "demo"
@@ -81,9 +81,10 @@ def test_a_missing_sheet_and_an_unknown_sheet(tmp_path: Path) -> None:
     del book["orders"]
     book.create_sheet("notes")
     book.save(tmp_path / "book.xlsx")
-    with warnings.catch_warnings(record=True) as caught, pytest.raises(InputErrors) as errors:
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        load_scenario(path)
+        with pytest.raises(InputErrors) as errors:
+            load_scenario(path)
     assert "book.xlsx[orders]: required sheet 'orders' not found in book.xlsx" in str(errors.value)
     assert any("unknown sheet 'notes'" in str(w.message) for w in caught)
 

@@ -1,0 +1,142 @@
+"""Comparing plans: KPIs per scenario and the lines whose allocation changed.
+
+Both work on the written form of a plan (lines.csv as a frame and summary.json
+as a dict), so a fresh solve and a result folder on disk compare alike.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models.records import line_sort_key
+from planner.result.plan import Plan
+
+PRIORITIES = range(10)
+KPI_COLUMNS = [
+    "scenario",
+    "lines",
+    "lines_full",
+    "lines_partial",
+    "lines_none",
+    "orders",
+    "orders_full",
+    "requested",
+    "allocated",
+    "fill_rate",
+    *(f"fill_p{p}" for p in PRIORITIES),
+]
+CHANGE_COLUMNS = [
+    "scenario",
+    "order",
+    "line",
+    "item",
+    "base_allocated",
+    "allocated",
+    "delta",
+    "base_reason",
+    "reason",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A plan as written: its lines table and its summary."""
+
+    lines: pd.DataFrame
+    summary: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.summary["scenario"])
+
+    @classmethod
+    def of_plan(cls, plan: Plan) -> Result:
+        return cls(plan.lines_frame(), plan.summary())
+
+    @classmethod
+    def read(cls, folder: Path) -> Result:
+        """A result folder written by `planner solve`."""
+        lines = pd.read_csv(folder / "lines.csv", dtype=str, keep_default_na=False)
+        for column in ("requested", "allocated"):
+            lines[column] = lines[column].astype(int)
+        return cls(lines, json.loads((folder / "summary.json").read_text(encoding="utf-8")))
+
+
+def kpis(result: Result) -> dict[str, Any]:
+    """One row of kpis.csv: counts and fill over the lines that take part, fill per priority.
+
+    The totals the summary already holds are taken from it; the rest come from the lines.
+    """
+    lines = result.lines[result.lines["tier"].astype(str) != ""]
+    full = lines["allocated"] >= lines["requested"]
+    by_order = full.groupby(lines["order"]).all()
+    totals = result.summary["totals"]
+    row: dict[str, Any] = {
+        "scenario": result.name,
+        "lines": totals["lines"],
+        "lines_full": totals["lines_full"],
+        "lines_partial": int(((lines["allocated"] > 0) & ~full).sum()),
+        "lines_none": int((lines["allocated"] == 0).sum()),
+        "orders": len(by_order),
+        "orders_full": int(by_order.sum()),
+        "requested": totals["requested"],
+        "allocated": totals["allocated"],
+        "fill_rate": totals["fill_rate"],
+    }
+    row.update(fill_by_priority(result.summary))
+    return row
+
+
+def fill_by_priority(summary: dict[str, Any]) -> dict[str, float | None]:
+    """fill_pN per delivery priority, from the tiers (None where no line has that priority)."""
+    position = summary["objective_key"].index("priority") if "priority" in summary["objective_key"] else None
+    requested = dict.fromkeys(PRIORITIES, 0)
+    allocated = dict.fromkeys(PRIORITIES, 0)
+    if position is not None:
+        for tier in summary["tiers"]:
+            requested[tier["key"][position]] += tier["requested"]
+            allocated[tier["key"][position]] += tier["allocated"]
+    return {f"fill_p{p}": _rate(allocated[p], requested[p]) if requested[p] else None for p in PRIORITIES}
+
+
+def _rate(allocated: int, requested: int) -> float:
+    return round(allocated / requested, 4) if requested else 1.0
+
+
+def kpi_table(results: list[Result]) -> pd.DataFrame:
+    """kpis.csv: one row per scenario, in the order given."""
+    return pd.DataFrame([kpis(r) for r in results], columns=KPI_COLUMNS)
+
+
+def line_changes(base: Result, others: list[Result]) -> pd.DataFrame:
+    """line_changes.csv: every line of each other scenario whose allocation differs from the base's.
+
+    A line present in one scenario only counts as allocated 0 in the other.
+    """
+    key = ["order", "line"]
+    rows = []
+    for other in others:
+        merged = base.lines.merge(
+            other.lines, on=key, how="outer", suffixes=("_base", ""), indicator=False, sort=False
+        )
+        merged["item"] = merged["item"].fillna(merged["item_base"])
+        merged["base_allocated"] = merged["allocated_base"].fillna(0).astype(int)
+        merged["allocated"] = merged["allocated"].fillna(0).astype(int)
+        merged["delta"] = merged["allocated"] - merged["base_allocated"]
+        merged["base_reason"] = merged["reason_base"].fillna("")
+        merged["reason"] = merged["reason"].fillna("")
+        changed = merged[merged["delta"] != 0].assign(scenario=other.name)
+        rows.append(changed[CHANGE_COLUMNS])
+    if not rows:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    out = pd.concat(rows, ignore_index=True)
+    order = sorted(
+        range(len(out)),
+        key=lambda i: (out["scenario"][i], out["order"][i], line_sort_key(str(out["line"][i]))),
+    )
+    return out.iloc[order].reset_index(drop=True)

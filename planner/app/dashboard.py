@@ -1,0 +1,295 @@
+"""Dashboard-ready tables of a plan, and of several plans side by side.
+
+Each function returns a plain DataFrame (or record) that a page can show, chart
+or download as it is. `PlanView` builds a plan's tables once, on first use, so a
+page that reruns on every click never rebuilds them. Counts follow
+`planner.app.compare`: KPIs and charts cover the lines that take part (nonstock
+lines are not among them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any, Literal
+
+import pandas as pd
+
+from planner.app.compare import KPI_COLUMNS, Result, kpis, line_changes
+from planner.result.plan import Plan
+from planner.result.reasons import reason_words
+
+LINE_VIEW_COLUMNS = [
+    "order",
+    "line",
+    "item",
+    "type",
+    "status",
+    "reason",
+    "why",
+    "ship_date",
+    "week",
+    "priority",
+    "requested",
+    "allocated",
+    "missing",
+    "tier",
+    "lots",
+]
+Dimension = Literal["priority", "week"]
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """What a planner reads first: how the solve went, the fill, and the gain over the ERP-style greedy."""
+
+    scenario: str
+    status: str
+    solver: str
+    seconds: float
+    requested: int
+    allocated: int
+    fill_rate: float
+    greedy: int | None
+    lines: int
+    lines_full: int
+    lines_partial: int
+    lines_none: int
+    orders: int
+    orders_full: int
+
+    @property
+    def gain(self) -> int | None:
+        """Units allocated beyond what the greedy baseline allocates (None when it was not run)."""
+        return None if self.greedy is None else self.allocated - self.greedy
+
+
+def week_of(day: date) -> str:
+    """The ship week, named by its Monday (ISO date, so weeks sort as text)."""
+    return (day - timedelta(days=day.weekday())).isoformat()
+
+
+def line_table(plan: Plan) -> pd.DataFrame:
+    """Every line with its order type, status, reason (code and words), ship date, week, priority,
+    requested, allocated and missing quantity, tier (empty if it takes no part), and its lots."""
+    frame = plan.lines_frame()
+    prep = plan.prepared.lines
+    lots = _lots_text(plan.allocations_frame())
+    frame["type"] = [p.order_type for p in prep]
+    frame["why"] = frame["reason"].map(reason_words)
+    frame["ship_date"] = [p.ship_date for p in prep]
+    frame["week"] = [week_of(p.ship_date) for p in prep]
+    frame["priority"] = [p.priority for p in prep]
+    frame["missing"] = frame["requested"] - frame["allocated"]
+    frame["lots"] = [lots.get((o, n), "") for o, n in zip(frame["order"], frame["line"])]
+    frame["tier"] = pd.array([None if t == "" else t for t in frame["tier"]], dtype="Int64")
+    return frame[LINE_VIEW_COLUMNS]
+
+
+def _lots_text(allocations: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """Per line, its lots and quantities as text: "R10K-CA-1 50, R10K-NY-1 270"."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for row in allocations.itertuples(index=False):
+        source = str(row.lot) or "nonstock"
+        out.setdefault((str(row.order), str(row.line)), []).append(f"{source} {row.quantity}")
+    return {key: ", ".join(parts) for key, parts in out.items()}
+
+
+def filter_lines(
+    lines: pd.DataFrame,
+    statuses: Iterable[str] = (),
+    reasons: Iterable[str] = (),
+    types: Iterable[str] = (),
+    text: str = "",
+) -> pd.DataFrame:
+    """The rows of `line_table` with a status, reason and type among those given (none given: any),
+    whose order or item contains `text` (case-insensitive)."""
+    keep = pd.Series(True, index=lines.index)
+    for column, allowed in (("status", statuses), ("reason", reasons), ("type", types)):
+        chosen = set(allowed)
+        if chosen:
+            keep &= lines[column].isin(chosen)
+    if text.strip():
+        needle = text.strip().lower()
+        for_text = lines["order"] + " " + lines["item"]
+        keep &= for_text.str.lower().str.contains(needle, regex=False)
+    return lines[keep]
+
+
+def line_lots(plan: Plan, lines: pd.DataFrame) -> pd.DataFrame:
+    """The allocation rows (lot, warehouse, owner, quantity, source) serving the given lines."""
+    allocations = plan.allocations_frame()
+    keys = lines[["order", "line"]].drop_duplicates()
+    return allocations.merge(keys, on=["order", "line"], how="inner").reset_index(drop=True)
+
+
+def fill_by(lines: pd.DataFrame, by: Dimension) -> pd.DataFrame:
+    """Requested and allocated per ship week or priority, over the lines of `line_table` that take part."""
+    taking_part = lines[lines["tier"].notna()]
+    out = taking_part.groupby(by)[["requested", "allocated"]].sum().sort_index()
+    out["fill_rate"] = (out["allocated"] / out["requested"].where(out["requested"] > 0)).round(4).fillna(1.0)
+    out.index = out.index.astype(str)
+    return out
+
+
+def by_warehouse_owner(plan: Plan) -> pd.DataFrame:
+    """Per warehouse and owner (`stock` names both): allocable stock in usable lots, what the plan
+    takes from it, what is left."""
+    today = plan.prepared.scenario.today
+    stock = pd.DataFrame(
+        [(lot.warehouse, lot.owner, lot.allocable) for lot in plan.prepared.lots if lot.usable_on(today)],
+        columns=["warehouse", "owner", "allocable"],
+    )
+    allocations = plan.allocations_frame()
+    allocations = allocations[allocations["lot"] != ""]
+    out = pd.concat(
+        [
+            stock.groupby(["warehouse", "owner"])["allocable"].sum(),
+            allocations.groupby(["warehouse", "owner"])["quantity"].sum().rename("allocated"),
+        ],
+        axis=1,
+    )
+    out = out.fillna(0).astype(int).sort_index().reset_index()
+    out["left"] = out["allocable"] - out["allocated"]
+    out.insert(2, "stock", out["warehouse"] + " / " + out["owner"])
+    return out
+
+
+def tier_table(plan: Plan) -> pd.DataFrame:
+    """Per tier: its key, requested, allocated, proven bound, the greedy's allocation and the gain over it."""
+    rows = [
+        {
+            "tier": t.tier,
+            "key": " / ".join(v.isoformat() if isinstance(v, date) else str(v) for v in t.key),
+            "requested": t.requested,
+            "allocated": t.allocated,
+            "bound": t.bound,
+            "greedy": t.baseline,
+            "gain": None if t.baseline is None else t.allocated - t.baseline,
+        }
+        for t in plan.tiers
+    ]
+    return pd.DataFrame(rows, columns=["tier", "key", "requested", "allocated", "bound", "greedy", "gain"])
+
+
+def item_table(plan: Plan) -> pd.DataFrame:
+    """items.csv with each item's description, as InvenTree shows stock: in stock, allocated before,
+    available (allocable), safety stock, required, allocated now, available after, deficit."""
+    frame = plan.items_frame()
+    descriptions = {i.item: i.description for i in plan.prepared.scenario.items}
+    frame.insert(1, "description", frame["item"].map(descriptions).fillna(""))
+    return frame
+
+
+def in_deficit(items: pd.DataFrame) -> pd.DataFrame:
+    """The items whose lines get less than they require."""
+    return items[items["deficit"] > 0]
+
+
+class PlanView:
+    """One plan's dashboard tables, each built on first use and then kept (a plan never changes).
+
+    The frames are shared with everyone who asks: read them, never change them in place.
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+
+    @property
+    def name(self) -> str:
+        return self.plan.scenario_name
+
+    @cached_property
+    def result(self) -> Result:
+        """The plan as written (lines.csv and summary.json), for `planner.app.compare`."""
+        return Result.of_plan(self.plan)
+
+    @cached_property
+    def kpis(self) -> dict[str, Any]:
+        """Its row of kpis.csv."""
+        return kpis(self.result)
+
+    @cached_property
+    def headline(self) -> Headline:
+        row, summary = self.kpis, self.result.summary
+        return Headline(
+            scenario=self.name,
+            status=self.plan.status,
+            solver=self.plan.solver,
+            seconds=self.plan.seconds,
+            greedy=summary["greedy"]["allocated"] if "greedy" in summary else None,
+            **{f: row[f] for f in _HEADLINE_KPIS},
+        )
+
+    @cached_property
+    def lines(self) -> pd.DataFrame:
+        return line_table(self.plan)
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        return item_table(self.plan)
+
+    @cached_property
+    def tiers(self) -> pd.DataFrame:
+        return tier_table(self.plan)
+
+    @cached_property
+    def stock(self) -> pd.DataFrame:
+        return by_warehouse_owner(self.plan)
+
+    def fill_by(self, by: Dimension) -> pd.DataFrame:
+        return fill_by(self.lines, by)
+
+    def lots_of(self, lines: pd.DataFrame) -> pd.DataFrame:
+        return line_lots(self.plan, lines)
+
+
+_HEADLINE_KPIS = (
+    "requested",
+    "allocated",
+    "fill_rate",
+    "lines",
+    "lines_full",
+    "lines_partial",
+    "lines_none",
+    "orders",
+    "orders_full",
+)
+
+
+# Several plans: the first is the base the others are compared with.
+
+
+def kpi_comparison(views: list[PlanView]) -> pd.DataFrame:
+    """kpis.csv's rows, one per plan, with the greedy's allocation and the gain over it after fill_rate."""
+    table = pd.DataFrame([v.kpis for v in views], columns=KPI_COLUMNS)
+    at = list(table.columns).index("fill_rate") + 1
+    table.insert(at, "greedy", [v.headline.greedy for v in views])
+    table.insert(at + 1, "gain", [v.headline.gain for v in views])
+    return table
+
+
+def kpi_deltas(views: list[PlanView]) -> pd.DataFrame:
+    """Each other plan's KPIs less the base's (fill rates as fractions), one row per other plan."""
+    table = kpi_comparison(views).set_index("scenario")
+    numeric = table.apply(pd.to_numeric, errors="coerce").astype(float)
+    deltas = numeric.iloc[1:] - numeric.iloc[0]
+    return deltas.round(4).reset_index()
+
+
+def difference_by(views: list[PlanView], by: Dimension) -> pd.DataFrame:
+    """Allocated less the base's, per ship week or priority (rows), one column per other plan."""
+    frames = [v.fill_by(by)["allocated"].rename(v.name) for v in views]
+    table = pd.concat(frames, axis=1).fillna(0).astype(int).sort_index()
+    table.index.name = by
+    return table.iloc[:, 1:].sub(table.iloc[:, 0], axis=0)
+
+
+def changed_lines(views: list[PlanView]) -> pd.DataFrame:
+    """Every line whose allocation differs from the base's, with the reason on both sides, in words too."""
+    changes = line_changes(views[0].result, [v.result for v in views[1:]])
+    changes["base_why"] = changes["base_reason"].map(reason_words)
+    changes["why"] = changes["reason"].map(reason_words)
+    return changes

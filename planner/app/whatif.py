@@ -1,0 +1,240 @@
+"""What-ifs made by hand: change a priority, a lot's quantity, a window or `today`, solve, save.
+
+A `WhatIf` is a list of `Change`s (and maybe a new `today`) on a base scenario.
+`apply` makes the edited `Scenario` with `Scenario.replace`, writing nothing;
+`to_toml` writes the same edit as a scenario file that `extends` the base with
+`[[override]]` entries (the format of `models.edits`), so `load_scenario` of the
+saved file gives the same scenario, and `planner run` can re-run it in batch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from models.records import Lot, Scenario
+from planner.result.output import safe_name, write_file_atomically
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+R = TypeVar("R", bound="DataclassInstance")
+
+Value = int | date | None
+"""A new cell value; None empties the cell (the column's default: the order's priority, no window)."""
+
+EDITABLE: dict[str, tuple[str, ...]] = {
+    "orders": ("priority",),
+    "lines": ("priority", "ship_date"),
+    "lots": ("quantity",),
+    "items": ("window_days",),
+}
+"""The columns a what-if may change, per table (the Scenario field holding its records)."""
+
+
+class WhatIfError(ValueError):
+    """The edit does not fit the scenario: a row it names is missing or a value is out of range."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Set `column` of the `table` rows matching every (column, text) of `where` to `value`."""
+
+    table: str
+    where: tuple[tuple[str, str], ...]
+    column: str
+    value: Value
+
+    @property
+    def target(self) -> tuple[str, tuple[tuple[str, str], ...], str]:
+        """What the change sets; a later change of the same target replaces it."""
+        return (self.table, self.where, self.column)
+
+    def describe(self) -> str:
+        """One line for people: `lines SO-1002 / 1: priority = 0`."""
+        shown = "" if self.value is None else str(self.value)
+        return f"{self.table} {' / '.join(v for _, v in self.where)}: {self.column} = {shown or '(empty)'}"
+
+
+def order_priority(order: str, priority: int) -> Change:
+    return Change("orders", (("order", order),), "priority", priority)
+
+
+def line_priority(order: str, line: str, priority: int | None) -> Change:
+    """The line's own priority; None gives it back its order's."""
+    return Change("lines", (("order", order), ("line", line)), "priority", priority)
+
+
+def line_ship_date(order: str, line: str, ship_date: date) -> Change:
+    return Change("lines", (("order", order), ("line", line)), "ship_date", ship_date)
+
+
+def lot_quantity(lot: str, quantity: int) -> Change:
+    return Change("lots", (("lot", lot),), "quantity", quantity)
+
+
+def item_window(item: str, days: int | None) -> Change:
+    """The item's scheduling window in days; None: no window."""
+    return Change("items", (("item", item),), "window_days", days)
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """An edit of a base scenario, named as the scenario it makes."""
+
+    name: str
+    today: date | None = None
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.today is None and not self.changes
+
+    def with_change(self, change: Change) -> WhatIf:
+        """This edit plus `change`, which replaces an earlier change of the same target."""
+        kept = tuple(c for c in self.changes if c.target != change.target)
+        return dataclasses.replace(self, changes=(*kept, change))
+
+    def without_change(self, index: int) -> WhatIf:
+        return dataclasses.replace(self, changes=self.changes[:index] + self.changes[index + 1 :])
+
+    def with_today(self, today: date | None) -> WhatIf:
+        return dataclasses.replace(self, today=today)
+
+    def renamed(self, name: str) -> WhatIf:
+        """The same edit under another name (a blank name keeps this one)."""
+        return dataclasses.replace(self, name=name.strip() or self.name)
+
+
+def apply(scenario: Scenario, whatif: WhatIf) -> Scenario:
+    """The base scenario with the edit made, named `whatif.name`; raises `WhatIfError` if it does not fit."""
+    problems = [f"{c.describe()}: {p}" for c in whatif.changes if (p := _check_value(c))]
+    if problems:
+        raise WhatIfError(problems)
+    orders = _edited(scenario.orders, "orders", whatif.changes, problems)
+    lines = _edited(scenario.lines, "lines", whatif.changes, problems)
+    lots = _edited(scenario.lots, "lots", whatif.changes, problems)
+    items = _edited(scenario.items, "items", whatif.changes, problems)
+    problems += _lot_floor_problems(scenario, lots)
+    if problems:
+        raise WhatIfError(problems)
+    return scenario.replace(
+        name=whatif.name,
+        today=whatif.today or scenario.today,
+        orders=orders,
+        lines=lines,
+        lots=lots,
+        items=items,
+    )
+
+
+def _edited(
+    rows: tuple[R, ...], table: str, changes: tuple[Change, ...], problems: list[str]
+) -> tuple[R, ...]:
+    """The records of one table with the changes aimed at it made, in order."""
+    out = list(rows)
+    for change in (c for c in changes if c.table == table):
+        hits = [i for i, r in enumerate(out) if all(getattr(r, k) == v for k, v in change.where)]
+        if not hits:
+            problems.append(f"{change.describe()}: no such row in {table}")
+        for i in hits:
+            out[i] = dataclasses.replace(out[i], **{change.column: change.value})
+    return tuple(out)
+
+
+def _check_value(change: Change) -> str:
+    """Why the value cannot go in its column (the loader's ranges), or ''."""
+    if change.table not in EDITABLE or change.column not in EDITABLE[change.table]:
+        return f"{change.table}.{change.column} cannot be changed here"
+    value = change.value
+    if change.column == "ship_date":
+        return "" if isinstance(value, date) else "needs a date"
+    if value is None:
+        return "" if change.table in ("lines", "items") else "needs a value"
+    if not isinstance(value, int) or isinstance(value, bool):
+        return "needs a whole number"
+    if change.column == "priority" and not 0 <= value <= 9:
+        return "priority runs from 0 (highest) to 9"
+    if value < 0:
+        return "cannot be negative"
+    return ""
+
+
+def lot_floor(scenario: Scenario, lot: str) -> int:
+    """The least quantity lot `lot` may have: what is committed elsewhere and what reservations take."""
+    record = next(r for r in scenario.lots if r.lot == lot)
+    reserved = sum(r.quantity for r in scenario.reservations if r.lot == lot)
+    return record.allocated + record.planned_issue + reserved
+
+
+def _lot_floor_problems(scenario: Scenario, lots: tuple[Lot, ...]) -> list[str]:
+    out = []
+    for before, after in zip(scenario.lots, lots):
+        if after is not before and after.quantity < (floor := lot_floor(scenario, before.lot)):
+            out.append(
+                f"lot {before.lot}: quantity {after.quantity} is below {floor}"
+                " (allocated elsewhere, planned issues and reservations)"
+            )
+    return out
+
+
+def to_toml(whatif: WhatIf, base: Path, target: Path) -> str:
+    """The text of a scenario file at `target` that extends `base` with this edit."""
+    extends = Path(os.path.relpath(base.resolve(), target.parent.resolve())).as_posix()
+    out = [f"# What-if on {base.name}, made in the dashboard."]
+    out += ["#  - " + " ".join(c.describe().splitlines()) for c in whatif.changes]
+    out += [f"name = {_toml(whatif.name)}", f"extends = {_toml(extends)}"]
+    if whatif.today is not None:
+        out.append(f"today = {_toml(whatif.today)}")
+    for change in whatif.changes:
+        where = ", ".join(f"{k} = {_toml(v)}" for k, v in change.where)
+        out += [
+            "",
+            "[[override]]",
+            f"table = {_toml(change.table)}",
+            f"where = {{ {where} }}",
+            f"set = {{ {change.column} = {_toml(change.value)} }}",
+        ]
+    return "\n".join(out) + "\n"
+
+
+def _toml(value: Value | str) -> str:
+    """A TOML value: a basic string, whole number or local date; None as the empty cell ""."""
+    if value is None:
+        return '""'
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)  # JSON string escapes are valid TOML basic strings
+
+
+def file_name(name: str) -> str:
+    """A safe file name for a what-if called `name`."""
+    return safe_name(name, "whatif") + ".toml"
+
+
+def save(whatif: WhatIf, base: Path, folder: Path, overwrite: bool = False) -> Path:
+    """Write the what-if into `folder` as `<name>.toml` extending `base`, atomically; never replaces
+    `base` itself nor follows a link. Its name is made the safe name its file has (SPEC 11).
+
+    Raises FileExistsError if the file is there and `overwrite` is False, or it is `base` or a link.
+    """
+    target = folder / file_name(whatif.name)
+    if target.is_symlink():
+        raise FileExistsError(f"{target} is a link; the planner does not write through it")
+    if target.resolve() == base.resolve():
+        raise FileExistsError(f"{target.name} is the scenario the what-if starts from; choose another name")
+    if target.exists() and not overwrite:
+        raise FileExistsError(f"{target} exists already")
+    write_file_atomically(target, to_toml(whatif.renamed(target.stem), base, target))
+    return target

@@ -1,0 +1,76 @@
+"""Every rule with its code, run over a plan's tables: `check_tables` and `check_dir`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from models.collector import collector_paused
+from models.records import Scenario
+from planner.check import eligibility, references, reports, restrictions
+from planner.check.facts import Facts
+from planner.check.tables import (
+    ALLOCATION_COLUMNS,
+    LINE_COLUMNS,
+    PlanTables,
+    missing_columns,
+    read_allocations,
+    read_lines,
+)
+from planner.check.violation import Violation
+
+Rule = Callable[[Facts, PlanTables], Iterator[str]]
+
+
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("unknown_reference", references.unknown_references),
+    ("mismatch", references.mismatches),
+    ("lot_may_not_serve", eligibility.lots_may_not_serve),
+    ("lot_capacity", restrictions.lot_capacity),
+    ("safety_stock", restrictions.safety_stock),
+    ("reservation", restrictions.reservations),
+    ("eligibility", eligibility.eligibility),
+    ("nonstock", eligibility.nonstock_rows),
+    ("nonstock", eligibility.nonstock_lines),
+    ("line_quantity", restrictions.line_quantity),
+    ("kit_ratio", restrictions.kit_ratio),
+    ("pack_size", restrictions.pack_size),
+    ("full_line", restrictions.full_line),
+    ("full_delivery", restrictions.full_delivery),
+    ("status", reports.status),
+    ("reason", reports.reasons),
+    ("tier", reports.tiers),
+)
+
+
+def check_tables(scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFrame) -> list[Violation]:
+    """Every way the plan's allocations and lines tables break the contract; empty when they keep it."""
+    found = missing_columns(allocations, ALLOCATION_COLUMNS, "allocations")
+    found += missing_columns(lines, LINE_COLUMNS, "lines")
+    if not found:
+        with collector_paused():
+            found = _violations(scenario, allocations, lines)
+    return sorted(set(found), key=lambda v: (v.rule, v.message))
+
+
+def _violations(scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFrame) -> list[Violation]:
+    """The violations of tables that have every column, in no particular order."""
+    rows, row_problems = read_allocations(allocations)
+    results, line_problems = read_lines(lines)
+    facts, plan = Facts(scenario), PlanTables(rows, results, scenario.lines)
+    found = row_problems + line_problems
+    found += [Violation(code, message) for code, rule in RULES for message in rule(facts, plan)]
+    return found
+
+
+def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:
+    """`check_tables` on the allocations.csv and lines.csv of a written plan."""
+    frames: list[pd.DataFrame] = []
+    for name in ("allocations.csv", "lines.csv"):
+        path = Path(out_dir) / name
+        if not path.is_file():
+            return [Violation("table_format", f"{path} is missing")]
+        frames.append(pd.read_csv(path, dtype=str, keep_default_na=False))
+    return check_tables(scenario, frames[0], frames[1])

@@ -1,0 +1,130 @@
+"""What the scenario says, looked up by key: SPEC section 3 (which lines take part, which lot may
+serve which line) and the honoured reservations, transcribed again apart from the optimiser."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from models.records import Item, Line, LineKey, Lot, Scenario
+
+
+class Facts:
+    """The scenario looked up by key: which lines take part, which lot may serve which line."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.today = scenario.today
+        self.items = {i.item: i for i in scenario.items}
+        self.lots = {lot.lot: lot for lot in scenario.lots}
+        self.lots_of_item: dict[str, list[Lot]] = defaultdict(list)
+        for each in scenario.lots:
+            self.lots_of_item[each.item].append(each)
+        self.orders = {o.order: o for o in scenario.orders}
+        self.lines = {ln.key: ln for ln in scenario.lines}
+        self.kits: dict[str, dict[str, int]] = {}
+        for kc in scenario.kits:
+            self.kits.setdefault(kc.kit, {})[kc.component] = kc.quantity
+        self.alternates: dict[str, set[str]] = defaultdict(set)
+        for alt in scenario.alternates:
+            self.alternates[alt.item].add(alt.alternate)
+        self.lines_of_order: dict[str, list[Line]] = defaultdict(list)
+        for ln in scenario.lines:
+            self.lines_of_order[ln.order].append(ln)
+        self.reason = {key: self._no_part_reason(ln) for key, ln in self.lines.items()}
+        self._serving: dict[str, dict[str, set[str]]] = {}
+        self._giving: dict[str, set[str]] = {}
+        self.honoured: dict[tuple[LineKey, str], int] = defaultdict(int)
+        """Reserved quantity per (line, lot) of the reservations that are honoured."""
+        for r in scenario.reservations:
+            line, lot = self.lines.get((r.order, r.line)), self.lots.get(r.lot)
+            if line is None or lot is None or self.is_kit(line) or self.reason[line.key] is not None:
+                continue
+            if self.why_not_serve(line, lot) is None:
+                self.honoured[(line.key, lot.lot)] += r.quantity
+        self.reserved_on_line: dict[LineKey, int] = defaultdict(int)
+        self.reserved_from_lot: dict[str, int] = defaultdict(int)
+        for (key, lot_id), quantity in self.honoured.items():
+            self.reserved_on_line[key] += quantity
+            self.reserved_from_lot[lot_id] += quantity
+
+    def item(self, name: str) -> Item:
+        return self.items.get(name) or Item(name)
+
+    def is_kit(self, line: Line) -> bool:
+        return line.item in self.kits
+
+    def reserved(self, key: LineKey) -> int:
+        """What honoured reservations give the line."""
+        return self.reserved_on_line.get(key, 0)
+
+    def priority(self, line: Line) -> int:
+        return line.priority if line.priority is not None else self.orders[line.order].priority
+
+    def _no_part_reason(self, line: Line) -> str | None:
+        """The first reason of SPEC section 3 that keeps the line out, or None when it takes part."""
+        order = self.orders[line.order]
+        item = self.item(line.item)  # a kit line: the kit item's flags
+        printed = line.printed if line.printed is not None else order.printed
+        if order.type == "quote":
+            return "quote"
+        if not order.released:
+            return "not_released"
+        if printed:
+            return "printed"
+        if line.fulfillment == "vendor_shipment":
+            return "vendor_shipment"
+        if line.fulfillment == "special_order" and not line.po_received:
+            return "po_not_received"
+        if not item.stocking:
+            return "nonstock"
+        if item.window_days is not None and line.ship_date > self.today + timedelta(days=item.window_days):
+            return "outside_window"
+        return None
+
+    def serving_items(self, line: Line) -> dict[str, set[str]]:
+        """Each part the line needs (its item, or each kit component) -> the items whose lots give it."""
+        if line.item not in self._serving:
+            parts = self.kits.get(line.item, {line.item: 1})
+            self._serving[line.item] = {part: {part} | self.alternates[part] for part in parts}
+        return self._serving[line.item]
+
+    def giving_items(self, line: Line) -> set[str]:
+        """The items whose lots may give the line some part: every set of `serving_items` at once."""
+        if line.item not in self._giving:
+            self._giving[line.item] = set().union(*self.serving_items(line).values())
+        return self._giving[line.item]
+
+    def why_not_serve(self, line: Line, lot: Lot) -> str | None:
+        """Why the lot may not serve the line (SPEC section 3), or None when it may."""
+        if lot.status != "available":
+            return f"its status is {lot.status}"
+        if lot.expires is not None and lot.expires < self.today:
+            return f"it expired on {lot.expires.isoformat()}"
+        if lot.item not in self.giving_items(line):
+            return f"its item {lot.item} is not {line.item}, an alternate or a kit component"
+        order = self.orders[line.order]
+        warehouses = line.warehouses if line.warehouses is not None else order.warehouses
+        owners = line.owners if line.owners is not None else order.owners
+        if warehouses and lot.warehouse not in warehouses:
+            return f"its warehouse {lot.warehouse} is not in {';'.join(warehouses)}"
+        if owners and lot.owner not in owners:
+            return f"its owner {lot.owner!r} is not in {';'.join(owners)}"
+        if line.requires_pnp and not lot.pnp:
+            return "the line requires pnp and the lot is not pnp"
+        return None
+
+    def has_stock(self, line: Line) -> bool:
+        """Some lot that may serve the line has allocable stock left after honoured reservations
+        (kits: every stocking component has one)."""
+        for part, items in self.serving_items(line).items():
+            if self.is_kit(line) and not self.item(part).stocking:
+                continue
+            if not any(
+                lot.allocable - self.reserved_from_lot.get(lot.lot, 0) > 0
+                and self.why_not_serve(line, lot) is None
+                for item in items
+                for lot in self.lots_of_item[item]
+            ):
+                return False
+        return True

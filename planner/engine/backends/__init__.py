@@ -1,0 +1,38 @@
+"""Solver backends behind one small protocol, chosen by name."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from planner.engine.mip import Mip, MipResult
+
+
+class Backend(Protocol):
+    """A MIP solver: says whether it can run here, and maximises an objective over a Mip."""
+
+    name: str
+
+    def available(self) -> bool: ...
+
+    def solve(
+        self,
+        mip: Mip,
+        objective: dict[int, float],
+        time_limit: float | None,
+        hint: dict[int, float] | None,
+    ) -> MipResult: ...
+
+
+def get_backend(name: str) -> Backend:
+    """The backend called `name` (highs, scip, cpsat, pulp or pulp:SOLVER); ValueError if unknown."""
+    from planner.engine.backends.cpsat import CpSatBackend
+    from planner.engine.backends.mathopt import MathOptBackend
+    from planner.engine.backends.pulp import PulpBackend
+
+    if name in ("highs", "scip"):
+        return MathOptBackend(name)
+    if name == "cpsat":
+        return CpSatBackend()
+    if name == "pulp" or name.startswith("pulp:"):
+        return PulpBackend(name.partition(":")[2] or None)
+    raise ValueError(f"unknown solver {name!r}: choose auto, highs, scip, cpsat, pulp[:SOLVER] or greedy")

@@ -1,0 +1,1 @@
+"""Scenarios in and plans out in bulk: importers from other systems, the generator, batch runs."""

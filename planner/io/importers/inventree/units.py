@@ -1,0 +1,47 @@
+"""InvenTree's units: quantities in an item's unit may be decimals, the scenario's are whole numbers of
+a smaller unit (a power of ten per item, shared by alternates), and the items table says which."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from planner.io.importers.inventree.demand import Line
+from planner.io.importers.inventree.fixture import Fields
+from planner.io.importers.result import Tally, unit_factors, whole
+
+
+def in_smallest_units(
+    lots: list[Fields], lines: list[Line], alternates: list[Fields], tally: Tally
+) -> dict[str, int]:
+    """Each item's unit factor; the lots' quantities are rewritten in 1/factor of the item's unit, the
+    quantity rounded down and the allocated up where finer than that."""
+    quantities: dict[str, list[Decimal]] = defaultdict(list)
+    for row in lots:
+        quantities[row["item"]] += [row["quantity"], row["allocated"]]
+    for x in lines:
+        quantities[x.item].append(x.quantity)
+    factors = unit_factors(quantities, [(a["item"], a["alternate"]) for a in alternates])
+    for row in lots:
+        factor = factors.get(row["item"], 1)
+        exact = row["quantity"] * factor, row["allocated"] * factor
+        row["quantity"] = whole(row["quantity"], factor, up=False)
+        row["allocated"] = whole(row["allocated"], factor, up=True)
+        if (row["quantity"], row["allocated"]) != exact:
+            tally.add("assumed.lots.rounded_beyond_smallest_unit")
+        if row["allocated"] > row["quantity"]:
+            tally.add("assumed.lots.allocation_cut_to_quantity")
+            row["allocated"] = row["quantity"]
+    return factors
+
+
+def item_row(part: Fields, item: str, factor: int, tally: Tally) -> Fields:
+    description = str(part.get("description") or "").strip()
+    if factor > 1:
+        unit = str(part.get("units") or "").strip() or "unit"
+        description = f"{description} [quantities in 1/{factor} {unit}]".strip()
+        tally.add("assumed.items.unit_made_smaller")
+        tally.notes.append(f"{item}: quantities in 1/{factor} {unit} (InvenTree holds decimals)")
+    if part.get("virtual"):
+        tally.add("assumed.items.virtual_part_nonstock")
+    return {"item": item, "description": description, "stocking": not part.get("virtual")}

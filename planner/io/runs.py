@@ -1,0 +1,156 @@
+"""Reproducible runs: solve a scenario file into a result folder with `run.json`, alone or in a batch.
+
+`run.json` records what is needed to reproduce a result and verify its inputs:
+the SHA-256 of every input file, the project's and the solvers' versions, the
+options and the time each phase took.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from models.errors import InputErrors
+from models.loading import load_scenario, scenario_inputs
+from models.records import Scenario
+from planner.engine.solve import Progress, solve
+from planner.result.output import MARKER, OutputRefused, output_folder, safe_name
+from planner.result.plan import Plan
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How to solve (planner.engine.solve.solve's options), as run.json records them."""
+
+    solver: str | None = None
+    """None: the scenario's own."""
+    time_limit: float | None = None
+    """Seconds; None: the scenario's own."""
+    workers: int = 1
+    scheduler: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    """One scenario of a batch: its result folder and plan, or why it failed."""
+
+    scenario: Path
+    name: str
+    out_dir: Path | None
+    plan: Plan | None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.plan is not None
+
+
+def solve_into(
+    scenario: Path,
+    folder_for: Callable[[Scenario], Path],
+    options: RunOptions = RunOptions(),
+    progress: Progress | None = None,
+    force: bool = False,
+) -> tuple[Plan, Path]:
+    """Load, solve and write one scenario with its run.json into `folder_for(scenario)`.
+
+    The folder is claimed (SPEC 11) before solving. Raises InputErrors for bad
+    input, OutputRefused or OutputBusy for a folder that may not be written now,
+    and RuntimeError or ValueError when solving fails.
+    """
+    t0 = time.monotonic()
+    data = load_scenario(scenario)
+    folder = folder_for(data)
+    t1 = time.monotonic()
+    with output_folder(folder, protect=scenario_inputs(scenario), force=force) as claim:
+        plan = solve(
+            data,
+            solver=options.solver,
+            time_limit=options.time_limit,
+            progress=progress,
+            workers=options.workers,
+            scheduler=options.scheduler,
+        )
+        t2 = time.monotonic()
+        record = run_record(scenario, plan, options, {"load": t1 - t0, "solve": t2 - t1})
+        claim.write(plan.files() | {MARKER: json.dumps(record, indent=2) + "\n"})
+    return plan, claim.path
+
+
+def run_record(scenario: Path, plan: Plan, options: RunOptions, timings: dict[str, float]) -> dict[str, Any]:
+    """The content of run.json."""
+    inputs = scenario_inputs(scenario)
+    base = Path(os.path.commonpath([p.parent for p in inputs]))
+    return {
+        "written_by": "solve",
+        "scenario": plan.scenario_name,
+        "scenario_file": str(scenario),
+        "inputs": {str(p.relative_to(base)): hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs},
+        "planner_version": metadata.version("allocation-planner"),
+        "python": platform.python_version(),
+        "solver": plan.solver,
+        "solver_versions": {pkg: _version(pkg) for pkg in ("ortools", "pulp")},
+        "options": asdict(options),
+        "status": plan.status,
+        "timings": {phase: round(seconds, 3) for phase, seconds in timings.items()},
+    }
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def run_batch(
+    scenarios: list[Path],
+    out_dir: Path,
+    options: RunOptions = RunOptions(),
+    on_done: Callable[[RunOutcome], None] | None = None,
+    force: bool = False,
+) -> list[RunOutcome]:
+    """Solve every scenario into `out_dir/<name>/`; a failure is recorded and the others go on.
+
+    `<name>` is the scenario's name made a safe file name; two scenarios of one
+    folder name are an error for the second.
+    """
+    outcomes: list[RunOutcome] = []
+    taken: dict[str, Path] = {}
+
+    def folder_for(path: Path) -> Callable[[Scenario], Path]:
+        def folder(data: Scenario) -> Path:
+            name = safe_name(data.name, fallback=safe_name(path.stem, "scenario"))
+            if name in taken:
+                raise OutputRefused(
+                    f"scenario '{data.name}' would be written to {name}/, as {taken[name]} was"
+                )
+            return out_dir / name
+
+        return folder
+
+    for path in scenarios:
+        try:
+            plan, folder = solve_into(path, folder_for(path), options, force=force)
+            taken[folder.name] = path
+            outcome = RunOutcome(path, plan.scenario_name, folder, plan)
+        except InputErrors as exc:
+            outcome = RunOutcome(
+                path, path.stem, None, None, f"{len(exc.errors)} input error(s): {exc.errors[0]}"
+            )
+        except Exception as exc:  # one scenario's failure must not stop the batch
+            outcome = RunOutcome(
+                path, path.stem, None, None, f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+            )
+        outcomes.append(outcome)
+        if on_done is not None:
+            on_done(outcome)
+    return outcomes

@@ -1,0 +1,146 @@
+"""The result of a solve: allocations, per-tier outcome and how it was obtained.
+
+A `Plan` turns itself into the contract's tables (SPEC section 6) through
+`planner.result.report` and writes them atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.engine.eligibility import Prepared
+from planner.result import report
+from planner.result.output import MARKER, marker, write_atomically
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """One row of allocations.csv: `quantity` of lot `lot` (empty for nonstock) to a line."""
+
+    order: str
+    line: str
+    item: str
+    lot: str
+    warehouse: str
+    owner: str
+    quantity: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class TierResult:
+    """A tier's outcome; `bound` is the proven upper bound (== allocated when optimal)."""
+
+    tier: int
+    key: tuple[object, ...]
+    requested: int
+    allocated: int
+    bound: int
+    baseline: int | None = None
+    """What the ERP-style greedy allocates to this tier, for comparison."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked allocation of one scenario."""
+
+    prepared: Prepared
+    added: dict[int, int]
+    """Quantity the optimiser adds per participating line index (units, or kits)."""
+    allocations: tuple[Allocation, ...]
+    status: str
+    solver: str
+    seconds: float
+    tiers: tuple[TierResult, ...]
+    notes: tuple[str, ...] = field(default=())
+    phases: dict[str, float] = field(default_factory=dict)
+    """Wall seconds per phase of `solve` (eligibility, greedy, optimise, assign, report and
+    check: the checker reads the report tables), for benchmarks; not in the contract files."""
+
+    @property
+    def scenario_name(self) -> str:
+        return self.prepared.scenario.name
+
+    def allocations_frame(self) -> pd.DataFrame:
+        return self._allocations.copy()
+
+    def lines_frame(self) -> pd.DataFrame:
+        return self._lines.copy()
+
+    def items_frame(self) -> pd.DataFrame:
+        return report.items_frame(self)
+
+    @cached_property
+    def _allocations(self) -> pd.DataFrame:
+        return report.allocations_frame(self)
+
+    @cached_property
+    def _lines(self) -> pd.DataFrame:
+        return report.lines_frame(self)
+
+    def summary(self) -> dict[str, Any]:
+        """summary.json's content (SPEC section 6), plus the greedy baseline and notes."""
+        lines = self.lines_frame()
+        taking_part = lines[lines["tier"] != ""]
+        requested = int(taking_part["requested"].sum())
+        allocated = int(taking_part["allocated"].sum())
+        baseline = [t.baseline for t in self.tiers]
+        out: dict[str, Any] = {
+            "scenario": self.scenario_name,
+            "today": self.prepared.scenario.today.isoformat(),
+            "objective_key": list(self.prepared.scenario.objective_key),
+            "status": self.status,
+            "solver": self.solver,
+            "seconds": round(self.seconds, 3),
+            "tiers": [
+                {
+                    "tier": t.tier,
+                    "key": [_json_value(v) for v in t.key],
+                    "requested": t.requested,
+                    "allocated": t.allocated,
+                    "bound": t.bound,
+                }
+                | ({} if t.baseline is None else {"greedy": t.baseline})
+                for t in self.tiers
+            ],
+            "totals": {
+                "lines": len(taking_part),
+                "lines_full": int((taking_part["status"] == "full").sum()),
+                "requested": requested,
+                "allocated": allocated,
+                "fill_rate": round(allocated / requested, 4) if requested else 1.0,
+            },
+            "ignored_reservations": [
+                {"order": r.order, "line": r.line, "lot": r.lot, "quantity": r.quantity, "why": r.why}
+                for r in self.prepared.ignored_reservations
+            ],
+            "notes": list(self.notes),
+        }
+        if all(b is not None for b in baseline):
+            out["greedy"] = {"allocated": sum(b or 0 for b in baseline)}
+        return out
+
+    def files(self) -> dict[str, str]:
+        """The result folder's files (name -> text): the four tables and a minimal run.json."""
+        return {
+            "allocations.csv": self.allocations_frame().to_csv(index=False, lineterminator="\n"),
+            "lines.csv": self.lines_frame().to_csv(index=False, lineterminator="\n"),
+            "items.csv": self.items_frame().to_csv(index=False, lineterminator="\n"),
+            "summary.json": json.dumps(self.summary(), indent=2) + "\n",
+            MARKER: marker("solve", scenario=self.scenario_name),
+        }
+
+    def write(self, out_dir: Path, force: bool = False) -> None:
+        """Write `files()` as the folder `out_dir`, atomically, where SPEC 11 allows it."""
+        write_atomically(Path(out_dir), self.files(), force=force)
+
+
+def _json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value

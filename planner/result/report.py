@@ -1,0 +1,179 @@
+"""The contract's output tables (SPEC section 6) built from a plan, with why each short line is short.
+
+A participating line that is not full gets the first reason that applies:
+- `no_eligible_stock`: no lot with stock left after reservations may serve it
+  (for a kit: some stocking component);
+- `full_delivery_blocked`: its full-delivery order is not complete;
+- `full_line_short`: it must be served whole and could not be;
+- `safety_stock`: the stock left in the lots that may serve it is held back as safety stock;
+- `pack_size`: stock is left but not a whole pack of it (or the line's remainder is below a pack);
+- `short`: the stock that may serve it went to lines of earlier tiers (or as ties resolved).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from models.records import Lot
+
+if TYPE_CHECKING:
+    from planner.result.plan import Plan
+
+ALLOCATION_COLUMNS = ["order", "line", "item", "lot", "warehouse", "owner", "quantity", "source"]
+ITEM_COLUMNS = [
+    "item",
+    "in_stock",
+    "allocated_before",
+    "allocable",
+    "safety_stock",
+    "required",
+    "allocated",
+    "available_after",
+    "deficit",
+]
+
+
+def allocations_frame(plan: Plan) -> pd.DataFrame:
+    """allocations.csv: one row per (line, lot, source), in line then lot order."""
+    return _frame({c: list(map(attrgetter(c), plan.allocations)) for c in ALLOCATION_COLUMNS})
+
+
+def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """The columns as a frame, each typed as pandas infers it from its values; with no rows,
+    every column is object (as in a frame built from an empty list of rows)."""
+    empty = not any(columns.values())
+    return pd.DataFrame(columns, dtype=object if empty else None)
+
+
+def line_allocated(plan: Plan) -> list[int]:
+    """Allocated quantity of every prepared line (reservations included; nonstock in full)."""
+    return [
+        line.requested if line.reason == "nonstock" else line.reserved + plan.added.get(li, 0)
+        for li, line in enumerate(plan.prepared.lines)
+    ]
+
+
+def _status(requested: int, allocated: int) -> str:
+    return "full" if allocated >= requested else ("partial" if allocated > 0 else "none")
+
+
+def lines_frame(plan: Plan) -> pd.DataFrame:
+    """lines.csv: every line of the scenario with its allocation, status, reason and tier."""
+    prep = plan.prepared
+    allocated = line_allocated(plan)
+    reasons = _short_reasons(plan, allocated)
+    return _frame(
+        {
+            "order": [line.key[0] for line in prep.lines],
+            "line": [line.key[1] for line in prep.lines],
+            "item": [line.item for line in prep.lines],
+            "requested": [line.requested for line in prep.lines],
+            "allocated": allocated,
+            "status": [_status(line.requested, got) for line, got in zip(prep.lines, allocated)],
+            "reason": [line.reason or reasons.get(li, "") for li, line in enumerate(prep.lines)],
+            "tier": ["" if tier is None else tier + 1 for tier in prep.line_tier],
+        }
+    )
+
+
+def _short_reasons(plan: Plan, allocated: list[int]) -> dict[int, str]:
+    """The reason of every participating line that is not full (the module's docstring)."""
+    prep = plan.prepared
+    lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
+    used = [0] * len(prep.lots)
+    for a in plan.allocations:
+        if a.source == "optimizer":
+            used[lot_index[a.lot]] += a.quantity
+    lot_slack = [capacity - u for capacity, u in zip(prep.capacity, used)]
+    free_slack = list(lot_slack)  # and no more than its safety-stock groups have left
+    for group in prep.cap_groups:
+        slack = group.cap - sum(used[lot] for lot in group.lots)
+        for lot in group.lots:
+            free_slack[lot] = min(free_slack[lot], slack)
+    short = [
+        li
+        for li, (line, got) in enumerate(zip(prep.lines, allocated))
+        if line.takes_part and got < line.requested
+    ]
+    incomplete_orders = {prep.lines[li].key[0] for li in short if prep.lines[li].full_delivery}
+    incomplete_orders |= prep.blocked_orders
+
+    out = {}
+    for li in short:
+        line = prep.lines[li]
+        lots_of = [[prep.pairs[p].lot for p in prep.demand_pairs[d]] for d in prep.line_demands[li]]
+        if any(not lots for lots in lots_of):
+            out[li] = "no_eligible_stock"
+        elif line.full_delivery and line.key[0] in incomplete_orders:
+            out[li] = "full_delivery_blocked"
+        elif line.full_line:
+            out[li] = "full_line_short"
+        else:
+            raw = min((sum(lot_slack[lot] for lot in lots) for lots in lots_of), default=0)
+            free = min((sum(max(0, free_slack[lot]) for lot in lots) for lots in lots_of), default=0)
+            if raw > 0 and free == 0:
+                out[li] = "safety_stock"
+            elif line.pack_size > 1 and free > 0:
+                out[li] = "pack_size"
+            else:
+                out[li] = "short"
+    return out
+
+
+def items_frame(plan: Plan) -> pd.DataFrame:
+    """items.csv, per item as InvenTree shows it.
+
+    `required` and `allocated` count what lines taking part ask of the item and get
+    for it (kit lines charge each component kits x per-kit quantity; a kit item's own
+    row counts kits); `available_after` is the allocable stock of the item's usable
+    lots less what this plan takes from them; `deficit` = required - allocated.
+    """
+    prep = plan.prepared
+    scenario = prep.scenario
+    today = scenario.today
+    allocated = line_allocated(plan)
+    required: dict[str, int] = defaultdict(int)
+    given: dict[str, int] = defaultdict(int)
+    per_kit = defaultdict(list)
+    for k in scenario.kits:
+        per_kit[k.kit].append((k.component, k.quantity))
+    for li, line in enumerate(prep.lines):
+        if not (line.takes_part or line.reason == "nonstock"):
+            continue
+        required[line.item] += line.requested
+        given[line.item] += allocated[li]
+        for component, qty in per_kit.get(line.item, []):
+            required[component] += line.requested * qty
+            given[component] += allocated[li] * qty
+    taken: dict[str, int] = defaultdict(int)
+    for a in plan.allocations:
+        if a.lot:
+            taken[a.item] += a.quantity
+    warehouse_ss: dict[str, int] = defaultdict(int)
+    for ss in scenario.safety_stock:
+        warehouse_ss[ss.item] += ss.quantity
+    lots_of: dict[str, list[Lot]] = defaultdict(list)
+    for lot in prep.lots:
+        lots_of[lot.item].append(lot)
+    rows = []
+    for item in sorted(scenario.items, key=lambda i: i.item):
+        lots = lots_of[item.item]
+        allocable = sum(lot.allocable for lot in lots if lot.usable_on(today))
+        rows.append(
+            [
+                item.item,
+                sum(lot.quantity for lot in lots),
+                sum(lot.allocated + lot.planned_issue for lot in lots),
+                allocable,
+                item.safety_stock + warehouse_ss[item.item],
+                required[item.item],
+                given[item.item],
+                allocable - taken[item.item],
+                required[item.item] - given[item.item],
+            ]
+        )
+    return pd.DataFrame(rows, columns=ITEM_COLUMNS)
