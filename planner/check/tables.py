@@ -19,7 +19,7 @@ LINE_COLUMNS = ("order", "line", "item", "requested", "allocated", "status", "re
 SOURCES = ("optimizer", "reservation", "nonstock")
 
 
-class Row(NamedTuple):
+class AllocationRow(NamedTuple):
     """One row of allocations.csv, coerced."""
 
     order: str
@@ -36,7 +36,7 @@ class Row(NamedTuple):
         return (self.order, self.line)
 
 
-class Result(NamedTuple):
+class LineRow(NamedTuple):
     """One row of lines.csv, coerced; None where a number did not parse."""
 
     item: str
@@ -101,13 +101,13 @@ def missing_columns(frame: pd.DataFrame, columns: tuple[str, ...], table: str) -
     return [Violation("table_format", f"{table} lacks column(s) {', '.join(missing)}")]
 
 
-def read_allocations(frame: pd.DataFrame) -> tuple[list[Row], list[Violation]]:
+def read_allocations(frame: pd.DataFrame) -> tuple[list[AllocationRow], list[Violation]]:
     """The allocation rows whose quantity is a whole number; problems with the others reported."""
     cells = _cells(frame, ALLOCATION_COLUMNS)
     quantities = _integers(cells["quantity"])
     columns = [quantities if c == "quantity" else cells[c] for c in ALLOCATION_COLUMNS]
     rows = [
-        Row(order, line, item, lot, warehouse, owner, quantity, source)
+        AllocationRow(order, line, item, lot, warehouse, owner, quantity, source)
         for order, line, item, lot, warehouse, owner, quantity, source in zip(*columns)
         if quantity is not None
     ]
@@ -128,11 +128,11 @@ def read_allocations(frame: pd.DataFrame) -> tuple[list[Row], list[Violation]]:
     return rows, problems
 
 
-def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, Result], list[Violation]]:
+def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, LineRow], list[Violation]]:
     """The lines table by (order, line), first row per line; duplicates and bad numbers reported."""
     cells = _cells(frame, LINE_COLUMNS)
     numbers = {column: _integers(cells[column]) for column in ("requested", "allocated")}
-    results: dict[LineKey, Result] = {}
+    results: dict[LineKey, LineRow] = {}
     problems: list[Violation] = []
     columns = [numbers[c] if c in numbers else cells[c] for c in LINE_COLUMNS]
     for number, (order, line, item, requested, allocated, status, reason, tier) in enumerate(
@@ -149,17 +149,19 @@ def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, Result], list[Violati
             message = f"lines row {number}: {line_name(key)} is listed twice"
             problems.append(Violation("table_format", message))
             continue
-        results[key] = Result(item, requested, allocated, status, reason, tier)
+        results[key] = LineRow(item, requested, allocated, status, reason, tier)
     return results, problems
 
 
 class PlanTables:
     """The plan's rows and line results, with the sums the rules need."""
 
-    def __init__(self, rows: list[Row], results: dict[LineKey, Result], lines: tuple[Line, ...]) -> None:
+    def __init__(
+        self, rows: list[AllocationRow], results: dict[LineKey, LineRow], lines: tuple[Line, ...]
+    ) -> None:
         self.rows = rows
         self.results = results
-        self.by_line: dict[LineKey, list[Row]] = defaultdict(list)
+        self.by_line: dict[LineKey, list[AllocationRow]] = defaultdict(list)
         self.given_to_line: dict[LineKey, int] = defaultdict(int)
         self.optimizer_by_lot: dict[str, int] = defaultdict(int)
         for row in rows:
