@@ -95,7 +95,7 @@ def solve(
         notes=tuple(result.notes),
         phases=phases,
     )
-    violations = check_tables(scenario, plan.allocations_frame(), plan.lines_frame())
+    violations = check_tables(scenario, plan.allocations_frame(), plan.lines_frame(), plan.summary.to_json())
     if violations:
         raise PlanRejected(result.solver, violations)
     done("report and check")
