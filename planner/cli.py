@@ -8,6 +8,7 @@ rich draws the progress bar and the summary table.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -20,11 +21,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from models.cells import read_csv_file, write_csv_text
 from models.errors import InputErrors
-from models.loading import load_scenario, scenario_inputs
+from models.loading import MAX_TIME_LIMIT, load_scenario, scenario_inputs
 from models.records import Scenario
 from models.workbook import read_folder_tables, write_workbook, written_by_planner
-from planner.check import check_dir
+from planner.backends import SolverUnavailable
+from planner.check import Violation, check_dir, check_tables
 from planner.compare import Result, kpi_table, line_changes
 from planner.generate import Features, write_scenario
 from planner.generate import generate as generate_tables
@@ -65,11 +68,37 @@ _SCHEDULER = click.option(
 )
 
 
+class _Seconds(click.ParamType):
+    """A time limit: finite seconds above 0, at most MAX_TIME_LIMIT (nan and inf are usage errors)."""
+
+    name = "seconds"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        number = float(click.FLOAT.convert(value, param, ctx))  # type: ignore[arg-type]
+        if not (math.isfinite(number) and 0 < number <= MAX_TIME_LIMIT):
+            self.fail(
+                f"{value!r} is not a number of seconds above 0 and at most {MAX_TIME_LIMIT:g}", param, ctx
+            )
+        return number
+
+
+_SECONDS = _Seconds()
+
 _FORCE = click.option(
     "--force",
     is_flag=True,
     help="Replace an output that exists and was not written by the planner (never an input or a file).",
 )
+
+
+def _plain(text: str) -> str:
+    """Rich markup that prints exactly `text` (user data: `[/]`, `[bold]`, `book.xlsx[lines]`).
+
+    rich's own `escape` doubles a final backslash, which is right only just before a tag; no user
+    text here is followed by one.
+    """
+    escaped = escape(text)
+    return escaped[:-1] if text.endswith("\\") and not text.endswith("\\\\") else escaped
 
 
 def _load(path: Path) -> Scenario:
@@ -82,14 +111,21 @@ def _load(path: Path) -> Scenario:
 
 def _refused(exc: OutputRefused | OutputBusy) -> NoReturn:
     """A place the planner will not write now: nothing was written (exit 2 for wrong input, 1 when busy)."""
-    err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
+    err.print(f"[red]error[/red] {_plain(str(exc))}", highlight=False)
     err.print("nothing was written.")
     sys.exit(2 if isinstance(exc, OutputRefused) else 1)
 
 
+def _solver_unavailable(exc: SolverUnavailable) -> NoReturn:
+    """A solver that is unknown or not installed: the user's choice, exit 2, nothing written."""
+    err.print(f"[red]error[/red] {_plain(str(exc))}", highlight=False)
+    err.print("nothing was solved or written.")
+    sys.exit(2)
+
+
 def _report_input_errors(exc: InputErrors) -> NoReturn:
     for error in exc.errors:
-        err.print(f"[red]error[/red] {error}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error[/red] {_plain(str(error))}", highlight=False, soft_wrap=True)
     err.print(f"{len(exc.errors)} input error(s): nothing was solved or written.")
     sys.exit(2)
 
@@ -105,14 +141,16 @@ def main() -> None:
 def validate(scenario: Path) -> None:
     """Check a scenario's files; report every input error at once."""
     data = _load(scenario)
-    out.print(f"{data.name}: {len(data.lines)} lines, {len(data.lots)} lots, {len(data.items)} items: valid")
+    out.print(
+        f"{_plain(data.name)}: {len(data.lines)} lines, {len(data.lots)} lots, {len(data.items)} items: valid"
+    )
 
 
 @main.command()
 @click.argument("scenario", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Result folder.")
 @click.option("--solver", default=None, help="auto (default), highs, scip, cpsat, pulp[:SOLVER] or greedy.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds.")
+@click.option("--time-limit", type=_SECONDS, default=None, help="Seconds.")
 @_WORKERS
 @_SCHEDULER
 @_FORCE
@@ -149,19 +187,21 @@ def solve(
             _report_input_errors(exc)
         except (OutputRefused, OutputBusy) as exc:
             _refused(exc)
+        except SolverUnavailable as exc:
+            _solver_unavailable(exc)
         except (RuntimeError, ValueError) as exc:
-            err.print(f"[red]failed[/red]: {exc}", highlight=False)
+            err.print(f"[red]failed[/red]: {_plain(str(exc))}", highlight=False)
             sys.exit(1)
     if not quiet:
         print_summary(plan)
-        out.print(f"written to {out_dir}")
+        out.print(f"written to {_plain(str(out_dir))}")
 
 
 @main.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder of results.")
 @click.option("--solver", default=None, help="Solver for every scenario (default: each scenario's own).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds each.")
+@click.option("--time-limit", type=_SECONDS, default=None, help="Seconds each.")
 @_WORKERS
 @_SCHEDULER
 @_FORCE
@@ -183,22 +223,22 @@ def run(
         outcomes = run_batch(
             list(scenarios), out_dir, options, on_done=lambda o: bar.advance(task), force=force
         )
-    table = Table(title=f"{len(outcomes)} scenario(s) into {out_dir}")
+    table = Table(title=f"{len(outcomes)} scenario(s) into {_plain(str(out_dir))}")
     for column in ("scenario", "status", "solver", "seconds", "fill", "result"):
         table.add_column(column)
     for o in outcomes:
         if o.plan is not None:
             s = o.plan.summary()
             table.add_row(
-                o.name,
+                _plain(o.name),
                 s["status"],
-                s["solver"],
+                _plain(s["solver"]),
                 f"{s['seconds']:.2f}",
                 f"{s['totals']['fill_rate']:.1%}",
-                str(o.out_dir),
+                _plain(str(o.out_dir)),
             )
         else:
-            table.add_row(o.name, "[red]failed[/red]", "", "", "", o.error)
+            table.add_row(_plain(o.name), "[red]failed[/red]", "", "", "", _plain(o.error))
     out.print(table)
     if not all(o.ok for o in outcomes):
         sys.exit(1)
@@ -224,22 +264,22 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, solver: str | None, forc
             kpi, changes, results = _compared(scenarios, solver)
             claim.write(
                 {
-                    "kpis.csv": kpi.to_csv(index=False, lineterminator="\n"),
-                    "line_changes.csv": changes.to_csv(index=False, lineterminator="\n"),
+                    "kpis.csv": write_csv_text(kpi),
+                    "line_changes.csv": write_csv_text(changes),
                     MARKER: marker("compare", scenarios=[str(p) for p in scenarios]),
                 }
             )
     except (OutputRefused, OutputBusy) as exc:
         _refused(exc)
-    table = Table(title=f"base: {results[0].name}")
+    table = Table(title=f"base: {_plain(results[0].name)}")
     table.add_column("kpi")
     for r in results:
-        table.add_column(r.name, justify="right")
+        table.add_column(_plain(r.name), justify="right")
     for column in kpi.columns[1:]:
         if kpi[column].notna().any():
             table.add_row(column, *(_cell(v) for v in kpi[column]))
     out.print(table)
-    out.print(f"{len(changes)} line(s) changed; written to {out_dir}")
+    out.print(f"{len(changes)} line(s) changed; written to {_plain(str(out_dir))}")
 
 
 def _compared(
@@ -255,8 +295,10 @@ def _compared(
             results.append(Result.of_plan(solve_scenario(load_scenario(path), solver=solver)))
         except InputErrors as exc:
             _report_input_errors(exc)
+        except SolverUnavailable as exc:
+            _solver_unavailable(exc)
         except (RuntimeError, ValueError) as exc:
-            err.print(f"[red]failed[/red] {path}: {exc}", highlight=False)
+            err.print(f"[red]failed[/red] {_plain(str(path))}: {_plain(str(exc))}", highlight=False)
             sys.exit(1)
     return kpi_table(results), line_changes(results[0], results[1:]), results
 
@@ -272,13 +314,23 @@ def _cell(value: object) -> str:
 @click.argument("result", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def check(scenario: Path, result: Path) -> None:
     """Check a result folder against the contract, independently of the optimiser."""
-    violations = check_dir(_load(scenario), result)
+    violations = _checked(_load(scenario), result)
     for v in violations:
-        err.print(f"[red]{v.rule}[/red]: {v.message}", highlight=False)
+        err.print(f"[red]{_plain(v.rule)}[/red]: {_plain(v.message)}", highlight=False)
     if violations:
         err.print(f"{len(violations)} violation(s)")
         sys.exit(1)
     out.print("the plan honours every restriction of the contract")
+
+
+def _checked(data: Scenario, result: Path) -> list[Violation]:
+    """`check_tables` on the result's tables, read as the planner wrote them (cells unescaped: SPEC 11)."""
+    frames = []
+    for name in ("allocations.csv", "lines.csv"):
+        if not (result / name).is_file():
+            return check_dir(data, result)  # names the missing file
+        frames.append(read_csv_file(result / name))
+    return check_tables(data, *frames)
 
 
 @main.command()
@@ -294,7 +346,7 @@ def generate(lines: int, seed: int, out_dir: Path, without: tuple[str, ...], for
         write_scenario(generate_tables(lines, seed, features), out_dir, f"synthetic-{lines}-{seed}", force)
     except (OutputRefused, OutputBusy) as exc:
         _refused(exc)
-    out.print(f"written to {out_dir}")
+    out.print(f"written to {_plain(str(out_dir))}")
 
 
 # Imports from other systems and Excel workbooks (docs/imports.md).
@@ -344,19 +396,20 @@ def _imported(
         result = run_import()
         write_import(result, out_dir, name, source.name, source=source, force=force)
     except ValueError as exc:
-        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
+        err.print(f"[red]error[/red] {_plain(str(exc))}", highlight=False)
         sys.exit(2)
     except (OutputRefused, OutputBusy) as exc:
         _refused(exc)
-    table = Table(title=f"{result.source} import of {source.name} (today {result.today})")
+    table = Table(title=f"{_plain(result.source)} import of {_plain(source.name)} (today {result.today})")
     table.add_column("count")
     table.add_column("n", justify="right")
     for key, n in result.report.items():
-        table.add_row(key, str(n))
+        table.add_row(_plain(key), str(n))
     out.print(table)
     for note in result.notes:
-        out.print(f"note: {note}")
-    out.print(f"written to {out_dir} (report: import_report.json there); next: planner solve {out_dir}")
+        out.print(f"note: {_plain(note)}")
+    where = _plain(str(out_dir))
+    out.print(f"written to {where} (report: import_report.json there); next: planner solve {where}")
 
 
 @main.command(name="export-template")
@@ -381,14 +434,17 @@ def export_template(out_file: Path, source: Path | None, force: bool) -> None:
     except OutputRefused as exc:
         _refused(exc)
     write_workbook(out_file, tables)
-    out.print(f'written to {out_file}; use it with data = "{out_file.name}" in a scenario file')
+    out.print(
+        f'written to {_plain(str(out_file))}; use it with data = "{_plain(out_file.name)}" in a scenario file'
+    )
 
 
 def print_summary(plan: Plan, max_tiers: int = 15) -> None:
     """Tiers (first few), totals, status, time and the gain over the ERP-style greedy."""
     summary = plan.summary()
     table = Table(
-        title=f"{summary['scenario']}: {summary['status']} ({summary['solver']}, {summary['seconds']:.2f} s)"
+        title=f"{_plain(summary['scenario'])}: {summary['status']} "
+        f"({_plain(summary['solver'])}, {summary['seconds']:.2f} s)"
     )
     for column in ("tier", "key", "requested", "allocated", "greedy", "bound"):
         table.add_column(column, justify="left" if column == "key" else "right")
@@ -396,7 +452,7 @@ def print_summary(plan: Plan, max_tiers: int = 15) -> None:
     for t in tiers[:max_tiers]:
         table.add_row(
             str(t["tier"]),
-            " ".join(map(str, t["key"])),
+            _plain(" ".join(map(str, t["key"]))),
             str(t["requested"]),
             str(t["allocated"]),
             str(t.get("greedy", "")),
@@ -414,11 +470,15 @@ def print_summary(plan: Plan, max_tiers: int = 15) -> None:
     if first_gain is not None:
         out.print(
             f"over the ERP-style greedy: first differing tier {first_gain['tier']} "
-            f"({' '.join(map(str, first_gain['key']))}): {first_gain['allocated']} vs {first_gain['greedy']}"
+            f"({_plain(' '.join(map(str, first_gain['key'])))}): "
+            f"{first_gain['allocated']} vs {first_gain['greedy']}"
         )
     elif summary["solver"] != "greedy":
         out.print("the ERP-style greedy reaches the same tier totals on this scenario")
     for r in summary["ignored_reservations"]:
-        out.print(f"reservation ignored: {r['order']}/{r['line']} lot {r['lot']} ({r['why']})")
+        out.print(
+            _plain(f"reservation ignored: {r['order']}/{r['line']} lot {r['lot']} ({r['why']})"),
+            highlight=False,
+        )
     for note in summary["notes"]:
-        out.print(f"note: {note}")
+        out.print(f"note: {_plain(note)}", highlight=False)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from models.cells import read_csv_file
 from models.records import line_sort_key
 from planner.plan import Plan
 
@@ -61,7 +62,7 @@ class Result:
     @classmethod
     def read(cls, folder: Path) -> Result:
         """A result folder written by `planner solve`."""
-        lines = pd.read_csv(folder / "lines.csv", dtype=str, keep_default_na=False)
+        lines = read_csv_file(folder / "lines.csv")
         for column in ("requested", "allocated"):
             lines[column] = lines[column].astype(int)
         return cls(lines, json.loads((folder / "summary.json").read_text(encoding="utf-8")))

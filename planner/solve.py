@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from models.collector import collector_paused
 from models.records import Scenario
-from planner.backends import get_backend
+from planner.backends import SolverUnavailable, get_backend
+from planner.backends.pulp import PulpBackend
 from planner.check import Violation, check_tables
 from planner.components import components
 from planner.eligibility import Prepared, prepare
@@ -37,6 +38,22 @@ class PlanRejected(RuntimeError):
         self.violations = violations
         lines = "\n".join(f"  {v.rule}: {v.message}" for v in violations[:20])
         super().__init__(f"the plan from {solver} breaks the contract:\n{lines}")
+
+
+def _require(name: str) -> None:
+    """Raise SolverUnavailable, naming the solver and what there is, for a name that is unknown or a PuLP
+    solver that is not installed; before any work, whether or not the scenario needs a MIP."""
+    if name in ("auto", "greedy"):
+        return
+    try:
+        backend = get_backend(name)
+    except ValueError as exc:
+        raise SolverUnavailable(str(exc)) from exc
+    if isinstance(backend, PulpBackend) and not backend.available():
+        raise SolverUnavailable(
+            f"solver {name} is not available on this machine; PuLP has {', '.join(backend.installed())}"
+            " (use pulp:NAME), or choose auto, highs, scip, cpsat or greedy"
+        )
 
 
 @collector_paused()
@@ -63,6 +80,7 @@ def solve(
         phases[phase], lap = now - lap, now
 
     name = solver or scenario.solver.name
+    _require(name)
     limit = time_limit if time_limit is not None else scenario.solver.time_limit
     prep = prepare(scenario)
     done("eligibility")

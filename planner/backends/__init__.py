@@ -7,6 +7,10 @@ from typing import Protocol
 from planner.mip import Mip, MipResult
 
 
+class SolverUnavailable(ValueError):
+    """The solver asked for is unknown or not installed here (the user's input: exit 2)."""
+
+
 class Backend(Protocol):
     """A MIP solver: says whether it can run here, and maximises an objective over a Mip."""
 
