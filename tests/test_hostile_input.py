@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+import socket
 import string
+import threading
 import time
 from pathlib import Path
 
@@ -415,6 +417,55 @@ def test_many_unknown_columns_give_one_warning_with_a_count(tmp_path: Path) -> N
     messages = [str(w.message) for w in caught if "unknown column" in str(w.message)]
     assert len(messages) == 1
     assert "900 unknown columns" in messages[0] and "'c0'" in messages[0]
+
+
+# --- 9. a scheduler that never answers -----------------------------------------------------------
+
+
+def test_a_service_that_is_not_a_dask_scheduler_falls_back_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A loopback server that accepts and never answers: the solve falls back to local processes within
+    the connect timeout (made 2 s here) instead of hanging, and a note names the scheduler."""
+    from planner import workers
+    from planner.solve import solve
+
+    monkeypatch.setattr(workers, "CONNECT_TIMEOUT", 2.0)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    try:
+        from tests.builders import line, lot, scenario
+
+        full = {"full_line": True}  # two whole lines of 6 on a lot of 10: a MIP, so a component to farm out
+        data = scenario(
+            lots=[lot("L1", "P1", 10)],
+            lines=[line("SO1", "1", "P1", 6, **full), line("SO2", "1", "P1", 6, **full)],
+        )
+        started = time.monotonic()
+        plan = solve(data, workers=1, scheduler=address)
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        thread.join(5)
+        for conn in accepted:
+            conn.close()
+        server.close()
+    assert elapsed < 30, elapsed
+    assert any(address in note and "not used" in note for note in plan.notes), plan.notes
+    assert accepted, "the planner never connected to the test server"
 
 
 # --- 10. smaller -------------------------------------------------------------------------------
