@@ -27,6 +27,7 @@ from models.cells import escape_cell, read_csv_text, unescape_cell, write_csv_te
 from models.errors import InputError, InputErrors
 from models.loading import load_scenario
 from planner.cli import main
+from planner.scenarios import scenario_files
 
 TODAY = "2026-11-20"
 
@@ -488,3 +489,12 @@ def test_an_unknown_pulp_solver_is_an_input_error_naming_it(tmp_path: Path) -> N
     text = one_line(result.stderr)
     assert "NOSUCH" in text and "PULP_CBC_CMD" in text
     assert not (tmp_path / "out").exists()
+
+
+def test_hidden_folders_and_files_are_not_scenarios(tmp_path: Path) -> None:
+    """A staging folder a killed import left (`.name.new-*`) and hidden TOML files are never listed."""
+    write_folder(tmp_path / "real", tables())
+    write_folder(tmp_path / ".real.new-abc123", tables())
+    (tmp_path / ".hidden.toml").write_text(f'today = "{TODAY}"\n')
+    (tmp_path / "shown.toml").write_text(f'today = "{TODAY}"\ndata = "real"\n')
+    assert [p.name for p in scenario_files(tmp_path)] == ["real", "shown.toml"]
