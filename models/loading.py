@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +64,12 @@ SOLVER_NAMES = ("auto", "highs", "scip", "cpsat", "pulp", "greedy")
 _TOP_KEYS = ("name", "today", "data", "objective", "solver", "extends", *EDIT_KINDS)
 _OBJECTIVE_KEYS = ("key",)
 _SOLVER_KEYS = ("name", "time_limit")
+MAX_SCENARIO_BYTES = 1 << 20
+"""The largest scenario (TOML) file read: 1 MiB (its tables may be far larger)."""
+MAX_EXTENDS_DEPTH = 32
+"""How many files an `extends` chain may hold, the scenario's own included."""
+MAX_TIME_LIMIT = 1e7
+"""The largest time limit in seconds (about 116 days)."""
 
 R = TypeVar("R", bound="DataclassInstance")
 
@@ -243,11 +251,18 @@ def _read_chain(
         cycle = " -> ".join(p.name for p in [*seen, resolved])
         errors.append(InputError(table, None, "extends", f"extends forms a cycle: {cycle}"))
         return None
+    if len(seen) >= MAX_EXTENDS_DEPTH:
+        message = f"extends goes more than {MAX_EXTENDS_DEPTH} files deep (from {seen[0].name})"
+        errors.append(InputError(table, None, "extends", message))
+        return None
     try:
-        text = file.read_text(encoding="utf-8")
+        text = _scenario_text(file).decode("utf-8")
         document = tomllib.loads(text)
     except FileNotFoundError:
         errors.append(InputError(table, None, None, f"scenario file not found: {file}"))
+        return None
+    except _NotAScenarioFile as exc:
+        errors.append(InputError(table, None, None, f"{file} {exc}"))
         return None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"at line (\d+)", str(exc))
@@ -285,6 +300,22 @@ def _read_chain(
         else:
             merged[key] = value
     return merged, base_edits + edits
+
+
+class _NotAScenarioFile(Exception):
+    """A scenario path that is not a regular file of a sane size (the message says which)."""
+
+
+def _scenario_text(file: Path) -> bytes:
+    """The bytes of a scenario file: a regular file of at most MAX_SCENARIO_BYTES, read no further."""
+    # opened without blocking (a FIFO would wait for a writer), then checked: what is checked is what is read
+    with os.fdopen(os.open(file, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise _NotAScenarioFile("is not a regular file; a scenario is a TOML file")
+        data = handle.read(MAX_SCENARIO_BYTES + 1)
+    if len(data) > MAX_SCENARIO_BYTES:
+        raise _NotAScenarioFile(f"is larger than {MAX_SCENARIO_BYTES >> 20} MiB; a scenario file is small")
+    return data
 
 
 def _unknown_keys(
@@ -362,10 +393,11 @@ def _read_time_limit(section: dict[str, Any], error: Callable[[str, str], None])
     time_limit = section.get("time_limit")
     if time_limit is not None:
         number_ok = isinstance(time_limit, int | float) and not isinstance(time_limit, bool)
-        if not number_ok or not math.isfinite(time_limit) or time_limit <= 0:
+        if not number_ok or not math.isfinite(time_limit) or not 0 < time_limit <= MAX_TIME_LIMIT:
             error(
                 "solver.time_limit",
-                f"time limit must be a positive number of seconds, got {time_limit!r}",
+                f"time limit must be a positive number of seconds, at most {MAX_TIME_LIMIT:g},"
+                f" got {time_limit!r}",
             )
             time_limit = None
         else:

@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from planner.app.dashboard import changed_lines, difference_by, kpi_comparison, kpi_deltas
-from views.common import all_scenarios, delta_metrics, difference_chart, plan, selected, table
+from views.common import all_scenarios, delta_metrics, difference_chart, md, plan, selected, table
 
 st.title("Compare scenarios")
 
@@ -27,7 +27,7 @@ for other in plans[1:]:
 
 st.subheader("KPIs")
 table(kpi_comparison(plans), "kpis")
-st.subheader(f"KPI deltas against {plans[0].name}")
+st.subheader(f"KPI deltas against {md(plans[0].name)}")
 table(kpi_deltas(plans), "kpi_deltas")
 
 by_priority, by_week = st.columns(2)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from models.cells import write_csv_text
 from planner.result.output import MARKER, marker, write_atomically
 
 TODAY = date(2026, 11, 23)
@@ -245,7 +246,7 @@ def _reservations(
 
 def write_scenario(tables: dict[str, pd.DataFrame], out_dir: Path, name: str, force: bool = False) -> None:
     """The tables and a scenario.toml, written atomically into `out_dir` (claimed as SPEC 11 says)."""
-    files = {table: frame.to_csv(index=False, lineterminator="\n") for table, frame in tables.items()}
+    files = {table: write_csv_text(frame) for table, frame in tables.items()}
     files["scenario.toml"] = f'name = "{name}"\ntoday = "{TODAY.isoformat()}"\ndata = "."\n'
     files[MARKER] = marker("generate", scenario=name)
     write_atomically(out_dir, files, force=force)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from models.cells import write_csv_text
 from models.codes import PlanStatus, Source
 from planner.engine.eligibility import Prepared
 from planner.result import report
@@ -119,11 +120,12 @@ class Plan:
         )
 
     def files(self) -> dict[str, str]:
-        """The result folder's files (name -> text): the four tables and a minimal run.json."""
+        """The result folder's files (name -> text): the four tables (no cell a formula: SPEC 11) and a
+        minimal run.json."""
         return {
-            "allocations.csv": self.allocations_frame().to_csv(index=False, lineterminator="\n"),
-            "lines.csv": self.lines_frame().to_csv(index=False, lineterminator="\n"),
-            "items.csv": self.items_frame().to_csv(index=False, lineterminator="\n"),
+            "allocations.csv": write_csv_text(self.allocations_frame()),
+            "lines.csv": write_csv_text(self.lines_frame()),
+            "items.csv": write_csv_text(self.items_frame()),
             "summary.json": json.dumps(self.summary.to_json(), indent=2) + "\n",
             MARKER: marker("solve", scenario=self.scenario_name),
         }

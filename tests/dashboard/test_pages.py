@@ -6,11 +6,13 @@ full / partial / none, 5 of 9 orders complete, 285 units over the ERP greedy.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from models.loading import load_scenario
 from planner.result.reasons import REASON_WORDS
-from tests.dashboard.apptest import downloads, frame_with, frames_with, metrics
+from tests.dashboard.apptest import downloads, frame_with, frames_with, metrics, shown
 from tests.dashboard.conftest import Open
 
 
@@ -137,7 +139,7 @@ def test_whatif_priority_change_gives_a_different_plan(writable_app: Open, own_s
     assert {o.order: o.priority for o in load_scenario(saved).orders}["SO-1006"] == 0
     at.selectbox(key="scenario").set_value(str(saved)).run()
     at.switch_page("views/overview.py").run()
-    assert at.title[0].value == "Overview · rush_epsilon"
+    assert shown(at.title[0].value) == "Overview · rush_epsilon"
     assert metrics(at)["Allocated"] == "2,180"  # 2,160 + 30 - 10
 
 
@@ -159,7 +161,7 @@ def test_whatif_priority_on_the_demo_moves_tiers_not_quantities(app: Open) -> No
     at.number_input(key="wi-order-priority-SO-1009").set_value(0).run()
     at.button(key="wi-order-apply").click().run()
     assert not at.exception
-    assert any("orders SO-1009: priority = 0" in m.value for m in at.markdown)
+    assert any("orders SO-1009: priority = 0" in shown(m.value) for m in at.markdown)
     by_priority = frame_with(at, "priority", "demo_whatif").set_index("priority")["demo_whatif"]
     assert (by_priority["0"], by_priority["7"]) == (760, -760)
     assert any("No line gains or loses" in i.value for i in at.info)
@@ -167,3 +169,17 @@ def test_whatif_priority_on_the_demo_moves_tiers_not_quantities(app: Open) -> No
 
     at.button(key="wi-remove-0").click().run()
     assert any("No change yet" in i.value for i in at.info)
+
+
+def test_the_dashboard_listens_on_loopback_only_by_default() -> None:
+    """`streamlit run app.py` from the project folder reads .streamlit/config.toml: it serves 127.0.0.1
+    only (no login, so not every interface) and shows no Deploy button."""
+    probe = (
+        "import streamlit.config as c; c.get_config_options(force_reparse=True); "
+        "print(c.get_option('server.address'), c.get_option('client.toolbarMode'))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True, timeout=120
+    )
+    assert shown.stdout.split() == ["127.0.0.1", "minimal"]

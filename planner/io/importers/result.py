@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from models.cells import write_csv_text
 from models.errors import PlannerError
 from models.tables import ITEMS, LINES, LOTS, TABLES
 from planner.result.output import MARKER, marker, write_atomically
@@ -121,7 +122,7 @@ def _csv(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> str:
         index=range(len(frame)),
         columns=list(columns),
     )
-    return body.to_csv(index=False, lineterminator="\n")
+    return write_csv_text(body)
 
 
 def _cell(value: object) -> str:
