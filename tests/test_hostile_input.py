@@ -22,11 +22,11 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from planner.app.scenarios import scenario_files
 
 from models.cells import escape_cell, read_csv_text, unescape_cell, write_csv_text
 from models.errors import InputError, InputErrors
 from models.loading import load_scenario
+from planner.app.scenarios import scenario_files
 from planner.cli import main
 
 TODAY = "2026-11-20"
