@@ -122,10 +122,15 @@ def _fail(exc: PlannerError) -> NoReturn:
     sys.exit(exc.exit_code)
 
 
-@click.group()
-@click.version_option(package_name="allocation-planner")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(None, "-V", "--version", package_name="allocation-planner")
 def main() -> None:
-    """Inventory allocation with a proven lexicographic optimum."""
+    """Inventory allocation with a proven lexicographic optimum.
+
+    Exit codes: 0 done, 1 a fault (a solver failure, a plan the checker rejects, another run
+    writing the same folder), 2 wrong input or usage (each problem named with its file, row and
+    column; nothing written).
+    """
 
 
 @main.command()

@@ -564,3 +564,14 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "orders.csv, row 2, column priority" in done.stderr
     assert not (tmp_path / "out2").exists()
+
+
+def test_short_help_and_version_flags_and_exit_codes_in_help() -> None:
+    """-h is --help (on the group and on a command), -V is --version, and --help documents the exit codes."""
+    result = invoke("-h")
+    assert result.exit_code == 0
+    assert "Exit codes" in unwrapped(result.output)
+    assert invoke("solve", "-h").exit_code == 0
+    version = invoke("-V")
+    assert version.exit_code == 0
+    assert "version" in version.output
