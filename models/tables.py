@@ -25,7 +25,7 @@ from typing import Literal
 import pandas as pd
 
 from models.errors import InputError
-from models.records import FULFILLMENTS, LOT_STATUSES, ORDER_TYPES
+from models.records import DEFAULT_UNIT, FULFILLMENTS, LOT_STATUSES, ORDER_TYPES
 
 ROW = "_row"
 """Frame column holding each record's spreadsheet row (header = row 1)."""
@@ -83,6 +83,7 @@ ITEMS = TableSpec(
         Column("safety_stock", "int", default=0, minimum=0),
         Column("window_days", "int", default=None, minimum=0),
         Column("pack_size", "int", default=1, minimum=1),
+        Column("unit", default=DEFAULT_UNIT),
     ),
     key=("item",),
 )
@@ -101,6 +102,7 @@ LOTS = TableSpec(
         Column("status", "enum", default="available", choices=LOT_STATUSES),
         Column("received", "date"),
         Column("expires", "date"),
+        Column("due", "date"),
     ),
     key=("lot",),
 )
@@ -421,7 +423,7 @@ def _parse_column(
                 empty,
                 lambda v: f"{column.name} is required but the cell is empty",
             )
-    elif column.default is not None and column.kind in ("int", "bool", "enum") and empty.any():
+    elif column.default not in (None, "") and column.kind in ("int", "bool", "enum", "str") and empty.any():
         values = values.copy()
         values[empty] = column.default
     return values

@@ -121,7 +121,7 @@ class Plan:
                 {"order": r.order, "line": r.line, "lot": r.lot, "quantity": r.quantity, "why": r.why}
                 for r in self.prepared.ignored_reservations
             ],
-            "notes": list(self.notes),
+            "notes": [*self.prepared.notes, *self.notes],
         }
         if all(b is not None for b in baseline):
             out["greedy"] = {"allocated": sum(b or 0 for b in baseline)}
