@@ -370,12 +370,16 @@ def test_solve_writes_the_hand_computed_plan(solved: tuple[Path, Path]) -> None:
         "item",
         "in_stock",
         "allocated_before",
+        "available",
+        "required",
+        "deficit",
         "allocable",
         "safety_stock",
-        "required",
+        "on_order",
         "allocated",
         "available_after",
-        "deficit",
+        "short",
+        "unit",
     ]
 
 
