@@ -291,7 +291,8 @@ def generate(lines: int, seed: int, out_dir: Path, without: tuple[str, ...], for
     """Write a synthetic scenario (scenario.toml and its tables) of about --lines lines."""
     features = Features.only(set(Features.names()) - set(without))
     try:
-        write_scenario(generate_tables(lines, seed, features), out_dir, f"synthetic-{lines}-{seed}", force)
+        tables = generate_tables(lines, seed, features)
+        write_scenario(tables, out_dir, f"synthetic-{lines}-{seed}", force, features)
     except (OutputRefused, OutputBusy) as exc:
         _refused(exc)
     out.print(f"written to {out_dir}")
