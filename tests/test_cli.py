@@ -344,7 +344,17 @@ def test_solve_writes_the_hand_computed_plan(solved: tuple[Path, Path]) -> None:
     _, out = solved
     assert read_allocations(out) == EXPECTED_ALLOCATIONS
     alloc_columns = pd.read_csv(out / "allocations.csv", nrows=0).columns.tolist()
-    assert alloc_columns == ["order", "line", "item", "lot", "warehouse", "owner", "quantity", "source", "due"]
+    assert alloc_columns == [
+        "order",
+        "line",
+        "item",
+        "lot",
+        "warehouse",
+        "owner",
+        "quantity",
+        "source",
+        "due",
+    ]
     lines = pd.read_csv(out / "lines.csv", dtype=str, keep_default_na=False)
     assert lines.columns.tolist() == [
         "order",

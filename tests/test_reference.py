@@ -204,7 +204,11 @@ def test_receipt_serves_only_lines_shipping_on_or_after_its_due_date() -> None:
 
 def test_company_owners_and_star() -> None:
     """SPEC 8: with company MAIN a line listing no owners takes only owner "" and MAIN; `*` any."""
-    lots = [Lot("OWN", "X", "W", 2), Lot("MINE", "X", "W", 2, owner="MAIN"), Lot("C", "X", "W", 2, owner="ACME")]
+    lots = [
+        Lot("OWN", "X", "W", 2),
+        Lot("MINE", "X", "W", 2, owner="MAIN"),
+        Lot("C", "X", "W", 2, owner="ACME"),
+    ]
     plain = scenario([Item("X")], lots, [Order("O")], [Line("O", "1", "X", 6, day(1))])
     assert reference_optimum(plain).totals == (6,)
     assert reference_optimum(plain.replace(company="MAIN")).totals == (4,)

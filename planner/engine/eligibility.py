@@ -282,8 +282,8 @@ def prepare(scenario: Scenario) -> Prepared:
         """The latest arrival among the item's usable lots to come (alternates too) that a line
         shipping on `ship_date` may use: lines with equal horizons may use the same lots."""
         if item not in arrivals:
-            days = {lots[lo].arrives(today) for lo, _ in sources(item)}
-            arrivals[item] = sorted(d for d in days if d is not None)
+            found = {lots[lo].arrives(today) for lo, _ in sources(item)}
+            arrivals[item] = sorted(d for d in found if d is not None)
         days = arrivals[item]
         at = bisect_right(days, ship_date)
         return days[at - 1] if at else None

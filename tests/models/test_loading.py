@@ -785,7 +785,11 @@ DATED_LOTS = """\
 def test_due_unit_and_company_are_read(tmp_path: Path) -> None:
     """A lot's due is a date (empty: on hand); an item's unit defaults to pcs; `company` names the
     company as an owner (not set: "")."""
-    items = BASE["items.csv"].replace("pack_size\n", "pack_size,unit\n").replace("P2,Capacitor,,,14,", "P2,Capacitor,,,14,,0.1 l")
+    items = (
+        BASE["items.csv"]
+        .replace("pack_size\n", "pack_size,unit\n")
+        .replace("P2,Capacitor,,,14,", "P2,Capacitor,,,14,,0.1 l")
+    )
     path = write_scenario(
         tmp_path / "s", {"lots.csv": DATED_LOTS, "items.csv": items}, TOML + 'company = " MAIN "\n'
     )
