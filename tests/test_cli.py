@@ -580,3 +580,25 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "orders.csv, row 2, column priority" in done.stderr
     assert not (tmp_path / "out2").exists()
+
+
+def test_bad_due_and_company_exit_2_naming_file_row_and_column(tmp_path: Path) -> None:
+    """A due that is no date and a company that is no owner name are input errors: exit 2, each named
+    by file, row and column, and nothing is written."""
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "scenario.toml").write_text('today = "2026-11-20"\ncompany = "*"\n', encoding="utf-8")
+    (folder / "items.csv").write_text("item\nX\n", encoding="utf-8")
+    (folder / "lots.csv").write_text(
+        "lot,item,warehouse,quantity,due\nL1,X,W,5,2026-13-01\n", encoding="utf-8"
+    )
+    (folder / "orders.csv").write_text("order\nO\n", encoding="utf-8")
+    (folder / "lines.csv").write_text(
+        "order,line,item,quantity,ship_date\nO,1,X,5,2026-12-01\n", encoding="utf-8"
+    )
+    result = invoke("solve", folder, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "lots.csv, row 2, column due: '2026-13-01' is not a date" in result.output
+    assert "scenario.toml" in result.output
+    assert "company" in result.output
+    assert not (tmp_path / "out").exists()
