@@ -20,11 +20,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from models.errors import InputErrors
+from models.errors import InputErrors, PlannerError
 from models.loading import load_scenario, scenario_inputs
 from models.records import OBJECTIVE_FIELDS, Scenario
 from models.workbook import read_folder_tables, write_workbook, written_by_planner
-from planner.app.compare import Result, kpi_table, line_changes
+from planner.app.compare import WrittenPlan, kpi_table, line_changes
 from planner.check import check_dir
 from planner.engine.solve import solve as solve_scenario
 from planner.io.generate import Features, write_scenario
@@ -33,8 +33,6 @@ from planner.io.importers import ImportResult, import_frepple, import_inventree,
 from planner.io.runs import RunOptions, run_batch, solve_into
 from planner.result.output import (
     MARKER,
-    OutputBusy,
-    OutputRefused,
     marker,
     output_folder,
     refuse_file,
@@ -77,21 +75,23 @@ def _load(path: Path) -> Scenario:
     try:
         return load_scenario(path)
     except InputErrors as exc:
-        _report_input_errors(exc)
+        _fail(exc)
 
 
-def _refused(exc: OutputRefused | OutputBusy) -> NoReturn:
-    """A place the planner will not write now: nothing was written (exit 2 for wrong input, 1 when busy)."""
-    err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
-    err.print("nothing was written.")
-    sys.exit(2 if isinstance(exc, OutputRefused) else 1)
+def _fail(exc: PlannerError) -> NoReturn:
+    """Print what went wrong, the user's text as it is, and exit with the error's code.
 
-
-def _report_input_errors(exc: InputErrors) -> NoReturn:
-    for error in exc.errors:
-        err.print(f"[red]error[/red] {error}", highlight=False, soft_wrap=True)
-    err.print(f"{len(exc.errors)} input error(s): nothing was solved or written.")
-    sys.exit(2)
+    Input errors are listed one per line; nothing was solved or written.
+    """
+    if isinstance(exc, InputErrors):
+        for error in exc.errors:
+            err.print(f"[red]error[/red] {escape(str(error))}", highlight=False)
+        err.print(f"{len(exc.errors)} input error(s): nothing was solved or written.")
+    else:
+        label = "error" if exc.exit_code == 2 else "failed"
+        err.print(f"[red]{label}[/red] {escape(str(exc))}", highlight=False)
+        err.print("nothing was written.")
+    sys.exit(exc.exit_code)
 
 
 @click.group()
@@ -145,13 +145,8 @@ def solve(
         try:
             options = RunOptions(solver, time_limit, workers, scheduler)
             plan, _ = solve_into(scenario, lambda _: out_dir, options, progress, force=force)
-        except InputErrors as exc:
-            _report_input_errors(exc)
-        except (OutputRefused, OutputBusy) as exc:
-            _refused(exc)
-        except (RuntimeError, ValueError) as exc:
-            err.print(f"[red]failed[/red]: {exc}", highlight=False)
-            sys.exit(1)
+        except PlannerError as exc:
+            _fail(exc)
     if not quiet:
         print_summary(plan)
         out.print(f"written to {out_dir}")
@@ -188,14 +183,14 @@ def run(
         table.add_column(column)
     for o in outcomes:
         if o.plan is not None:
-            s = o.plan.summary()
+            s = o.plan.summary
             table.add_row(
-                o.name,
-                s["status"],
-                s["solver"],
-                f"{s['seconds']:.2f}",
-                f"{s['totals']['fill_rate']:.1%}",
-                str(o.out_dir),
+                escape(o.name),
+                str(s.status),
+                s.solver,
+                f"{s.seconds:.2f}",
+                f"{s.totals.fill_rate:.1%}",
+                escape(str(o.out_dir)),
             )
         else:
             table.add_row(o.name, "[red]failed[/red]", "", "", "", o.error)
@@ -229,8 +224,8 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, solver: str | None, forc
                     MARKER: marker("compare", scenarios=[str(p) for p in scenarios]),
                 }
             )
-    except (OutputRefused, OutputBusy) as exc:
-        _refused(exc)
+    except PlannerError as exc:
+        _fail(exc)
     table = Table(title=f"base: {results[0].name}")
     table.add_column("kpi")
     for r in results:
@@ -244,20 +239,14 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, solver: str | None, forc
 
 def _compared(
     scenarios: tuple[Path, ...], solver: str | None
-) -> tuple[pd.DataFrame, pd.DataFrame, list[Result]]:
+) -> tuple[pd.DataFrame, pd.DataFrame, list[WrittenPlan]]:
     """The KPI table, the line changes against the first, and the results compared."""
     results = []
     for path in scenarios:
         if path.is_dir() and (path / "summary.json").is_file():
-            results.append(Result.read(path))
+            results.append(WrittenPlan.read(path))
             continue
-        try:
-            results.append(Result.of_plan(solve_scenario(load_scenario(path), solver=solver)))
-        except InputErrors as exc:
-            _report_input_errors(exc)
-        except (RuntimeError, ValueError) as exc:
-            err.print(f"[red]failed[/red] {path}: {exc}", highlight=False)
-            sys.exit(1)
+        results.append(WrittenPlan.of_plan(solve_scenario(load_scenario(path), solver=solver)))
     return kpi_table(results), line_changes(results[0], results[1:]), results
 
 
@@ -293,8 +282,8 @@ def generate(lines: int, seed: int, out_dir: Path, without: tuple[str, ...], for
     try:
         tables = generate_tables(lines, seed, features)
         write_scenario(tables, out_dir, f"synthetic-{lines}-{seed}", force, features)
-    except (OutputRefused, OutputBusy) as exc:
-        _refused(exc)
+    except PlannerError as exc:
+        _fail(exc)
     out.print(f"written to {out_dir}")
 
 
@@ -374,11 +363,8 @@ def _imported(
         refuse_folder(out_dir, protect=[source], force=force)
         result = run_import()
         write_import(result, out_dir, name, source.name, source=source, force=force)
-    except ValueError as exc:
-        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
-        sys.exit(2)
-    except (OutputRefused, OutputBusy) as exc:
-        _refused(exc)
+    except PlannerError as exc:
+        _fail(exc)
     table = Table(title=f"{result.source} import of {source.name} (today {result.today})")
     table.add_column("count")
     table.add_column("n", justify="right")
@@ -407,49 +393,51 @@ def export_template(out_file: Path, source: Path | None, force: bool) -> None:
     try:
         refuse_file(out_file, ours=written_by_planner, force=force)
         tables = read_folder_tables(source) if source is not None else None
-    except InputErrors as exc:
-        _report_input_errors(exc)
-    except OutputRefused as exc:
-        _refused(exc)
+    except PlannerError as exc:
+        _fail(exc)
     write_workbook(out_file, tables)
     out.print(f'written to {out_file}; use it with data = "{out_file.name}" in a scenario file')
 
 
 def print_summary(plan: Plan, max_tiers: int = 15) -> None:
     """Tiers (first few), totals, status, time and the gain over the ERP-style greedy."""
-    summary = plan.summary()
+    summary = plan.summary
     table = Table(
-        title=f"{summary['scenario']}: {summary['status']} ({summary['solver']}, {summary['seconds']:.2f} s)"
+        title=escape(f"{summary.scenario}: {summary.status} ({summary.solver}, {summary.seconds:.2f} s)")
     )
     for column in ("tier", "key", "requested", "allocated", "greedy", "bound"):
         table.add_column(column, justify="left" if column == "key" else "right")
-    tiers = summary["tiers"]
+    tiers = summary.tiers
     for t in tiers[:max_tiers]:
         table.add_row(
-            str(t["tier"]),
-            " ".join(map(str, t["key"])),
-            str(t["requested"]),
-            str(t["allocated"]),
-            str(t.get("greedy", "")),
-            str(t["bound"]),
+            str(t.tier),
+            escape(_key_text(t.key)),
+            str(t.requested),
+            str(t.allocated),
+            "" if t.greedy is None else str(t.greedy),
+            str(t.bound),
         )
     if len(tiers) > max_tiers:
         table.add_row("...", f"{len(tiers) - max_tiers} more tiers", "", "", "", "")
     out.print(table)
-    totals = summary["totals"]
+    totals = summary.totals
     out.print(
-        f"lines {totals['lines_full']}/{totals['lines']} full, "
-        f"allocated {totals['allocated']} of {totals['requested']} (fill {totals['fill_rate']:.1%})"
+        f"lines {totals.lines_full}/{totals.lines} full, "
+        f"allocated {totals.allocated} of {totals.requested} (fill {totals.fill_rate:.1%})"
     )
-    first_gain = next((t for t in tiers if "greedy" in t and t["allocated"] != t["greedy"]), None)
+    first_gain = next((t for t in tiers if t.greedy is not None and t.allocated != t.greedy), None)
     if first_gain is not None:
         out.print(
-            f"over the ERP-style greedy: first differing tier {first_gain['tier']} "
-            f"({' '.join(map(str, first_gain['key']))}): {first_gain['allocated']} vs {first_gain['greedy']}"
+            f"over the ERP-style greedy: first differing tier {first_gain.tier} "
+            f"({escape(_key_text(first_gain.key))}): {first_gain.allocated} vs {first_gain.greedy}"
         )
-    elif summary["solver"] != "greedy":
+    elif summary.solver != "greedy":
         out.print("the ERP-style greedy reaches the same tier totals on this scenario")
-    for r in summary["ignored_reservations"]:
-        out.print(f"reservation ignored: {r['order']}/{r['line']} lot {r['lot']} ({r['why']})")
-    for note in summary["notes"]:
-        out.print(f"note: {note}")
+    for r in summary.ignored_reservations:
+        out.print(escape(f"reservation ignored: {r.order}/{r.line} lot {r.lot} ({r.why})"))
+    for note in summary.notes:
+        out.print(escape(f"note: {note}"))
+
+
+def _key_text(key: tuple[object, ...]) -> str:
+    return " ".join(v.isoformat() if isinstance(v, date) else str(v) for v in key)

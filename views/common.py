@@ -15,7 +15,7 @@ import streamlit as st
 from models.errors import InputErrors
 from models.loading import load_scenario
 from models.records import Scenario
-from planner.app.dashboard import Headline, PlanView
+from planner.app.dashboard import DashboardPlan, Headline
 from planner.app.scenarios import Fingerprint, description, fingerprint, scenario_files
 from planner.app.whatif import Change, WhatIf, WhatIfError, apply, save
 from planner.engine.solve import solve
@@ -31,13 +31,13 @@ def _loaded(path: str, stamp: Fingerprint) -> Scenario:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _solved(path: str, stamp: Fingerprint) -> PlanView:
-    return PlanView(solve(_loaded(path, stamp)))
+def _solved(path: str, stamp: Fingerprint) -> DashboardPlan:
+    return DashboardPlan(solve(_loaded(path, stamp)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _solved_whatif(path: str, stamp: Fingerprint, edit: WhatIf) -> PlanView:
-    return PlanView(solve(apply(_loaded(path, stamp), edit)))
+def _solved_whatif(path: str, stamp: Fingerprint, edit: WhatIf) -> DashboardPlan:
+    return DashboardPlan(solve(apply(_loaded(path, stamp), edit)))
 
 
 def scenario_sidebar(folder: Path) -> None:
@@ -81,7 +81,7 @@ def scenario(path: Path) -> Scenario:
         st.stop()
 
 
-def plan(path: Path) -> PlanView:
+def plan(path: Path) -> DashboardPlan:
     """The scenario solved, with its tables (cached); shows why and stops the page if that fails."""
     scenario(path)  # input errors are shown in full before solving
     try:
@@ -92,7 +92,7 @@ def plan(path: Path) -> PlanView:
         st.stop()
 
 
-def whatif_plan(path: Path, edit: WhatIf) -> PlanView:
+def whatif_plan(path: Path, edit: WhatIf) -> DashboardPlan:
     """The base scenario with `edit` made, solved (cached); errors are shown and stop the page."""
     scenario(path)
     try:
@@ -114,7 +114,7 @@ def _show_input_errors(path: Path, exc: InputErrors) -> None:
     )
 
 
-def plan_header(title: str, current: PlanView) -> Headline:
+def plan_header(title: str, current: DashboardPlan) -> Headline:
     """The page title and, plainly, how the solve went and what it gains over the ERP-style greedy."""
     head = current.headline
     st.title(f"{title} · {head.scenario}")
@@ -148,7 +148,7 @@ def table(frame: pd.DataFrame, name: str, **column_config: object) -> None:
     download(frame, name)
 
 
-def delta_metrics(base: PlanView, other: PlanView) -> None:
+def delta_metrics(base: DashboardPlan, other: DashboardPlan) -> None:
     """One row of KPIs of `other`, each with its change against `base` (none shown where it is 0)."""
     was, now = base.headline, other.headline
     st.markdown(f"**{now.scenario}** against **{was.scenario}** ({now.status}, {now.seconds:.2f} s)")

@@ -15,6 +15,7 @@ import pandas as pd
 
 from models.records import line_sort_key
 from planner.result.plan import Plan
+from planner.result.summary import Summary
 
 PRIORITIES = range(10)
 KPI_COLUMNS = [
@@ -44,30 +45,32 @@ CHANGE_COLUMNS = [
 
 
 @dataclass(frozen=True, slots=True)
-class Result:
+class WrittenPlan:
     """A plan as written: its lines table and its summary."""
 
     lines: pd.DataFrame
-    summary: dict[str, Any]
+    summary: Summary
 
     @property
     def name(self) -> str:
-        return str(self.summary["scenario"])
+        return self.summary.scenario
 
     @classmethod
-    def of_plan(cls, plan: Plan) -> Result:
-        return cls(plan.lines_frame(), plan.summary())
+    def of_plan(cls, plan: Plan) -> WrittenPlan:
+        return cls(plan.lines_frame(), plan.summary)
 
     @classmethod
-    def read(cls, folder: Path) -> Result:
+    def read(cls, folder: Path) -> WrittenPlan:
         """A result folder written by `planner solve`."""
         lines = pd.read_csv(folder / "lines.csv", dtype=str, keep_default_na=False)
         for column in ("requested", "allocated"):
             lines[column] = lines[column].astype(int)
-        return cls(lines, json.loads((folder / "summary.json").read_text(encoding="utf-8")))
+        return cls(
+            lines, Summary.from_json(json.loads((folder / "summary.json").read_text(encoding="utf-8")))
+        )
 
 
-def kpis(result: Result) -> dict[str, Any]:
+def kpis(result: WrittenPlan) -> dict[str, Any]:
     """One row of kpis.csv: counts and fill over the lines that take part, fill per priority.
 
     The totals the summary already holds are taken from it; the rest come from the lines.
@@ -75,32 +78,35 @@ def kpis(result: Result) -> dict[str, Any]:
     lines = result.lines[result.lines["tier"].astype(str) != ""]
     full = lines["allocated"] >= lines["requested"]
     by_order = full.groupby(lines["order"]).all()
-    totals = result.summary["totals"]
+    totals = result.summary.totals
     row: dict[str, Any] = {
         "scenario": result.name,
-        "lines": totals["lines"],
-        "lines_full": totals["lines_full"],
+        "lines": totals.lines,
+        "lines_full": totals.lines_full,
         "lines_partial": int(((lines["allocated"] > 0) & ~full).sum()),
         "lines_none": int((lines["allocated"] == 0).sum()),
         "orders": len(by_order),
         "orders_full": int(by_order.sum()),
-        "requested": totals["requested"],
-        "allocated": totals["allocated"],
-        "fill_rate": totals["fill_rate"],
+        "requested": totals.requested,
+        "allocated": totals.allocated,
+        "fill_rate": totals.fill_rate,
     }
     row.update(fill_by_priority(result.summary))
     return row
 
 
-def fill_by_priority(summary: dict[str, Any]) -> dict[str, float | None]:
+def fill_by_priority(summary: Summary) -> dict[str, float | None]:
     """fill_pN per delivery priority, from the tiers (None where no line has that priority)."""
-    position = summary["objective_key"].index("priority") if "priority" in summary["objective_key"] else None
+    key = summary.objective_key
+    position = key.index("priority") if "priority" in key else None
     requested = dict.fromkeys(PRIORITIES, 0)
     allocated = dict.fromkeys(PRIORITIES, 0)
     if position is not None:
-        for tier in summary["tiers"]:
-            requested[tier["key"][position]] += tier["requested"]
-            allocated[tier["key"][position]] += tier["allocated"]
+        for tier in summary.tiers:
+            priority = tier.key[position]
+            assert isinstance(priority, int)
+            requested[priority] += tier.requested
+            allocated[priority] += tier.allocated
     return {f"fill_p{p}": _rate(allocated[p], requested[p]) if requested[p] else None for p in PRIORITIES}
 
 
@@ -108,12 +114,12 @@ def _rate(allocated: int, requested: int) -> float:
     return round(allocated / requested, 4) if requested else 1.0
 
 
-def kpi_table(results: list[Result]) -> pd.DataFrame:
+def kpi_table(results: list[WrittenPlan]) -> pd.DataFrame:
     """kpis.csv: one row per scenario, in the order given."""
     return pd.DataFrame([kpis(r) for r in results], columns=KPI_COLUMNS)
 
 
-def line_changes(base: Result, others: list[Result]) -> pd.DataFrame:
+def line_changes(base: WrittenPlan, others: list[WrittenPlan]) -> pd.DataFrame:
     """line_changes.csv: every line of each other scenario whose allocation differs from the base's.
 
     A line present in one scenario only counts as allocated 0 in the other.

@@ -1,7 +1,7 @@
 """Dashboard-ready tables of a plan, and of several plans side by side.
 
 Each function returns a plain DataFrame (or record) that a page can show, chart
-or download as it is. `PlanView` builds a plan's tables once, on first use, so a
+or download as it is. `DashboardPlan` builds a plan's tables once, on first use, so a
 page that reruns on every click never rebuilds them. Counts follow
 `planner.app.compare`: KPIs and charts cover the lines that take part (nonstock
 lines are not among them).
@@ -19,7 +19,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from models.records import DEFAULT_UNIT
-from planner.app.compare import KPI_COLUMNS, Result, kpis, line_changes
+from planner.app.compare import KPI_COLUMNS, WrittenPlan, kpis, line_changes
 from planner.result.plan import Plan
 from planner.result.reasons import reason_words
 
@@ -231,7 +231,7 @@ def left_short(items: pd.DataFrame) -> pd.DataFrame:
     return items[items["short"] > 0]
 
 
-class PlanView:
+class DashboardPlan:
     """One plan's dashboard tables, each built on first use and then kept (a plan never changes).
 
     The frames are shared with everyone who asks: read them, never change them in place.
@@ -245,9 +245,9 @@ class PlanView:
         return self.plan.scenario_name
 
     @cached_property
-    def result(self) -> Result:
+    def result(self) -> WrittenPlan:
         """The plan as written (lines.csv and summary.json), for `planner.app.compare`."""
-        return Result.of_plan(self.plan)
+        return WrittenPlan.of_plan(self.plan)
 
     @cached_property
     def kpis(self) -> dict[str, Any]:
@@ -262,7 +262,7 @@ class PlanView:
             status=self.plan.status,
             solver=self.plan.solver,
             seconds=self.plan.seconds,
-            greedy=summary["greedy"]["allocated"] if "greedy" in summary else None,
+            greedy=summary.greedy_allocated,
             **{f: row[f] for f in _HEADLINE_KPIS},
         )
         units = self.units
@@ -328,7 +328,7 @@ _HEADLINE_KPIS = (
 # Several plans: the first is the base the others are compared with.
 
 
-def kpi_comparison(views: list[PlanView]) -> pd.DataFrame:
+def kpi_comparison(views: list[DashboardPlan]) -> pd.DataFrame:
     """kpis.csv's rows, one per plan, with the greedy's allocation and the gain over it after fill_rate."""
     table = pd.DataFrame([v.kpis for v in views], columns=KPI_COLUMNS)
     at = list(table.columns).index("fill_rate") + 1
@@ -337,7 +337,7 @@ def kpi_comparison(views: list[PlanView]) -> pd.DataFrame:
     return table
 
 
-def kpi_deltas(views: list[PlanView]) -> pd.DataFrame:
+def kpi_deltas(views: list[DashboardPlan]) -> pd.DataFrame:
     """Each other plan's KPIs less the base's (fill rates as fractions), one row per other plan."""
     table = kpi_comparison(views).set_index("scenario")
     numeric = table.apply(pd.to_numeric, errors="coerce").astype(float)
@@ -345,7 +345,7 @@ def kpi_deltas(views: list[PlanView]) -> pd.DataFrame:
     return deltas.round(4).reset_index()
 
 
-def difference_by(views: list[PlanView], by: Dimension, unit: str | None = None) -> pd.DataFrame:
+def difference_by(views: list[DashboardPlan], by: Dimension, unit: str | None = None) -> pd.DataFrame:
     """Allocated less the base's, per ship week or priority (rows), one column per other plan
     (lines of items in `unit` only, if given)."""
     frames = [v.fill_by(by, unit)["allocated"].rename(v.name) for v in views]
@@ -354,7 +354,7 @@ def difference_by(views: list[PlanView], by: Dimension, unit: str | None = None)
     return table.iloc[:, 1:].sub(table.iloc[:, 0], axis=0)
 
 
-def changed_lines(views: list[PlanView]) -> pd.DataFrame:
+def changed_lines(views: list[DashboardPlan]) -> pd.DataFrame:
     """Every line whose allocation differs from the base's, with the reason on both sides, in words too."""
     changes = line_changes(views[0].result, [v.result for v in views[1:]])
     changes["base_why"] = changes["base_reason"].map(reason_words)

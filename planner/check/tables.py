@@ -22,7 +22,7 @@ OPTIONAL_LINE_COLUMNS = ("available_on",)
 """SPEC 8's columns: checked where written (a table from before them still reads)."""
 
 
-class Row(NamedTuple):
+class AllocationRow(NamedTuple):
     """One row of allocations.csv, coerced."""
 
     order: str
@@ -41,7 +41,7 @@ class Row(NamedTuple):
         return (self.order, self.line)
 
 
-class Result(NamedTuple):
+class LineRow(NamedTuple):
     """One row of lines.csv, coerced; None where a number did not parse."""
 
     item: str
@@ -108,14 +108,14 @@ def missing_columns(frame: pd.DataFrame, columns: tuple[str, ...], table: str) -
     return [Violation("table_format", f"{table} lacks column(s) {', '.join(missing)}")]
 
 
-def read_allocations(frame: pd.DataFrame) -> tuple[list[Row], list[Violation]]:
+def read_allocations(frame: pd.DataFrame) -> tuple[list[AllocationRow], list[Violation]]:
     """The allocation rows whose quantity is a whole number; problems with the others reported."""
     cells = _cells(frame, ALLOCATION_COLUMNS + OPTIONAL_ALLOCATION_COLUMNS)
     quantities = _integers(cells["quantity"])
     columns = [quantities if c == "quantity" else cells[c] for c in ALLOCATION_COLUMNS]
     due: list[str | None] = list(cells["due"]) if "due" in frame.columns else [None] * len(frame)
     rows = [
-        Row(order, line, item, lot, warehouse, owner, quantity, source, day)
+        AllocationRow(order, line, item, lot, warehouse, owner, quantity, source, day)
         for order, line, item, lot, warehouse, owner, quantity, source, day in zip(*columns, due)
         if quantity is not None
     ]
@@ -136,12 +136,12 @@ def read_allocations(frame: pd.DataFrame) -> tuple[list[Row], list[Violation]]:
     return rows, problems
 
 
-def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, Result], list[Violation]]:
+def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, LineRow], list[Violation]]:
     """The lines table by (order, line), first row per line; duplicates and bad numbers reported."""
     cells = _cells(frame, LINE_COLUMNS + OPTIONAL_LINE_COLUMNS)
     written_on = "available_on" in frame.columns
     numbers = {column: _integers(cells[column]) for column in ("requested", "allocated")}
-    results: dict[LineKey, Result] = {}
+    results: dict[LineKey, LineRow] = {}
     problems: list[Violation] = []
     columns = [numbers[c] if c in numbers else cells[c] for c in LINE_COLUMNS]
     for number, (order, line, item, requested, allocated, status, reason, tier) in enumerate(
@@ -159,17 +159,19 @@ def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, Result], list[Violati
             problems.append(Violation("table_format", message))
             continue
         available_on = cells["available_on"][number - 1] if written_on else None
-        results[key] = Result(item, requested, allocated, status, reason, tier, available_on)
+        results[key] = LineRow(item, requested, allocated, status, reason, tier, available_on)
     return results, problems
 
 
 class PlanTables:
     """The plan's rows and line results, with the sums the rules need."""
 
-    def __init__(self, rows: list[Row], results: dict[LineKey, Result], lines: tuple[Line, ...]) -> None:
+    def __init__(
+        self, rows: list[AllocationRow], results: dict[LineKey, LineRow], lines: tuple[Line, ...]
+    ) -> None:
         self.rows = rows
         self.results = results
-        self.by_line: dict[LineKey, list[Row]] = defaultdict(list)
+        self.by_line: dict[LineKey, list[AllocationRow]] = defaultdict(list)
         self.given_to_line: dict[LineKey, int] = defaultdict(int)
         self.optimizer_by_lot: dict[str, int] = defaultdict(int)
         for row in rows:

@@ -14,21 +14,11 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from models.codes import Reason
 from models.records import ANY_OWNER, Item, Line, LineKey, Lot, Order, Scenario, line_sort_key
 
 LATE_NOTED = 20
 """How many late lots the note on late supply names (the rest are counted)."""
-
-INELIGIBLE_REASONS = (
-    "quote",
-    "not_released",
-    "printed",
-    "vendor_shipment",
-    "po_not_received",
-    "nonstock",
-    "outside_window",
-)
-"""Reasons a line takes no part, in the order they are tested."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,21 +137,21 @@ class Prepared:
     """What preparing the data noticed, for summary.json (late supply to come)."""
 
 
-def _ineligible_reason(line: Line, order: Order, line_item: Item, today: date) -> str | None:
+def _ineligible_reason(line: Line, order: Order, line_item: Item, today: date) -> Reason | None:
     if order.type == "quote":
-        return "quote"
+        return Reason.QUOTE
     if not order.released:
-        return "not_released"
+        return Reason.NOT_RELEASED
     if order.printed if line.printed is None else line.printed:
-        return "printed"
+        return Reason.PRINTED
     if line.fulfillment == "vendor_shipment":
-        return "vendor_shipment"
+        return Reason.VENDOR_SHIPMENT
     if line.fulfillment == "special_order" and not line.po_received:
-        return "po_not_received"
+        return Reason.PO_NOT_RECEIVED
     if not line_item.stocking:
-        return "nonstock"
+        return Reason.NONSTOCK
     if line_item.window_days is not None and line.ship_date > today + timedelta(days=line_item.window_days):
-        return "outside_window"
+        return Reason.OUTSIDE_WINDOW
     return None
 
 
@@ -289,7 +279,9 @@ def prepare(scenario: Scenario) -> Prepared:
         return days[at - 1] if at else None
 
     # Full-delivery orders blocked by a line that takes no part.
-    blocked = frozenset(ln.key[0] for ln in lines if ln.full_delivery and ln.reason not in (None, "nonstock"))
+    blocked = frozenset(
+        ln.key[0] for ln in lines if ln.full_delivery and ln.reason not in (None, Reason.NONSTOCK)
+    )
 
     # Reservations: honoured when the line takes part and the lot may serve it.
     line_index = {ln.key: i for i, ln in enumerate(lines)}

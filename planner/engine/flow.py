@@ -20,10 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from models.errors import PlannerError
 from planner.engine.eligibility import Prepared
 
 
-class FlowError(RuntimeError):
+class FlowError(PlannerError):
     """A flow that must exist did not (a bug, never an input problem)."""
 
 

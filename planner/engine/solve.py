@@ -13,7 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from models.codes import PlanStatus, Reason, Source
 from models.collector import collector_paused
+from models.errors import PlannerError
 from models.records import Scenario
 from planner.check import Violation, check_tables
 from planner.engine.backends import get_backend
@@ -30,7 +32,7 @@ Progress = Callable[[int, int], None]
 DEFAULT_MIP_SOLVER = "highs"
 
 
-class PlanRejected(RuntimeError):
+class PlanRejected(PlannerError):
     """The checker found the plan breaks the contract; it is not returned."""
 
     def __init__(self, solver: str, violations: list[Violation]) -> None:
@@ -86,14 +88,14 @@ def solve(
         prepared=prep,
         added=added,
         allocations=_allocations(prep, added, flows),
-        status="optimal" if result.proved else "feasible",
+        status=PlanStatus.OPTIMAL if result.proved else PlanStatus.FEASIBLE,
         solver=result.solver,
         seconds=time.monotonic() - start,
         tiers=_tier_results(prep, added, baseline_added, result.tier_bounds),
         notes=tuple(result.notes),
         phases=phases,
     )
-    violations = check_tables(scenario, plan.allocations_frame(), plan.lines_frame())
+    violations = check_tables(scenario, plan.allocations_frame(), plan.lines_frame(), plan.summary.to_json())
     if violations:
         raise PlanRejected(result.solver, violations)
     done("report and check")
@@ -136,7 +138,7 @@ def _optimise(
         return result
     backend = get_backend(DEFAULT_MIP_SOLVER if name == "auto" else name)
     if not backend.available():
-        raise RuntimeError(f"solver {backend.name} is not available on this machine")
+        raise PlannerError(f"solver {backend.name} is not available on this machine")
     result.solver = f"flow+{backend.name}" if free else backend.name
     solved = solve_components(prep, integer, backend.name, deadline, progress, workers, scheduler)
     for outcome in solved.outcomes:
@@ -184,23 +186,23 @@ def _added_from_flows(
 
 def _allocations(prep: Prepared, added: dict[int, int], flows: dict[int, int]) -> tuple[Allocation, ...]:
     """Rows of allocations.csv in line order: reservations, optimiser lots, nonstock."""
-    rows: dict[tuple[int, int, str, str], int] = defaultdict(int)  # (line, rank, lot/item, source)
+    rows: dict[tuple[int, int, str, Source], int] = defaultdict(int)  # (line, rank, lot/item, source)
     for r in prep.reservations:
-        rows[(r.line, 0, prep.lots[r.lot].lot, "reservation")] += r.quantity
+        rows[(r.line, 0, prep.lots[r.lot].lot, Source.RESERVATION)] += r.quantity
     for p, q in flows.items():
         pair = prep.pairs[p]
-        rows[(prep.demands[pair.demand].line, 1, prep.lots[pair.lot].lot, "optimizer")] += q
+        rows[(prep.demands[pair.demand].line, 1, prep.lots[pair.lot].lot, Source.OPTIMIZER)] += q
     for li, pline in enumerate(prep.lines):
-        if pline.reason == "nonstock":
-            rows[(li, 2, pline.item, "nonstock")] += pline.requested
+        if pline.reason == Reason.NONSTOCK:
+            rows[(li, 2, pline.item, Source.NONSTOCK)] += pline.requested
     for demand in prep.nonstock_components:
         if added.get(demand.line, 0) > 0:
-            rows[(demand.line, 2, demand.item, "nonstock")] += demand.per_unit * added[demand.line]
+            rows[(demand.line, 2, demand.item, Source.NONSTOCK)] += demand.per_unit * added[demand.line]
     lot_of = {lot.lot: lot for lot in prep.lots}
     out = []
     for (li, _, ref, source), q in sorted(rows.items()):
         order, number = prep.lines[li].key
-        if source == "nonstock":
+        if source == Source.NONSTOCK:
             out.append(Allocation(order, number, ref, "", "", "", q, source))
         else:
             lot = lot_of[ref]

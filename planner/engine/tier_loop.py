@@ -40,12 +40,8 @@ from planner.engine.components import Component, GrowingGraph
 from planner.engine.contention import Contention, contention
 from planner.engine.eligibility import Prepared
 from planner.engine.flow import most_with_floors, served
-from planner.engine.mip import SolveStatus
+from planner.engine.mip import SolverError, SolveStatus
 from planner.engine.model import ComponentModel, build_model
-
-
-class SolverError(RuntimeError):
-    """The backend failed on a model that is feasible by construction."""
 
 
 @dataclass(slots=True)

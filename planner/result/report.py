@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from models.codes import Reason
 from models.records import Lot
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
 def line_allocated(plan: Plan) -> list[int]:
     """Allocated quantity of every prepared line (reservations included; nonstock in full)."""
     return [
-        line.requested if line.reason == "nonstock" else line.reserved + plan.added.get(li, 0)
+        line.requested if line.reason == Reason.NONSTOCK else line.reserved + plan.added.get(li, 0)
         for li, line in enumerate(plan.prepared.lines)
     ]
 
@@ -111,7 +112,7 @@ def lines_frame(plan: Plan) -> pd.DataFrame:
     )
 
 
-def _short_reasons(plan: Plan, allocated: list[int]) -> dict[int, str]:
+def _short_reasons(plan: Plan, allocated: list[int]) -> dict[int, Reason]:
     """The reason of every participating line that is not full (the module's docstring)."""
     prep = plan.prepared
     lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
@@ -133,25 +134,25 @@ def _short_reasons(plan: Plan, allocated: list[int]) -> dict[int, str]:
     incomplete_orders = {prep.lines[li].key[0] for li in short if prep.lines[li].full_delivery}
     incomplete_orders |= prep.blocked_orders
 
-    out = {}
+    out: dict[int, Reason] = {}
     for li in short:
         line = prep.lines[li]
         lots_of = [[prep.pairs[p].lot for p in prep.demand_pairs[d]] for d in prep.line_demands[li]]
         if any(not lots for lots in lots_of):
-            out[li] = "no_eligible_stock"
+            out[li] = Reason.NO_ELIGIBLE_STOCK
         elif line.full_delivery and line.key[0] in incomplete_orders:
-            out[li] = "full_delivery_blocked"
+            out[li] = Reason.FULL_DELIVERY_BLOCKED
         elif line.full_line:
-            out[li] = "full_line_short"
+            out[li] = Reason.FULL_LINE_SHORT
         else:
             raw = min((sum(lot_slack[lot] for lot in lots) for lots in lots_of), default=0)
             free = min((sum(max(0, free_slack[lot]) for lot in lots) for lots in lots_of), default=0)
             if raw > 0 and free == 0:
-                out[li] = "safety_stock"
+                out[li] = Reason.SAFETY_STOCK
             elif line.pack_size > 1 and free > 0:
-                out[li] = "pack_size"
+                out[li] = Reason.PACK_SIZE
             else:
-                out[li] = "short"
+                out[li] = Reason.SHORT
     return out
 
 
@@ -177,7 +178,7 @@ def items_frame(plan: Plan) -> pd.DataFrame:
     for k in scenario.kits:
         per_kit[k.kit].append((k.component, k.quantity))
     for li, line in enumerate(prep.lines):
-        if not (line.takes_part or line.reason == "nonstock"):
+        if not (line.takes_part or line.reason == Reason.NONSTOCK):
             continue
         required[line.item] += line.requested
         given[line.item] += allocated[li]

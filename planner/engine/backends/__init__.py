@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from models.errors import PlannerError
 from planner.engine.mip import Mip, MipResult
 
 
@@ -23,8 +24,14 @@ class Backend(Protocol):
     ) -> MipResult: ...
 
 
+class UnknownSolver(PlannerError):
+    """A solver name the planner does not know (wrong usage: exit 2)."""
+
+    exit_code = 2
+
+
 def get_backend(name: str) -> Backend:
-    """The backend called `name` (highs, scip, cpsat, pulp or pulp:SOLVER); ValueError if unknown."""
+    """The backend called `name` (highs, scip, cpsat, pulp or pulp:SOLVER); UnknownSolver if unknown."""
     from planner.engine.backends.cpsat import CpSatBackend
     from planner.engine.backends.mathopt import MathOptBackend
     from planner.engine.backends.pulp import PulpBackend
@@ -35,4 +42,4 @@ def get_backend(name: str) -> Backend:
         return CpSatBackend()
     if name == "pulp" or name.startswith("pulp:"):
         return PulpBackend(name.partition(":")[2] or None)
-    raise ValueError(f"unknown solver {name!r}: choose auto, highs, scip, cpsat, pulp[:SOLVER] or greedy")
+    raise UnknownSolver(f"unknown solver {name!r}: choose auto, highs, scip, cpsat, pulp[:SOLVER] or greedy")

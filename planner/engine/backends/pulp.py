@@ -15,7 +15,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from planner.engine.mip import ABSOLUTE_GAP, Mip, MipResult, Row, SolveStatus
+from planner.engine.mip import ABSOLUTE_GAP, Mip, MipResult, Row, SolverError, SolveStatus
 
 
 class PulpBackend:
@@ -71,7 +71,7 @@ def _run(request: dict[str, Any]) -> dict[str, Any]:
         check=False,
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"PuLP worker failed: {proc.stderr.strip()[-2000:]}")
+        raise SolverError(f"PuLP worker failed: {proc.stderr.strip()[-2000:]}")
     answer: dict[str, Any] = json.loads(proc.stdout)
     return answer
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.io.importers.result import ImportResult, Tally, short_items, whole
+from planner.io.importers.result import ImportFailed, ImportResult, Tally, short_items, whole
 
 Fields = dict[str, Any]
 
@@ -42,7 +42,7 @@ def import_frepple(
     """The scenario a frePPLe model describes, planned on `today` (default: its `currentdate`), with
     `objective_key` as its tier key if given (PLAN_KEY is frePPLe's own convention).
 
-    Raises ValueError when the file cannot be read or has no planning date.
+    Raises ImportFailed when the file cannot be read or has no planning date.
     """
     models = _read_fixture(Path(path))
     tally = Tally.of(_COUNTED)
@@ -50,7 +50,7 @@ def import_frepple(
         tally.set(f"read.{model.removeprefix('input.')}", len(models[model]))
     today = today or _current_date(models)
     if today is None:
-        raise ValueError(f"{path} has no 'currentdate' parameter: give the planning date (--today)")
+        raise ImportFailed(f"{path} has no 'currentdate' parameter: give the planning date (--today)")
     item_parent = _parents(models["input.item"])
     location_parent = _parents(models["input.location"])
     items_with_children = set(item_parent.values())
@@ -267,15 +267,15 @@ def _read_fixture(path: Path) -> dict[str, list[Fields]]:
     try:
         records = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"cannot read {path} as a frePPLe JSON model: {exc}") from exc
+        raise ImportFailed(f"cannot read {path} as a frePPLe JSON model: {exc}") from exc
     if not isinstance(records, list):
-        raise ValueError(f"{path} is not a frePPLe model (a JSON list of model records)")
+        raise ImportFailed(f"{path} is not a frePPLe model (a JSON list of model records)")
     models: dict[str, list[Fields]] = defaultdict(list)
     for record in records:
         if isinstance(record, dict) and isinstance(record.get("fields"), dict) and "model" in record:
             models[str(record["model"])].append(record["fields"])
     if not models["input.item"] and not models["input.demand"]:
-        raise ValueError(f"{path} holds no input.item or input.demand records: not a frePPLe model")
+        raise ImportFailed(f"{path} holds no input.item or input.demand records: not a frePPLe model")
     return models
 
 
@@ -283,7 +283,7 @@ def _dec(value: object) -> Decimal:
     try:
         return Decimal(str(value)) if value not in (None, "") else Decimal(0)
     except InvalidOperation as exc:
-        raise ValueError(f"'{value}' is not a quantity") from exc
+        raise ImportFailed(f"'{value}' is not a quantity") from exc
 
 
 def _day(value: object) -> date | None:

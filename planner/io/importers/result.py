@@ -20,10 +20,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from models.errors import PlannerError
 from models.tables import ITEMS, LINES, LOTS, TABLES
 from planner.result.output import MARKER, marker, write_atomically
 
 REPORT_FILE = "import_report.json"
+
+
+class ImportFailed(PlannerError):
+    """The file cannot be imported: not an export of that system, or a record that cannot be read
+    (wrong input: exit 2). The message names the file, and the record (model and pk) where there is one."""
+
+    exit_code = 2
+
+
 MAX_DECIMALS = 6
 """Finest unit an importer scales an item to (10^-6 of the source unit); finer digits are rounded."""
 

@@ -111,7 +111,7 @@ def test_late_receipt_counts_as_today_and_is_noted(run: Callable[..., Plan]) -> 
     assert line_result(plan, "O", "1") == (0, "none", "no_eligible_stock")
     assert _column(plan, "allocations", "due") == {("O", "2", "PO-LATE"): "2026-11-15"}
     assert _column(plan, "lines", "available_on")[("O", "2")] == TODAY.isoformat()
-    notes = plan.summary()["notes"]
+    notes = plan.summary.notes
     assert any("PO-LATE" in n and "2026-11-15" in n and "late" in n for n in notes), notes
 
 
@@ -195,7 +195,7 @@ def test_pegged_receipt_goes_to_its_sales_order(run: Callable[..., Plan]) -> Non
         ("SO-RUSH", "1", "ASSY", "MO-OUT", 3, OPT),
     ]
     assert _column(plan, "lines", "available_on") == {("SO", "1"): D1, ("SO-RUSH", "1"): D1}
-    assert plan.summary()["ignored_reservations"] == []
+    assert plan.summary.ignored_reservations == ()
 
 
 def test_peg_on_a_receipt_due_after_the_ship_date_is_ignored(run: Callable[..., Plan]) -> None:
@@ -208,9 +208,9 @@ def test_peg_on_a_receipt_due_after_the_ship_date_is_ignored(run: Callable[..., 
     )
     plan = run(s)
     assert allocations(plan) == []
-    (ignored,) = plan.summary()["ignored_reservations"]
-    assert ignored["lot"] == "MO-OUT"
-    assert "due" in ignored["why"]
+    (ignored,) = plan.summary.ignored_reservations
+    assert ignored.lot == "MO-OUT"
+    assert "due" in ignored.why
 
 
 # ---------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from planner.io.importers.result import ImportResult, Tally, short_items, whole
 
 
 def import_inventree(path: Path, today: date) -> ImportResult:
-    """The scenario an InvenTree export describes, planned on `today`; raises ValueError if unreadable."""
+    """The scenario an InvenTree export describes, planned on `today`; raises ImportFailed if unreadable."""
     fx = read_fixture(Path(path))
     tally = Tally.of(_COUNTED)
     for model, key in _READ:

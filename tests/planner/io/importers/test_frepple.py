@@ -15,6 +15,7 @@ from models.loading import load_scenario
 from planner.check import check_dir
 from planner.engine.solve import solve
 from planner.io.importers import ImportResult, import_frepple, write_import
+from planner.io.importers.result import ImportFailed
 
 FREPPLE = Path(__file__).resolve().parents[5] / "shared" / "realdata" / "frepple"
 MANUFACTURING = FREPPLE / "manufacturing_demo.json"
@@ -83,7 +84,7 @@ def test_manufacturing_demo_solves_optimal(result: ImportResult, tmp_path: Path)
     write_import(result, tmp_path / "scenario", origin=MANUFACTURING.name)
     scenario = load_scenario(tmp_path / "scenario")
     plan = solve(scenario)
-    summary = plan.summary()
+    summary = plan.summary.to_json()
     assert summary["status"] == "optimal"
     assert (summary["totals"]["requested"], summary["totals"]["allocated"]) == (250, 90)
     plan.write(tmp_path / "plan")
@@ -100,14 +101,14 @@ def test_small_demo_imports_and_solves(tmp_path: Path) -> None:
     assert small.report["written.lines"] == 14
     assert small.report["written.lots"] == 4 + 5  # and 4 purchase orders, 1 manufacturing order to come
     write_import(small, tmp_path / "demo")
-    assert solve(load_scenario(tmp_path / "demo")).summary()["status"] == "optimal"
+    assert solve(load_scenario(tmp_path / "demo")).summary.to_json()["status"] == "optimal"
 
 
 def test_not_a_model_is_a_clear_error(tmp_path: Path) -> None:
     """A JSON file that is no frePPLe model raises ValueError naming the file."""
     bad = tmp_path / "x.json"
     bad.write_text("[]")
-    with pytest.raises(ValueError, match=r"x\.json"):
+    with pytest.raises(ImportFailed, match=r"x\.json"):
         import_frepple(bad)
 
 

@@ -130,7 +130,7 @@ def test_import_solves_optimal_and_passes_the_checker(folder: Path, tmp_path: Pa
     scenario = load_scenario(folder)
     assert (len(scenario.lots), len(scenario.lines)) == (1038 + 21, 125)
     plan = solve(scenario)
-    summary = plan.summary()
+    summary = plan.summary.to_json()
     assert summary["status"] == "optimal"
     assert summary["totals"]["requested"] == 85576
     assert summary["totals"]["allocated"] == 57410  # 57,222 from stock on hand, 188 more to come
