@@ -61,7 +61,7 @@ SCENARIO_FILE = "scenario.toml"
 """The settings file looked for when `load_scenario` is given a folder."""
 
 SOLVER_NAMES = ("auto", "highs", "scip", "cpsat", "pulp", "greedy")
-_TOP_KEYS = ("name", "today", "data", "objective", "solver", "extends", *EDIT_KINDS)
+_TOP_KEYS = ("name", "today", "data", "company", "objective", "solver", "extends", *EDIT_KINDS)
 _OBJECTIVE_KEYS = ("key",)
 _SOLVER_KEYS = ("name", "time_limit")
 MAX_SCENARIO_BYTES = 1 << 20
@@ -83,6 +83,7 @@ class _Settings:
     data: Path | None = None
     objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY
     solver: SolverOptions = field(default_factory=SolverOptions)
+    company: str = ""
     edits: list[Edit] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -144,6 +145,7 @@ def load_scenario(path: str | Path) -> Scenario:
         ),
         objective_key=settings.objective_key,
         solver=settings.solver,
+        company=settings.company,
     )
 
 
@@ -201,6 +203,7 @@ def _read_settings(file: Path, errors: list[InputError]) -> _Settings:
         error("name", f"name must be a non-empty text, got {name!r}")
 
     settings.today = _read_today(document, error)
+    settings.company = _read_company(document, error)
 
     data = document.get("data", ".")
     if not isinstance(data, str):
@@ -347,6 +350,19 @@ def _read_today(document: dict[str, Any], error: Callable[[str, str], None]) -> 
             pass
     error("today", f"'{value}' is not a date (use YYYY-MM-DD)")
     return None
+
+
+def _read_company(document: dict[str, Any], error: Callable[[str, str], None]) -> str:
+    """The company as an owner name (SPEC 8), "" when not named; a wrong value is recorded."""
+    value = document.get("company", "")
+    if not isinstance(value, str):
+        error("company", f'company must be an owner name as text, e.g. company = "MAIN", got {value!r}')
+        return ""
+    name = value.strip()
+    if name == "*" or ";" in name:
+        error("company", f"company must be one owner name (not '*', no ';'), got {value!r}")
+        return ""
+    return name
 
 
 def _read_objective_key(value: object, error: Callable[[str, str], None]) -> tuple[str, ...] | None:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from models.cells import unescape_frame
 from models.errors import InputError
-from models.records import FULFILLMENTS, LOT_STATUSES, ORDER_TYPES
+from models.records import DEFAULT_UNIT, FULFILLMENTS, LOT_STATUSES, ORDER_TYPES
 
 ROW = "_row"
 """Frame column holding each record's spreadsheet row (header = row 1)."""
@@ -99,6 +99,7 @@ ITEMS = TableSpec(
         _quantity("safety_stock", default=0, minimum=0),
         Column("window_days", "int", default=None, minimum=0, maximum=MAX_WINDOW_DAYS),
         _quantity("pack_size", default=1, minimum=1),
+        Column("unit", default=DEFAULT_UNIT),
     ),
     key=("item",),
 )
@@ -117,6 +118,7 @@ LOTS = TableSpec(
         Column("status", "enum", default="available", choices=LOT_STATUSES),
         Column("received", "date"),
         Column("expires", "date"),
+        Column("due", "date"),
     ),
     key=("lot",),
 )
@@ -489,7 +491,7 @@ def _parse_column(
                 empty,
                 lambda v: f"{column.name} is required but the cell is empty",
             )
-    elif column.default is not None and column.kind in ("int", "bool", "enum") and empty.any():
+    elif column.default not in (None, "") and column.kind in ("int", "bool", "enum", "str") and empty.any():
         values = values.copy()
         values[empty] = column.default
     return values

@@ -283,6 +283,7 @@ COLUMN_DOCS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ),
         ("window_days", "a line is allocated only if ship_date <= today + window_days", "no window"),
         ("pack_size", "a line of this item is allocated only in whole multiples of pack_size", "1"),
+        ("unit", "the unit its whole-number quantities count (e.g. pcs, 0.1 l)", "pcs"),
     ),
     "lots": (
         ("lot", "stock lot id", ""),
@@ -300,6 +301,11 @@ COLUMN_DOCS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ),
         ("received", "date received (FIFO tie-break)", "none"),
         ("expires", "expiry date (FEFO tie-break; an expired lot is not allocable)", "none"),
+        (
+            "due",
+            "expected receipt date of supply still to come; it serves lines shipping on or after it",
+            "on hand",
+        ),
     ),
     "orders": (
         ("order", "order number", ""),
@@ -309,7 +315,7 @@ COLUMN_DOCS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("released", "only released orders are allocated", "true"),
         ("printed", "a pick list exists: the order is not allocated", "false"),
         ("warehouses", "allowed warehouses, preferred first", "any"),
-        ("owners", "allowed inventory owners, preferred first", "any"),
+        ("owners", "allowed inventory owners, preferred first; * = any", "any (the company's own if set)"),
         ("customer", "free text", '""'),
     ),
     "lines": (

@@ -24,7 +24,7 @@ from rich.table import Table
 from models.cells import write_csv_text
 from models.errors import InputErrors, PlannerError
 from models.loading import MAX_TIME_LIMIT, load_scenario, scenario_inputs
-from models.records import Scenario
+from models.records import OBJECTIVE_FIELDS, Scenario
 from models.workbook import read_folder_tables, write_workbook, written_by_planner
 from planner.app.compare import WrittenPlan, kpi_table, line_changes
 from planner.check import check_dir
@@ -315,7 +315,8 @@ def generate(lines: int, seed: int, out_dir: Path, without: tuple[str, ...], for
     """Write a synthetic scenario (scenario.toml and its tables) of about --lines lines."""
     features = Features.only(set(Features.names()) - set(without))
     try:
-        write_scenario(generate_tables(lines, seed, features), out_dir, f"synthetic-{lines}-{seed}", force)
+        tables = generate_tables(lines, seed, features)
+        write_scenario(tables, out_dir, f"synthetic-{lines}-{seed}", force, features)
     except PlannerError as exc:
         _fail(exc)
     out.print(f"written to {out_dir}")
@@ -351,12 +352,42 @@ def import_inventree_command(
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Scenario folder.")
 @click.option("--today", type=_TODAY, default=None, help="Planning date (default: the model's currentdate).")
 @click.option("--name", default=None, help="Scenario name (default: the folder's name).")
+@click.option(
+    "--key",
+    "key",
+    default=None,
+    help="Tier key of the scenario, e.g. priority,ship_date (frePPLe's own order: priority, then due).",
+)
 @_FORCE
 def import_frepple_command(
-    model: Path, out_dir: Path, today: datetime | None, name: str | None, force: bool
+    model: Path, out_dir: Path, today: datetime | None, name: str | None, key: str | None, force: bool
 ) -> None:
-    """A frePPLe model (JSON fixture) as a scenario: on-hand buffers, open demands, transfer lanes."""
-    _imported(lambda: import_frepple(model, today.date() if today else None), model, out_dir, name, force)
+    """A frePPLe model (JSON fixture) as a scenario: on-hand buffers, confirmed and proposed supply
+    still to come, open demands, transfer lanes."""
+    objective_key = _objective_key(key)
+    _imported(
+        lambda: import_frepple(model, today.date() if today else None, objective_key),
+        model,
+        out_dir,
+        name,
+        force,
+    )
+
+
+def _objective_key(text: str | None) -> tuple[str, ...] | None:
+    """A comma-separated tier key, checked as the scenario file's [objective] key is; exit 2 if wrong."""
+    if text is None:
+        return None
+    fields = tuple(f.strip() for f in text.split(","))
+    if not fields or any(f not in OBJECTIVE_FIELDS for f in fields) or len(set(fields)) != len(fields):
+        fields_text = ", ".join(OBJECTIVE_FIELDS)
+        err.print(
+            f"[red]error[/red] --key {escape(text)!r}: give distinct fields among {fields_text},"
+            " comma-separated (e.g. priority,ship_date)",
+            highlight=False,
+        )
+        sys.exit(2)
+    return fields
 
 
 def _imported(

@@ -134,7 +134,8 @@ def plan_header(title: str, current: DashboardPlan) -> Headline:
     gain = ""
     if head.gain is not None:
         gain = f" · **{head.gain:+,}** units over the ERP-style greedy ({head.greedy:,} → {head.allocated:,})"
-    st.markdown(f"**{proved}** · {md(head.solver)} in {head.seconds:.2f} s{gain}")
+    mixed = f" · quantities in several units: totals count {md(head.unit)} only" if head.mixed_units else ""
+    st.markdown(f"**{proved}** · {md(head.solver)} in {head.seconds:.2f} s{gain}{mixed}")
     for note in current.plan.notes:
         st.warning(md(note))
     return head
@@ -166,7 +167,8 @@ def delta_metrics(base: DashboardPlan, other: DashboardPlan) -> None:
     fill, allocated, lines, orders, gain = st.columns(5)
     points = round((now.fill_rate - was.fill_rate) * 100, 1)
     fill.metric("Fill rate", f"{now.fill_rate:.1%}", f"{points:+.1f} pts" if points else None)
-    allocated.metric("Allocated", f"{now.allocated:,}", _change(now.allocated - was.allocated))
+    label = f"Allocated ({now.unit} only)" if now.mixed_units or was.mixed_units else "Allocated"
+    allocated.metric(label, f"{now.allocated:,}", _change(now.allocated - was.allocated))
     lines.metric("Lines full", now.lines_full, _change(now.lines_full - was.lines_full))
     orders.metric("Orders complete", now.orders_full, _change(now.orders_full - was.orders_full))
     if now.gain is not None and was.gain is not None:

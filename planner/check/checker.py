@@ -45,6 +45,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("status", reports.status),
     ("reason", reports.reasons),
     ("tier", reports.tiers),
+    ("available_on", reports.available_on),
 )
 
 

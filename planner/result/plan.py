@@ -115,7 +115,7 @@ class Plan:
                 IgnoredReservation(r.order, r.line, r.lot, r.quantity, r.why)
                 for r in self.prepared.ignored_reservations
             ),
-            notes=tuple(self.notes),
+            notes=(*self.prepared.notes, *self.notes),
             greedy_allocated=sum(b or 0 for b in baseline) if all(b is not None for b in baseline) else None,
         )
 

@@ -48,6 +48,8 @@ class ImportResult:
     tables: dict[str, pd.DataFrame]
     report: dict[str, int]
     notes: tuple[str, ...] = ()
+    objective_key: tuple[str, ...] | None = None
+    """The tier key the scenario is to be planned by (None: the contract's default)."""
 
     def summary(self) -> dict[str, object]:
         """The report as `import_report.json` holds it."""
@@ -107,6 +109,8 @@ def write_import(
         f'today = "{result.today.isoformat()}"\n'
         'data = "."\n'
     )
+    if result.objective_key is not None:
+        files["scenario.toml"] += f"\n[objective]\nkey = {json.dumps(list(result.objective_key))}\n"
     report = result.summary() | ({"file": origin} if origin else {})
     files[REPORT_FILE] = json.dumps(report, indent=2) + "\n"
     files[MARKER] = marker(f"import {result.source}", file=origin)
