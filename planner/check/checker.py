@@ -13,6 +13,7 @@ from models.collector import collector_paused
 from models.records import Scenario
 from planner.check import eligibility, references, reports, restrictions
 from planner.check.facts import Facts
+from planner.check.items import item_figures
 from planner.check.summary import summary_figures
 from planner.check.tables import (
     ALLOCATION_COLUMNS,
@@ -50,22 +51,31 @@ RULES: tuple[tuple[str, Rule], ...] = (
 
 
 def check_tables(
-    scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFrame, summary: object = None
+    scenario: Scenario,
+    allocations: pd.DataFrame,
+    lines: pd.DataFrame,
+    summary: object = None,
+    items: pd.DataFrame | None = None,
 ) -> list[Violation]:
     """Every way the plan's tables break the contract; empty when they keep it.
 
-    `summary`: summary.json's parsed content, checked against the scenario and the lines when given.
+    `summary` (summary.json's parsed content) and `items` (items.csv) are checked against the
+    scenario, the allocations and the lines when given.
     """
     found = missing_columns(allocations, ALLOCATION_COLUMNS, "allocations")
     found += missing_columns(lines, LINE_COLUMNS, "lines")
     if not found:
         with collector_paused():
-            found = _violations(scenario, allocations, lines, summary)
+            found = _violations(scenario, allocations, lines, summary, items)
     return sorted(set(found), key=lambda v: (v.rule, v.message))
 
 
 def _violations(
-    scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFrame, summary: object
+    scenario: Scenario,
+    allocations: pd.DataFrame,
+    lines: pd.DataFrame,
+    summary: object,
+    items: pd.DataFrame | None,
 ) -> list[Violation]:
     """The violations of tables that have every column, in no particular order."""
     rows, row_problems = read_allocations(allocations)
@@ -75,6 +85,8 @@ def _violations(
     found += [Violation(code, message) for code, rule in RULES for message in rule(facts, plan)]
     if summary is not None:
         found += [Violation("summary", message) for message in summary_figures(facts, plan, summary)]
+    if items is not None:
+        found += [Violation("items", message) for message in item_figures(facts, plan, items)]
     return found
 
 
@@ -101,4 +113,6 @@ def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:
             problems.append(Violation("table_format", f"{path} cannot be read: {reason}"))
     if problems:
         return problems
-    return check_tables(scenario, frames["allocations.csv"], frames["lines.csv"], summary)
+    return check_tables(
+        scenario, frames["allocations.csv"], frames["lines.csv"], summary, frames["items.csv"]
+    )

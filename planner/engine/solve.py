@@ -110,7 +110,9 @@ def solve(
         notes=tuple(result.notes),
         phases=phases,
     )
-    violations = check_tables(scenario, plan.allocations_frame(), plan.lines_frame(), plan.summary.to_json())
+    violations = check_tables(
+        scenario, plan.allocations_frame(), plan.lines_frame(), plan.summary.to_json(), plan.items_frame()
+    )
     if violations:
         raise PlanRejected(result.solver, violations)
     done("report and check")

@@ -76,6 +76,10 @@ class Plan:
         return self._lines.copy()
 
     def items_frame(self) -> pd.DataFrame:
+        return self._items.copy()
+
+    @cached_property
+    def _items(self) -> pd.DataFrame:
         return report.items_frame(self)
 
     @cached_property
