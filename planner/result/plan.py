@@ -50,7 +50,7 @@ class TierResult:
 
 @dataclass(frozen=True)
 class Plan:
-    """A checked allocation of one scenario."""
+    """An allocation of one scenario, as `solve` returns it once the checker has passed it."""
 
     prepared: Prepared
     added: dict[int, int]
