@@ -12,16 +12,16 @@ import drops or assumes is counted in the report.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from planner.io.importers.result import ImportFailed, ImportResult, Tally, short_items, whole
+from planner.io.importers.frepple_fixture import current_date, day, dec, read_model
+from planner.io.importers.records import Record, fail, label
+from planner.io.importers.result import ImportFailed, ImportResult, Tally, repeated, short_items, whole
 
 Fields = dict[str, Any]
 
@@ -44,13 +44,17 @@ def import_frepple(
 
     Raises ImportFailed when the file cannot be read or has no planning date.
     """
-    models = _read_fixture(Path(path))
+    path = Path(path)
+    records = read_model(path)
+    models: dict[str, list[Fields]] = defaultdict(
+        list, {m: [r.fields for r in rs] for m, rs in records.items()}
+    )
     tally = Tally.of(_COUNTED)
     for model in ("input.item", "input.location", "input.buffer", "input.demand", "input.itemdistribution"):
         tally.set(f"read.{model.removeprefix('input.')}", len(models[model]))
-    today = today or _current_date(models)
+    today = today or current_date(path, records["common.parameter"])
     if today is None:
-        raise ImportFailed(f"{path} has no 'currentdate' parameter: give the planning date (--today)")
+        raise ImportFailed(f"{path.name} has no 'currentdate' parameter: give the planning date (--today)")
     item_parent = _parents(models["input.item"])
     location_parent = _parents(models["input.location"])
     items_with_children = set(item_parent.values())
@@ -58,16 +62,17 @@ def import_frepple(
 
     lots: list[Fields] = []
     safety: list[Fields] = []
-    for b in models["input.buffer"]:
+    for r in records["input.buffer"]:
+        b = r.fields
         item, location = str(b.get("item_id") or ""), str(b.get("location_id") or "")
-        onhand = _dec(b.get("onhand"))
+        onhand = dec(b.get("onhand"))
         if str(b.get("type") or "default") == "infinite":
             tally.add("dropped.buffers.infinite_supply")
             continue
         if item in items_with_children or location in locations_with_children:
             tally.add("dropped.buffers.item_or_location_is_a_group")
             continue
-        minimum = _dec(b.get("minimum"))
+        minimum = dec(b.get("minimum"))
         if minimum > 0:
             safety.append({"item": item, "warehouse": location, "quantity": whole(minimum, 1, up=True)})
             tally.add("assumed.safety_stock.from_buffer_minimum")
@@ -84,14 +89,19 @@ def import_frepple(
                 "warehouse": location,
                 "quantity": quantity,
                 "allocated": 0,
+                "record": label(r),
             }
         )
 
-    lots += _supply_to_come(models, lots, items_with_children, locations_with_children, today, tally)
+    lots += _supply_to_come(records, lots, items_with_children, locations_with_children, today, tally)
+    fail(path, repeated(lots, "lot"))
+    for row in lots:
+        del row["record"]
     lanes = _lanes(models["input.itemdistribution"], tally)
     orders: list[Fields] = []
     lines: list[Fields] = []
-    for d in sorted(models["input.demand"], key=lambda d: str(d.get("name"))):
+    for record in sorted(records["input.demand"], key=lambda r: str(r.fields.get("name"))):
+        d = record.fields
         status = str(d.get("status") or "open").lower()
         if status not in OPEN + QUOTE:
             tally.add(f"dropped.demands.{status}")
@@ -100,8 +110,8 @@ def import_frepple(
         if item in items_with_children or not item:
             tally.add("dropped.demands.item_is_a_group")
             continue
-        quantity = whole(_dec(d.get("quantity")), 1, up=True)
-        if quantity != _dec(d.get("quantity")):
+        quantity = whole(dec(d.get("quantity")), 1, up=True)
+        if quantity != dec(d.get("quantity")):
             tally.add("assumed.lines.fractional_quantity_rounded_up")
         if quantity <= 0:
             tally.add("dropped.demands.no_quantity")
@@ -112,7 +122,7 @@ def import_frepple(
             tally.add("assumed.orders.priority_capped_to_0_9")
         if status in QUOTE:
             tally.add("info.demands_quote_or_inquiry")
-        minimum = _dec(d.get("minshipment"))
+        minimum = dec(d.get("minshipment"))
         full_line = minimum >= quantity
         if full_line:
             tally.add("assumed.lines.min_shipment_is_full_line")
@@ -128,9 +138,10 @@ def import_frepple(
                 "priority": min(MAX_PRIORITY, max(0, priority)),
                 "warehouses": tuple(sources),
                 "customer": str(d.get("customer_id") or ""),
+                "record": label(record),
             }
         )
-        due = _day(d.get("due"))
+        due = day(d.get("due"))
         if due is None:
             tally.add("assumed.lines.no_due_date_ship_today")
         lines.append(
@@ -143,6 +154,9 @@ def import_frepple(
                 "full_line": full_line,
             }
         )
+    fail(path, repeated(orders, "order"))
+    for row in orders:
+        del row["record"]
 
     used = sorted({r["item"] for r in lots} | {r["item"] for r in lines} | {r["item"] for r in safety})
     descriptions = {
@@ -202,7 +216,7 @@ _COUNTED = (
 
 
 def _supply_to_come(
-    models: dict[str, list[Fields]],
+    records: dict[str, list[Record]],
     lots: list[Fields],
     item_groups: set[str],
     location_groups: set[str],
@@ -213,12 +227,14 @@ def _supply_to_come(
     date, else today): a purchase order at its location, a distribution order at its destination (the
     quantity it ships is taken from the origin's lot as allocated: it is still on hand there), a
     manufacturing order at its operation's location, of the item the operation makes."""
-    operations = {str(o.get("name")): o for o in models["input.operation"]}
+    operations = {str(o.fields.get("name")): o.fields for o in records["input.operation"]}
     on_hand = {(r["item"], r["warehouse"]): r for r in lots}
     out: list[Fields] = []
-    for p in sorted(
-        models["input.operationplan"], key=lambda p: (str(p.get("type")), str(p.get("reference")))
+    for record in sorted(
+        records["input.operationplan"],
+        key=lambda r: (str(r.fields.get("type")), str(r.fields.get("reference"))),
     ):
+        p = record.fields
         kind, status = str(p.get("type") or ""), str(p.get("status") or "").lower()
         if status not in SUPPLY_OPEN:
             tally.add("dropped.operationplans.completed_or_closed")
@@ -233,13 +249,13 @@ def _supply_to_come(
         if not item or not location or item in item_groups or location in location_groups:
             tally.add("dropped.operationplans.item_or_location_unknown")
             continue
-        quantity = whole(_dec(p.get("quantity")), 1, up=False)
+        quantity = whole(dec(p.get("quantity")), 1, up=False)
         if quantity <= 0:
             tally.add("dropped.operationplans.no_quantity")
             continue
-        due = _day(p.get("enddate"))
+        due = day(p.get("enddate"))
         if due is None:
-            due = _day(p.get("startdate"))
+            due = day(p.get("startdate"))
             tally.add("assumed.lots_to_come.due_from_start_date" if due else "assumed.lots_to_come.due_today")
         if kind == "DO":
             origin = on_hand.get((item, str(p.get("origin_id") or "")))
@@ -255,49 +271,11 @@ def _supply_to_come(
                 "quantity": quantity,
                 "allocated": 0,
                 "due": due or today,
+                "record": label(record),
             }
         )
         tally.add(f"written.lots_to_come.{kind.lower() or 'other'}_{status}")
-    if len({r["lot"] for r in out} | {r["lot"] for r in lots}) != len(out) + len(lots):
-        raise ValueError("operation plan references collide with buffer names; report this model")
     return out
-
-
-def _read_fixture(path: Path) -> dict[str, list[Fields]]:
-    try:
-        records = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportFailed(f"cannot read {path} as a frePPLe JSON model: {exc}") from exc
-    if not isinstance(records, list):
-        raise ImportFailed(f"{path} is not a frePPLe model (a JSON list of model records)")
-    models: dict[str, list[Fields]] = defaultdict(list)
-    for record in records:
-        if isinstance(record, dict) and isinstance(record.get("fields"), dict) and "model" in record:
-            models[str(record["model"])].append(record["fields"])
-    if not models["input.item"] and not models["input.demand"]:
-        raise ImportFailed(f"{path} holds no input.item or input.demand records: not a frePPLe model")
-    return models
-
-
-def _dec(value: object) -> Decimal:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
-    except InvalidOperation as exc:
-        raise ImportFailed(f"'{value}' is not a quantity") from exc
-
-
-def _day(value: object) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
-
-
-def _current_date(models: dict[str, list[Fields]]) -> date | None:
-    for p in models["common.parameter"]:
-        if p.get("name") == "currentdate":
-            return _day(p.get("value"))
-    return None
 
 
 def _parents(records: list[Fields]) -> dict[str, str]:
@@ -326,9 +304,9 @@ def _lanes(records: list[Fields], tally: Tally) -> list[tuple[str, str, str, int
         if not (r.get("item_id") and r.get("location_id") and r.get("origin_id")):
             tally.add("dropped.lanes.incomplete")
             continue
-        if _dec(r.get("leadtime")) > 0:
+        if dec(r.get("leadtime")) > 0:
             tally.add("info.lanes_lead_time_ignored")
-        if _dec(r.get("sizeminimum")) > 1 or _dec(r.get("sizemultiple")) > 1:
+        if dec(r.get("sizeminimum")) > 1 or dec(r.get("sizemultiple")) > 1:
             tally.add("info.lanes_lot_size_ignored")
         lanes.append(
             (str(r["item_id"]), str(r["location_id"]), str(r["origin_id"]), int(r.get("priority") or 0))

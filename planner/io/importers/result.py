@@ -35,6 +35,9 @@ class ImportFailed(PlannerError):
     exit_code = 2
 
 
+MAX_LISTED = 20
+"""Problems listed in one message; the rest are counted."""
+
 MAX_DECIMALS = 6
 """Finest unit an importer scales an item to (10^-6 of the source unit); finer digits are rounded."""
 
@@ -179,6 +182,19 @@ def whole(value: Decimal, factor: int, up: bool) -> int:
     """`value` in units 1/factor, rounded up (demand) or down (supply) where finer than that."""
     scaled = value * factor
     return int(scaled.to_integral_value(rounding="ROUND_CEILING" if up else "ROUND_FLOOR"))
+
+
+def repeated(rows: Iterable[Mapping[str, object]], key: str) -> list[str]:
+    """Rows whose `key` (a lot or order id) an earlier row has as the planner reads it (surrounding
+    blanks ignored), each named by its `record` and the record the id first came from."""
+    first: dict[str, object] = {}
+    problems = []
+    for row in rows:
+        value = str(row[key])
+        earlier = first.setdefault(value.strip(), row["record"])
+        if earlier != row["record"]:
+            problems.append(f"{row['record']}: its {key} id {json.dumps(value)} is also {earlier}'s")
+    return problems
 
 
 def short_items(tables: Mapping[str, pd.DataFrame]) -> list[str]:

@@ -25,13 +25,18 @@ from planner.io.importers.inventree.fixture import (
     item_names,
     read_fixture,
 )
-from planner.io.importers.inventree.units import in_smallest_units, item_row
-from planner.io.importers.result import ImportResult, Tally, short_items, whole
+from planner.io.importers.inventree.units import above_bound, in_smallest_units, item_row
+from planner.io.importers.records import fail
+from planner.io.importers.result import ImportResult, Tally, repeated, short_items, whole
 
 
 def import_inventree(path: Path, today: date) -> ImportResult:
-    """The scenario an InvenTree export describes, planned on `today`; raises ImportFailed if unreadable."""
-    fx = read_fixture(Path(path))
+    """The scenario an InvenTree export describes, planned on `today`.
+
+    Raises ImportFailed naming every record it cannot map (model, pk, field and problem).
+    """
+    path = Path(path)
+    fx = read_fixture(path)
     tally = Tally.of(_COUNTED)
     for model, key in _READ:
         tally.set(f"read.{key}", len(fx[model]))
@@ -47,11 +52,13 @@ def import_inventree(path: Path, today: date) -> ImportResult:
     lots += incoming.purchase_lots(fx, names, tops, today, tally)
     outputs, pegs = incoming.build_lots(fx, names, tops, lines, today, tally)
     lots += outputs
-    if len({r["lot"] for r in lots}) != len(lots):
-        raise ValueError("lot ids of stock and of supply to come collide; report this export")
+    fail(path, repeated(lots, "lot") + repeated(orders, "order"))
     _facts(fx, names, lines, tally)
 
     factors = in_smallest_units(lots, lines, alternates, tally)
+    fail(path, above_bound(lots, lines, factors))
+    for row in [*lots, *orders]:
+        del row["record"]
     item_of_lot = {row["lot"]: row["item"] for row in lots}
     reservations = [
         r | {"quantity": whole(r["quantity"], factors.get(item_of_lot[r["lot"]], 1), up=False)} for r in pegs

@@ -19,6 +19,7 @@ from planner.io.importers.inventree.fixture import (
     dec,
 )
 from planner.io.importers.inventree.supply import Allocated
+from planner.io.importers.records import named
 from planner.io.importers.result import Tally
 
 DEFAULT_PRIORITY = 5
@@ -37,6 +38,8 @@ class Line:
     build: bool
     allowed: dict[str, int] = field(default_factory=dict)
     """Items InvenTree lets serve this line besides its own, with their rank."""
+    record: str = ""
+    """The record the line comes from, as messages name it."""
 
 
 def build_demand(
@@ -88,7 +91,16 @@ def build_demand(
             reference = str(b.get("reference"))
             alternates = {names[p]: rank for p, rank in allowed.items()}
             lines.append(
-                Line(reference, str(line_pk), names[bom["sub_part"]], open_quantity, ship, True, alternates)
+                Line(
+                    reference,
+                    str(line_pk),
+                    names[bom["sub_part"]],
+                    open_quantity,
+                    ship,
+                    True,
+                    alternates,
+                    named("build.buildline", line_pk),
+                )
             )
         if len(lines) == before:
             tally.add("dropped.build_orders.nothing_left_to_allocate")
@@ -110,6 +122,7 @@ def build_demand(
                 "released": b.get("status") != ON_HOLD,
                 "warehouses": (tops[take_from],) if take_from in tops else (),
                 "customer": str((companies.get(linked.get("customer")) or {}).get("name") or ""),
+                "record": named("build.build", pk),
             }
         )
 
@@ -214,7 +227,16 @@ def sales_demand(
             part = line["part"]
             allowed = {names[v]: VARIANT_RANK for v in variants.get(part, []) if parts[v].get("active", True)}
             lines.append(
-                Line(str(o.get("reference")), str(line_pk), names[part], open_quantity, ship, False, allowed)
+                Line(
+                    str(o.get("reference")),
+                    str(line_pk),
+                    names[part],
+                    open_quantity,
+                    ship,
+                    False,
+                    allowed,
+                    named("order.salesorderlineitem", line_pk),
+                )
             )
         if len(lines) == before:
             tally.add("dropped.sales_orders.nothing_left_to_ship")
@@ -229,6 +251,7 @@ def sales_demand(
                 "released": o.get("status") != ON_HOLD,
                 "warehouses": (),
                 "customer": str((companies.get(o.get("customer")) or {}).get("name") or ""),
+                "record": named("order.salesorder", pk),
             }
         )
 

@@ -3,14 +3,28 @@ status codes InvenTree gives stock items and orders."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from planner.io.importers.records import (
+    DATE,
+    ID,
+    INTEGER,
+    NAMES,
+    TEXT,
+    Field,
+    Schema,
+    check_records,
+    fail,
+    label,
+    quantity,
+    read_records,
+    ref,
+)
 from planner.io.importers.result import ImportFailed, Tally
 
 STOCK_AVAILABLE = (10, 50, 55)
@@ -36,30 +50,114 @@ class Fixture:
         return self.models.get(model, {})
 
 
+SCHEMA: Schema = {
+    "part.part": {
+        "IPN": TEXT,
+        "name": TEXT,
+        "revision": TEXT,
+        "description": TEXT,
+        "units": TEXT,
+        "minimum_stock": quantity(),
+        "variant_of": ref("part.part"),
+    },
+    "part.bomitem": {"sub_part": ref("part.part", required=True)},
+    "part.bomitemsubstitute": {"bom_item": ref("part.bomitem"), "part": ref("part.part", required=True)},
+    "stock.stocklocation": {"name": TEXT, "parent": ref("stock.stocklocation")},
+    "stock.stockitem": {
+        "part": ref("part.part", required=True),
+        "quantity": quantity(required=True),
+        "location": ref("stock.stocklocation"),
+        "owner": ref("users.owner"),
+        "batch": TEXT,
+        "serial": TEXT,
+        "expiry_date": DATE,
+    },
+    "stock.stockitemtracking": {"item": ref("stock.stockitem"), "date": DATE},
+    "users.owner": {"owner_type": NAMES, "owner_id": ID},
+    "auth.group": {"name": TEXT},
+    "company.company": {"name": TEXT},
+    "company.supplierpart": {"part": ref("part.part"), "pack_quantity_native": quantity(positive=True)},
+    "build.build": {
+        "reference": Field("text", required=True),
+        "part": ref("part.part", required=True),
+        "quantity": quantity(required=True),
+        "completed": quantity(),
+        "priority": INTEGER,
+        "target_date": DATE,
+        "parent": ref("build.build"),
+        "sales_order": ref("order.salesorder"),
+        "take_from": ref("stock.stocklocation"),
+        "destination": ref("stock.stocklocation"),
+    },
+    "build.buildline": {
+        "build": ref("build.build", required=True),
+        "bom_item": ref("part.bomitem"),
+        "quantity": quantity(required=True),
+    },
+    "build.builditem": {
+        "build_line": ref("build.buildline", required=True),
+        "stock_item": ref("stock.stockitem", required=True),
+        "quantity": quantity(required=True),
+    },
+    "order.salesorder": {
+        "reference": Field("text", required=True),
+        "target_date": DATE,
+        "customer": ref("company.company"),
+    },
+    "order.salesorderlineitem": {
+        "order": ref("order.salesorder", required=True),
+        "part": ref("part.part", required=True),
+        "quantity": quantity(required=True),
+        "shipped": quantity(),
+        "target_date": DATE,
+    },
+    "order.salesordershipment": {"shipment_date": DATE},
+    "order.salesorderallocation": {
+        "line": ref("order.salesorderlineitem", required=True),
+        "item": ref("stock.stockitem", required=True),
+        "shipment": ref("order.salesordershipment"),
+        "quantity": quantity(required=True),
+    },
+    "order.purchaseorder": {
+        "reference": Field("text", required=True),
+        "target_date": DATE,
+        "destination": ref("stock.stocklocation"),
+    },
+    "order.purchaseorderlineitem": {
+        "order": ref("order.purchaseorder", required=True),
+        "part": ref("company.supplierpart"),
+        "quantity": quantity(required=True),
+        "received": quantity(),
+        "target_date": DATE,
+        "destination": ref("stock.stocklocation"),
+    },
+}
+"""Every field the mapping reads, checked before it reads any (status codes and flags are only
+compared, so any value is safe)."""
+
+
 def read_fixture(path: Path) -> Fixture:
-    try:
-        records = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportFailed(f"cannot read {path} as an InvenTree JSON export: {exc}") from exc
-    if not isinstance(records, list):
-        raise ImportFailed(f"{path} is not an InvenTree export (a JSON list of model records)")
+    """The export's records by model, every field the mapping reads checked (ImportFailed naming each
+    bad record, its field and the problem)."""
+    records = read_records(path, "an InvenTree JSON export")
     fx = Fixture()
-    for record in records:
-        if isinstance(record, dict) and isinstance(record.get("fields"), dict) and "model" in record:
-            fx.models[str(record["model"])][record.get("pk")] = record["fields"]
+    for r in records:
+        if r.pk is not None:
+            fx.models[r.model].setdefault(r.pk, r.fields)
     if not fx["part.part"]:
-        raise ImportFailed(f"{path} holds no part.part records: not an InvenTree export")
+        raise ImportFailed(f"{path.name} holds no part.part records: not an InvenTree export")
+    fail(path, [f"{label(r)}: has no pk" for r in records if r.pk is None])
+    check_records(path, records, SCHEMA, {model: fx[model].keys() for model in fx.models})
     return fx
 
 
 def dec(value: object) -> Decimal:
-    try:
-        return Decimal(str(value)) if value is not None else Decimal(0)
-    except InvalidOperation as exc:
-        raise ImportFailed(f"'{value}' is not a quantity") from exc
+    """A quantity the records' check accepted (absent is 0)."""
+    return Decimal(str(value).strip()) if value not in (None, "") else Decimal(0)
 
 
 def date_of(value: object) -> date | None:
+    """A date the records' check accepted (absent is None)."""
     return date.fromisoformat(str(value)[:10]) if value else None
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from planner.io.importers.inventree.demand import Line, build_date
 from planner.io.importers.inventree.fixture import BUILD_OPEN, PURCHASE_OPEN, Fields, Fixture, date_of, dec
 from planner.io.importers.inventree.supply import NO_LOCATION
+from planner.io.importers.records import named
 from planner.io.importers.result import Tally
 
 
@@ -48,6 +49,7 @@ def purchase_lots(
                 tops.get(destination, NO_LOCATION),
                 left * pack,
                 due,
+                named("order.purchaseorderlineitem", pk),
             )
         )
     tally.set("written.lots_to_come.purchase_lines", len(lots))
@@ -73,7 +75,7 @@ def build_lots(
     lots: list[Fields] = []
     pegs: list[Fields] = []
     for pk, b in sorted(builds.items(), key=lambda kv: str(kv[1].get("reference"))):
-        if b.get("status") not in BUILD_OPEN or b.get("part") not in names:
+        if b.get("status") not in BUILD_OPEN:
             continue
         left = dec(b.get("quantity")) - dec(b.get("completed"))
         if left <= 0:
@@ -84,7 +86,14 @@ def build_lots(
         where = b.get("destination") if b.get("destination") in tops else b.get("take_from")
         if where not in tops:
             tally.add("assumed.lots_to_come.no_destination")
-        lot = _lot(f"{b.get('reference')} output", names[b["part"]], tops.get(where, NO_LOCATION), left, due)
+        lot = _lot(
+            f"{b.get('reference')} output",
+            names[b["part"]],
+            tops.get(where, NO_LOCATION),
+            left,
+            due,
+            named("build.build", pk),
+        )
         lots.append(lot)
         linked = sales.get(b.get("sales_order"))
         if linked is None:
@@ -100,7 +109,7 @@ def build_lots(
     return lots, pegs
 
 
-def _lot(lot: str, item: str, warehouse: str, quantity: Decimal, due: date) -> Fields:
+def _lot(lot: str, item: str, warehouse: str, quantity: Decimal, due: date, record: str) -> Fields:
     return {
         "lot": lot,
         "item": item,
@@ -112,4 +121,5 @@ def _lot(lot: str, item: str, warehouse: str, quantity: Decimal, due: date) -> F
         "received": None,
         "expires": None,
         "due": due,
+        "record": record,
     }

@@ -18,7 +18,8 @@ from planner.io.importers.inventree.fixture import (
     date_of,
     dec,
 )
-from planner.io.importers.result import ImportFailed, Tally
+from planner.io.importers.records import named
+from planner.io.importers.result import Tally
 
 NO_LOCATION = "(no location)"
 
@@ -77,7 +78,8 @@ def lots(
     allocated: Allocated,
     tally: Tally,
 ) -> list[Fields]:
-    """One lot per stock item InvenTree counts as in stock (quantities still in the part's unit)."""
+    """One lot per stock item InvenTree counts as in stock (quantities still in the part's unit), with
+    the `record` it comes from."""
     received: dict[Any, date] = {}
     for entry in fx["stock.stockitemtracking"].values():
         day = date_of(entry.get("date"))
@@ -118,10 +120,9 @@ def lots(
                 "status": "available",
                 "received": received.get(pk),
                 "expires": date_of(s.get("expiry_date")),
+                "record": named("stock.stockitem", pk),
             }
         )
-    if len({r["lot"] for r in lots}) != len(lots):
-        raise ImportFailed("lot ids are not unique after adding stock item ids; report this export")
     return lots
 
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from models.records import DEFAULT_UNIT
+from models.tables import MAX_QUANTITY
 from planner.io.importers.inventree.demand import Line
 from planner.io.importers.inventree.fixture import Fields
 from planner.io.importers.result import Tally, unit_factors, whole
@@ -34,6 +35,23 @@ def in_smallest_units(
             tally.add("assumed.lots.allocation_cut_to_quantity")
             row["allocated"] = row["quantity"]
     return factors
+
+
+def above_bound(lots: list[Fields], lines: list[Line], factors: dict[str, int]) -> list[str]:
+    """Lots (already in smallest units) and lines whose quantity in 1/factor of the item's unit is more
+    than the planner holds, each named by the record it comes from."""
+    problems = []
+    found = [(row["record"], row["item"], row["quantity"]) for row in lots]
+    found += [(x.record, x.item, whole(x.quantity, factors.get(x.item, 1), up=True)) for x in lines]
+    for record, item, quantity in found:
+        if abs(quantity) > MAX_QUANTITY:
+            factor = factors.get(item, 1)
+            unit = f" in 1/{factor} of its unit (finer quantities of {item} need it)" if factor > 1 else ""
+            problems.append(
+                f"{record}, field quantity: gives {quantity:,}{unit}, more than the planner holds"
+                f" ({MAX_QUANTITY:,})"
+            )
+    return problems
 
 
 def item_row(part: Fields, item: str, factor: int, tally: Tally) -> Fields:
