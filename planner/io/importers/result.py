@@ -11,6 +11,8 @@ folder atomically: the CSV tables, `scenario.toml` and `import_report.json`.
 from __future__ import annotations
 
 import json
+import tempfile
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from models.cells import write_csv_text
-from models.errors import PlannerError
+from models.errors import InputErrors, PlannerError
+from models.loading import load_scenario
 from models.tables import ITEMS, LINES, LOTS, TABLES
 from planner.result.output import MARKER, marker, write_atomically
 
@@ -101,7 +104,9 @@ def write_import(
 ) -> None:
     """Write the scenario folder `out_dir` (tables, scenario.toml, import_report.json), all or nothing.
 
-    The folder is claimed as SPEC 11 says; `source` (the file imported) is never replaced.
+    The folder is claimed as SPEC 11 says; `source` (the file imported) is never replaced. The tables
+    are first loaded as the planner loads a scenario: if that fails, ImportFailed lists every input
+    error and nothing is written.
     """
     name = name or Path(out_dir).resolve().name
     files = {spec.name: _csv(result.tables.get(spec.name), spec.column_names) for spec in TABLES}
@@ -116,8 +121,28 @@ def write_import(
         files["scenario.toml"] += f"\n[objective]\nkey = {json.dumps(list(result.objective_key))}\n"
     report = result.summary() | ({"file": origin} if origin else {})
     files[REPORT_FILE] = json.dumps(report, indent=2) + "\n"
+    _refuse_invalid(files, origin or result.source)
     files[MARKER] = marker(f"import {result.source}", file=origin)
     write_atomically(Path(out_dir), files, protect=[source] if source else [], force=force)
+
+
+def _refuse_invalid(files: Mapping[str, str], origin: str) -> None:
+    """Raise ImportFailed if the scenario `files` hold fails the planner's own loading and validation."""
+    with tempfile.TemporaryDirectory(prefix="planner-import-check-") as folder:
+        for name, text in files.items():
+            (Path(folder) / name).write_text(text, encoding="utf-8", newline="")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                load_scenario(Path(folder))
+        except InputErrors as exc:
+            problems = [str(e) for e in exc.errors]
+            shown = problems[:MAX_LISTED] + (
+                [f"... and {len(problems) - MAX_LISTED} more"] if len(problems) > MAX_LISTED else []
+            )
+            raise ImportFailed(
+                f"{origin}: the scenario this import would write fails validation:\n" + "\n".join(shown)
+            ) from None
 
 
 def _csv(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> str:

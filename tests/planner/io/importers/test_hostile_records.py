@@ -14,11 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
 from planner.cli import main
-from planner.io.importers import import_inventree
+from planner.io.importers import ImportResult, import_inventree, write_import
+from planner.io.importers.result import ImportFailed
 
 REALDATA = Path(__file__).resolve().parents[5] / "shared" / "realdata"
 INVENTREE = REALDATA / "inventree-demo-dataset" / "inventree_data.json"
@@ -262,6 +264,23 @@ def test_order_ids_from_two_models_that_collide_are_named(inventree_records: Rec
     )
 
 
+def test_write_import_validates_before_writing(tmp_path: Path) -> None:
+    """write_import refuses tables the loader would refuse (a line of an unknown item, quantity 0)."""
+    tables = {
+        "items.csv": pd.DataFrame({"item": ["A"]}),
+        "orders.csv": pd.DataFrame({"order": ["O1"]}),
+        "lines.csv": pd.DataFrame(
+            {"order": ["O1"], "line": ["1"], "item": ["B"], "quantity": [0], "ship_date": [date(2026, 1, 2)]}
+        ),
+    }
+    result = ImportResult("test", date(2026, 1, 1), tables, {})
+    with pytest.raises(ImportFailed, match=r"lines\.csv, row 2, column item") as raised:
+        write_import(result, tmp_path / "s", origin="source.json")
+    assert "column quantity" in str(raised.value)
+    assert "source.json" in str(raised.value)
+    assert not (tmp_path / "s").exists()
+
+
 # frePPLe
 
 
@@ -269,6 +288,18 @@ def frepple_refused(records: Records, change: Callable[[Records], None], tmp_pat
     path = mutated(records, change, tmp_path, "manufacturing_demo.json")
     out = tmp_path / "out"
     return refused(imported("frepple", path, out), out, "manufacturing_demo.json", *named)
+
+
+def test_tables_that_fail_validation_are_not_written(frepple_records: Records, tmp_path: Path) -> None:
+    """Every record is fine, but items "chair" and "chair " are one item once the planner reads items.csv
+    (cells are stripped): the planner's own validation refuses the tables and nothing is written."""
+
+    def change(records: Records) -> None:
+        records.append({"model": "input.item", "fields": {"name": "chair "}})
+        buffer = {"item_id": "chair ", "location_id": "factory", "onhand": 5}
+        records.append({"model": "input.buffer", "fields": buffer})
+
+    frepple_refused(frepple_records, change, tmp_path, "would write", "items.csv", "duplicate")
 
 
 def first_open_demand(records: Records) -> dict[str, Any]:
