@@ -74,6 +74,8 @@ class Order:
     warehouses: tuple[str, ...] = ()
     owners: tuple[str, ...] = ()
     customer: str = ""
+    keep: bool | None = None
+    """Keep what the previous plan gave its lines (SPEC 9); None: the scenario's `[plan] keep`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,7 @@ class Line:
     warehouses: tuple[str, ...] | None = None
     owners: tuple[str, ...] | None = None
     printed: bool | None = None
+    keep: bool | None = None
 
     @property
     def key(self) -> LineKey:
@@ -128,6 +131,31 @@ class Reservation:
     quantity: int
 
 
+@dataclass(frozen=True, slots=True)
+class PreviousAllocation:
+    """One row of a previous plan's allocations.csv (SPEC 9): `quantity` of `lot` to a line.
+
+    `row` is the row's spreadsheet row in that file (header = row 1)."""
+
+    order: str
+    line: str
+    lot: str
+    quantity: int
+    row: int = 0
+
+    @property
+    def key(self) -> LineKey:
+        return (self.order, self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousPlan:
+    """The plan a re-plan starts from: a result folder's allocations with a lot (nonstock rows left out)."""
+
+    folder: str
+    allocations: tuple[PreviousAllocation, ...]
+
+
 SolverName = Literal["auto", "highs", "scip", "cpsat", "pulp", "greedy"]
 
 
@@ -155,6 +183,16 @@ class Scenario:
     reservations: tuple[Reservation, ...] = ()
     objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY
     solver: SolverOptions = field(default_factory=SolverOptions)
+    keep: bool = False
+    """`[plan] keep`: whether lines keep their previous allocations where orders and lines do not say."""
+    previous: PreviousPlan | None = None
+    """The previous plan to re-plan from (SPEC 9), or None: plan from nothing."""
+
+    def keeps(self, order: Order, line: Line) -> bool:
+        """Whether the line keeps at least what the previous plan gave it (line over order over scenario)."""
+        if line.keep is not None:
+            return line.keep
+        return self.keep if order.keep is None else order.keep
 
     def replace(self, **changes: object) -> Scenario:
         """A copy with the given fields changed (the what-if primitive)."""

@@ -9,7 +9,7 @@ import pandas as pd
 
 from models.collector import collector_paused
 from models.records import Scenario
-from planner.check import eligibility, references, reports, restrictions
+from planner.check import eligibility, previous, references, reports, restrictions
 from planner.check.facts import Facts
 from planner.check.tables import (
     ALLOCATION_COLUMNS,
@@ -42,35 +42,52 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("status", reports.status),
     ("reason", reports.reasons),
     ("tier", reports.tiers),
+    ("previous", previous.previous_rows),
 )
 
 
-def check_tables(scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFrame) -> list[Violation]:
-    """Every way the plan's allocations and lines tables break the contract; empty when they keep it."""
+def check_tables(
+    scenario: Scenario,
+    allocations: pd.DataFrame,
+    lines: pd.DataFrame,
+    changes: pd.DataFrame | None = None,
+) -> list[Violation]:
+    """Every way the plan's allocations and lines tables break the contract; empty when they keep it.
+
+    A plan re-planned from a previous one (`scenario.previous`) also has its changes table checked
+    against the previous plan (SPEC 9.5); without it, that it is missing."""
     found = missing_columns(allocations, ALLOCATION_COLUMNS, "allocations")
     found += missing_columns(lines, LINE_COLUMNS, "lines")
     if not found:
         with collector_paused():
-            found = _violations(scenario, allocations, lines)
+            found = _violations(scenario, allocations, lines, changes)
     return sorted(set(found), key=lambda v: (v.rule, v.message))
 
 
-def _violations(scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFrame) -> list[Violation]:
+def _violations(
+    scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFrame, changes: pd.DataFrame | None
+) -> list[Violation]:
     """The violations of tables that have every column, in no particular order."""
     rows, row_problems = read_allocations(allocations)
     results, line_problems = read_lines(lines)
     facts, plan = Facts(scenario), PlanTables(rows, results, scenario.lines)
     found = row_problems + line_problems
     found += [Violation(code, message) for code, rule in RULES for message in rule(facts, plan)]
+    if scenario.previous is not None:
+        if changes is None:
+            found.append(Violation("changes", "a plan re-planned from a previous one has no changes table"))
+        else:
+            found += previous.changes(facts, plan, changes)
     return found
 
 
 def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:
     """`check_tables` on the allocations.csv and lines.csv of a written plan."""
     frames: list[pd.DataFrame] = []
-    for name in ("allocations.csv", "lines.csv"):
+    names = ["allocations.csv", "lines.csv"] + (["changes.csv"] if scenario.previous is not None else [])
+    for name in names:
         path = Path(out_dir) / name
         if not path.is_file():
             return [Violation("table_format", f"{path} is missing")]
         frames.append(pd.read_csv(path, dtype=str, keep_default_na=False))
-    return check_tables(scenario, frames[0], frames[1])
+    return check_tables(scenario, *frames)

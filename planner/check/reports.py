@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from models.records import Line
 from planner.check.facts import Facts
+from planner.check.previous import carried_by_lot
 from planner.check.tables import PlanTables, integer
 from planner.check.violation import line_name
 
@@ -30,6 +31,7 @@ def status(facts: Facts, plan: PlanTables) -> Iterator[str]:
 
 def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
     """A line's reason is its exclusion code, empty when full, else a shortage code that can be true."""
+    taken = carried_by_lot(plan)
     for key, line, allocated in plan.allocated:
         said, kept_out = plan.results[key].reason, facts.reason[key]
         wrong: str | None = None
@@ -38,19 +40,19 @@ def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
         elif allocated == line.quantity:
             wrong = "it is allocated in full" if said else None
         else:
-            wrong = _why_short_reason_wrong(facts, line, said)
+            wrong = _why_short_reason_wrong(facts, line, said, taken)
         if wrong is not None:
             yield f"{line_name(key)} has reason {said!r} but {wrong}"
 
 
-def _why_short_reason_wrong(facts: Facts, line: Line, said: str) -> str | None:
+def _why_short_reason_wrong(facts: Facts, line: Line, said: str, taken: dict[str, int]) -> str | None:
     """Why `said` cannot explain why a taking-part line is not full, or None when it can."""
     order = facts.orders[line.order]
     if said not in SHORT_REASONS:
         return f"a line not served in full needs one of {', '.join(SHORT_REASONS)}"
-    if said == "no_eligible_stock" and facts.has_stock(line):
+    if said == "no_eligible_stock" and facts.has_stock(line, taken):
         return "a lot that may serve it has allocable stock"
-    if said not in ("no_eligible_stock", "full_delivery_blocked") and not facts.has_stock(line):
+    if said not in ("no_eligible_stock", "full_delivery_blocked") and not facts.has_stock(line, taken):
         return "no lot that may serve it has allocable stock (no_eligible_stock)"
     if said == "full_delivery_blocked" and not order.full_delivery:
         return f"order {order.order} is not full_delivery"

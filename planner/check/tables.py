@@ -16,7 +16,7 @@ from planner.check.violation import Violation, line_name
 
 ALLOCATION_COLUMNS = ("order", "line", "item", "lot", "warehouse", "owner", "quantity", "source")
 LINE_COLUMNS = ("order", "line", "item", "requested", "allocated", "status", "reason", "tier")
-SOURCES = ("optimizer", "reservation", "nonstock")
+SOURCES = ("optimizer", "reservation", "nonstock", "previous")
 
 
 class AllocationRow(NamedTuple):

@@ -231,9 +231,20 @@ def lexicographic_flow(prep: Prepared, lines: list[int], pairs: list[int]) -> di
     return dict(zip(lines, flows[line_arcs].tolist()))
 
 
-def assign(prep: Prepared, fixed: dict[int, int], shares: list[tuple[list[int], int]]) -> dict[int, int]:
+def assign(
+    prep: Prepared,
+    fixed: dict[int, int],
+    shares: list[tuple[list[int], int]],
+    targets: dict[int, int] | None = None,
+) -> dict[int, int]:
     """Quantity per pair: `fixed` lines get exactly their added quantity (times per_unit per
-    demand), the lines of each share get its total between them; minimum total preference cost."""
+    demand), the lines of each share get its total between them; minimum total preference cost.
+
+    With `targets` (pair -> units the previous plan left to the optimiser on it), first the
+    fewest changed units, the sum of |quantity - target| over pairs, then the preference cost:
+    each pair's arc costs `weight` more per unit, and a parallel arc of the target's capacity
+    `weight` less, where `weight` exceeds any difference in preference cost.
+    """
     share_of = {li: s for s, (lines, _) in enumerate(shares) for li in lines}
     demands = [d for d, dm in enumerate(prep.demands) if dm.line in fixed or dm.line in share_of]
     pairs = [p for d in demands for p in prep.demand_pairs[d]]
@@ -241,8 +252,17 @@ def assign(prep: Prepared, fixed: dict[int, int], shares: list[tuple[list[int], 
     demand_node = dict(zip(demands, net.nodes(len(demands))))
     share_node = net.nodes(len(shares))
     heads = [demand_node[prep.pairs[p].demand] for p in pairs]
-    pair_arcs = _pair_arcs(net, prep, lot_node, pairs, heads, [prep.pairs[p].cost for p in pairs])
     line_of = {d: prep.demands[d].line for d in demands}
+    supplies = {
+        demand_node[d]: -prep.demands[d].per_unit * fixed[line_of[d]] for d in demands if line_of[d] in fixed
+    }
+    supplies |= {node: -total for node, (_, total) in zip(share_node, shares)}
+    costs = [prep.pairs[p].cost for p in pairs]
+    weight = 0
+    if targets is not None:
+        weight = (max(costs, default=0) + 1) * -sum(supplies.values()) + 1
+        costs = [c + weight for c in costs]
+    pair_arcs = _pair_arcs(net, prep, lot_node, pairs, heads, costs)
     shared = [d for d in demands if line_of[d] in share_of]
     net.arcs(
         [demand_node[d] for d in shared],
@@ -250,11 +270,19 @@ def assign(prep: Prepared, fixed: dict[int, int], shares: list[tuple[list[int], 
         [prep.lines[line_of[d]].open_after_reservations for d in shared],
         [0] * len(shared),
     )
-    supplies = {
-        demand_node[d]: -prep.demands[d].per_unit * fixed[line_of[d]] for d in demands if line_of[d] in fixed
-    }
-    supplies |= {node: -total for node, (_, total) in zip(share_node, shares)}
+    kept = [i for i, p in enumerate(pairs) if targets and targets.get(p, 0) > 0]
+    assert targets is not None or not kept
+    keep_arcs = net.arcs(
+        [lot_node[prep.pairs[pairs[i]].lot] for i in kept],
+        [heads[i] for i in kept],
+        [min(targets[pairs[i]], prep.capacity[prep.pairs[pairs[i]].lot]) for i in kept] if targets else [],
+        [costs[i] - 2 * weight for i in kept],
+    )
     supplies[0] = -sum(supplies.values())
-    flows = net.solve(supplies)[pair_arcs]
+    solved = net.solve(supplies)
+    flows = solved[pair_arcs]
+    if kept:
+        flows = flows.copy()
+        flows[kept] += solved[keep_arcs]
     used = np.flatnonzero(flows > 0).tolist()
     return dict(zip([pairs[i] for i in used], flows[used].tolist()))

@@ -23,6 +23,7 @@ from planner.engine.components import components
 from planner.engine.eligibility import Prepared, prepare
 from planner.engine.flow import assign, lexicographic_flow
 from planner.engine.greedy import greedy
+from planner.engine.stability import fewest_changes, targets
 from planner.engine.workers import solve_components
 from planner.result.plan import Allocation, Plan, TierResult
 
@@ -80,7 +81,11 @@ def solve(
         done("optimise")
         free = {li for lines in result.free for li in lines}
         fixed = {li: q for li, q in result.added.items() if li not in free}
-        flows = assign(prep, fixed, _shares(prep, result))
+        if prep.previous is None:
+            flows = assign(prep, fixed, _shares(prep, result))
+        else:
+            flows = _fewest_changes(prep, result, fixed, name, deadline)
+            done("fewest changes")
         done("assign")
     # Lines that share a tier total may have traded quantity in the assignment.
     added = _added_from_flows(prep, result.added, free, flows)
@@ -92,10 +97,11 @@ def solve(
         solver=result.solver,
         seconds=time.monotonic() - start,
         tiers=_tier_results(prep, added, baseline_added, result.tier_bounds),
-        notes=tuple(result.notes),
+        notes=(*(prep.previous.notes if prep.previous else ()), *result.notes),
         phases=phases,
     )
-    violations = check_tables(scenario, plan.allocations_frame(), plan.lines_frame())
+    changes = plan.changes_frame() if prep.previous is not None else None
+    violations = check_tables(scenario, plan.allocations_frame(), plan.lines_frame(), changes)
     if violations:
         raise PlanRejected(result.solver, violations)
     done("report and check")
@@ -151,6 +157,26 @@ def _optimise(
     return result
 
 
+def _fewest_changes(
+    prep: Prepared, result: _Optimum, fixed: dict[int, int], name: str, deadline: float | None
+) -> dict[int, int]:
+    """Holding every tier total, the fewest changed units against the previous plan (SPEC 9.4),
+    then the preferences: the integer lines' quantities in `result` and `fixed` are updated."""
+    target = targets(prep)
+    shares = _shares(prep, result)
+    flows = assign(prep, fixed, shares, target)
+    integer = [c for c in components(prep) if c.needs_integers]
+    backend = None if name == "greedy" else get_backend(DEFAULT_MIP_SOLVER if name == "auto" else name)
+    outcome = fewest_changes(prep, integer, fixed, flows, target, backend, deadline)
+    result.notes += outcome.notes
+    result.proved &= outcome.proved
+    if outcome.added == fixed:
+        return flows
+    fixed.update(outcome.added)
+    result.added.update(outcome.added)
+    return assign(prep, fixed, shares, target)
+
+
 def _shares(prep: Prepared, result: _Optimum) -> list[tuple[list[int], int]]:
     """What the assignment holds of the flow components: per component and tier, its lines and
     their total.
@@ -188,7 +214,7 @@ def _allocations(prep: Prepared, added: dict[int, int], flows: dict[int, int]) -
     """Rows of allocations.csv in line order: reservations, optimiser lots, nonstock."""
     rows: dict[tuple[int, int, str, Source], int] = defaultdict(int)  # (line, rank, lot/item, source)
     for r in prep.reservations:
-        rows[(r.line, 0, prep.lots[r.lot].lot, Source.RESERVATION)] += r.quantity
+        rows[(r.line, 0, prep.lots[r.lot].lot, r.source)] += r.quantity
     for p, q in flows.items():
         pair = prep.pairs[p]
         rows[(prep.demands[pair.demand].line, 1, prep.lots[pair.lot].lot, Source.OPTIMIZER)] += q

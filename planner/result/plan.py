@@ -17,7 +17,7 @@ from models.codes import PlanStatus, Source
 from planner.engine.eligibility import Prepared
 from planner.result import report
 from planner.result.output import MARKER, marker, write_atomically
-from planner.result.summary import IgnoredReservation, Summary, TierSummary, Totals
+from planner.result.summary import Changes, IgnoredReservation, Summary, TierSummary, Totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +85,25 @@ class Plan:
     def _lines(self) -> pd.DataFrame:
         return report.lines_frame(self)
 
+    def changes_frame(self) -> pd.DataFrame:
+        """changes.csv: what changed against the previous plan (empty without one)."""
+        return self._changes.copy()
+
+    @cached_property
+    def _changes(self) -> pd.DataFrame:
+        return report.changes_frame(self)
+
+    def _change_summary(self) -> Changes | None:
+        previous = self.prepared.previous
+        if previous is None:
+            return None
+        changes = self._changes
+        return Changes(
+            units_moved=int((changes["now"] - changes["before"]).abs().sum()),
+            lines_changed=len({(o, ln) for o, ln in zip(changes["order"], changes["line"])}),
+            dropped=dict(previous.dropped),
+        )
+
     @cached_property
     def summary(self) -> Summary:
         """summary.json's content (SPEC section 6), plus the greedy baseline and notes."""
@@ -116,11 +135,16 @@ class Plan:
             ),
             notes=tuple(self.notes),
             greedy_allocated=sum(b or 0 for b in baseline) if all(b is not None for b in baseline) else None,
+            changes=self._change_summary(),
         )
 
     def files(self) -> dict[str, str]:
-        """The result folder's files (name -> text): the four tables and a minimal run.json."""
-        return {
+        """The result folder's files (name -> text): the four tables (with changes.csv when re-planned
+        from a previous plan) and a minimal run.json."""
+        changes = {}
+        if self.prepared.previous is not None:
+            changes["changes.csv"] = self.changes_frame().to_csv(index=False, lineterminator="\n")
+        return changes | {
             "allocations.csv": self.allocations_frame().to_csv(index=False, lineterminator="\n"),
             "lines.csv": self.lines_frame().to_csv(index=False, lineterminator="\n"),
             "items.csv": self.items_frame().to_csv(index=False, lineterminator="\n"),
