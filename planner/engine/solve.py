@@ -101,7 +101,9 @@ def solve(
         phases=phases,
     )
     changes = plan.changes_frame() if prep.previous is not None else None
-    violations = check_tables(scenario, plan.allocations_frame(), plan.lines_frame(), changes)
+    violations = check_tables(
+        scenario, plan.allocations_frame(), plan.lines_frame(), plan.summary.to_json(), changes
+    )
     if violations:
         raise PlanRejected(result.solver, violations)
     done("report and check")
