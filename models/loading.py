@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -60,10 +62,27 @@ SCENARIO_FILE = "scenario.toml"
 """The settings file looked for when `load_scenario` is given a folder."""
 
 SOLVER_NAMES = ("auto", "highs", "scip", "cpsat", "pulp", "greedy")
-_TOP_KEYS = ("name", "today", "data", "objective", "solver", "plan", "previous", "extends", *EDIT_KINDS)
+_TOP_KEYS = (
+    "name",
+    "today",
+    "data",
+    "company",
+    "objective",
+    "solver",
+    "plan",
+    "previous",
+    "extends",
+    *EDIT_KINDS,
+)
 _OBJECTIVE_KEYS = ("key",)
 _PLAN_KEYS = ("keep",)
 _SOLVER_KEYS = ("name", "time_limit")
+MAX_SCENARIO_BYTES = 1 << 20
+"""The largest scenario (TOML) file read: 1 MiB (its tables may be far larger)."""
+MAX_EXTENDS_DEPTH = 32
+"""How many files an `extends` chain may hold, the scenario's own included."""
+MAX_TIME_LIMIT = 1e7
+"""The largest time limit in seconds (about 116 days)."""
 
 R = TypeVar("R", bound="DataclassInstance")
 
@@ -77,6 +96,7 @@ class _Settings:
     data: Path | None = None
     objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY
     solver: SolverOptions = field(default_factory=SolverOptions)
+    company: str = ""
     keep: bool = False
     previous: Path | None = None
     edits: list[Edit] = field(default_factory=list)
@@ -146,6 +166,7 @@ def load_scenario(path: str | Path) -> Scenario:
         ),
         objective_key=settings.objective_key,
         solver=settings.solver,
+        company=settings.company,
         keep=settings.keep,
         previous=previous,
     )
@@ -207,6 +228,7 @@ def _read_settings(file: Path, errors: list[InputError]) -> _Settings:
         error("name", f"name must be a non-empty text, got {name!r}")
 
     settings.today = _read_today(document, error)
+    settings.company = _read_company(document, error)
 
     data = document.get("data", ".")
     if not isinstance(data, str):
@@ -275,11 +297,18 @@ def _read_chain(
         cycle = " -> ".join(p.name for p in [*seen, resolved])
         errors.append(InputError(table, None, "extends", f"extends forms a cycle: {cycle}"))
         return None
+    if len(seen) >= MAX_EXTENDS_DEPTH:
+        message = f"extends goes more than {MAX_EXTENDS_DEPTH} files deep (from {seen[0].name})"
+        errors.append(InputError(table, None, "extends", message))
+        return None
     try:
-        text = file.read_text(encoding="utf-8")
+        text = _scenario_text(file).decode("utf-8")
         document = tomllib.loads(text)
     except FileNotFoundError:
         errors.append(InputError(table, None, None, f"scenario file not found: {file}"))
+        return None
+    except _NotAScenarioFile as exc:
+        errors.append(InputError(table, None, None, f"{file} {exc}"))
         return None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"at line (\d+)", str(exc))
@@ -320,6 +349,22 @@ def _read_chain(
     return merged, base_edits + edits
 
 
+class _NotAScenarioFile(Exception):
+    """A scenario path that is not a regular file of a sane size (the message says which)."""
+
+
+def _scenario_text(file: Path) -> bytes:
+    """The bytes of a scenario file: a regular file of at most MAX_SCENARIO_BYTES, read no further."""
+    # opened without blocking (a FIFO would wait for a writer), then checked: what is checked is what is read
+    with os.fdopen(os.open(file, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise _NotAScenarioFile("is not a regular file; a scenario is a TOML file")
+        data = handle.read(MAX_SCENARIO_BYTES + 1)
+    if len(data) > MAX_SCENARIO_BYTES:
+        raise _NotAScenarioFile(f"is larger than {MAX_SCENARIO_BYTES >> 20} MiB; a scenario file is small")
+    return data
+
+
 def _unknown_keys(
     section: dict[str, Any],
     prefix: str,
@@ -349,6 +394,19 @@ def _read_today(document: dict[str, Any], error: Callable[[str, str], None]) -> 
             pass
     error("today", f"'{value}' is not a date (use YYYY-MM-DD)")
     return None
+
+
+def _read_company(document: dict[str, Any], error: Callable[[str, str], None]) -> str:
+    """The company as an owner name (SPEC 8), "" when not named; a wrong value is recorded."""
+    value = document.get("company", "")
+    if not isinstance(value, str):
+        error("company", f'company must be an owner name as text, e.g. company = "MAIN", got {value!r}')
+        return ""
+    name = value.strip()
+    if name == "*" or ";" in name:
+        error("company", f"company must be one owner name (not '*', no ';'), got {value!r}")
+        return ""
+    return name
 
 
 def _read_objective_key(value: object, error: Callable[[str, str], None]) -> tuple[str, ...] | None:
@@ -395,10 +453,11 @@ def _read_time_limit(section: dict[str, Any], error: Callable[[str, str], None])
     time_limit = section.get("time_limit")
     if time_limit is not None:
         number_ok = isinstance(time_limit, int | float) and not isinstance(time_limit, bool)
-        if not number_ok or not math.isfinite(time_limit) or time_limit <= 0:
+        if not number_ok or not math.isfinite(time_limit) or not 0 < time_limit <= MAX_TIME_LIMIT:
             error(
                 "solver.time_limit",
-                f"time limit must be a positive number of seconds, got {time_limit!r}",
+                f"time limit must be a positive number of seconds, at most {MAX_TIME_LIMIT:g},"
+                f" got {time_limit!r}",
             )
             time_limit = None
         else:

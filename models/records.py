@@ -17,6 +17,9 @@ LOT_STATUSES = ("available", "ingesting", "quarantine", "blocked")
 FULFILLMENTS = ("warehouse", "special_order", "vendor_shipment")
 OBJECTIVE_FIELDS = ("ship_date", "priority")
 DEFAULT_OBJECTIVE_KEY = ("ship_date", "priority")
+DEFAULT_UNIT = "pcs"
+ANY_OWNER = "*"
+"""In an owners list: any owner (SPEC 8)."""
 
 LineKey = tuple[str, str]
 """(order, line): the key of an order line."""
@@ -37,6 +40,8 @@ class Item:
     safety_stock: int = 0
     window_days: int | None = None
     pack_size: int = 1
+    unit: str = DEFAULT_UNIT
+    """The unit its whole-number quantities count (SPEC 2), e.g. pcs or "0.1 l"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +57,27 @@ class Lot:
     status: str = "available"
     received: date | None = None
     expires: date | None = None
+    due: date | None = None
+    """Expected receipt of supply still to come (SPEC 8); None = on hand."""
 
     @property
     def allocable(self) -> int:
         """In stock less what is committed outside this plan."""
         return self.quantity - self.allocated - self.planned_issue
 
+    @property
+    def to_come(self) -> bool:
+        """Supply still to come (it has a due date), not stock on hand."""
+        return self.due is not None
+
     def usable_on(self, today: date) -> bool:
         """Available and not expired on `today` (SPEC section 3)."""
         return self.status == "available" and (self.expires is None or self.expires >= today)
+
+    def arrives(self, today: date) -> date | None:
+        """The day it counts as received: its due date, a late one (before `today`) counting as
+        `today` (SPEC 8); None for stock on hand."""
+        return None if self.due is None else max(self.due, today)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +200,9 @@ class Scenario:
     reservations: tuple[Reservation, ...] = ()
     objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY
     solver: SolverOptions = field(default_factory=SolverOptions)
+    company: str = ""
+    """The company as an owner (SPEC 8): lots of owner "" are its own, and a line listing no owners
+    takes only its lots; "" = not named (an empty owners list then means any owner)."""
     keep: bool = False
     """`[plan] keep`: whether lines keep their previous allocations where orders and lines do not say."""
     previous: PreviousPlan | None = None

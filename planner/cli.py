@@ -8,6 +8,7 @@ rich draws the progress bar and the summary table.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -20,10 +21,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from models.cells import write_csv_text
 from models.errors import InputErrors, PlannerError
-from models.loading import load_scenario, scenario_inputs
+from models.loading import MAX_TIME_LIMIT, load_scenario, scenario_inputs
 from models.previous import read_previous
-from models.records import PreviousPlan, Scenario
+from models.records import OBJECTIVE_FIELDS, PreviousPlan, Scenario
 from models.workbook import read_folder_tables, write_workbook, written_by_planner
 from planner.app.compare import WrittenPlan, kpi_table, line_changes, lot_changes, moved
 from planner.check import check_dir
@@ -64,6 +66,23 @@ _SCHEDULER = click.option(
 )
 
 
+class _Seconds(click.ParamType):
+    """A time limit: finite seconds above 0, at most MAX_TIME_LIMIT (nan and inf are usage errors)."""
+
+    name = "seconds"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        number = float(click.FLOAT.convert(value, param, ctx))  # type: ignore[arg-type]
+        if not (math.isfinite(number) and 0 < number <= MAX_TIME_LIMIT):
+            self.fail(
+                f"{value!r} is not a number of seconds above 0 and at most {MAX_TIME_LIMIT:g}", param, ctx
+            )
+        return number
+
+
+_SECONDS = _Seconds()
+
+
 _PREVIOUS = click.option(
     "--previous",
     type=click.Path(path_type=Path),
@@ -78,6 +97,16 @@ _FORCE = click.option(
     is_flag=True,
     help="Replace an output that exists and was not written by the planner (never an input or a file).",
 )
+
+
+def _plain(text: str) -> str:
+    """Rich markup that prints exactly `text` (user data: `[/]`, `[bold]`, `book.xlsx[lines]`).
+
+    rich's own `escape` doubles a final backslash, which is right only just before a tag; no user
+    text here is followed by one.
+    """
+    escaped = escape(text)
+    return escaped[:-1] if text.endswith("\\") and not text.endswith("\\\\") else escaped
 
 
 def _load(path: Path) -> Scenario:
@@ -95,19 +124,24 @@ def _fail(exc: PlannerError) -> NoReturn:
     """
     if isinstance(exc, InputErrors):
         for error in exc.errors:
-            err.print(f"[red]error[/red] {escape(str(error))}", highlight=False)
+            err.print(f"[red]error[/red] {_plain(str(error))}", highlight=False)
         err.print(f"{len(exc.errors)} input error(s): nothing was solved or written.")
     else:
         label = "error" if exc.exit_code == 2 else "failed"
-        err.print(f"[red]{label}[/red] {escape(str(exc))}", highlight=False)
+        err.print(f"[red]{label}[/red] {_plain(str(exc))}", highlight=False)
         err.print("nothing was written.")
     sys.exit(exc.exit_code)
 
 
-@click.group()
-@click.version_option(package_name="allocation-planner")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(None, "-V", "--version", package_name="allocation-planner")
 def main() -> None:
-    """Inventory allocation with a proven lexicographic optimum."""
+    """Inventory allocation with a proven lexicographic optimum.
+
+    Exit codes: 0 done, 1 a fault (a solver failure, a plan the checker rejects, another run
+    writing the same folder), 2 wrong input or usage (each problem named with its file, row and
+    column; nothing written).
+    """
 
 
 @main.command()
@@ -115,14 +149,16 @@ def main() -> None:
 def validate(scenario: Path) -> None:
     """Check a scenario's files; report every input error at once."""
     data = _load(scenario)
-    out.print(f"{data.name}: {len(data.lines)} lines, {len(data.lots)} lots, {len(data.items)} items: valid")
+    out.print(
+        f"{_plain(data.name)}: {len(data.lines)} lines, {len(data.lots)} lots, {len(data.items)} items: valid"
+    )
 
 
 @main.command()
 @click.argument("scenario", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Result folder.")
 @click.option("--solver", default=None, help="auto (default), highs, scip, cpsat, pulp[:SOLVER] or greedy.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds.")
+@click.option("--time-limit", type=_SECONDS, default=None, help="Seconds.")
 @_WORKERS
 @_SCHEDULER
 @_PREVIOUS
@@ -161,14 +197,14 @@ def solve(
             _fail(exc)
     if not quiet:
         print_summary(plan)
-        out.print(f"written to {out_dir}")
+        out.print(f"written to {_plain(str(out_dir))}")
 
 
 @main.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder of results.")
 @click.option("--solver", default=None, help="Solver for every scenario (default: each scenario's own).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds each.")
+@click.option("--time-limit", type=_SECONDS, default=None, help="Seconds each.")
 @_WORKERS
 @_SCHEDULER
 @_PREVIOUS
@@ -199,22 +235,22 @@ def run(
         outcomes = run_batch(
             list(scenarios), out_dir, options, on_done=lambda o: bar.advance(task), force=force
         )
-    table = Table(title=f"{len(outcomes)} scenario(s) into {out_dir}")
+    table = Table(title=f"{len(outcomes)} scenario(s) into {_plain(str(out_dir))}")
     for column in ("scenario", "status", "solver", "seconds", "fill", "result"):
         table.add_column(column)
     for o in outcomes:
         if o.plan is not None:
             s = o.plan.summary
             table.add_row(
-                escape(o.name),
+                _plain(o.name),
                 str(s.status),
                 s.solver,
                 f"{s.seconds:.2f}",
                 f"{s.totals.fill_rate:.1%}",
-                escape(str(o.out_dir)),
+                _plain(str(o.out_dir)),
             )
         else:
-            table.add_row(o.name, "[red]failed[/red]", "", "", "", o.error)
+            table.add_row(_plain(o.name), "[red]failed[/red]", "", "", "", _plain(o.error))
     out.print(table)
     if not all(o.ok for o in outcomes):
         sys.exit(1)
@@ -249,9 +285,9 @@ def compare(
             moves = lot_changes(results[0], results[1:])
             claim.write(
                 {
-                    "kpis.csv": kpi.to_csv(index=False, lineterminator="\n"),
-                    "line_changes.csv": changes.to_csv(index=False, lineterminator="\n"),
-                    "lot_changes.csv": moves.to_csv(index=False, lineterminator="\n"),
+                    "kpis.csv": write_csv_text(kpi),
+                    "line_changes.csv": write_csv_text(changes),
+                    "lot_changes.csv": write_csv_text(moves),
                     MARKER: marker("compare", scenarios=[str(p) for p in scenarios]),
                 }
             )
@@ -260,7 +296,7 @@ def compare(
     table = Table(title=f"base: {results[0].name}")
     table.add_column("kpi")
     for r in results:
-        table.add_column(r.name, justify="right")
+        table.add_column(_plain(r.name), justify="right")
     for column in kpi.columns[1:]:
         if kpi[column].notna().any():
             table.add_row(column, *(_cell(v) for v in kpi[column]))
@@ -268,7 +304,7 @@ def compare(
     for r in results[1:]:
         lots, warehouses = moved(moves, r.name), moved(moves, r.name, "warehouse")
         out.print(f"{escape(r.name)}: {lots} unit(s) moved between lots, {warehouses} between warehouses")
-    out.print(f"{len(changes)} line(s) changed; written to {out_dir}")
+    out.print(f"{len(changes)} line(s) changed; written to {_plain(str(out_dir))}")
 
 
 def _compared(
@@ -312,7 +348,7 @@ def check(scenario: Path, result: Path, previous: Path | None) -> None:
             _fail(exc)
     violations = check_dir(data, result)
     for v in violations:
-        err.print(f"[red]{v.rule}[/red]: {v.message}", highlight=False)
+        err.print(f"[red]{_plain(v.rule)}[/red]: {_plain(v.message)}", highlight=False)
     if violations:
         err.print(f"{len(violations)} violation(s)")
         sys.exit(1)
@@ -329,7 +365,8 @@ def generate(lines: int, seed: int, out_dir: Path, without: tuple[str, ...], for
     """Write a synthetic scenario (scenario.toml and its tables) of about --lines lines."""
     features = Features.only(set(Features.names()) - set(without))
     try:
-        write_scenario(generate_tables(lines, seed, features), out_dir, f"synthetic-{lines}-{seed}", force)
+        tables = generate_tables(lines, seed, features)
+        write_scenario(tables, out_dir, f"synthetic-{lines}-{seed}", force, features)
     except PlannerError as exc:
         _fail(exc)
     out.print(f"written to {out_dir}")
@@ -365,12 +402,42 @@ def import_inventree_command(
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Scenario folder.")
 @click.option("--today", type=_TODAY, default=None, help="Planning date (default: the model's currentdate).")
 @click.option("--name", default=None, help="Scenario name (default: the folder's name).")
+@click.option(
+    "--key",
+    "key",
+    default=None,
+    help="Tier key of the scenario, e.g. priority,ship_date (frePPLe's own order: priority, then due).",
+)
 @_FORCE
 def import_frepple_command(
-    model: Path, out_dir: Path, today: datetime | None, name: str | None, force: bool
+    model: Path, out_dir: Path, today: datetime | None, name: str | None, key: str | None, force: bool
 ) -> None:
-    """A frePPLe model (JSON fixture) as a scenario: on-hand buffers, open demands, transfer lanes."""
-    _imported(lambda: import_frepple(model, today.date() if today else None), model, out_dir, name, force)
+    """A frePPLe model (JSON fixture) as a scenario: on-hand buffers, confirmed and proposed supply
+    still to come, open demands, transfer lanes."""
+    objective_key = _objective_key(key)
+    _imported(
+        lambda: import_frepple(model, today.date() if today else None, objective_key),
+        model,
+        out_dir,
+        name,
+        force,
+    )
+
+
+def _objective_key(text: str | None) -> tuple[str, ...] | None:
+    """A comma-separated tier key, checked as the scenario file's [objective] key is; exit 2 if wrong."""
+    if text is None:
+        return None
+    fields = tuple(f.strip() for f in text.split(","))
+    if not fields or any(f not in OBJECTIVE_FIELDS for f in fields) or len(set(fields)) != len(fields):
+        fields_text = ", ".join(OBJECTIVE_FIELDS)
+        err.print(
+            f"[red]error[/red] --key {escape(text)!r}: give distinct fields among {fields_text},"
+            " comma-separated (e.g. priority,ship_date)",
+            highlight=False,
+        )
+        sys.exit(2)
+    return fields
 
 
 def _imported(
@@ -387,11 +454,12 @@ def _imported(
     table.add_column("count")
     table.add_column("n", justify="right")
     for key, n in result.report.items():
-        table.add_row(key, str(n))
+        table.add_row(_plain(key), str(n))
     out.print(table)
     for note in result.notes:
-        out.print(f"note: {note}")
-    out.print(f"written to {out_dir} (report: import_report.json there); next: planner solve {out_dir}")
+        out.print(f"note: {_plain(note)}")
+    where = _plain(str(out_dir))
+    out.print(f"written to {where} (report: import_report.json there); next: planner solve {where}")
 
 
 @main.command(name="export-template")
@@ -414,14 +482,16 @@ def export_template(out_file: Path, source: Path | None, force: bool) -> None:
     except PlannerError as exc:
         _fail(exc)
     write_workbook(out_file, tables)
-    out.print(f'written to {out_file}; use it with data = "{out_file.name}" in a scenario file')
+    out.print(
+        f'written to {_plain(str(out_file))}; use it with data = "{_plain(out_file.name)}" in a scenario file'
+    )
 
 
 def print_summary(plan: Plan, max_tiers: int = 15) -> None:
     """Tiers (first few), totals, status, time and the gain over the ERP-style greedy."""
     summary = plan.summary
     table = Table(
-        title=escape(f"{summary.scenario}: {summary.status} ({summary.solver}, {summary.seconds:.2f} s)")
+        title=_plain(f"{summary.scenario}: {summary.status} ({summary.solver}, {summary.seconds:.2f} s)")
     )
     for column in ("tier", "key", "requested", "allocated", "greedy", "bound"):
         table.add_column(column, justify="left" if column == "key" else "right")
@@ -429,7 +499,7 @@ def print_summary(plan: Plan, max_tiers: int = 15) -> None:
     for t in tiers[:max_tiers]:
         table.add_row(
             str(t.tier),
-            escape(_key_text(t.key)),
+            _plain(_key_text(t.key)),
             str(t.requested),
             str(t.allocated),
             "" if t.greedy is None else str(t.greedy),
@@ -447,14 +517,14 @@ def print_summary(plan: Plan, max_tiers: int = 15) -> None:
     if first_gain is not None:
         out.print(
             f"over the ERP-style greedy: first differing tier {first_gain.tier} "
-            f"({escape(_key_text(first_gain.key))}): {first_gain.allocated} vs {first_gain.greedy}"
+            f"({_plain(_key_text(first_gain.key))}): {first_gain.allocated} vs {first_gain.greedy}"
         )
     elif summary.solver != "greedy":
         out.print("the ERP-style greedy reaches the same tier totals on this scenario")
     for r in summary.ignored_reservations:
-        out.print(escape(f"reservation ignored: {r.order}/{r.line} lot {r.lot} ({r.why})"))
+        out.print(_plain(f"reservation ignored: {r.order}/{r.line} lot {r.lot} ({r.why})"))
     for note in summary.notes:
-        out.print(escape(f"note: {note}"))
+        out.print(_plain(f"note: {note}"))
 
 
 def _key_text(key: tuple[object, ...]) -> str:

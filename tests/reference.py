@@ -12,7 +12,9 @@ How it works (obviously correct rather than fast):
 
 1. Section 3 is transcribed plainly: which lines take part, and which lot may
    serve which line (for a kit line: which lot may give which component; lots
-   of a component item or of one of its alternates, section 2 kits.csv).
+   of a component item or of one of its alternates, section 2 kits.csv), with
+   section 8's due dates (a lot to come serves lines shipping on or after it,
+   a late one counting as today) and owners (`company`, `*`).
 2. Reservations (section 2): honoured when the line takes part and the lot may
    serve it; they are fixed first and leave the lot's allocable quantity less
    what they take for the optimiser.
@@ -113,8 +115,25 @@ def lot_usable(scenario: Scenario, lot: Lot) -> bool:
     return lot.status == "available" and (lot.expires is None or lot.expires >= scenario.today)
 
 
+def owner_allowed(scenario: Scenario, owners: tuple[str, ...], lot: Lot) -> bool:
+    """Sections 3 and 8: with a company named, owner "" is the company and an empty list allows only
+    its lots; `*` allows any owner; without a company an empty list allows any."""
+    company = scenario.company
+    owner = company if company and lot.owner == "" else lot.owner
+    if not owners:
+        return not company or owner == company
+    return "*" in owners or owner in owners
+
+
+def in_time(scenario: Scenario, line: Line, lot: Lot) -> bool:
+    """Section 8: a lot to come serves a line shipping on or after its due date (a late one: today)."""
+    if lot.due is None:
+        return True
+    return max(lot.due, scenario.today) <= line.ship_date
+
+
 def lot_may_serve(scenario: Scenario, line: Line, lot: Lot, items: set[str]) -> bool:
-    """Section 3's lot conditions, with `items` the items whose lots may give the part."""
+    """Section 3's lot conditions (and section 8's), with `items` the items whose lots may give the part."""
     order = next(o for o in scenario.orders if o.order == line.order)
     warehouses = order.warehouses if line.warehouses is None else line.warehouses
     owners = order.owners if line.owners is None else line.owners
@@ -122,8 +141,9 @@ def lot_may_serve(scenario: Scenario, line: Line, lot: Lot, items: set[str]) -> 
         lot_usable(scenario, lot)
         and lot.item in items
         and (not warehouses or lot.warehouse in warehouses)
-        and (not owners or lot.owner in owners)
+        and owner_allowed(scenario, owners, lot)
         and (lot.pnp or not line.requires_pnp)
+        and in_time(scenario, line, lot)
     )
 
 

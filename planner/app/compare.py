@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from models.cells import read_csv_file
 from models.records import line_sort_key
 from planner.result.plan import Plan
 from planner.result.summary import Summary
@@ -78,7 +79,7 @@ class WrittenPlan:
     @classmethod
     def read(cls, folder: Path) -> WrittenPlan:
         """A result folder written by `planner solve`."""
-        lines = pd.read_csv(folder / "lines.csv", dtype=str, keep_default_na=False)
+        lines = read_csv_file(folder / "lines.csv")
         for column in ("requested", "allocated"):
             lines[column] = lines[column].astype(int)
         allocations = None

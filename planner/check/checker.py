@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from models.cells import read_csv_file
 from models.collector import collector_paused
 from models.records import Scenario
 from planner.check import eligibility, previous, references, reports, restrictions
@@ -44,6 +45,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("status", reports.status),
     ("reason", reports.reasons),
     ("tier", reports.tiers),
+    ("available_on", reports.available_on),
     ("previous", previous.previous_rows),
 )
 
@@ -108,7 +110,7 @@ def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:
             if name.endswith(".json"):
                 summary = json.loads(path.read_text(encoding="utf-8"))
             else:
-                frames[name] = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+                frames[name] = read_csv_file(path)
         except FileNotFoundError:
             problems.append(Violation("table_format", f"{path} is missing"))
         except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

@@ -115,10 +115,17 @@ class Facts:
         owners = line.owners if line.owners is not None else order.owners
         if warehouses and lot.warehouse not in warehouses:
             return f"its warehouse {lot.warehouse} is not in {';'.join(warehouses)}"
-        if owners and lot.owner not in owners:
+        company = self.scenario.company
+        owner = lot.owner if lot.owner or not company else company
+        if owners and owner not in owners and "*" not in owners:
             return f"its owner {lot.owner!r} is not in {';'.join(owners)}"
+        if not owners and company and owner != company:
+            return f"its owner {lot.owner!r} is not the company {company!r}, and the line lists no owners"
         if line.requires_pnp and not lot.pnp:
             return "the line requires pnp and the lot is not pnp"
+        if lot.due is not None and max(lot.due, self.today) > line.ship_date:
+            counted = max(lot.due, self.today)
+            return f"it is due {counted.isoformat()}, after the line ships on {line.ship_date.isoformat()}"
         return None
 
     def has_stock(self, line: Line, taken: dict[str, int] | None = None) -> bool:

@@ -97,6 +97,22 @@ def _short_reason(
     return Reason.SHORT, "the stock it may use is taken"
 
 
+def available_on(facts: Facts, plan: PlanTables) -> Iterator[str]:
+    """SPEC 8: a line's available_on is the latest day its lots to come count as received (a late
+    one: today), empty when no lot to come serves it."""
+    for key, result in plan.results.items():
+        if result.available_on is None:
+            continue
+        days = [
+            max(lot.due, facts.today)
+            for row in plan.by_line.get(key, [])
+            if (lot := facts.lots.get(row.lot)) is not None and lot.due is not None
+        ]
+        want = max(days).isoformat() if days else ""
+        if result.available_on != want:
+            yield f"{line_name(key)} says available_on {result.available_on!r}, its lots give {want!r}"
+
+
 def tier_key(facts: Facts, line: Line) -> tuple[object, ...]:
     """The line's values of the scenario's objective key (priority: the line's, else its order's)."""
     return tuple(

@@ -17,6 +17,9 @@ from planner.check.violation import Violation, line_name
 ALLOCATION_COLUMNS = ("order", "line", "item", "lot", "warehouse", "owner", "quantity", "source")
 LINE_COLUMNS = ("order", "line", "item", "requested", "allocated", "status", "reason", "tier")
 SOURCES = ("optimizer", "reservation", "nonstock", "previous")
+OPTIONAL_ALLOCATION_COLUMNS = ("due",)
+OPTIONAL_LINE_COLUMNS = ("available_on",)
+"""SPEC 8's columns: checked where written (a table from before them still reads)."""
 
 
 class AllocationRow(NamedTuple):
@@ -30,6 +33,8 @@ class AllocationRow(NamedTuple):
     owner: str
     quantity: int
     source: str
+    due: str | None = None
+    """As written; None when the table has no due column."""
 
     @property
     def key(self) -> LineKey:
@@ -45,6 +50,8 @@ class LineRow(NamedTuple):
     status: str
     reason: str
     tier: str
+    available_on: str | None = None
+    """As written; None when the table has no available_on column."""
 
 
 def _text(value: object) -> str:
@@ -103,12 +110,13 @@ def missing_columns(frame: pd.DataFrame, columns: tuple[str, ...], table: str) -
 
 def read_allocations(frame: pd.DataFrame) -> tuple[list[AllocationRow], list[Violation]]:
     """The allocation rows whose quantity is a whole number; problems with the others reported."""
-    cells = _cells(frame, ALLOCATION_COLUMNS)
+    cells = _cells(frame, ALLOCATION_COLUMNS + OPTIONAL_ALLOCATION_COLUMNS)
     quantities = _integers(cells["quantity"])
     columns = [quantities if c == "quantity" else cells[c] for c in ALLOCATION_COLUMNS]
+    due: list[str | None] = list(cells["due"]) if "due" in frame.columns else [None] * len(frame)
     rows = [
-        AllocationRow(order, line, item, lot, warehouse, owner, quantity, source)
-        for order, line, item, lot, warehouse, owner, quantity, source in zip(*columns)
+        AllocationRow(order, line, item, lot, warehouse, owner, quantity, source, day)
+        for order, line, item, lot, warehouse, owner, quantity, source, day in zip(*columns, due)
         if quantity is not None
     ]
     problems: list[Violation] = []
@@ -130,7 +138,8 @@ def read_allocations(frame: pd.DataFrame) -> tuple[list[AllocationRow], list[Vio
 
 def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, LineRow], list[Violation]]:
     """The lines table by (order, line), first row per line; duplicates and bad numbers reported."""
-    cells = _cells(frame, LINE_COLUMNS)
+    cells = _cells(frame, LINE_COLUMNS + OPTIONAL_LINE_COLUMNS)
+    written_on = "available_on" in frame.columns
     numbers = {column: _integers(cells[column]) for column in ("requested", "allocated")}
     results: dict[LineKey, LineRow] = {}
     problems: list[Violation] = []
@@ -149,7 +158,8 @@ def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, LineRow], list[Violat
             message = f"lines row {number}: {line_name(key)} is listed twice"
             problems.append(Violation("table_format", message))
             continue
-        results[key] = LineRow(item, requested, allocated, status, reason, tier)
+        available_on = cells["available_on"][number - 1] if written_on else None
+        results[key] = LineRow(item, requested, allocated, status, reason, tier, available_on)
     return results, problems
 
 

@@ -18,7 +18,8 @@ from models.collector import collector_paused
 from models.errors import PlannerError
 from models.records import Scenario
 from planner.check import Violation, check_tables
-from planner.engine.backends import get_backend
+from planner.engine.backends import SolverUnavailable, get_backend
+from planner.engine.backends.pulp import PulpBackend
 from planner.engine.components import components
 from planner.engine.eligibility import Prepared, prepare
 from planner.engine.flow import assign, lexicographic_flow
@@ -40,6 +41,19 @@ class PlanRejected(PlannerError):
         self.violations = violations
         lines = "\n".join(f"  {v.rule}: {v.message}" for v in violations[:20])
         super().__init__(f"the plan from {solver} breaks the contract:\n{lines}")
+
+
+def _require(name: str) -> None:
+    """Raise SolverUnavailable, naming the solver and what there is, for a name that is unknown or a PuLP
+    solver that is not installed; before any work, whether or not the scenario needs a MIP."""
+    if name in ("auto", "greedy"):
+        return
+    backend = get_backend(name)
+    if isinstance(backend, PulpBackend) and not backend.available():
+        raise SolverUnavailable(
+            f"solver {name} is not available on this machine; PuLP has {', '.join(backend.installed())}"
+            " (use pulp:NAME), or choose auto, highs, scip, cpsat or greedy"
+        )
 
 
 @collector_paused()
@@ -66,6 +80,7 @@ def solve(
         phases[phase], lap = now - lap, now
 
     name = solver or scenario.solver.name
+    _require(name)
     limit = time_limit if time_limit is not None else scenario.solver.time_limit
     prep = prepare(scenario)
     done("eligibility")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from models.cells import write_csv_text
 from models.codes import PlanStatus, Source
 from planner.engine.eligibility import Prepared
 from planner.result import report
@@ -133,21 +134,21 @@ class Plan:
                 IgnoredReservation(r.order, r.line, r.lot, r.quantity, r.why)
                 for r in self.prepared.ignored_reservations
             ),
-            notes=tuple(self.notes),
+            notes=(*self.prepared.notes, *self.notes),
             greedy_allocated=sum(b or 0 for b in baseline) if all(b is not None for b in baseline) else None,
             changes=self._change_summary(),
         )
 
     def files(self) -> dict[str, str]:
-        """The result folder's files (name -> text): the four tables (with changes.csv when re-planned
-        from a previous plan) and a minimal run.json."""
+        """The result folder's files (name -> text): the four tables (no cell a formula: SPEC 11) and a
+        minimal run.json; changes.csv too when re-planned from a previous plan."""
         changes = {}
         if self.prepared.previous is not None:
-            changes["changes.csv"] = self.changes_frame().to_csv(index=False, lineterminator="\n")
+            changes["changes.csv"] = write_csv_text(self.changes_frame())
         return changes | {
-            "allocations.csv": self.allocations_frame().to_csv(index=False, lineterminator="\n"),
-            "lines.csv": self.lines_frame().to_csv(index=False, lineterminator="\n"),
-            "items.csv": self.items_frame().to_csv(index=False, lineterminator="\n"),
+            "allocations.csv": write_csv_text(self.allocations_frame()),
+            "lines.csv": write_csv_text(self.lines_frame()),
+            "items.csv": write_csv_text(self.items_frame()),
             "summary.json": json.dumps(self.summary.to_json(), indent=2) + "\n",
             MARKER: marker("solve", scenario=self.scenario_name),
         }

@@ -8,6 +8,12 @@ from models.errors import PlannerError
 from planner.engine.mip import Mip, MipResult
 
 
+class SolverUnavailable(PlannerError):
+    """The solver asked for is unknown or not installed here (the user's input: exit 2)."""
+
+    exit_code = 2
+
+
 class Backend(Protocol):
     """A MIP solver: says whether it can run here, and maximises an objective over a Mip."""
 
@@ -24,14 +30,8 @@ class Backend(Protocol):
     ) -> MipResult: ...
 
 
-class UnknownSolver(PlannerError):
-    """A solver name the planner does not know (wrong usage: exit 2)."""
-
-    exit_code = 2
-
-
 def get_backend(name: str) -> Backend:
-    """The backend called `name` (highs, scip, cpsat, pulp or pulp:SOLVER); UnknownSolver if unknown."""
+    """The backend called `name` (highs, scip, cpsat, pulp or pulp:SOLVER); SolverUnavailable if unknown."""
     from planner.engine.backends.cpsat import CpSatBackend
     from planner.engine.backends.mathopt import MathOptBackend
     from planner.engine.backends.pulp import PulpBackend
@@ -42,4 +42,6 @@ def get_backend(name: str) -> Backend:
         return CpSatBackend()
     if name == "pulp" or name.startswith("pulp:"):
         return PulpBackend(name.partition(":")[2] or None)
-    raise UnknownSolver(f"unknown solver {name!r}: choose auto, highs, scip, cpsat, pulp[:SOLVER] or greedy")
+    raise SolverUnavailable(
+        f"unknown solver {name!r}: choose auto, highs, scip, cpsat, pulp[:SOLVER] or greedy"
+    )

@@ -27,6 +27,10 @@ class PulpBackend:
         result = _run({"query": "available", "solver": self.solver})
         return bool(result["available"])
 
+    def installed(self) -> list[str]:
+        """The names of the PuLP solvers that can run here."""
+        return list(_run({"query": "solvers"})["solvers"])
+
     def solve(
         self, mip: Mip, objective: dict[int, float], time_limit: float | None, hint: dict[int, float] | None
     ) -> MipResult:
@@ -82,6 +86,8 @@ def _solve_request(request: dict[str, Any]) -> dict[str, Any]:
 
     if request.get("query") == "available":
         return {"available": request["solver"] in pulp.listSolvers(onlyAvailable=True)}
+    if request.get("query") == "solvers":
+        return {"solvers": pulp.listSolvers(onlyAvailable=True)}
     m = request["mip"]
     prob = pulp.LpProblem("allocation", pulp.LpMaximize)
     xs = [

@@ -854,3 +854,77 @@ def test_eligibility_and_tier_keys_match_conformance(case: str) -> None:
     keys = sorted({tier_key(facts, ln) for ln in sc.lines if facts.reason[ln.key] is None})
     shown = [[v.isoformat() if isinstance(v, date) else v for v in key] for key in keys]
     assert shown == [t["key"] for t in expected["tiers"]]
+
+
+# --------------------------------------------------------------------------
+# SPEC section 8: supply to come, company and `*` owners, the new columns
+# --------------------------------------------------------------------------
+
+
+def to_come() -> Scenario:
+    """PO (X, 10, due 12-02) and OH (X, 10 on hand); O/1 ships 12-01, O/2 ships 12-03."""
+    return make(
+        lots=[Lot("OH", "X", "W", 10), Lot("PO", "X", "W", 10, due=date(2026, 12, 2))],
+        lines=[Line("O", "1", "X", 10, date(2026, 12, 1)), Line("O", "2", "X", 10, date(2026, 12, 3))],
+    )
+
+
+def with_columns(
+    rows: list[AllocationRow], due: list[str], lines: list[LinesRow], available_on: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    allocations = pd.DataFrame(rows, columns=list(ALLOCATION_COLUMNS)).assign(due=due)
+    return allocations, pd.DataFrame(lines, columns=list(LINE_COLUMNS)).assign(available_on=available_on)
+
+
+def test_receipt_serving_lines_in_time_passes() -> None:
+    """OH to O/1 and PO to O/2, with due and available_on as the planner writes them: no violation."""
+    sc = to_come()
+    rows = [take(sc, "O", "1", "OH", 10), take(sc, "O", "2", "PO", 10)]
+    lines: list[LinesRow] = [("O", "1", "X", 10, 10, "full", "", 1), ("O", "2", "X", 10, 10, "full", "", 2)]
+    assert check_tables(sc, *with_columns(rows, ["", "2026-12-02"], lines, ["", "2026-12-02"])) == []
+
+
+def test_receipt_due_after_the_ship_date_may_not_serve() -> None:
+    """PO (due 12-02) to O/1 (ships 12-01) breaks eligibility: lot_may_not_serve, naming the due."""
+    sc = to_come()
+    rows = [take(sc, "O", "1", "PO", 10), take(sc, "O", "2", "OH", 10)]
+    lines: list[LinesRow] = [("O", "1", "X", 10, 10, "full", "", 1), ("O", "2", "X", 10, 10, "full", "", 2)]
+    violations = check(sc, rows, lines)
+    assert rules(violations) == {"lot_may_not_serve"}
+    assert "due 2026-12-02" in violations[0].message
+
+
+def test_wrong_due_and_available_on_are_flagged() -> None:
+    """A due column that does not repeat the lot's, and an available_on that is not the latest
+    arrival among the line's lots, are flagged (mismatch, available_on)."""
+    sc = to_come()
+    rows = [take(sc, "O", "1", "OH", 10), take(sc, "O", "2", "PO", 10)]
+    lines: list[LinesRow] = [("O", "1", "X", 10, 10, "full", "", 1), ("O", "2", "X", 10, 10, "full", "", 2)]
+    found = check_tables(sc, *with_columns(rows, ["", "2026-12-01"], lines, ["", "2026-12-02"]))
+    assert rules(found) == {"mismatch"}
+    found = check_tables(sc, *with_columns(rows, ["", "2026-12-02"], lines, ["2026-12-02", ""]))
+    assert rules(found) == {"available_on"}
+
+
+def test_late_receipt_counts_as_today() -> None:
+    """A lot due before today serves a line shipping today; its available_on is today."""
+    sc = make(lots=[Lot("PO", "X", "W", 5, due=date(2026, 11, 1))], lines=[Line("O", "1", "X", 5, TODAY)])
+    rows = [take(sc, "O", "1", "PO", 5)]
+    lines: list[LinesRow] = [("O", "1", "X", 5, 5, "full", "", 1)]
+    assert check_tables(sc, *with_columns(rows, ["2026-11-01"], lines, [TODAY.isoformat()])) == []
+
+
+def test_company_lines_without_owners_take_no_consignment_stock() -> None:
+    """With company MAIN, consignment stock (owner ACME) may not serve a line listing no owners;
+    `*` allows it, and the company's own lots (owner "" or MAIN) serve either."""
+    lots = [Lot("OWN", "X", "W", 5), Lot("CONS", "X", "W", 5, owner="ACME")]
+    plain = make(lots, [Line("O", "1", "X", 10, SHIP)], company="MAIN")
+    rows = [take(plain, "O", "1", "OWN", 5), take(plain, "O", "1", "CONS", 5)]
+    lines: list[LinesRow] = [("O", "1", "X", 10, 10, "full", "", 1)]
+    violations = check(plain, rows, lines)
+    assert rules(violations) == {"lot_may_not_serve"}
+    assert "CONS" in violations[0].message
+    star = make(lots, [Line("O", "1", "X", 10, SHIP, owners=("*",))], company="MAIN")
+    assert check(star, rows, lines) == []
+    without = make(lots, [Line("O", "1", "X", 10, SHIP)])
+    assert check(without, rows, lines) == []
