@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import sys
 import warnings
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -36,8 +37,6 @@ Kind = Literal["str", "int", "bool", "date", "list", "enum"]
 _INT_RE = r"[+-]?[0-9]{1,18}"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
-# warn in _warn -> _match_header -> raw_from_cells -> read_raw (or read_workbook) -> load_scenario -> caller
-_WARN_STACKLEVEL = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,7 +441,14 @@ def _match_header(
 
 
 def _warn(message: str) -> None:
-    warnings.warn(message, UserWarning, stacklevel=_WARN_STACKLEVEL)
+    """Warn at the first caller outside the `models` package (whichever loader path led here, through
+    any context-manager decorators)."""
+    frame, level = sys._getframe(1), 2
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(
+        ("models.", "contextlib")
+    ):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
 
 
 def _parse_column(

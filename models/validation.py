@@ -1,6 +1,6 @@
 """Cross-table checks of a scenario's parsed tables: keys, references and quantities (SPEC section 2).
 
-`cross_check` works on the frames of `models.tables.read_table` and returns
+`cross_check` works on the frames of `models.tables.parse_table` and returns
 every problem as an `InputError`. Cells already reported as invalid are
 missing in the frames and are skipped here, so one bad cell gives one error.
 """

@@ -13,6 +13,7 @@ from models.collector import collector_paused
 from models.records import Scenario
 from planner.check import eligibility, previous, references, reports, restrictions
 from planner.check.facts import Facts
+from planner.check.items import item_figures
 from planner.check.summary import summary_figures
 from planner.check.tables import (
     ALLOCATION_COLUMNS,
@@ -55,19 +56,21 @@ def check_tables(
     allocations: pd.DataFrame,
     lines: pd.DataFrame,
     summary: object = None,
+    items: pd.DataFrame | None = None,
     changes: pd.DataFrame | None = None,
 ) -> list[Violation]:
     """Every way the plan's tables break the contract; empty when they keep it.
 
-    `summary`: summary.json's parsed content, checked against the scenario and the lines when given.
-    A plan re-planned from a previous one (`scenario.previous`) also has `changes` (changes.csv)
-    checked against the previous plan (SPEC 9.5); without it, that it is missing.
+    `summary` (summary.json's parsed content) and `items` (items.csv) are checked against the
+    scenario, the allocations and the lines when given. A plan re-planned from a previous one
+    (`scenario.previous`) also has `changes` (changes.csv) checked against the previous plan
+    (SPEC 9.5); without it, that it is missing.
     """
     found = missing_columns(allocations, ALLOCATION_COLUMNS, "allocations")
     found += missing_columns(lines, LINE_COLUMNS, "lines")
     if not found:
         with collector_paused():
-            found = _violations(scenario, allocations, lines, summary, changes)
+            found = _violations(scenario, allocations, lines, summary, items, changes)
     return sorted(set(found), key=lambda v: (v.rule, v.message))
 
 
@@ -76,6 +79,7 @@ def _violations(
     allocations: pd.DataFrame,
     lines: pd.DataFrame,
     summary: object,
+    items: pd.DataFrame | None,
     changes: pd.DataFrame | None,
 ) -> list[Violation]:
     """The violations of tables that have every column, in no particular order."""
@@ -86,6 +90,8 @@ def _violations(
     found += [Violation(code, message) for code, rule in RULES for message in rule(facts, plan)]
     if summary is not None:
         found += [Violation("summary", message) for message in summary_figures(facts, plan, summary)]
+    if items is not None:
+        found += [Violation("items", message) for message in item_figures(facts, plan, items)]
     if scenario.previous is not None:
         if changes is None:
             found.append(Violation("changes", "a plan re-planned from a previous one has no changes table"))
@@ -119,5 +125,10 @@ def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:
     if problems:
         return problems
     return check_tables(
-        scenario, frames["allocations.csv"], frames["lines.csv"], summary, frames.get("changes.csv")
+        scenario,
+        frames["allocations.csv"],
+        frames["lines.csv"],
+        summary,
+        frames["items.csv"],
+        frames.get("changes.csv"),
     )

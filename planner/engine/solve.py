@@ -117,7 +117,12 @@ def solve(
     )
     changes = plan.changes_frame() if prep.previous is not None else None
     violations = check_tables(
-        scenario, plan.allocations_frame(), plan.lines_frame(), plan.summary.to_json(), changes
+        scenario,
+        plan.allocations_frame(),
+        plan.lines_frame(),
+        plan.summary.to_json(),
+        plan.items_frame(),
+        changes,
     )
     if violations:
         raise PlanRejected(result.solver, violations)

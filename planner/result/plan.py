@@ -50,7 +50,7 @@ class TierResult:
 
 @dataclass(frozen=True)
 class Plan:
-    """A checked allocation of one scenario."""
+    """An allocation of one scenario, as `solve` returns it once the checker has passed it."""
 
     prepared: Prepared
     added: dict[int, int]
@@ -76,6 +76,10 @@ class Plan:
         return self._lines.copy()
 
     def items_frame(self) -> pd.DataFrame:
+        return self._items.copy()
+
+    @cached_property
+    def _items(self) -> pd.DataFrame:
         return report.items_frame(self)
 
     @cached_property

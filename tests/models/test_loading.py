@@ -362,9 +362,10 @@ def test_blank_rows_are_skipped_and_rows_still_count(tmp_path: Path) -> None:
 def test_unknown_column_warns(tmp_path: Path) -> None:
     """An unknown column is ignored with a UserWarning naming the table and the column."""
     path = write_scenario(tmp_path, {"lots.csv": "lot,item,warehouse,quantity,colour\nL1,P1,NY,10,red\n"})
-    with pytest.warns(UserWarning, match=r"lots\.csv.*'colour'"):
+    with pytest.warns(UserWarning, match=r"lots\.csv.*'colour'") as caught:
         scenario = load_scenario(path)
     assert len(scenario.lots) == 1
+    assert {w.filename for w in caught} == {__file__}  # the warning points at the caller of the loader
 
 
 # --- input errors ----------------------------------------------------------------------------

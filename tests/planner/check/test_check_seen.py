@@ -154,3 +154,44 @@ def test_planner_check_never_calls_an_incomplete_folder_good(
         assert result.exit_code == 1
         assert broken in result.output.replace("\n", "")
         assert "honours" not in result.output
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        "in_stock",
+        "allocated_before",
+        "available",
+        "required",
+        "deficit",
+        "allocable",
+        "safety_stock",
+        "on_order",
+        "allocated",
+        "available_after",
+        "short",
+        "unit",
+    ],
+)
+def test_a_tampered_items_figure_is_caught(demo: tuple[Scenario, Path], tmp_path: Path, column: str) -> None:
+    """Every figure of items.csv is summed again from the scenario and the allocations."""
+    scenario, out = demo
+    folder = _copy(out, tmp_path)
+    items = pd.read_csv(folder / "items.csv", dtype=str, keep_default_na=False)
+    row = items.index[items["item"] == "CAP-100N"][0]
+    items.loc[row, column] = "kg" if column == "unit" else str(int(items.loc[row, column]) + 1)
+    items.to_csv(folder / "items.csv", index=False)
+    violations = check_dir(scenario, folder)
+    assert _rules(violations) == {"items"}
+    assert any("CAP-100N" in v.message and column in v.message for v in violations)
+
+
+def test_an_items_row_missing_or_added_is_caught(demo: tuple[Scenario, Path], tmp_path: Path) -> None:
+    scenario, out = demo
+    folder = _copy(out, tmp_path)
+    items = pd.read_csv(folder / "items.csv", dtype=str, keep_default_na=False)
+    items = pd.concat([items[items["item"] != "LED-RED"], items.head(1).assign(item="GHOST")])
+    items.to_csv(folder / "items.csv", index=False)
+    messages = [v.message for v in check_dir(scenario, folder) if v.rule == "items"]
+    assert any("LED-RED" in m for m in messages)
+    assert any("GHOST" in m for m in messages)
