@@ -12,7 +12,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import Literal, cast
 
 from models.collector import collector_paused
 from models.records import Scenario
@@ -30,6 +30,11 @@ Progress = Callable[[int, int], None]
 """Called with (tiers done, tiers in all) as integer components are solved."""
 
 DEFAULT_MIP_SOLVER = "highs"
+
+Route = Literal["auto", "tier_loop"]
+"""Which components go through the tier loop: "auto" those with an integer side restriction
+(the others go to the exact lexicographic flow), "tier_loop" every one (for tests that hold the
+tier loop to the same optimum)."""
 
 
 class PlanRejected(RuntimeError):
@@ -49,11 +54,13 @@ def solve(
     progress: Progress | None = None,
     workers: int = 1,
     scheduler: str | None = None,
+    route: Route = "auto",
 ) -> Plan:
     """The lexicographically optimal plan (or, for solver "greedy", the ERP-style baseline).
 
     Integer components are solved on `workers` local processes, or on the Dask cluster at
     `scheduler` ("local" for a LocalCluster); the plan is the same (planner.engine.workers).
+    `route` says which components the tier loop solves (see `Route`).
     """
     start = time.monotonic()
     phases: dict[str, float] = {}
@@ -76,7 +83,7 @@ def solve(
         flows = baseline_flows
     else:
         deadline = None if limit is None else start + limit
-        result = _optimise(prep, name, deadline, progress, workers, scheduler)
+        result = _optimise(prep, name, deadline, progress, workers, scheduler, route)
         done("optimise")
         flow_lines = {li for lines in result.flow_components for li in lines}
         fixed = {li: q for li, q in result.added.items() if li not in flow_lines}
@@ -123,10 +130,11 @@ def _optimise(
     progress: Progress | None,
     workers: int,
     scheduler: str | None,
+    route: Route,
 ) -> _Optimum:
     comps = components(prep)
-    through_flow = [c for c in comps if not c.needs_integers]
-    integer = [c for c in comps if c.needs_integers]
+    through_flow = [c for c in comps if not c.needs_integers and route == "auto"]
+    integer = [c for c in comps if c.needs_integers or route == "tier_loop"]
     flow_lines = [li for c in through_flow for li in c.lines]
     result = _Optimum({}, [c.lines for c in through_flow], defaultdict(int), True, "flow", [])
     assert result.tier_bounds is not None

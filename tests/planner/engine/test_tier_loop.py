@@ -9,33 +9,25 @@ through the MIP tier loop ("mip").
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-import planner.engine.solve as solve_module
 from models.records import Scenario
-from planner.engine.solve import solve
+from planner.engine.solve import Route, solve
 from planner.result.plan import Plan
 from tests.builders import D2, D3, line, line_result, lot, order, scenario, tier_totals
 from tests.reference import reference_optimum
 
 
 @pytest.fixture(params=["flow", "mip"])
-def run(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Plan]:
+def run(request: pytest.FixtureRequest) -> Callable[..., Plan]:
     """Solve a scenario, either as routed ("flow") or with every component forced through the MIP ("mip")."""
-    if request.param == "mip":
-        real = solve_module.components
-        monkeypatch.setattr(
-            solve_module,
-            "components",
-            lambda prep: [dataclasses.replace(c, needs_integers=True) for c in real(prep)],
-        )
+    route: Route = "tier_loop" if request.param == "mip" else "auto"
 
     def _run(s: Scenario, **kw: Any) -> Plan:
-        plan = solve(s, **kw)
+        plan = solve(s, route=route, **kw)
         assert plan.status == "optimal"
         return plan
 
