@@ -24,6 +24,7 @@ from models.errors import InputError, InputErrors
 from models.records import (
     DEFAULT_OBJECTIVE_KEY,
     OBJECTIVE_FIELDS,
+    SOLVER_NAMES,
     Alternate,
     Item,
     KitComponent,
@@ -58,7 +59,6 @@ if TYPE_CHECKING:
 SCENARIO_FILE = "scenario.toml"
 """The settings file looked for when `load_scenario` is given a folder."""
 
-SOLVER_NAMES = ("auto", "highs", "scip", "cpsat", "pulp", "greedy")
 _TOP_KEYS = ("name", "today", "data", "objective", "solver", "extends", *EDIT_KINDS)
 _OBJECTIVE_KEYS = ("key",)
 _SOLVER_KEYS = ("name", "time_limit")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from models.records import SOLVER_NAMES
 from planner.engine.mip import Mip, MipResult
+
+
+def solver_choices() -> str:
+    """The solver names as a choice in words: "auto, highs, ..., pulp[:SOLVER] or greedy"."""
+    names = [f"{name}[:SOLVER]" if name == "pulp" else name for name in SOLVER_NAMES]
+    return f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 class Backend(Protocol):
@@ -24,7 +31,8 @@ class Backend(Protocol):
 
 
 def get_backend(name: str) -> Backend:
-    """The backend called `name` (highs, scip, cpsat, pulp or pulp:SOLVER); ValueError if unknown."""
+    """The MIP backend called `name` (a name of SOLVER_NAMES other than auto and greedy, or
+    pulp:SOLVER); ValueError if unknown."""
     from planner.engine.backends.cpsat import CpSatBackend
     from planner.engine.backends.mathopt import MathOptBackend
     from planner.engine.backends.pulp import PulpBackend
@@ -35,4 +43,4 @@ def get_backend(name: str) -> Backend:
         return CpSatBackend()
     if name == "pulp" or name.startswith("pulp:"):
         return PulpBackend(name.partition(":")[2] or None)
-    raise ValueError(f"unknown solver {name!r}: choose auto, highs, scip, cpsat, pulp[:SOLVER] or greedy")
+    raise ValueError(f"unknown solver {name!r}: choose {solver_choices()}")
