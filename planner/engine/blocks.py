@@ -81,7 +81,7 @@ def fixed_and_blocks(
     index = np.array(lines, dtype=np.int64)
     local = np.searchsorted(table.lines, index)
     n = len(lines)
-    most = np.fromiter((max_addable[li] for li in lines), dtype=np.int64, count=n)
+    addable = np.fromiter((max_addable[li] for li in lines), dtype=np.int64, count=n)
     holds = np.fromiter((added[li] for li in lines), dtype=np.int64, count=n)
     tiers, all_or_nothing, order = table.tier[local], table.all_or_nothing[local], table.order[local]
     # Each line's demands' pools, kept where contended: edges line -> pool.
@@ -105,7 +105,7 @@ def fixed_and_blocks(
             line_nodes.nodes(np.concatenate([line_of_edge[on_pool], np.flatnonzero(in_order)])),
             np.concatenate([pool_nodes.nodes(pools[on_pool]), order_nodes.nodes(order[in_order])]),
         )[: line_nodes.end]
-        new = _newly_fixed(tier, tiers, most, holds, all_or_nothing, order, block, unfixed)
+        new = _newly_fixed(tier, tiers, addable, holds, all_or_nothing, order, block, unfixed)
         if not new.any():
             break
         fixed |= new
@@ -117,7 +117,7 @@ def fixed_and_blocks(
 def _newly_fixed(
     tier: int,
     tiers: IntArray,
-    most: IntArray,
+    addable: IntArray,
     holds: IntArray,
     all_or_nothing: npt.NDArray[np.bool_],
     order: IntArray,
@@ -125,12 +125,12 @@ def _newly_fixed(
     unfixed: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.bool_]:
     """The unfixed lines fixed by their block's shortfalls, with their full-delivery orders
-    (`most`: each line's `max_addable`; `holds`: what it holds)."""
+    (`addable`: each line's `max_addable`; `holds`: what it holds)."""
     key = np.unique(block * (tiers.max(initial=0) + 1) + tiers, return_inverse=True)[1]
-    shortfall = np.bincount(key[unfixed], weights=(most - holds)[unfixed], minlength=len(key))[key]
-    earlier_in_full = (tiers < tier) & (holds == most)
+    shortfall = np.bincount(key[unfixed], weights=(addable - holds)[unfixed], minlength=len(key))[key]
+    earlier_in_full = (tiers < tier) & (holds == addable)
     new = unfixed & (
-        (most == 0) | (earlier_in_full & ((shortfall == 0) | (all_or_nothing & (most > shortfall))))
+        (addable == 0) | (earlier_in_full & ((shortfall == 0) | (all_or_nothing & (addable > shortfall))))
     )
     orders = np.unique(order[new & (order >= 0)])
     return new | (unfixed & np.isin(order, orders) & (order >= 0))

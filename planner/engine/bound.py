@@ -69,15 +69,15 @@ def reachable_total(prep: Prepared, max_addable: dict[LineId, int], lines: list[
     reach, any_amount = 1, 0  # bit s of reach: s is a total of the lines with steps
     mask = (1 << (limit + 1)) - 1
     for li in lines:
-        line, most = prep.lines[li], max_addable[li]
+        line, addable = prep.lines[li], max_addable[li]
         if line.full_delivery or line.full_line:
-            reach |= reach << most
+            reach |= reach << addable
         elif line.pack_size > 1:
             base = reach
-            for k in range(line.pack_size, most + 1, line.pack_size):
+            for k in range(line.pack_size, addable + 1, line.pack_size):
                 reach |= base << k
         else:
-            any_amount += most
+            any_amount += addable
         reach &= mask
     best = max(s for s in range(limit + 1) if reach >> s & 1)
     return min(limit, best + any_amount)

@@ -10,7 +10,7 @@ Every other line can be left at nothing without changing what tiers 1..t can
 get, because giving a line less never breaks a restriction.
 
 A pool is *slack* at tier t when one plan serves every active line's `max_addable` in
-full from it. Then any quantities up to `most` fit together, so the pool ties
+full from it. Then any quantities up to `max_addable` fit together, so the pool ties
 no lines together and needs no rows in a model. A pool becomes contended at
 its saturation tier and stays contended after it, since lines only ever join.
 
