@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from planner.engine.block_mip import solve_block
 from planner.engine.blocks import fixed_and_blocks
@@ -36,15 +36,14 @@ from planner.engine.parts import PartId
 from planner.engine.starving import starve
 
 
-@dataclass(frozen=True, slots=True)
-class Settled:
+class Settled(NamedTuple):
     """A tier settled over some lines: their total at the tier, and a proven bound on it."""
 
     value: int
     bound: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Part:
     """One part at one tier: its lines of the tier, its lines new at the tier, and the
     most the lines of the tier can get (the sum of their `max_addable`)."""

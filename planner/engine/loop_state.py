@@ -40,11 +40,11 @@ class LoopState:
     """
 
     prep: Prepared
+    component: Component
     contention: Contention
     backend: Backend
     deadline: float | None
     """time.monotonic() by which the loop stops proving (None: no limit)."""
-    table: LineTable
     parts: Parts
     pools: Pools
     holdings: Holdings
@@ -52,6 +52,15 @@ class LoopState:
     max_addable: dict[LineId, int]
     fixed: set[LineId] = field(default_factory=set)
     outcome: TierOutcome = field(default_factory=TierOutcome)
+    _table: LineTable | None = None
+
+    @property
+    def table(self) -> LineTable:
+        """The component's lines as arrays for planner.engine.blocks, built when first needed
+        (most components never cut a part into blocks)."""
+        if self._table is None:
+            self._table = LineTable.of(self.prep, self.component, self.contention)
+        return self._table
 
     @classmethod
     def start(cls, prep: Prepared, comp: Component, backend: Backend, deadline: float | None) -> LoopState:
@@ -60,10 +69,10 @@ class LoopState:
         pools = Pools(state.n_pools)
         return cls(
             prep,
+            comp,
             state,
             backend,
             deadline,
-            LineTable.of(prep, comp, state),
             Parts(len(prep.lines), state.n_pools),
             pools,
             Holdings(prep, comp.lines, state.pool_of_demand, pools),
