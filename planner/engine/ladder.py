@@ -121,7 +121,7 @@ def starving(state: LoopState, block: Block) -> Settled | None:
     """Step 4: if some of the block's new lines are starved, settle the block again, cut anew."""
     if not starve(state, block.tier, block.lines, block.demands, block.members, block.fixed):
         return None
-    return settle_blocks(state, block.tier, block.members)
+    return settle_blocks(state, block.tier, block.members, block.tier_lines)
 
 
 def block_mip(state: LoopState, block: Block) -> Settled | None:
@@ -153,18 +153,19 @@ def settle_part(state: LoopState, part: Part) -> Settled:
     settled = climb(state, part, PART_STEPS)
     if settled is not None:
         return settled
-    return settle_blocks(state, part.tier, sorted(state.parts.lines(part.part)))
+    return settle_blocks(state, part.tier, state.parts.lines(part.part), part.tier_lines)
 
 
-def settle_blocks(state: LoopState, tier: int, lines: list[LineId]) -> Settled:
-    """The tier total and bound over lines that share no stock with others but fixed lines':
-    each block they fall into with a line of the tier short of its `max_addable` climbs
-    steps 3 to 5. Lines fixed at an earlier tier stay fixed (the plans that hold more tiers
-    are fewer)."""
+def settle_blocks(state: LoopState, tier: int, lines: list[LineId], tier_lines: list[LineId]) -> Settled:
+    """The tier total and bound over lines that share no stock with others but fixed lines'
+    (`tier_lines`: those of the tier): each block they fall into with a line of the tier
+    short of its `max_addable` climbs steps 3 to 5. Lines fixed at an earlier tier stay fixed
+    (the plans that hold more tiers are fewer)."""
     prep, added, max_addable = state.prep, state.holdings.added, state.max_addable
-    value = sum(added[li] for li in lines if prep.line_tier[li] == tier)
+    value = sum(added[li] for li in tier_lines)
     bound = value
-    unfixed = [li for li in lines if li not in state.fixed]
+    fixed = state.fixed
+    unfixed = sorted(li for li in lines if li not in fixed)
     newly_fixed, blocks = fixed_and_blocks(
         state.table, state.pools.contended_flags, tier, unfixed, max_addable, added
     )
