@@ -27,6 +27,7 @@ from models.previous import read_previous
 from models.records import (
     DEFAULT_OBJECTIVE_KEY,
     OBJECTIVE_FIELDS,
+    SOLVER_NAMES,
     Alternate,
     Item,
     KitComponent,
@@ -61,7 +62,6 @@ if TYPE_CHECKING:
 SCENARIO_FILE = "scenario.toml"
 """The settings file looked for when `load_scenario` is given a folder."""
 
-SOLVER_NAMES = ("auto", "highs", "scip", "cpsat", "pulp", "greedy")
 _TOP_KEYS = (
     "name",
     "today",

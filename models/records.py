@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 ORDER_TYPES = ("sales", "distribution", "production", "loaner", "shop", "quote")
 LOT_STATUSES = ("available", "ingesting", "quarantine", "blocked")
@@ -174,6 +174,9 @@ class PreviousPlan:
 
 
 SolverName = Literal["auto", "highs", "scip", "cpsat", "pulp", "greedy"]
+"""The solvers by name; "pulp" also as "pulp:SOLVER" (PuLP's own solver names)."""
+SOLVER_NAMES: tuple[SolverName, ...] = get_args(SolverName)
+"""The one list of solver names: the scenario loader, the CLI and the engine's backends read it."""
 
 
 @dataclass(frozen=True, slots=True)

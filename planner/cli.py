@@ -29,6 +29,7 @@ from models.records import OBJECTIVE_FIELDS, PreviousPlan, Scenario
 from models.workbook import read_folder_tables, write_workbook, written_by_planner
 from planner.app.compare import WrittenPlan, kpi_table, line_changes, lot_changes, moved
 from planner.check import check_dir
+from planner.engine.backends import solver_choices
 from planner.engine.solve import solve as solve_scenario
 from planner.io.generate import Features, write_scenario
 from planner.io.generate import generate as generate_tables
@@ -157,7 +158,7 @@ def validate(scenario: Path) -> None:
 @main.command()
 @click.argument("scenario", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Result folder.")
-@click.option("--solver", default=None, help="auto (default), highs, scip, cpsat, pulp[:SOLVER] or greedy.")
+@click.option("--solver", default=None, help=f"{solver_choices().replace('auto', 'auto (default)', 1)}.")
 @click.option("--time-limit", type=_SECONDS, default=None, help="Seconds.")
 @_WORKERS
 @_SCHEDULER

@@ -30,6 +30,7 @@ from planner.engine.backends import Backend
 from planner.engine.components import Component
 from planner.engine.eligibility import Prepared
 from planner.engine.flow import assign
+from planner.engine.ids import LineId, PairId
 from planner.engine.mip import SolverError, SolveStatus
 from planner.engine.model import build_model
 
@@ -38,13 +39,13 @@ from planner.engine.model import build_model
 class ChangeOutcome:
     """Per integer line its added quantity after the level; whether each component was proved."""
 
-    added: dict[int, int]
+    added: dict[LineId, int]
     proved: bool = True
     notes: list[str] = field(default_factory=list)
     solves: int = 0
 
 
-def targets(prep: Prepared) -> dict[int, int]:
+def targets(prep: Prepared) -> dict[PairId, int]:
     """Per pair, what the previous plan gave its line from its lot beyond what is fixed there
     before the tiers (reservations, carried-over quantities). A line with two demands on one
     lot (a kit whose components share an item) gives the target to its first such pair."""
@@ -52,7 +53,7 @@ def targets(prep: Prepared) -> dict[int, int]:
     fixed: dict[tuple[int, int], int] = defaultdict(int)
     for r in prep.reservations:
         fixed[(r.line, r.lot)] += r.quantity
-    out: dict[int, int] = {}
+    out: dict[PairId, int] = {}
     seen: set[tuple[int, int]] = set()
     for li, line in enumerate(prep.lines):
         if not line.takes_part:
@@ -65,11 +66,11 @@ def targets(prep: Prepared) -> dict[int, int]:
                 seen.add(key)
                 target = prep.previous.before.get(key, 0) - fixed[key]
                 if target > 0:
-                    out[p] = target
+                    out[PairId(p)] = target
     return out
 
 
-def change(pairs: list[int], flows: dict[int, int], target: dict[int, int]) -> int:
+def change(pairs: list[PairId], flows: dict[PairId, int], target: dict[PairId, int]) -> int:
     """The sum of |x - target| over the pairs."""
     return sum(abs(flows.get(p, 0) - target.get(p, 0)) for p in pairs)
 
@@ -77,9 +78,9 @@ def change(pairs: list[int], flows: dict[int, int], target: dict[int, int]) -> i
 def fewest_changes(
     prep: Prepared,
     integer: list[Component],
-    added: dict[int, int],
-    flows: dict[int, int],
-    target: dict[int, int],
+    added: dict[LineId, int],
+    flows: dict[PairId, int],
+    target: dict[PairId, int],
     backend: Backend | None,
     deadline: float | None,
 ) -> ChangeOutcome:
@@ -102,12 +103,12 @@ def fewest_changes(
 
 
 def _tier_shares(
-    prep: Prepared, comps: list[Component], added: dict[int, int]
-) -> list[tuple[list[int], int]]:
+    prep: Prepared, comps: list[Component], added: dict[LineId, int]
+) -> list[tuple[list[LineId], int]]:
     """Per component and tier, its lines and their added total."""
     shares = []
     for comp in comps:
-        by_tier: dict[int, list[int]] = defaultdict(list)
+        by_tier: dict[int, list[LineId]] = defaultdict(list)
         for li in comp.lines:
             by_tier[prep.line_tier[li] or 0].append(li)
         shares += [(lines, sum(added[li] for li in lines)) for _, lines in sorted(by_tier.items())]
@@ -117,9 +118,9 @@ def _tier_shares(
 def _solve(
     prep: Prepared,
     comp: Component,
-    added: dict[int, int],
+    added: dict[LineId, int],
     now: int,
-    target: dict[int, int],
+    target: dict[PairId, int],
     backend: Backend,
     deadline: float | None,
     out: ChangeOutcome,
@@ -131,7 +132,7 @@ def _solve(
     """
     model = build_model(prep, comp)
     mip = model.mip
-    by_tier: dict[int, list[int]] = defaultdict(list)
+    by_tier: dict[int, list[LineId]] = defaultdict(list)
     for li in comp.lines:
         by_tier[prep.line_tier[li] or 0].append(li)
     for tier, lines in sorted(by_tier.items()):
