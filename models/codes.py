@@ -64,3 +64,5 @@ class Source(enum.StrEnum):
     OPTIMIZER = "optimizer"
     RESERVATION = "reservation"
     NONSTOCK = "nonstock"
+    PREVIOUS = "previous"
+    """Carried over from the previous plan: a printed line's pick list, a kept line's floor (SPEC 9)."""

@@ -23,9 +23,11 @@ import pandas as pd
 from models.collector import collector_paused
 from models.edits import EDIT_KINDS, Edit, RowOrigins, apply_edits, parse_edits
 from models.errors import InputError, InputErrors
+from models.previous import read_previous
 from models.records import (
     DEFAULT_OBJECTIVE_KEY,
     OBJECTIVE_FIELDS,
+    SOLVER_NAMES,
     Alternate,
     Item,
     KitComponent,
@@ -60,9 +62,20 @@ if TYPE_CHECKING:
 SCENARIO_FILE = "scenario.toml"
 """The settings file looked for when `load_scenario` is given a folder."""
 
-SOLVER_NAMES = ("auto", "highs", "scip", "cpsat", "pulp", "greedy")
-_TOP_KEYS = ("name", "today", "data", "company", "objective", "solver", "extends", *EDIT_KINDS)
+_TOP_KEYS = (
+    "name",
+    "today",
+    "data",
+    "company",
+    "objective",
+    "solver",
+    "plan",
+    "previous",
+    "extends",
+    *EDIT_KINDS,
+)
 _OBJECTIVE_KEYS = ("key",)
+_PLAN_KEYS = ("keep",)
 _SOLVER_KEYS = ("name", "time_limit")
 MAX_SCENARIO_BYTES = 1 << 20
 """The largest scenario (TOML) file read: 1 MiB (its tables may be far larger)."""
@@ -84,6 +97,8 @@ class _Settings:
     objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY
     solver: SolverOptions = field(default_factory=SolverOptions)
     company: str = ""
+    keep: bool = False
+    previous: Path | None = None
     edits: list[Edit] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -113,6 +128,12 @@ def load_scenario(path: str | Path) -> Scenario:
             if frame is not None:
                 frames[spec.name] = frame
         errors.extend(cross_check(frames))
+    previous = None
+    if settings.previous is not None:
+        try:
+            previous = read_previous(settings.previous)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
     if errors or settings.today is None or len(frames) != len(TABLES):
         located = [origins.locate(e) for e in errors]
         if settings.data is not None and is_workbook(settings.data):
@@ -146,6 +167,8 @@ def load_scenario(path: str | Path) -> Scenario:
         objective_key=settings.objective_key,
         solver=settings.solver,
         company=settings.company,
+        keep=settings.keep,
+        previous=previous,
     )
 
 
@@ -170,7 +193,9 @@ def scenario_inputs(path: str | Path) -> list[Path]:
     if settings.data is not None and is_workbook(settings.data):
         tables = [settings.data]
     added = [e.file for e in settings.edits if e.file is not None]
-    return [*settings.files, *(t.resolve() for t in tables if t.is_file()), *added]
+    previous = settings.previous / "allocations.csv" if settings.previous is not None else None
+    found = [*settings.files, *(t.resolve() for t in tables if t.is_file()), *added]
+    return found + ([previous.resolve()] if previous is not None and previous.is_file() else [])
 
 
 def _settings_file(path: Path) -> Path:
@@ -236,6 +261,24 @@ def _read_settings(file: Path, errors: list[InputError]) -> _Settings:
     else:
         _unknown_keys(solver, "solver", _SOLVER_KEYS, error)
         settings.solver = _read_solver(solver, error)
+
+    plan = document.get("plan", {})
+    if not isinstance(plan, dict):
+        error("plan", "plan must be a table, e.g. [plan] keep = true")
+    else:
+        _unknown_keys(plan, "plan", _PLAN_KEYS, error)
+        keep = plan.get("keep", False)
+        if isinstance(keep, bool):
+            settings.keep = keep
+        else:
+            error("plan.keep", f"keep must be true or false, got {keep!r}")
+
+    if "previous" in document:
+        previous = document["previous"]
+        if isinstance(previous, str) and previous.strip():
+            settings.previous = file.parent / previous  # absolute when inherited through `extends`
+        else:
+            error("previous", f"previous must be a result folder path as text, got {previous!r}")
     return settings
 
 
@@ -292,8 +335,9 @@ def _read_chain(
         base, base_edits = chain
         base.pop("name", None)
         base.setdefault("data", ".")
-        if isinstance(base["data"], str):
-            base["data"] = str((file.parent / parent).parent.resolve() / base["data"])
+        for key in ("data", "previous"):
+            if isinstance(base.get(key), str):
+                base[key] = str((file.parent / parent).parent.resolve() / base[key])
     merged = dict(base)
     for key, value in document.items():
         if key in ("extends", *EDIT_KINDS):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 ORDER_TYPES = ("sales", "distribution", "production", "loaner", "shop", "quote")
 LOT_STATUSES = ("available", "ingesting", "quarantine", "blocked")
@@ -91,6 +91,8 @@ class Order:
     warehouses: tuple[str, ...] = ()
     owners: tuple[str, ...] = ()
     customer: str = ""
+    keep: bool | None = None
+    """Keep what the previous plan gave its lines (SPEC 9); None: the scenario's `[plan] keep`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,7 @@ class Line:
     warehouses: tuple[str, ...] | None = None
     owners: tuple[str, ...] | None = None
     printed: bool | None = None
+    keep: bool | None = None
 
     @property
     def key(self) -> LineKey:
@@ -145,7 +148,35 @@ class Reservation:
     quantity: int
 
 
+@dataclass(frozen=True, slots=True)
+class PreviousAllocation:
+    """One row of a previous plan's allocations.csv (SPEC 9): `quantity` of `lot` to a line.
+
+    `row` is the row's spreadsheet row in that file (header = row 1)."""
+
+    order: str
+    line: str
+    lot: str
+    quantity: int
+    row: int = 0
+
+    @property
+    def key(self) -> LineKey:
+        return (self.order, self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousPlan:
+    """The plan a re-plan starts from: a result folder's allocations with a lot (nonstock rows left out)."""
+
+    folder: str
+    allocations: tuple[PreviousAllocation, ...]
+
+
 SolverName = Literal["auto", "highs", "scip", "cpsat", "pulp", "greedy"]
+"""The solvers by name; "pulp" also as "pulp:SOLVER" (PuLP's own solver names)."""
+SOLVER_NAMES: tuple[SolverName, ...] = get_args(SolverName)
+"""The one list of solver names: the scenario loader, the CLI and the engine's backends read it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +206,16 @@ class Scenario:
     company: str = ""
     """The company as an owner (SPEC 8): lots of owner "" are its own, and a line listing no owners
     takes only its lots; "" = not named (an empty owners list then means any owner)."""
+    keep: bool = False
+    """`[plan] keep`: whether lines keep their previous allocations where orders and lines do not say."""
+    previous: PreviousPlan | None = None
+    """The previous plan to re-plan from (SPEC 9), or None: plan from nothing."""
+
+    def keeps(self, order: Order, line: Line) -> bool:
+        """Whether the line keeps at least what the previous plan gave it (line over order over scenario)."""
+        if line.keep is not None:
+            return line.keep
+        return self.keep if order.keep is None else order.keep
 
     def replace(self, **changes: object) -> Scenario:
         """A copy with the given fields changed (the what-if primitive)."""

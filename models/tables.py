@@ -134,6 +134,7 @@ ORDERS = TableSpec(
         Column("warehouses", "list", default=()),
         Column("owners", "list", default=()),
         Column("customer", default=""),
+        Column("keep", "bool", default=None),
     ),
     key=("order",),
 )
@@ -154,6 +155,7 @@ LINES = TableSpec(
         Column("warehouses", "list", default=None),
         Column("owners", "list", default=None),
         Column("printed", "bool", default=None),
+        Column("keep", "bool", default=None),
     ),
     key=("order", "line"),
 )

@@ -317,6 +317,7 @@ COLUMN_DOCS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("warehouses", "allowed warehouses, preferred first", "any"),
         ("owners", "allowed inventory owners, preferred first; * = any", "any (the company's own if set)"),
         ("customer", "free text", '""'),
+        ("keep", "re-planning: its lines keep at least what the previous plan gave them", "[plan] keep"),
     ),
     "lines": (
         ("order", "order number (key: order and line)", ""),
@@ -332,6 +333,7 @@ COLUMN_DOCS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("warehouses", "overrides the order's warehouses", "order's"),
         ("owners", "overrides the order's owners", "order's"),
         ("printed", "overrides the order's printed flag", "order's"),
+        ("keep", "overrides the order's keep flag", "order's"),
     ),
     "kits": (
         ("kit", "kit item (holds no lots; its lines are allocated in whole kits)", ""),

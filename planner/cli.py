@@ -24,10 +24,12 @@ from rich.table import Table
 from models.cells import write_csv_text
 from models.errors import InputErrors, PlannerError
 from models.loading import MAX_TIME_LIMIT, load_scenario, scenario_inputs
-from models.records import OBJECTIVE_FIELDS, Scenario
+from models.previous import read_previous
+from models.records import OBJECTIVE_FIELDS, PreviousPlan, Scenario
 from models.workbook import read_folder_tables, write_workbook, written_by_planner
-from planner.app.compare import WrittenPlan, kpi_table, line_changes
+from planner.app.compare import WrittenPlan, kpi_table, line_changes, lot_changes, moved
 from planner.check import check_dir
+from planner.engine.backends import solver_choices
 from planner.engine.solve import solve as solve_scenario
 from planner.io.generate import Features, write_scenario
 from planner.io.generate import generate as generate_tables
@@ -80,6 +82,16 @@ class _Seconds(click.ParamType):
 
 
 _SECONDS = _Seconds()
+
+
+_PREVIOUS = click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="PREV",
+    help="A result folder to re-plan from: printed and kept lines keep their lots, the rest change as "
+    "little as the tiers allow (overrides the scenario's `previous`).",
+)
 
 _FORCE = click.option(
     "--force",
@@ -146,10 +158,11 @@ def validate(scenario: Path) -> None:
 @main.command()
 @click.argument("scenario", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Result folder.")
-@click.option("--solver", default=None, help="auto (default), highs, scip, cpsat, pulp[:SOLVER] or greedy.")
+@click.option("--solver", default=None, help=f"{solver_choices().replace('auto', 'auto (default)', 1)}.")
 @click.option("--time-limit", type=_SECONDS, default=None, help="Seconds.")
 @_WORKERS
 @_SCHEDULER
+@_PREVIOUS
 @_FORCE
 @click.option("--quiet", is_flag=True, help="Print nothing on success.")
 def solve(
@@ -159,6 +172,7 @@ def solve(
     time_limit: float | None,
     workers: int,
     scheduler: str | None,
+    previous: Path | None,
     force: bool,
     quiet: bool,
 ) -> None:
@@ -178,7 +192,7 @@ def solve(
             bar.update(task, completed=done, total=total)
 
         try:
-            options = RunOptions(solver, time_limit, workers, scheduler)
+            options = RunOptions(solver, time_limit, workers, scheduler, previous)
             plan, _ = solve_into(scenario, lambda _: out_dir, options, progress, force=force)
         except PlannerError as exc:
             _fail(exc)
@@ -194,6 +208,7 @@ def solve(
 @click.option("--time-limit", type=_SECONDS, default=None, help="Seconds each.")
 @_WORKERS
 @_SCHEDULER
+@_PREVIOUS
 @_FORCE
 def run(
     scenarios: tuple[Path, ...],
@@ -202,14 +217,22 @@ def run(
     time_limit: float | None,
     workers: int,
     scheduler: str | None,
+    previous: Path | None,
     force: bool,
 ) -> None:
-    """Solve a batch of scenarios, each into OUT/<name>/; exit 1 if any failed (the others are written)."""
+    """Solve a batch of scenarios, each into OUT/<name>/; exit 1 if any failed (the others are written).
+
+    With --previous, every scenario is re-planned from that one result folder."""
+    if previous is not None:
+        try:
+            read_previous(previous)  # one bad folder fails the whole batch at once, with exit 2
+        except PlannerError as exc:
+            _fail(exc)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
     ) as bar:
         task = bar.add_task("scenarios", total=len(scenarios))
-        options = RunOptions(solver, time_limit, workers, scheduler)
+        options = RunOptions(solver, time_limit, workers, scheduler, previous)
         outcomes = run_batch(
             list(scenarios), out_dir, options, on_done=lambda o: bar.advance(task), force=force
         )
@@ -240,22 +263,32 @@ def run(
     "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for the tables."
 )
 @click.option("--solver", default=None, help="Solver for scenarios that are solved here.")
+@_PREVIOUS
 @_FORCE
-def compare(scenarios: tuple[Path, ...], out_dir: Path, solver: str | None, force: bool) -> None:
+def compare(
+    scenarios: tuple[Path, ...], out_dir: Path, solver: str | None, previous: Path | None, force: bool
+) -> None:
     """Compare scenarios (TOML files to solve, or result folders) with the first.
 
-    Writes kpis.csv and line_changes.csv to --out and prints the KPIs side by side.
+    With --previous PREV, the base is the previous plan PREV and every scenario file is re-planned
+    from it. Writes kpis.csv, line_changes.csv and lot_changes.csv (stock moved between lots and
+    warehouses) to --out and prints the KPIs side by side.
     """
-    if len(scenarios) < 2:
+    if len(scenarios) < (1 if previous is not None else 2):
         raise click.UsageError("compare needs a base and at least one other scenario")
     inputs = [p for path in scenarios for p in (scenario_inputs(path) if path.is_file() else [path])]
     try:
-        with output_folder(out_dir, protect=inputs, force=force) as claim:
-            kpi, changes, results = _compared(scenarios, solver)
+        prev = read_previous(previous) if previous is not None else None
+        with output_folder(
+            out_dir, protect=[*inputs, *([previous] if previous else [])], force=force
+        ) as claim:
+            kpi, changes, results = _compared(scenarios, solver, prev, previous)
+            moves = lot_changes(results[0], results[1:])
             claim.write(
                 {
                     "kpis.csv": write_csv_text(kpi),
                     "line_changes.csv": write_csv_text(changes),
+                    "lot_changes.csv": write_csv_text(moves),
                     MARKER: marker("compare", scenarios=[str(p) for p in scenarios]),
                 }
             )
@@ -269,19 +302,29 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, solver: str | None, forc
         if kpi[column].notna().any():
             table.add_row(column, *(_cell(v) for v in kpi[column]))
     out.print(table)
+    for r in results[1:]:
+        lots, warehouses = moved(moves, r.name), moved(moves, r.name, "warehouse")
+        out.print(f"{escape(r.name)}: {lots} unit(s) moved between lots, {warehouses} between warehouses")
     out.print(f"{len(changes)} line(s) changed; written to {_plain(str(out_dir))}")
 
 
 def _compared(
-    scenarios: tuple[Path, ...], solver: str | None
+    scenarios: tuple[Path, ...],
+    solver: str | None,
+    previous: PreviousPlan | None = None,
+    previous_folder: Path | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[WrittenPlan]]:
-    """The KPI table, the line changes against the first, and the results compared."""
-    results = []
+    """The KPI table, the line changes against the first, and the results compared (with a previous
+    plan: it comes first, and each scenario file is re-planned from it)."""
+    results = [WrittenPlan.read(previous_folder)] if previous_folder is not None else []
     for path in scenarios:
         if path.is_dir() and (path / "summary.json").is_file():
             results.append(WrittenPlan.read(path))
             continue
-        results.append(WrittenPlan.of_plan(solve_scenario(load_scenario(path), solver=solver)))
+        data = load_scenario(path)
+        if previous is not None:
+            data = data.replace(previous=previous)
+        results.append(WrittenPlan.of_plan(solve_scenario(data, solver=solver)))
     return kpi_table(results), line_changes(results[0], results[1:]), results
 
 
@@ -294,9 +337,17 @@ def _cell(value: object) -> str:
 @main.command()
 @click.argument("scenario", type=click.Path(exists=True, path_type=Path))
 @click.argument("result", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def check(scenario: Path, result: Path) -> None:
-    """Check a result folder against the contract, independently of the optimiser."""
-    violations = check_dir(_load(scenario), result)
+@_PREVIOUS
+def check(scenario: Path, result: Path, previous: Path | None) -> None:
+    """Check a result folder against the contract, independently of the optimiser (re-planned
+    from a previous plan: also against it, and its changes.csv)."""
+    data = _load(scenario)
+    if previous is not None:
+        try:
+            data = data.replace(previous=read_previous(previous))
+        except PlannerError as exc:
+            _fail(exc)
+    violations = check_dir(data, result)
     for v in violations:
         err.print(f"[red]{_plain(v.rule)}[/red]: {_plain(v.message)}", highlight=False)
     if violations:

@@ -1,4 +1,5 @@
-"""Comparing plans: KPIs per scenario and the lines whose allocation changed.
+"""Comparing plans: KPIs per scenario, the lines whose allocation changed, and the stock that moved
+between lots and warehouses (the same quantity on a line, from other lots).
 
 Both work on the written form of a plan (lines.csv as a frame and summary.json
 as a dict), so a fresh solve and a result folder on disk compare alike.
@@ -45,12 +46,27 @@ CHANGE_COLUMNS = [
 ]
 
 
+LOT_CHANGE_COLUMNS = [
+    "scenario",
+    "order",
+    "line",
+    "lot",
+    "item",
+    "warehouse",
+    "base_quantity",
+    "quantity",
+    "delta",
+]
+
+
 @dataclass(frozen=True, slots=True)
 class WrittenPlan:
-    """A plan as written: its lines table and its summary."""
+    """A plan as written: its lines table, its summary and its allocations (order, line, item, lot,
+    warehouse, quantity)."""
 
     lines: pd.DataFrame
     summary: Summary
+    allocations: pd.DataFrame | None = None
 
     @property
     def name(self) -> str:
@@ -58,7 +74,7 @@ class WrittenPlan:
 
     @classmethod
     def of_plan(cls, plan: Plan) -> WrittenPlan:
-        return cls(plan.lines_frame(), plan.summary)
+        return cls(plan.lines_frame(), plan.summary, plan.allocations_frame())
 
     @classmethod
     def read(cls, folder: Path) -> WrittenPlan:
@@ -66,8 +82,14 @@ class WrittenPlan:
         lines = read_csv_file(folder / "lines.csv")
         for column in ("requested", "allocated"):
             lines[column] = lines[column].astype(int)
+        allocations = None
+        if (folder / "allocations.csv").is_file():
+            allocations = pd.read_csv(folder / "allocations.csv", dtype=str, keep_default_na=False)
+            allocations["quantity"] = allocations["quantity"].astype(int)
         return cls(
-            lines, Summary.from_json(json.loads((folder / "summary.json").read_text(encoding="utf-8")))
+            lines,
+            Summary.from_json(json.loads((folder / "summary.json").read_text(encoding="utf-8"))),
+            allocations,
         )
 
 
@@ -147,3 +169,50 @@ def line_changes(base: WrittenPlan, others: list[WrittenPlan]) -> pd.DataFrame:
         key=lambda i: (out["scenario"][i], out["order"][i], line_sort_key(str(out["line"][i]))),
     )
     return out.iloc[order].reset_index(drop=True)
+
+
+def _by_lot(plan: WrittenPlan) -> pd.DataFrame:
+    """Quantity per (order, line, lot) with the lot's item and warehouse (rows with a lot only)."""
+    frame = plan.allocations
+    columns = ["order", "line", "lot", "item", "warehouse"]
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=[*columns, "quantity"])
+    frame = frame[frame["lot"].astype(str) != ""].astype(dict.fromkeys(columns, str))
+    return pd.DataFrame(frame.groupby(columns, as_index=False, sort=True)["quantity"].sum())
+
+
+def lot_changes(base: WrittenPlan, others: list[WrittenPlan]) -> pd.DataFrame:
+    """lot_changes.csv: per scenario, every (line, lot) whose quantity differs from the base's: where
+    stock moved between lots and warehouses, even on lines whose allocated total is the same."""
+    key = ["order", "line", "lot", "item", "warehouse"]
+    rows = []
+    for other in others:
+        merged = _by_lot(base).merge(_by_lot(other), on=key, how="outer", suffixes=("_base", ""))
+        merged["base_quantity"] = merged["quantity_base"].fillna(0).astype(int)
+        merged["quantity"] = merged["quantity"].fillna(0).astype(int)
+        merged["delta"] = merged["quantity"] - merged["base_quantity"]
+        rows.append(merged[merged["delta"] != 0].assign(scenario=other.name)[LOT_CHANGE_COLUMNS])
+    if not rows:
+        return pd.DataFrame(columns=LOT_CHANGE_COLUMNS)
+    out = pd.concat(rows, ignore_index=True)
+    order = sorted(
+        range(len(out)),
+        key=lambda i: (
+            out["scenario"][i],
+            out["order"][i],
+            line_sort_key(str(out["line"][i])),
+            out["lot"][i],
+        ),
+    )
+    return out.iloc[order].reset_index(drop=True)
+
+
+def moved(changes: pd.DataFrame, scenario: str, by: str = "lot") -> int:
+    """Units a scenario moves between lots (`by="lot"`) or warehouses (`by="warehouse"`) on its
+    lines: per line, what it gains in some places and loses in others at once."""
+    rows = changes[changes["scenario"] == scenario]
+    total = 0
+    for _, group in rows.groupby(["order", "line"]):
+        deltas = group.groupby(by)["delta"].sum()
+        total += min(int(deltas[deltas > 0].sum()), int(-deltas[deltas < 0].sum()))
+    return total

@@ -11,7 +11,7 @@ import pandas as pd
 from models.cells import read_csv_file
 from models.collector import collector_paused
 from models.records import Scenario
-from planner.check import eligibility, references, reports, restrictions
+from planner.check import eligibility, previous, references, reports, restrictions
 from planner.check.facts import Facts
 from planner.check.items import item_figures
 from planner.check.summary import summary_figures
@@ -47,6 +47,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("reason", reports.reasons),
     ("tier", reports.tiers),
     ("available_on", reports.available_on),
+    ("previous", previous.previous_rows),
 )
 
 
@@ -56,17 +57,20 @@ def check_tables(
     lines: pd.DataFrame,
     summary: object = None,
     items: pd.DataFrame | None = None,
+    changes: pd.DataFrame | None = None,
 ) -> list[Violation]:
     """Every way the plan's tables break the contract; empty when they keep it.
 
     `summary` (summary.json's parsed content) and `items` (items.csv) are checked against the
-    scenario, the allocations and the lines when given.
+    scenario, the allocations and the lines when given. A plan re-planned from a previous one
+    (`scenario.previous`) also has `changes` (changes.csv) checked against the previous plan
+    (SPEC 9.5); without it, that it is missing.
     """
     found = missing_columns(allocations, ALLOCATION_COLUMNS, "allocations")
     found += missing_columns(lines, LINE_COLUMNS, "lines")
     if not found:
         with collector_paused():
-            found = _violations(scenario, allocations, lines, summary, items)
+            found = _violations(scenario, allocations, lines, summary, items, changes)
     return sorted(set(found), key=lambda v: (v.rule, v.message))
 
 
@@ -76,6 +80,7 @@ def _violations(
     lines: pd.DataFrame,
     summary: object,
     items: pd.DataFrame | None,
+    changes: pd.DataFrame | None,
 ) -> list[Violation]:
     """The violations of tables that have every column, in no particular order."""
     rows, row_problems = read_allocations(allocations)
@@ -87,6 +92,11 @@ def _violations(
         found += [Violation("summary", message) for message in summary_figures(facts, plan, summary)]
     if items is not None:
         found += [Violation("items", message) for message in item_figures(facts, plan, items)]
+    if scenario.previous is not None:
+        if changes is None:
+            found.append(Violation("changes", "a plan re-planned from a previous one has no changes table"))
+        else:
+            found += previous.changes(facts, plan, changes)
     return found
 
 
@@ -99,7 +109,8 @@ def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:
     frames: dict[str, pd.DataFrame] = {}
     summary: object = None
     problems: list[Violation] = []
-    for name in CONTRACT_FILES:
+    names = CONTRACT_FILES + (("changes.csv",) if scenario.previous is not None else ())
+    for name in names:
         path = Path(out_dir) / name
         try:
             if name.endswith(".json"):
@@ -114,5 +125,10 @@ def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:
     if problems:
         return problems
     return check_tables(
-        scenario, frames["allocations.csv"], frames["lines.csv"], summary, frames["items.csv"]
+        scenario,
+        frames["allocations.csv"],
+        frames["lines.csv"],
+        summary,
+        frames["items.csv"],
+        frames.get("changes.csv"),
     )

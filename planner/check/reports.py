@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from models.codes import Reason
 from models.records import Line, Lot
 from planner.check.facts import Facts
+from planner.check.previous import carried_by_lot
 from planner.check.tables import PlanTables, integer
 from planner.check.violation import line_name
 
@@ -29,6 +30,7 @@ def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
         line.order for line in facts.scenario.lines if facts.reason[line.key] not in (None, Reason.NONSTOCK)
     }
     slack = _Slack(facts, plan)
+    taken = carried_by_lot(plan)
     for key, line, allocated in plan.allocated:
         said, kept_out = plan.results[key].reason, facts.reason[key]
         if kept_out is not None:
@@ -36,7 +38,7 @@ def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
         elif allocated == line.quantity:
             want, why = "", "it is allocated in full"
         else:
-            want, why = _short_reason(facts, slack, line, short_orders)
+            want, why = _short_reason(facts, slack, line, short_orders, taken)
         if said != want:
             yield f"{line_name(key)} has reason {said!r} but {why}: {want!r}"
 
@@ -44,15 +46,14 @@ def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
 class _Slack:
     """What each usable lot has left after the plan: on its own (`lot`), and within its item's and
     its (item, warehouse)'s safety-stock caps (`free`, SPEC 4.2: max(0, A - R - S) less what the
-    optimiser takes)."""
+    optimiser takes; what previous rows carry over counts like a reservation)."""
 
     def __init__(self, facts: Facts, plan: PlanTables) -> None:
         usable = [lot for lot in facts.scenario.lots if lot.usable_on(facts.today)]
+        carried = carried_by_lot(plan)
+        fixed = {lot.lot: facts.reserved_from_lot.get(lot.lot, 0) + carried.get(lot.lot, 0) for lot in usable}
         self.lot = {
-            lot.lot: lot.allocable
-            - facts.reserved_from_lot.get(lot.lot, 0)
-            - plan.optimizer_by_lot.get(lot.lot, 0)
-            for lot in usable
+            lot.lot: lot.allocable - fixed[lot.lot] - plan.optimizer_by_lot.get(lot.lot, 0) for lot in usable
         }
         self.free = dict(self.lot)
         groups: list[tuple[list[Lot], int]] = [
@@ -64,16 +65,19 @@ class _Slack:
             for ss in facts.scenario.safety_stock
         ]
         for lots, stock in groups:
-            allocable = sum(lot.allocable - facts.reserved_from_lot.get(lot.lot, 0) for lot in lots)
+            allocable = sum(lot.allocable - fixed[lot.lot] for lot in lots)
             left = max(0, allocable - stock) - sum(plan.optimizer_by_lot.get(lot.lot, 0) for lot in lots)
             for lot in lots:
                 self.free[lot.lot] = min(self.free[lot.lot], left)
 
 
-def _short_reason(facts: Facts, slack: _Slack, line: Line, short_orders: set[str]) -> tuple[str, str]:
-    """The reason a taking-part line that is not full gets, and why."""
+def _short_reason(
+    facts: Facts, slack: _Slack, line: Line, short_orders: set[str], taken: dict[str, int]
+) -> tuple[str, str]:
+    """The reason a taking-part line that is not full gets, and why (`taken`: what previous rows
+    fix on each lot besides reservations)."""
     order = facts.orders[line.order]
-    if not facts.has_stock(line):
+    if not facts.has_stock(line, taken):
         return Reason.NO_ELIGIBLE_STOCK, "no lot that may serve it has allocable stock"
     if order.full_delivery and line.order in short_orders:
         return Reason.FULL_DELIVERY_BLOCKED, f"its full-delivery order {order.order} is not complete"

@@ -16,7 +16,7 @@ from planner.check.violation import Violation, line_name
 
 ALLOCATION_COLUMNS = ("order", "line", "item", "lot", "warehouse", "owner", "quantity", "source")
 LINE_COLUMNS = ("order", "line", "item", "requested", "allocated", "status", "reason", "tier")
-SOURCES = ("optimizer", "reservation", "nonstock")
+SOURCES = ("optimizer", "reservation", "nonstock", "previous")
 OPTIONAL_ALLOCATION_COLUMNS = ("due",)
 OPTIONAL_LINE_COLUMNS = ("available_on",)
 """SPEC 8's columns: checked where written (a table from before them still reads)."""

@@ -7,25 +7,27 @@ their lots, and by a full-delivery order they share.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
 from planner.engine.eligibility import Prepared
+from planner.engine.ids import DemandId, GroupId, IntArray, LineId, PairId, spans
 
 
 @dataclass(frozen=True, slots=True)
 class Component:
     """Indices into the prepared tables of one independent part of the problem."""
 
-    lines: list[int]
-    demands: list[int]
-    pairs: list[int]
-    groups: list[int]
+    lines: list[LineId]
+    demands: list[DemandId]
+    pairs: list[PairId]
+    groups: list[GroupId]
     needs_integers: bool
     """True when a line has an integer side restriction (pack, full line, full delivery, kit)."""
 
 
-def smallest_connected(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def smallest_connected(n: int, a: IntArray, b: IntArray) -> IntArray:
     """For each of n nodes, the smallest node the edges a[i] - b[i] connect it to.
 
     Each round hooks every tree's root under the smallest smaller root across an edge
@@ -43,7 +45,7 @@ def smallest_connected(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
             root = up
 
 
-def by_root(roots: np.ndarray, members: np.ndarray) -> dict[int, list[int]]:
+def by_root(roots: IntArray, members: IntArray) -> dict[int, list[int]]:
     """Members grouped by their root, roots ascending, each group in the order given."""
     order = np.argsort(roots, kind="stable")
     keys, starts = np.unique(roots[order], return_index=True)
@@ -54,32 +56,35 @@ def by_root(roots: np.ndarray, members: np.ndarray) -> dict[int, list[int]]:
 
 def components(prep: Prepared) -> list[Component]:
     """The independent components over the participating lines, in order of their first line."""
-    n_lines = len(prep.lines)
+    line_nodes, lot_nodes = spans(len(prep.lines), len(prep.lots))
     taking_part = np.array([li for li, line in enumerate(prep.lines) if line.takes_part], dtype=np.int64)
     demand_line = np.array([d.line for d in prep.demands], dtype=np.int64)
-    pair_line = demand_line[np.array([p.demand for p in prep.pairs], dtype=np.int64)]
-    pair_lot = np.array([n_lines + p.lot for p in prep.pairs], dtype=np.int64)
-    group_lot = np.array([n_lines + g.lots[0] for g in prep.cap_groups], dtype=np.int64)
+    pair_line = line_nodes.nodes(demand_line[np.array([p.demand for p in prep.pairs], dtype=np.int64)])
+    pair_lot = lot_nodes.nodes(np.array([p.lot for p in prep.pairs], dtype=np.int64))
+    group_lot = lot_nodes.nodes(np.array([g.lots[0] for g in prep.cap_groups], dtype=np.int64))
     tied = np.array(
         [
             *(
-                (n_lines + group.lots[0], n_lines + lot)
+                (lot_nodes.node(group.lots[0]), lot_nodes.node(lot))
                 for group in prep.cap_groups
                 for lot in group.lots[1:]
             ),
-            *_full_delivery_edges(prep, taking_part.tolist()),
+            *(
+                (line_nodes.node(first), line_nodes.node(li))
+                for first, li in _full_delivery_edges(prep, taking_part.tolist())
+            ),
         ],
         dtype=np.int64,
     ).reshape(-1, 2)
     root = smallest_connected(
-        n_lines + len(prep.lots),
+        lot_nodes.end,
         np.concatenate([pair_line, tied[:, 0]]),
         np.concatenate([pair_lot, tied[:, 1]]),
     )
 
     # A component's root is its smallest node: its first line.
-    lines_of = by_root(root[taking_part], taking_part)
-    demands_of = by_root(root[demand_line], np.arange(len(demand_line)))
+    lines_of = by_root(root[line_nodes.nodes(taking_part)], taking_part)
+    demands_of = by_root(root[line_nodes.nodes(demand_line)], np.arange(len(demand_line)))
     pairs_of = by_root(root[pair_lot], np.arange(len(pair_lot)))
     groups_of = by_root(root[group_lot], np.arange(len(group_lot)))
     integer = [
@@ -87,10 +92,10 @@ def components(prep: Prepared) -> list[Component]:
     ]
     return [
         Component(
-            lines,
-            demands_of.get(r, []),
-            pairs_of.get(r, []),
-            groups_of.get(r, []),
+            cast(list[LineId], lines),
+            cast(list[DemandId], demands_of.get(r, [])),
+            cast(list[PairId], pairs_of.get(r, [])),
+            cast(list[GroupId], groups_of.get(r, [])),
             any(integer[li] for li in lines),
         )
         for r, lines in lines_of.items()

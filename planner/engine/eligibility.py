@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from models.codes import Reason
+from models.codes import Reason, Source
 from models.records import ANY_OWNER, Item, Line, LineKey, Lot, Order, Scenario, line_sort_key
+from planner.engine.previous import Need, PreviousState, resolve_previous
 
 LATE_NOTED = 20
 """How many late lots the note on late supply names (the rest are counted)."""
@@ -43,7 +44,10 @@ class PreparedLine:
     owners: tuple[str, ...]
     order_type: str
     reserved: int = 0
-    """Quantity fixed by honoured reservations."""
+    """Quantity fixed by honoured reservations (and, re-planning, what the line carries over of the
+    previous plan: SPEC 9)."""
+    keep: bool = False
+    """The line keeps at least what the previous plan gave it (SPEC 9)."""
 
     @property
     def takes_part(self) -> bool:
@@ -83,9 +87,13 @@ class CapGroup:
 
 @dataclass(frozen=True, slots=True)
 class HonouredReservation:
+    """Quantity fixed on a line before the tiers: a reservation, or what it carries over of the
+    previous plan (source `previous`)."""
+
     line: int
     lot: int
     quantity: int
+    source: Source = Source.RESERVATION
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +143,8 @@ class Prepared:
     """Per demand, its lots: an index into lot_lists (demands with equal indices may use the same lots)."""
     notes: tuple[str, ...] = ()
     """What preparing the data noticed, for summary.json (late supply to come)."""
+    previous: PreviousState | None = None
+    """The previous plan re-planned from (SPEC 9), or None."""
 
 
 def _ineligible_reason(line: Line, order: Order, line_item: Item, today: date) -> Reason | None:
@@ -232,6 +242,7 @@ def _prepare_lines(scenario: Scenario, kit_items: set[str]) -> list[PreparedLine
             warehouses=order.warehouses if ln.warehouses is None else ln.warehouses,
             owners=order.owners if ln.owners is None else ln.owners,
             order_type=order.type,
+            keep=scenario.keeps(order, ln),
         )
         for ln, order, priority, tier_key in zip(lines, order_of, priorities, tier_keys)
     ]
@@ -309,6 +320,44 @@ def prepare(scenario: Scenario) -> Prepared:
         honoured.append(HonouredReservation(li, lo, r.quantity))
         reserved_on_line[li] += r.quantity
         reserved_from_lot[lo] += r.quantity
+    previous = None
+    if scenario.previous is not None:
+
+        def parts_of(li: int) -> list[Need]:
+            line = lines[li]
+            parts = components[line.item] if line.is_kit else [(line.item, 1)]
+            return [
+                Need(
+                    per_unit,
+                    frozenset([item, *(a for a, _ in alternates[item])])
+                    if items[item].stocking
+                    else frozenset(),
+                )
+                for item, per_unit in parts
+            ]
+
+        giving = [frozenset().union(*(n.items for n in parts_of(li))) for li in range(len(lines))]
+        previous = resolve_previous(
+            scenario.previous,
+            [ln.key for ln in lines],
+            lots,
+            lambda li, lo: (
+                usable[lo] and lots[lo].item in giving[li] and _may_serve(lots[lo], lines[li], company, today)
+            ),
+            parts_of,
+            lambda li: (
+                0
+                if lines[li].reason == Reason.PRINTED
+                else (1 if lines[li].takes_part and lines[li].keep else None)
+            ),
+            [max(0, lot.allocable - reserved_from_lot[i]) if usable[i] else 0 for i, lot in enumerate(lots)],
+            [ln.requested - reserved_on_line[i] for i, ln in enumerate(lines)],
+        )
+        for li, lo, q in previous.carried:
+            honoured.append(HonouredReservation(li, lo, q, Source.PREVIOUS))
+            reserved_from_lot[lo] += q
+        for li, kits in previous.carried_lines.items():
+            reserved_on_line[li] += kits
     lines = [
         replace(ln, reserved=reserved_on_line[i]) if reserved_on_line[i] else ln for i, ln in enumerate(lines)
     ]
@@ -376,6 +425,7 @@ def prepare(scenario: Scenario) -> Prepared:
         ),
         lot_lists=tuple(lot_lists),
         demand_lots=tuple(demand_lots),
+        previous=previous,
         notes=_late_supply(lots, today),
     )
 

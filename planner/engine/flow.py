@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from models.errors import PlannerError
 from planner.engine.eligibility import Prepared
+from planner.engine.ids import DemandId, LineId, PairId, demand_pairs
 
 
 class FlowError(PlannerError):
@@ -83,7 +85,7 @@ class _Network:
         return np.asarray(smcf.flows(np.arange(len(self.tails), dtype=np.int32)))
 
 
-def _supply_tree(prep: Prepared, pairs: Iterable[int]) -> tuple[_Network, dict[int, int]]:
+def _supply_tree(prep: Prepared, pairs: Iterable[PairId]) -> tuple[_Network, dict[int, int]]:
     """Source -> safety-stock groups -> lots, for the lots the given pairs use; returns lot nodes."""
     net = _Network([], [], [], [])
     lots = sorted({prep.pairs[p].lot for p in pairs})
@@ -111,7 +113,7 @@ def _pair_arcs(
     net: _Network,
     prep: Prepared,
     lot_node: dict[int, int],
-    pairs: list[int],
+    pairs: list[PairId],
     heads: list[int],
     costs: list[int],
 ) -> range:
@@ -121,7 +123,7 @@ def _pair_arcs(
 
 
 def _arcs_to(
-    net: _Network, demand_node: dict[int, int], needs: dict[int, int], head: int, cost: int
+    net: _Network, demand_node: dict[int, int], needs: dict[DemandId, int], head: int, cost: int
 ) -> range:
     """One arc per demand in `needs`, from its node to `head`, capped at its need."""
     return net.arcs(
@@ -129,51 +131,55 @@ def _arcs_to(
     )
 
 
-def _demand_network(prep: Prepared, demands: Iterable[int]) -> tuple[_Network, dict[int, int], int, int]:
+def _demand_network(prep: Prepared, demands: Iterable[DemandId]) -> tuple[_Network, dict[int, int], int, int]:
     """Supply tree -> lots -> one node per demand, a sink (no demand arcs yet), and the
     total supply, whose surplus drains straight to the sink."""
     demands = list(demands)
-    pairs = [p for d in demands for p in prep.demand_pairs[d]]
+    pairs_of = demand_pairs(prep)
+    pairs = [p for d in demands for p in pairs_of[d]]
     net, lot_node = _supply_tree(prep, pairs)
-    demand_node = dict(zip(demands, net.nodes(len(demands))))
-    _pair_arcs(
-        net, prep, lot_node, pairs, [demand_node[prep.pairs[p].demand] for p in pairs], [0] * len(pairs)
-    )
+    demand_node: dict[int, int] = dict(zip(demands, net.nodes(len(demands))))
+    heads = [demand_node[prep.pairs[p].demand] for p in pairs]
+    _pair_arcs(net, prep, lot_node, pairs, heads, [0] * len(pairs))
     sink = net.node()
     total = sum(prep.capacity[lot] for lot in lot_node)
     net.arc(0, sink, total, 0)  # what no demand takes stays in stock
     return net, demand_node, sink, total
 
 
-def _merged(prep: Prepared, needs: dict[int, int], rank: dict[int, int] | None = None) -> dict[int, int]:
+def _merged(
+    prep: Prepared, needs: dict[DemandId, int], rank: dict[DemandId, int] | None = None
+) -> dict[DemandId, int]:
     """The needs of demands that may use the same lots (and have the same `rank`, if given)
     carried by the first of them: a flow can share their total between them in any way, so
     the networks stay the same."""
-    first: dict[tuple[int, int | None], int] = {}
-    merged: dict[int, int] = {}
+    first: dict[tuple[int, int | None], DemandId] = {}
+    merged: dict[DemandId, int] = {}
     for d, q in needs.items():
         rep = first.setdefault((prep.demand_lots[d], None if rank is None else rank[d]), d)
         merged[rep] = merged.get(rep, 0) + q
     return merged
 
 
-def served(prep: Prepared, wanted: dict[int, int], held: dict[int, int] | None = None) -> dict[int, int]:
+def served(
+    prep: Prepared, wanted: dict[DemandId, int], kept: dict[DemandId, int] | None = None
+) -> dict[DemandId, int]:
     """How much of each wanted demand (units) one plan serves at most, beside serving every
-    held demand in full (which must be possible): a min-cost flow where held demands come first.
+    kept demand in full (which must be possible): a min-cost flow where kept demands come first.
 
     Demands that share no stock do not compete, so a group of wanted demands is served in
     full by some plan exactly when this flow serves each of them in full.
     """
-    held = _merged(prep, held or {})
-    net, demand_node, sink, total = _demand_network(prep, (*wanted, *held))
+    kept = _merged(prep, kept or {})
+    net, demand_node, sink, total = _demand_network(prep, (*wanted, *kept))
     first = sum(wanted.values()) + 1
-    _arcs_to(net, demand_node, held, sink, -first)
+    _arcs_to(net, demand_node, kept, sink, -first)
     arcs = _arcs_to(net, demand_node, wanted, sink, -1)
     flows = net.solve({0: total, sink: -total})[arcs].tolist()
     return dict(zip(wanted, flows))
 
 
-def served_by_rank(prep: Prepared, wanted: dict[int, int], rank: dict[int, int]) -> dict[int, int]:
+def served_by_rank(prep: Prepared, wanted: dict[DemandId, int], rank: dict[DemandId, int]) -> dict[int, int]:
     """Per rank, how much of the wanted demands (units) of that rank one plan serves when the
     ranks are served in order, each as much as it can beside the ranks before it: one min-cost
     flow with strictly decreasing weights, exact because the amounts a set of demands can be
@@ -195,7 +201,9 @@ def served_by_rank(prep: Prepared, wanted: dict[int, int], rank: dict[int, int])
     return out
 
 
-def most_with_floors(prep: Prepared, wanted: dict[int, int], groups: list[tuple[dict[int, int], int]]) -> int:
+def most_with_floors(
+    prep: Prepared, wanted: dict[DemandId, int], groups: list[tuple[dict[DemandId, int], int]]
+) -> int:
     """The most the wanted demands take together while each group of demands (capped at
     their needs) takes at least its floor: a flow relaxation, floors met first."""
     wanted = _merged(prep, wanted)
@@ -211,11 +219,11 @@ def most_with_floors(prep: Prepared, wanted: dict[int, int], groups: list[tuple[
     return int(net.solve({0: total, sink: -total})[arcs].sum())
 
 
-def lexicographic_flow(prep: Prepared, lines: list[int], pairs: list[int]) -> dict[int, int]:
+def lexicographic_flow(prep: Prepared, lines: list[LineId], pairs: list[PairId]) -> dict[LineId, int]:
     """Added quantity per line maximising tier 1, then tier 2, ... (lines without side restrictions)."""
     net, lot_node = _supply_tree(prep, pairs)
     n_tiers = len(prep.tiers)
-    line_node = {li: net.node() for li in lines}
+    line_node: dict[int, int] = {li: net.node() for li in lines}
     sink = net.node()
     heads = [line_node[prep.demands[prep.pairs[p].demand].line] for p in pairs]
     _pair_arcs(net, prep, lot_node, pairs, heads, [0] * len(pairs))
@@ -231,30 +239,63 @@ def lexicographic_flow(prep: Prepared, lines: list[int], pairs: list[int]) -> di
     return dict(zip(lines, flows[line_arcs].tolist()))
 
 
-def assign(prep: Prepared, fixed: dict[int, int], shares: list[tuple[list[int], int]]) -> dict[int, int]:
+def assign(
+    prep: Prepared,
+    fixed: dict[LineId, int],
+    shares: list[tuple[list[LineId], int]],
+    targets: dict[PairId, int] | None = None,
+) -> dict[PairId, int]:
     """Quantity per pair: `fixed` lines get exactly their added quantity (times per_unit per
-    demand), the lines of each share get its total between them; minimum total preference cost."""
+    demand), the lines of each share get its total between them; minimum total preference cost.
+
+    With `targets` (pair -> units the previous plan left to the optimiser on it), first the
+    fewest changed units, the sum of |quantity - target| over pairs, then the preference cost:
+    each pair's arc costs `weight` more per unit, and a parallel arc of the target's capacity
+    `weight` less, where `weight` exceeds any difference in preference cost.
+    """
     share_of = {li: s for s, (lines, _) in enumerate(shares) for li in lines}
-    demands = [d for d, dm in enumerate(prep.demands) if dm.line in fixed or dm.line in share_of]
-    pairs = [p for d in demands for p in prep.demand_pairs[d]]
+    demands = cast(
+        list[DemandId], [d for d, dm in enumerate(prep.demands) if dm.line in fixed or dm.line in share_of]
+    )
+    pairs_of = demand_pairs(prep)
+    pairs = [p for d in demands for p in pairs_of[d]]
     net, lot_node = _supply_tree(prep, pairs)
-    demand_node = dict(zip(demands, net.nodes(len(demands))))
+    demand_node: dict[int, int] = dict(zip(demands, net.nodes(len(demands))))
     share_node = net.nodes(len(shares))
     heads = [demand_node[prep.pairs[p].demand] for p in pairs]
-    pair_arcs = _pair_arcs(net, prep, lot_node, pairs, heads, [prep.pairs[p].cost for p in pairs])
-    line_of = {d: prep.demands[d].line for d in demands}
-    shared = [d for d in demands if line_of[d] in share_of]
-    net.arcs(
-        [demand_node[d] for d in shared],
-        [share_node[share_of[line_of[d]]] for d in shared],
-        [prep.lines[line_of[d]].open_after_reservations for d in shared],
-        [0] * len(shared),
-    )
+    line_of_demand = cast(dict[DemandId, LineId], {d: prep.demands[d].line for d in demands})
     supplies = {
-        demand_node[d]: -prep.demands[d].per_unit * fixed[line_of[d]] for d in demands if line_of[d] in fixed
+        demand_node[d]: -prep.demands[d].per_unit * fixed[line_of_demand[d]]
+        for d in demands
+        if line_of_demand[d] in fixed
     }
     supplies |= {node: -total for node, (_, total) in zip(share_node, shares)}
+    costs = [prep.pairs[p].cost for p in pairs]
+    weight = 0
+    if targets is not None:
+        weight = (max(costs, default=0) + 1) * -sum(supplies.values()) + 1
+        costs = [c + weight for c in costs]
+    pair_arcs = _pair_arcs(net, prep, lot_node, pairs, heads, costs)
+    shared = [d for d in demands if line_of_demand[d] in share_of]
+    net.arcs(
+        [demand_node[d] for d in shared],
+        [share_node[share_of[line_of_demand[d]]] for d in shared],
+        [prep.lines[line_of_demand[d]].open_after_reservations for d in shared],
+        [0] * len(shared),
+    )
+    kept = [i for i, p in enumerate(pairs) if targets and targets.get(p, 0) > 0]
+    assert targets is not None or not kept
+    keep_arcs = net.arcs(
+        [lot_node[prep.pairs[pairs[i]].lot] for i in kept],
+        [heads[i] for i in kept],
+        [min(targets[pairs[i]], prep.capacity[prep.pairs[pairs[i]].lot]) for i in kept] if targets else [],
+        [costs[i] - 2 * weight for i in kept],
+    )
     supplies[0] = -sum(supplies.values())
-    flows = net.solve(supplies)[pair_arcs]
+    solved = net.solve(supplies)
+    flows = solved[pair_arcs]
+    if kept:
+        flows = flows.copy()
+        flows[kept] += solved[keep_arcs]
     used = np.flatnonzero(flows > 0).tolist()
     return dict(zip([pairs[i] for i in used], flows[used].tolist()))

@@ -10,11 +10,13 @@ back only after every line has been allocated, too late for the lines in between
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import cast
 
 from planner.engine.eligibility import Prepared
+from planner.engine.ids import LineId, PairId
 
 
-def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
+def greedy(prep: Prepared) -> tuple[dict[LineId, int], dict[PairId, int]]:
     """Quantity added per participating line and quantity per pair, as an ERP would allocate."""
     lot_left = list(prep.capacity)
     group_left = [g.cap for g in prep.cap_groups]
@@ -91,4 +93,4 @@ def greedy(prep: Prepared) -> tuple[dict[int, int], dict[int, int]]:
             continue
         for p, q in got.items():
             flows[p] += q
-    return added, dict(flows)
+    return cast(dict[LineId, int], added), cast(dict[PairId, int], dict(flows))

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import cast
 
 from planner.engine.components import Component
 from planner.engine.eligibility import Prepared
+from planner.engine.ids import LineId, PairId, demand_pairs, line_of
 from planner.engine.mip import Mip
 
 
@@ -22,8 +24,8 @@ class ComponentModel:
     """A component's MIP and where its line and pair columns are."""
 
     mip: Mip
-    line_col: dict[int, int]
-    pair_col: dict[int, int]
+    line_col: dict[LineId, int]
+    pair_col: dict[PairId, int]
 
 
 def build_model(prep: Prepared, comp: Component) -> ComponentModel:
@@ -43,7 +45,7 @@ def build_model(prep: Prepared, comp: Component) -> ComponentModel:
     return model
 
 
-def _pair_bound(prep: Prepared, p: int) -> int:
+def _pair_bound(prep: Prepared, p: PairId) -> int:
     pair = prep.pairs[p]
     demand = prep.demands[pair.demand]
     return min(prep.capacity[pair.lot], demand.per_unit * prep.lines[demand.line].open_after_reservations)
@@ -52,8 +54,8 @@ def _pair_bound(prep: Prepared, p: int) -> int:
 def add_kit_ratio(prep: Prepared, comp: Component, model: ComponentModel) -> None:
     """4.6 (and plain lines, per_unit 1): each demand's lots give exactly per_unit x a[line]."""
     for d in comp.demands:
-        demand, pairs = prep.demands[d], prep.demand_pairs[d]
-        cols = [model.pair_col[p] for p in pairs] + [model.line_col[demand.line]]
+        demand, pairs = prep.demands[d], demand_pairs(prep)[d]
+        cols = [model.pair_col[p] for p in pairs] + [model.line_col[line_of(prep, d)]]
         coefs = [1] * len(pairs) + [-demand.per_unit]
         model.mip.add_row(cols, coefs, 0, 0, f"demand[{d}]")
 
@@ -61,7 +63,7 @@ def add_kit_ratio(prep: Prepared, comp: Component, model: ComponentModel) -> Non
 def add_lot_capacity(prep: Prepared, comp: Component, model: ComponentModel) -> None:
     """4.1: a lot gives no more than its allocable quantity less honoured reservations."""
     for lot in sorted({prep.pairs[p].lot for p in comp.pairs}):
-        ps = [p for p in prep.lot_pairs[lot] if p in model.pair_col]
+        ps = [p for p in cast(tuple[PairId, ...], prep.lot_pairs[lot]) if p in model.pair_col]
         if len(ps) > 1:
             cols = [model.pair_col[p] for p in ps]
             model.mip.add_row(cols, [1] * len(ps), 0, prep.capacity[lot], f"lot[{lot}]")
@@ -71,7 +73,12 @@ def add_safety_stock(prep: Prepared, comp: Component, model: ComponentModel) -> 
     """4.2: per item and per (item, warehouse), the optimiser leaves the safety stock."""
     for g in comp.groups:
         group = prep.cap_groups[g]
-        cols = [model.pair_col[p] for lot in group.lots for p in prep.lot_pairs[lot] if p in model.pair_col]
+        cols = [
+            model.pair_col[p]
+            for lot in group.lots
+            for p in cast(tuple[PairId, ...], prep.lot_pairs[lot])
+            if p in model.pair_col
+        ]
         if cols:
             model.mip.add_row(cols, [1] * len(cols), 0, group.cap, f"safety[{group.label}]")
 
@@ -85,12 +92,12 @@ def add_pack_size(prep: Prepared, comp: Component, model: ComponentModel) -> Non
             model.mip.add_row([model.line_col[li], packs], [1, -line.pack_size], 0, 0, f"pack[{li}]")
 
 
-def _all_or_nothing(model: ComponentModel, lines: list[int], open_qty: list[int], switch: int) -> None:
+def _all_or_nothing(model: ComponentModel, lines: list[LineId], open_qty: list[int], switch: int) -> None:
     for li, qty in zip(lines, open_qty):
         model.mip.add_row([model.line_col[li], switch], [1, -qty], 0, 0, f"whole[{li}]")
 
 
-def _whole_is_possible(prep: Prepared, li: int) -> bool:
+def _whole_is_possible(prep: Prepared, li: LineId) -> bool:
     line = prep.lines[li]
     return line.open_after_reservations % line.pack_size == 0
 
@@ -109,7 +116,7 @@ def add_full_delivery(prep: Prepared, comp: Component, model: ComponentModel) ->
 
     An order with a line that takes no part is blocked: its switch is fixed at 0.
     """
-    by_order: dict[str, list[int]] = defaultdict(list)
+    by_order: dict[str, list[LineId]] = defaultdict(list)
     for li in comp.lines:
         if prep.lines[li].full_delivery:
             by_order[prep.lines[li].key[0]].append(li)

@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal, cast
 
 from models.codes import PlanStatus, Reason, Source
 from models.collector import collector_paused
@@ -24,6 +25,8 @@ from planner.engine.components import components
 from planner.engine.eligibility import Prepared, prepare
 from planner.engine.flow import assign, lexicographic_flow
 from planner.engine.greedy import greedy
+from planner.engine.ids import LineId, PairId
+from planner.engine.stability import fewest_changes, targets
 from planner.engine.workers import solve_components
 from planner.result.plan import Allocation, Plan, TierResult
 
@@ -31,6 +34,11 @@ Progress = Callable[[int, int], None]
 """Called with (tiers done, tiers in all) as integer components are solved."""
 
 DEFAULT_MIP_SOLVER = "highs"
+
+Route = Literal["auto", "tier_loop"]
+"""Which components go through the tier loop: "auto" those with an integer side restriction
+(the others go to the exact lexicographic flow), "tier_loop" every one (for tests that hold the
+tier loop to the same optimum)."""
 
 
 class PlanRejected(PlannerError):
@@ -63,11 +71,13 @@ def solve(
     progress: Progress | None = None,
     workers: int = 1,
     scheduler: str | None = None,
+    route: Route = "auto",
 ) -> Plan:
     """The lexicographically optimal plan (or, for solver "greedy", the ERP-style baseline).
 
     Integer components are solved on `workers` local processes, or on the Dask cluster at
     `scheduler` ("local" for a LocalCluster); the plan is the same (planner.engine.workers).
+    `route` says which components the tier loop solves (see `Route`).
     """
     start = time.monotonic()
     phases: dict[str, float] = {}
@@ -87,18 +97,22 @@ def solve(
     done("greedy")
     if name == "greedy":
         result = _Optimum(baseline_added, [], None, False, "greedy", [])
-        free: set[int] = set()
+        flow_lines: set[LineId] = set()
         flows = baseline_flows
     else:
         deadline = None if limit is None else start + limit
-        result = _optimise(prep, name, deadline, progress, workers, scheduler)
+        result = _optimise(prep, name, deadline, progress, workers, scheduler, route)
         done("optimise")
-        free = {li for lines in result.free for li in lines}
-        fixed = {li: q for li, q in result.added.items() if li not in free}
-        flows = assign(prep, fixed, _shares(prep, result))
+        flow_lines = {li for lines in result.flow_components for li in lines}
+        fixed = {li: q for li, q in result.added.items() if li not in flow_lines}
+        if prep.previous is None:
+            flows = assign(prep, fixed, _shares(prep, result))
+        else:
+            flows = _fewest_changes(prep, result, fixed, name, deadline)
+            done("fewest changes")
         done("assign")
     # Lines that share a tier total may have traded quantity in the assignment.
-    added = _added_from_flows(prep, result.added, free, flows)
+    added = _added_from_flows(prep, result.added, flow_lines, flows)
     plan = Plan(
         prepared=prep,
         added=added,
@@ -106,12 +120,18 @@ def solve(
         status=PlanStatus.OPTIMAL if result.proved else PlanStatus.FEASIBLE,
         solver=result.solver,
         seconds=time.monotonic() - start,
-        tiers=_tier_results(prep, added, baseline_added, result.tier_bounds),
-        notes=tuple(result.notes),
+        tiers=_tier_results(prep, added, cast(dict[int, int], baseline_added), result.tier_bounds),
+        notes=(*(prep.previous.notes if prep.previous else ()), *result.notes),
         phases=phases,
     )
+    changes = plan.changes_frame() if prep.previous is not None else None
     violations = check_tables(
-        scenario, plan.allocations_frame(), plan.lines_frame(), plan.summary.to_json(), plan.items_frame()
+        scenario,
+        plan.allocations_frame(),
+        plan.lines_frame(),
+        plan.summary.to_json(),
+        plan.items_frame(),
+        changes,
     )
     if violations:
         raise PlanRejected(result.solver, violations)
@@ -121,12 +141,12 @@ def solve(
 
 @dataclass(slots=True)
 class _Optimum:
-    """Tier totals found: added quantity per line, the lines of each flow component (free to
-    trade within a tier in the assignment), proven bounds per tier (None: no proof, as for the
-    greedy)."""
+    """Tier totals found: added quantity per line, the lines of each flow component (they may
+    trade quantity within a tier in the assignment), proven bounds per tier (None: no proof, as
+    for the greedy)."""
 
-    added: dict[int, int]
-    free: list[list[int]]
+    added: dict[LineId, int]
+    flow_components: list[list[LineId]]
     tier_bounds: dict[int, int] | None
     proved: bool
     solver: str
@@ -140,23 +160,24 @@ def _optimise(
     progress: Progress | None,
     workers: int,
     scheduler: str | None,
+    route: Route,
 ) -> _Optimum:
     comps = components(prep)
-    pure = [c for c in comps if not c.needs_integers]
-    integer = [c for c in comps if c.needs_integers]
-    free = [li for c in pure for li in c.lines]
-    result = _Optimum({}, [c.lines for c in pure], defaultdict(int), True, "flow", [])
+    through_flow = [c for c in comps if not c.needs_integers and route == "auto"]
+    integer = [c for c in comps if c.needs_integers or route == "tier_loop"]
+    flow_lines = [li for c in through_flow for li in c.lines]
+    result = _Optimum({}, [c.lines for c in through_flow], defaultdict(int), True, "flow", [])
     assert result.tier_bounds is not None
-    if free:
-        result.added.update(lexicographic_flow(prep, free, [p for c in pure for p in c.pairs]))
-        for li in free:
+    if flow_lines:
+        result.added.update(lexicographic_flow(prep, flow_lines, [p for c in through_flow for p in c.pairs]))
+        for li in flow_lines:
             result.tier_bounds[prep.line_tier[li] or 0] += result.added[li]
     if not integer:
         return result
     backend = get_backend(DEFAULT_MIP_SOLVER if name == "auto" else name)
     if not backend.available():
         raise PlannerError(f"solver {backend.name} is not available on this machine")
-    result.solver = f"flow+{backend.name}" if free else backend.name
+    result.solver = f"flow+{backend.name}" if flow_lines else backend.name
     solved = solve_components(prep, integer, backend.name, deadline, progress, workers, scheduler)
     for outcome in solved.outcomes:
         result.added.update(outcome.added)
@@ -168,7 +189,27 @@ def _optimise(
     return result
 
 
-def _shares(prep: Prepared, result: _Optimum) -> list[tuple[list[int], int]]:
+def _fewest_changes(
+    prep: Prepared, result: _Optimum, fixed: dict[LineId, int], name: str, deadline: float | None
+) -> dict[PairId, int]:
+    """Holding every tier total, the fewest changed units against the previous plan (SPEC 9.4),
+    then the preferences: the integer lines' quantities in `result` and `fixed` are updated."""
+    target = targets(prep)
+    shares = _shares(prep, result)
+    flows = assign(prep, fixed, shares, target)
+    integer = [c for c in components(prep) if c.needs_integers]
+    backend = None if name == "greedy" else get_backend(DEFAULT_MIP_SOLVER if name == "auto" else name)
+    outcome = fewest_changes(prep, integer, fixed, flows, target, backend, deadline)
+    result.notes += outcome.notes
+    result.proved &= outcome.proved
+    if outcome.added == fixed:
+        return flows
+    fixed.update(outcome.added)
+    result.added.update(outcome.added)
+    return assign(prep, fixed, shares, target)
+
+
+def _shares(prep: Prepared, result: _Optimum) -> list[tuple[list[LineId], int]]:
     """What the assignment holds of the flow components: per component and tier, its lines and
     their total.
 
@@ -177,11 +218,11 @@ def _shares(prep: Prepared, result: _Optimum) -> list[tuple[list[int], int]]:
     tier where two plans' component totals differed, a component would have to get more than
     its own optimum for another to get less. One share per component and tier (not per tier)
     leaves the same plans to choose from and splits the network into pieces, which the
-    min-cost flow solves faster (1M lines: 80 s -> 47 s).
+    min-cost flow solves faster (docs/benchmarks.md).
     """
     shares = []
-    for lines in result.free:
-        by_tier: dict[int, list[int]] = defaultdict(list)
+    for lines in result.flow_components:
+        by_tier: dict[int, list[LineId]] = defaultdict(list)
         for li in lines:
             by_tier[prep.line_tier[li] or 0].append(li)
         for _, members in sorted(by_tier.items()):
@@ -190,22 +231,23 @@ def _shares(prep: Prepared, result: _Optimum) -> list[tuple[list[int], int]]:
 
 
 def _added_from_flows(
-    prep: Prepared, added: dict[int, int], free: set[int], flows: dict[int, int]
+    prep: Prepared, added: dict[LineId, int], flow_lines: set[LineId], flows: dict[PairId, int]
 ) -> dict[int, int]:
-    """Added quantity per line: fixed lines as solved, free lines as the assignment routed them."""
-    out = {li: (0 if li in free else q) for li, q in added.items()}
+    """Added quantity per line: the tier loop's lines as solved, flow component lines as the
+    assignment routed them."""
+    out: dict[int, int] = {li: (0 if li in flow_lines else q) for li, q in added.items()}
     for p, q in flows.items():
         demand = prep.demands[prep.pairs[p].demand]
-        if demand.line in free:
+        if demand.line in flow_lines:
             out[demand.line] += q
     return out
 
 
-def _allocations(prep: Prepared, added: dict[int, int], flows: dict[int, int]) -> tuple[Allocation, ...]:
+def _allocations(prep: Prepared, added: dict[int, int], flows: dict[PairId, int]) -> tuple[Allocation, ...]:
     """Rows of allocations.csv in line order: reservations, optimiser lots, nonstock."""
     rows: dict[tuple[int, int, str, Source], int] = defaultdict(int)  # (line, rank, lot/item, source)
     for r in prep.reservations:
-        rows[(r.line, 0, prep.lots[r.lot].lot, Source.RESERVATION)] += r.quantity
+        rows[(r.line, 0, prep.lots[r.lot].lot, r.source)] += r.quantity
     for p, q in flows.items():
         pair = prep.pairs[p]
         rows[(prep.demands[pair.demand].line, 1, prep.lots[pair.lot].lot, Source.OPTIMIZER)] += q

@@ -51,8 +51,8 @@ counts as unreachable), and then for it to have a worker, before the local pool 
 
 TASKS_PER_WORKER = 4
 """About how many tasks each worker (a pool process, a Dask worker thread) gets: small components
-travel together, so that a task's round trip (10 to 50 ms through a Dask scheduler, measured on one
-machine; a few ms through a local pool) is paid a few times per worker, not once per component."""
+travel together, so that a task's round trip (docs/benchmarks.md) is paid a few times per worker,
+not once per component."""
 
 LOCAL = "local"
 """The scheduler address that starts a Dask LocalCluster for one solve."""

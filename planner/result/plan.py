@@ -18,7 +18,7 @@ from models.codes import PlanStatus, Source
 from planner.engine.eligibility import Prepared
 from planner.result import report
 from planner.result.output import MARKER, marker, write_atomically
-from planner.result.summary import IgnoredReservation, Summary, TierSummary, Totals
+from planner.result.summary import Changes, IgnoredReservation, Summary, TierSummary, Totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +90,25 @@ class Plan:
     def _lines(self) -> pd.DataFrame:
         return report.lines_frame(self)
 
+    def changes_frame(self) -> pd.DataFrame:
+        """changes.csv: what changed against the previous plan (empty without one)."""
+        return self._changes.copy()
+
+    @cached_property
+    def _changes(self) -> pd.DataFrame:
+        return report.changes_frame(self)
+
+    def _change_summary(self) -> Changes | None:
+        previous = self.prepared.previous
+        if previous is None:
+            return None
+        changes = self._changes
+        return Changes(
+            units_moved=int((changes["now"] - changes["before"]).abs().sum()),
+            lines_changed=len({(o, ln) for o, ln in zip(changes["order"], changes["line"])}),
+            dropped=dict(previous.dropped),
+        )
+
     @cached_property
     def summary(self) -> Summary:
         """summary.json's content (SPEC section 6), plus the greedy baseline and notes."""
@@ -121,12 +140,16 @@ class Plan:
             ),
             notes=(*self.prepared.notes, *self.notes),
             greedy_allocated=sum(b or 0 for b in baseline) if all(b is not None for b in baseline) else None,
+            changes=self._change_summary(),
         )
 
     def files(self) -> dict[str, str]:
         """The result folder's files (name -> text): the four tables (no cell a formula: SPEC 11) and a
-        minimal run.json."""
-        return {
+        minimal run.json; changes.csv too when re-planned from a previous plan."""
+        changes = {}
+        if self.prepared.previous is not None:
+            changes["changes.csv"] = write_csv_text(self.changes_frame())
+        return changes | {
             "allocations.csv": write_csv_text(self.allocations_frame()),
             "lines.csv": write_csv_text(self.lines_frame()),
             "items.csv": write_csv_text(self.items_frame()),

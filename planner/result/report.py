@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from models.codes import Reason
-from models.records import Lot
+from models.records import Lot, line_sort_key
 
 if TYPE_CHECKING:
     from planner.result.plan import Plan
@@ -40,6 +40,28 @@ ITEM_COLUMNS = [
     "short",
     "unit",
 ]
+
+
+CHANGE_COLUMNS = ["order", "line", "lot", "before", "now"]
+
+
+def changes_frame(plan: Plan) -> pd.DataFrame:
+    """changes.csv (SPEC 9.5): every (line, lot) whose quantity differs from the previous plan's,
+    by order, line (natural order) and lot; before and now count every source."""
+    previous = plan.prepared.previous
+    before = previous.previous_rows if previous is not None else {}
+    now: dict[tuple[str, str, str], int] = defaultdict(int)
+    for a in plan.allocations:
+        if a.lot:
+            now[(a.order, a.line, a.lot)] += a.quantity
+    keys = sorted(
+        (k for k in {*before, *now} if before.get(k, 0) != now.get(k, 0)),
+        key=lambda k: (k[0], line_sort_key(k[1]), k[2]),
+    )
+    return pd.DataFrame(
+        [[o, ln, lot, before.get((o, ln, lot), 0), now.get((o, ln, lot), 0)] for o, ln, lot in keys],
+        columns=CHANGE_COLUMNS,
+    )
 
 
 def allocations_frame(plan: Plan) -> pd.DataFrame:

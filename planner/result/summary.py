@@ -55,6 +55,16 @@ class IgnoredReservation:
 
 
 @dataclass(frozen=True, slots=True)
+class Changes:
+    """Against the previous plan (SPEC 9.5): units changed over (line, lot), lines with a change,
+    and the previous rows dropped per reason."""
+
+    units_moved: int
+    lines_changed: int
+    dropped: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     scenario: str
     today: date
@@ -68,6 +78,8 @@ class Summary:
     notes: tuple[str, ...]
     greedy_allocated: int | None
     """What the ERP-style greedy allocates in all (None when it was not run)."""
+    changes: Changes | None = None
+    """Against the previous plan; None when the plan was made from nothing."""
 
     def to_json(self) -> dict[str, Any]:
         """summary.json's content, keys in the contract's order."""
@@ -104,6 +116,12 @@ class Summary:
         }
         if self.greedy_allocated is not None:
             out["greedy"] = {"allocated": self.greedy_allocated}
+        if self.changes is not None:
+            out["changes"] = {
+                "units_moved": self.changes.units_moved,
+                "lines_changed": self.changes.lines_changed,
+                "dropped": dict(self.changes.dropped),
+            }
         return out
 
     @classmethod
@@ -151,11 +169,25 @@ class Summary:
                 ),
                 notes=tuple(_text(n) for n in data.get("notes", [])),
                 greedy_allocated=None if greedy is None else _whole(greedy["allocated"]),
+                changes=_changes(data.get("changes")),
             )
         except KeyError as exc:
             raise SummaryError(f"summary.json has no {exc.args[0]!r}") from None
         except (TypeError, ValueError) as exc:
             raise SummaryError(f"summary.json is not a planner summary: {exc}") from None
+
+
+def _changes(data: Any) -> Changes | None:
+    if data is None:
+        return None
+    dropped = data["dropped"]
+    if not isinstance(dropped, dict):
+        raise TypeError(f"{dropped!r} is not an object")
+    return Changes(
+        _whole(data["units_moved"]),
+        _whole(data["lines_changed"]),
+        {_text(k): _whole(v) for k, v in dropped.items()},
+    )
 
 
 def _json_value(value: object) -> object:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from models.errors import PlannerError
+from models.records import SOLVER_NAMES
 from planner.engine.mip import Mip, MipResult
 
 
@@ -12,6 +13,12 @@ class SolverUnavailable(PlannerError):
     """The solver asked for is unknown or not installed here (the user's input: exit 2)."""
 
     exit_code = 2
+
+
+def solver_choices() -> str:
+    """The solver names as a choice in words: "auto, highs, ..., pulp[:SOLVER] or greedy"."""
+    names = [f"{name}[:SOLVER]" if name == "pulp" else name for name in SOLVER_NAMES]
+    return f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 class Backend(Protocol):
@@ -31,7 +38,8 @@ class Backend(Protocol):
 
 
 def get_backend(name: str) -> Backend:
-    """The backend called `name` (highs, scip, cpsat, pulp or pulp:SOLVER); SolverUnavailable if unknown."""
+    """The MIP backend called `name` (a name of SOLVER_NAMES other than auto and greedy, or
+    pulp:SOLVER); SolverUnavailable if unknown."""
     from planner.engine.backends.cpsat import CpSatBackend
     from planner.engine.backends.mathopt import MathOptBackend
     from planner.engine.backends.pulp import PulpBackend
@@ -42,6 +50,4 @@ def get_backend(name: str) -> Backend:
         return CpSatBackend()
     if name == "pulp" or name.startswith("pulp:"):
         return PulpBackend(name.partition(":")[2] or None)
-    raise SolverUnavailable(
-        f"unknown solver {name!r}: choose auto, highs, scip, cpsat, pulp[:SOLVER] or greedy"
-    )
+    raise SolverUnavailable(f"unknown solver {name!r}: choose {solver_choices()}")

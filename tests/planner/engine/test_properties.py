@@ -23,19 +23,14 @@ Heavier runs, for hunting bugs locally (not in CI), through environment variable
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 
-import planner.engine.solve as solve_module
 from models.loading import load_scenario
 from models.records import Item, Line, Lot, Order, Reservation, Scenario
 from planner.engine.components import components
@@ -65,18 +60,6 @@ BASE = settings(
 def _examples(default: int) -> int:
     """The number of examples of a test: its default, times PLANNER_PROPERTY_SCALE."""
     return max(1, round(default * SCALE))
-
-
-@contextmanager
-def _every_component_through_the_tier_loop() -> Iterator[None]:
-    """Route every component to the MIP tier loop, even those the exact flow would take."""
-    real = solve_module.components
-    with mock.patch.object(
-        solve_module,
-        "components",
-        lambda prep: [dataclasses.replace(c, needs_integers=True) for c in real(prep)],
-    ):
-        yield
 
 
 # Regression, found by test_default_solver_reaches_the_brute_force_optimum (shrunk by hand):
@@ -183,8 +166,7 @@ def test_tier_loop_reaches_the_brute_force_optimum(scenario: Scenario) -> None:
     force's tier totals both as routed and with every component forced through the tier loop."""
     expected = reference_optimum(scenario)
     _assert_reaches(solve(scenario), expected)
-    with _every_component_through_the_tier_loop():
-        _assert_reaches(solve(scenario), expected, forced=True)
+    _assert_reaches(solve(scenario, route="tier_loop"), expected, forced=True)
 
 
 @settings(BASE, max_examples=_examples(200))
@@ -192,8 +174,9 @@ def test_tier_loop_reaches_the_brute_force_optimum(scenario: Scenario) -> None:
 @example(FD_LINE_ON_SLACK_POOL)
 def test_tier_loop_on_cpsat_reaches_the_brute_force_optimum(scenario: Scenario) -> None:
     """The same with the CP-SAT backend, every component forced through the tier loop."""
-    with _every_component_through_the_tier_loop():
-        _assert_reaches(solve(scenario, solver="cpsat"), reference_optimum(scenario), forced=True)
+    _assert_reaches(
+        solve(scenario, solver="cpsat", route="tier_loop"), reference_optimum(scenario), forced=True
+    )
 
 
 def test_greedy_falls_short_on_the_worked_example() -> None:

@@ -12,15 +12,13 @@ forced through the MIP tier loop ("mip"), so both engines must reach the hand-co
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-import planner.engine.solve as solve_module
 from models.records import Scenario
-from planner.engine.solve import solve
+from planner.engine.solve import Route, solve
 from planner.result.plan import Plan
 from tests.builders import (
     D1,
@@ -48,18 +46,12 @@ NONSTOCK = "nonstock"
 
 
 @pytest.fixture(params=["flow", "mip"])
-def run(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Plan]:
+def run(request: pytest.FixtureRequest) -> Callable[..., Plan]:
     """Solve a scenario, either as routed ("flow") or with every component forced through the MIP ("mip")."""
-    if request.param == "mip":
-        real = solve_module.components
-        monkeypatch.setattr(
-            solve_module,
-            "components",
-            lambda prep: [dataclasses.replace(c, needs_integers=True) for c in real(prep)],
-        )
+    route: Route = "tier_loop" if request.param == "mip" else "auto"
 
     def _run(s: Scenario, **kw: Any) -> Plan:
-        plan = solve(s, **kw)
+        plan = solve(s, route=route, **kw)
         assert plan.status == "optimal"
         if request.param == "mip" and any(ln.takes_part for ln in plan.prepared.lines):
             assert plan.solver != "flow", "the MIP path was not taken"

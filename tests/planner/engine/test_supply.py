@@ -8,13 +8,11 @@ reach the hand-computed plan with dated supply.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-import planner.engine.solve as solve_module
 from models.records import Scenario
 from planner.engine.solve import solve
 from planner.result.plan import Plan
@@ -40,18 +38,11 @@ RES = "reservation"
 
 
 @pytest.fixture(params=["flow", "mip"])
-def run(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Plan]:
+def run(request: pytest.FixtureRequest) -> Callable[..., Plan]:
     """Solve as routed ("flow") or with every component forced through the tier loop ("mip")."""
-    if request.param == "mip":
-        real = solve_module.components
-        monkeypatch.setattr(
-            solve_module,
-            "components",
-            lambda prep: [dataclasses.replace(c, needs_integers=True) for c in real(prep)],
-        )
 
     def _run(s: Scenario, **kw: Any) -> Plan:
-        plan = solve(s, **kw)
+        plan = solve(s, route="tier_loop" if request.param == "mip" else "auto", **kw)
         assert plan.status == "optimal"
         if request.param == "mip" and any(ln.takes_part for ln in plan.prepared.lines):
             assert plan.solver != "flow", "the tier loop was not taken"

@@ -1,4 +1,4 @@
-"""Regressions of the lexicographic tier loop (planner/engine/tier_loop.py, planner/engine/contention.py).
+"""Regressions of the lexicographic tier loop (planner/engine/tier_loop.py, ladder.py, contention.py).
 
 Each case was found by the property tests on `tier_loop_scenarios()` (tests/strategies.py,
 compared with the brute force of tests/reference.py), shrunk by hand, and its optimum
@@ -9,33 +9,25 @@ through the MIP tier loop ("mip").
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-import planner.engine.solve as solve_module
 from models.records import Scenario
-from planner.engine.solve import solve
+from planner.engine.solve import Route, solve
 from planner.result.plan import Plan
 from tests.builders import D2, D3, line, line_result, lot, order, scenario, tier_totals
 from tests.reference import reference_optimum
 
 
 @pytest.fixture(params=["flow", "mip"])
-def run(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Plan]:
+def run(request: pytest.FixtureRequest) -> Callable[..., Plan]:
     """Solve a scenario, either as routed ("flow") or with every component forced through the MIP ("mip")."""
-    if request.param == "mip":
-        real = solve_module.components
-        monkeypatch.setattr(
-            solve_module,
-            "components",
-            lambda prep: [dataclasses.replace(c, needs_integers=True) for c in real(prep)],
-        )
+    route: Route = "tier_loop" if request.param == "mip" else "auto"
 
     def _run(s: Scenario, **kw: Any) -> Plan:
-        plan = solve(s, **kw)
+        plan = solve(s, route=route, **kw)
         assert plan.status == "optimal"
         return plan
 
@@ -48,12 +40,13 @@ def run(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Call
 # tier 1 = 1, tier 2 = 1. The engine settles tier 1 with A/1 (a tie) and then reports tier 2 = 0
 # with bound 0, status "optimal".
 # Why: at tier 2 the part is {A/1, FD/1, FD/2} with the contended pool {X1}; FD/2 is in the part
-# only through its order, its own pool {Y1} being slack. `_TierLoop._bound` counts the tier's
-# plain lines through its flow, and the flow sees only demands on contended pools (`_needs`), so
-# FD/2 counts as 0; only kits (and fixed lines) are added at their `most`. The "bound" is 0, equal
-# to the value 0, and `settle` returns without the MIP, which would have swapped A/1 for FD/1
-# (tier 1 still 1) and served FD/2. A tier line with no demand on a contended pool must count
-# its `most` in the bound, as the earlier tiers' lines on slack pools already do.
+# only through its order, its own pool {Y1} being slack. The flow bound (then `_TierLoop._bound`,
+# now planner/engine/bound.py's `block_bound`) counted the tier's plain lines through its flow,
+# and the flow sees only demands on contended pools, so FD/2 counted as 0; only kits (and fixed
+# lines) were added at their `max_addable`. The "bound" was 0, equal to the value 0, and the
+# part was settled without the MIP, which would have swapped A/1 for FD/1 (tier 1 still 1) and
+# served FD/2. A tier line with no demand on a contended pool must count its `max_addable` in
+# the bound, as the earlier tiers' lines on slack pools already do.
 FD_LINE_ON_SLACK_POOL = scenario(
     orders=[order("FD", full_delivery=True)],
     lots=[lot("X1", "X", 1), lot("Y1", "Y", 1)],
@@ -70,9 +63,9 @@ def test_full_delivery_line_on_a_slack_pool_counts_in_the_tier_bound(run: Callab
     assert line_result(plan, "A", "1") == (0, "none", "short")
 
 
-# The tier loop fixes an all-or-nothing line of an earlier tier when its `most` exceeds its
+# The tier loop fixes an all-or-nothing line of an earlier tier when its `max_addable` exceeds its
 # tier's shortfall (planner/engine/blocks.py): the tier's other lines cannot make up for losing it.
-# At the boundary (most == shortfall) they can, and the line must stay free. In both cases the
+# At the boundary (max_addable == shortfall) they can, and the line must stay free. In both cases the
 # full-delivery order B holds B/1 (tier 1, 2 of X) and B/2 (tier 2, 1 of Y); C/1 (tier 2) wants
 # both units of Y as a full line, so serving B at tier 1 costs tier 2 one unit.
 def _swap_at_shortfall(z_quantity: int) -> Scenario:

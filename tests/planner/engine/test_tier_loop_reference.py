@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+import planner.engine.ladder as ladder_module
 import planner.engine.tier_loop as tier_loop_module
 from models.loading import load_scenario
 from planner.engine.backends import get_backend
@@ -81,20 +82,20 @@ def test_the_scenarios_split_blocks_and_starve_lines(
     """The premise of the test above: parts fall into several blocks, and lines are starved in the
     middle of a tier (after a MIP found what the earlier lines must take)."""
     seen: Counter[str] = Counter()
-    blocks, exhaust = tier_loop_module.fixed_and_blocks, tier_loop_module._TierLoop._exhaust
+    blocks, starve = ladder_module.fixed_and_blocks, ladder_module.starve
 
     def counting_blocks(*args: Any) -> Any:
         fixed, found = blocks(*args)
         seen["split"] += len(found) > 1
         return fixed, found
 
-    def counting_exhaust(self: Any, *args: Any) -> bool:
-        starved = exhaust(self, *args)
-        seen["starved"] += starved
+    def counting_starve(*args: Any) -> Any:
+        starved = starve(*args)
+        seen["starved"] += bool(starved)
         return starved
 
-    monkeypatch.setattr(tier_loop_module, "fixed_and_blocks", counting_blocks)
-    monkeypatch.setattr(tier_loop_module._TierLoop, "_exhaust", counting_exhaust)
+    monkeypatch.setattr(ladder_module, "fixed_and_blocks", counting_blocks)
+    monkeypatch.setattr(ladder_module, "starve", counting_starve)
     for prep in prepared.values():
         for comp in components(prep):
             if comp.needs_integers:
