@@ -101,6 +101,7 @@ def read_model(path: Path) -> dict[str, list[Record]]:
 
 
 def _with_natural_pk(record: Record) -> Record:
+    """The record with frePPLe's pk (its name or reference) where its model has one and it is an id."""
     pk = record.fields.get(NATURAL_PK.get(record.model, ""))
     if isinstance(pk, str | int) and not isinstance(pk, bool) and pk != "":
         return replace(record, pk=pk)
