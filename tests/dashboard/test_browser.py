@@ -132,6 +132,6 @@ def test_overview_kpis_render_in_chromium(
         record_property("screenshot", str(screenshot))
     finally:
         driver.quit()
-    assert values == ["78.1%", "2,160", "7 / 2 / 3", "5 of 9", "+285"]
+    assert values == ["77.8%", "2,150", "6 / 3 / 3", "5 of 9", "+290"]
     assert labels[:2] == ["Fill rate", "Allocated"]
     assert screenshot.stat().st_size > 10_000
