@@ -28,11 +28,18 @@ class InputError:
 
 
 class PlannerError(Exception):
-    """The base of every error the planner raises on purpose; its message is for the user."""
+    """The base of every error the planner raises on purpose; its message is for the user.
+
+    `exit_code` is what the command line exits with: 2 for wrong input or usage, 1 for a fault.
+    """
+
+    exit_code = 1
 
 
 class InputErrors(PlannerError):
     """Raised with every input error found; nothing is solved or written."""
+
+    exit_code = 2
 
     def __init__(self, errors: list[InputError]) -> None:
         self.errors = sorted(errors, key=lambda e: (e.table, e.row or 0, e.column or "", e.message))

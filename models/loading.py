@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ import pandas as pd
 from models.collector import collector_paused
 from models.edits import EDIT_KINDS, Edit, RowOrigins, apply_edits, parse_edits
 from models.errors import InputError, InputErrors
+from models.previous import read_previous
 from models.records import (
     DEFAULT_OBJECTIVE_KEY,
     OBJECTIVE_FIELDS,
@@ -59,9 +62,27 @@ if TYPE_CHECKING:
 SCENARIO_FILE = "scenario.toml"
 """The settings file looked for when `load_scenario` is given a folder."""
 
-_TOP_KEYS = ("name", "today", "data", "objective", "solver", "extends", *EDIT_KINDS)
+_TOP_KEYS = (
+    "name",
+    "today",
+    "data",
+    "company",
+    "objective",
+    "solver",
+    "plan",
+    "previous",
+    "extends",
+    *EDIT_KINDS,
+)
 _OBJECTIVE_KEYS = ("key",)
+_PLAN_KEYS = ("keep",)
 _SOLVER_KEYS = ("name", "time_limit")
+MAX_SCENARIO_BYTES = 1 << 20
+"""The largest scenario (TOML) file read: 1 MiB (its tables may be far larger)."""
+MAX_EXTENDS_DEPTH = 32
+"""How many files an `extends` chain may hold, the scenario's own included."""
+MAX_TIME_LIMIT = 1e7
+"""The largest time limit in seconds (about 116 days)."""
 
 R = TypeVar("R", bound="DataclassInstance")
 
@@ -75,6 +96,9 @@ class _Settings:
     data: Path | None = None
     objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY
     solver: SolverOptions = field(default_factory=SolverOptions)
+    company: str = ""
+    keep: bool = False
+    previous: Path | None = None
     edits: list[Edit] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -104,6 +128,12 @@ def load_scenario(path: str | Path) -> Scenario:
             if frame is not None:
                 frames[spec.name] = frame
         errors.extend(cross_check(frames))
+    previous = None
+    if settings.previous is not None:
+        try:
+            previous = read_previous(settings.previous)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
     if errors or settings.today is None or len(frames) != len(TABLES):
         located = [origins.locate(e) for e in errors]
         if settings.data is not None and is_workbook(settings.data):
@@ -136,6 +166,9 @@ def load_scenario(path: str | Path) -> Scenario:
         ),
         objective_key=settings.objective_key,
         solver=settings.solver,
+        company=settings.company,
+        keep=settings.keep,
+        previous=previous,
     )
 
 
@@ -160,7 +193,9 @@ def scenario_inputs(path: str | Path) -> list[Path]:
     if settings.data is not None and is_workbook(settings.data):
         tables = [settings.data]
     added = [e.file for e in settings.edits if e.file is not None]
-    return [*settings.files, *(t.resolve() for t in tables if t.is_file()), *added]
+    previous = settings.previous / "allocations.csv" if settings.previous is not None else None
+    found = [*settings.files, *(t.resolve() for t in tables if t.is_file()), *added]
+    return found + ([previous.resolve()] if previous is not None and previous.is_file() else [])
 
 
 def _settings_file(path: Path) -> Path:
@@ -193,6 +228,7 @@ def _read_settings(file: Path, errors: list[InputError]) -> _Settings:
         error("name", f"name must be a non-empty text, got {name!r}")
 
     settings.today = _read_today(document, error)
+    settings.company = _read_company(document, error)
 
     data = document.get("data", ".")
     if not isinstance(data, str):
@@ -225,6 +261,24 @@ def _read_settings(file: Path, errors: list[InputError]) -> _Settings:
     else:
         _unknown_keys(solver, "solver", _SOLVER_KEYS, error)
         settings.solver = _read_solver(solver, error)
+
+    plan = document.get("plan", {})
+    if not isinstance(plan, dict):
+        error("plan", "plan must be a table, e.g. [plan] keep = true")
+    else:
+        _unknown_keys(plan, "plan", _PLAN_KEYS, error)
+        keep = plan.get("keep", False)
+        if isinstance(keep, bool):
+            settings.keep = keep
+        else:
+            error("plan.keep", f"keep must be true or false, got {keep!r}")
+
+    if "previous" in document:
+        previous = document["previous"]
+        if isinstance(previous, str) and previous.strip():
+            settings.previous = file.parent / previous  # absolute when inherited through `extends`
+        else:
+            error("previous", f"previous must be a result folder path as text, got {previous!r}")
     return settings
 
 
@@ -243,11 +297,18 @@ def _read_chain(
         cycle = " -> ".join(p.name for p in [*seen, resolved])
         errors.append(InputError(table, None, "extends", f"extends forms a cycle: {cycle}"))
         return None
+    if len(seen) >= MAX_EXTENDS_DEPTH:
+        message = f"extends goes more than {MAX_EXTENDS_DEPTH} files deep (from {seen[0].name})"
+        errors.append(InputError(table, None, "extends", message))
+        return None
     try:
-        text = file.read_text(encoding="utf-8")
+        text = _scenario_text(file).decode("utf-8")
         document = tomllib.loads(text)
     except FileNotFoundError:
         errors.append(InputError(table, None, None, f"scenario file not found: {file}"))
+        return None
+    except _NotAScenarioFile as exc:
+        errors.append(InputError(table, None, None, f"{file} {exc}"))
         return None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"at line (\d+)", str(exc))
@@ -274,8 +335,9 @@ def _read_chain(
         base, base_edits = chain
         base.pop("name", None)
         base.setdefault("data", ".")
-        if isinstance(base["data"], str):
-            base["data"] = str((file.parent / parent).parent.resolve() / base["data"])
+        for key in ("data", "previous"):
+            if isinstance(base.get(key), str):
+                base[key] = str((file.parent / parent).parent.resolve() / base[key])
     merged = dict(base)
     for key, value in document.items():
         if key in ("extends", *EDIT_KINDS):
@@ -285,6 +347,22 @@ def _read_chain(
         else:
             merged[key] = value
     return merged, base_edits + edits
+
+
+class _NotAScenarioFile(Exception):
+    """A scenario path that is not a regular file of a sane size (the message says which)."""
+
+
+def _scenario_text(file: Path) -> bytes:
+    """The bytes of a scenario file: a regular file of at most MAX_SCENARIO_BYTES, read no further."""
+    # opened without blocking (a FIFO would wait for a writer), then checked: what is checked is what is read
+    with os.fdopen(os.open(file, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise _NotAScenarioFile("is not a regular file; a scenario is a TOML file")
+        data = handle.read(MAX_SCENARIO_BYTES + 1)
+    if len(data) > MAX_SCENARIO_BYTES:
+        raise _NotAScenarioFile(f"is larger than {MAX_SCENARIO_BYTES >> 20} MiB; a scenario file is small")
+    return data
 
 
 def _unknown_keys(
@@ -316,6 +394,19 @@ def _read_today(document: dict[str, Any], error: Callable[[str, str], None]) -> 
             pass
     error("today", f"'{value}' is not a date (use YYYY-MM-DD)")
     return None
+
+
+def _read_company(document: dict[str, Any], error: Callable[[str, str], None]) -> str:
+    """The company as an owner name (SPEC 8), "" when not named; a wrong value is recorded."""
+    value = document.get("company", "")
+    if not isinstance(value, str):
+        error("company", f'company must be an owner name as text, e.g. company = "MAIN", got {value!r}')
+        return ""
+    name = value.strip()
+    if name == "*" or ";" in name:
+        error("company", f"company must be one owner name (not '*', no ';'), got {value!r}")
+        return ""
+    return name
 
 
 def _read_objective_key(value: object, error: Callable[[str, str], None]) -> tuple[str, ...] | None:
@@ -362,10 +453,11 @@ def _read_time_limit(section: dict[str, Any], error: Callable[[str, str], None])
     time_limit = section.get("time_limit")
     if time_limit is not None:
         number_ok = isinstance(time_limit, int | float) and not isinstance(time_limit, bool)
-        if not number_ok or not math.isfinite(time_limit) or time_limit <= 0:
+        if not number_ok or not math.isfinite(time_limit) or not 0 < time_limit <= MAX_TIME_LIMIT:
             error(
                 "solver.time_limit",
-                f"time limit must be a positive number of seconds, got {time_limit!r}",
+                f"time limit must be a positive number of seconds, at most {MAX_TIME_LIMIT:g},"
+                f" got {time_limit!r}",
             )
             time_limit = None
         else:

@@ -17,6 +17,9 @@ LOT_STATUSES = ("available", "ingesting", "quarantine", "blocked")
 FULFILLMENTS = ("warehouse", "special_order", "vendor_shipment")
 OBJECTIVE_FIELDS = ("ship_date", "priority")
 DEFAULT_OBJECTIVE_KEY = ("ship_date", "priority")
+DEFAULT_UNIT = "pcs"
+ANY_OWNER = "*"
+"""In an owners list: any owner (SPEC 8)."""
 
 LineKey = tuple[str, str]
 """(order, line): the key of an order line."""
@@ -37,6 +40,8 @@ class Item:
     safety_stock: int = 0
     window_days: int | None = None
     pack_size: int = 1
+    unit: str = DEFAULT_UNIT
+    """The unit its whole-number quantities count (SPEC 2), e.g. pcs or "0.1 l"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +57,27 @@ class Lot:
     status: str = "available"
     received: date | None = None
     expires: date | None = None
+    due: date | None = None
+    """Expected receipt of supply still to come (SPEC 8); None = on hand."""
 
     @property
     def allocable(self) -> int:
         """In stock less what is committed outside this plan."""
         return self.quantity - self.allocated - self.planned_issue
 
+    @property
+    def to_come(self) -> bool:
+        """Supply still to come (it has a due date), not stock on hand."""
+        return self.due is not None
+
     def usable_on(self, today: date) -> bool:
         """Available and not expired on `today` (SPEC section 3)."""
         return self.status == "available" and (self.expires is None or self.expires >= today)
+
+    def arrives(self, today: date) -> date | None:
+        """The day it counts as received: its due date, a late one (before `today`) counting as
+        `today` (SPEC 8); None for stock on hand."""
+        return None if self.due is None else max(self.due, today)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +91,8 @@ class Order:
     warehouses: tuple[str, ...] = ()
     owners: tuple[str, ...] = ()
     customer: str = ""
+    keep: bool | None = None
+    """Keep what the previous plan gave its lines (SPEC 9); None: the scenario's `[plan] keep`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +112,7 @@ class Line:
     warehouses: tuple[str, ...] | None = None
     owners: tuple[str, ...] | None = None
     printed: bool | None = None
+    keep: bool | None = None
 
     @property
     def key(self) -> LineKey:
@@ -128,6 +148,31 @@ class Reservation:
     quantity: int
 
 
+@dataclass(frozen=True, slots=True)
+class PreviousAllocation:
+    """One row of a previous plan's allocations.csv (SPEC 9): `quantity` of `lot` to a line.
+
+    `row` is the row's spreadsheet row in that file (header = row 1)."""
+
+    order: str
+    line: str
+    lot: str
+    quantity: int
+    row: int = 0
+
+    @property
+    def key(self) -> LineKey:
+        return (self.order, self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousPlan:
+    """The plan a re-plan starts from: a result folder's allocations with a lot (nonstock rows left out)."""
+
+    folder: str
+    allocations: tuple[PreviousAllocation, ...]
+
+
 SolverName = Literal["auto", "highs", "scip", "cpsat", "pulp", "greedy"]
 """The solvers by name; "pulp" also as "pulp:SOLVER" (PuLP's own solver names)."""
 SOLVER_NAMES: tuple[SolverName, ...] = get_args(SolverName)
@@ -158,6 +203,19 @@ class Scenario:
     reservations: tuple[Reservation, ...] = ()
     objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY
     solver: SolverOptions = field(default_factory=SolverOptions)
+    company: str = ""
+    """The company as an owner (SPEC 8): lots of owner "" are its own, and a line listing no owners
+    takes only its lots; "" = not named (an empty owners list then means any owner)."""
+    keep: bool = False
+    """`[plan] keep`: whether lines keep their previous allocations where orders and lines do not say."""
+    previous: PreviousPlan | None = None
+    """The previous plan to re-plan from (SPEC 9), or None: plan from nothing."""
+
+    def keeps(self, order: Order, line: Line) -> bool:
+        """Whether the line keeps at least what the previous plan gave it (line over order over scenario)."""
+        if line.keep is not None:
+            return line.keep
+        return self.keep if order.keep is None else order.keep
 
     def replace(self, **changes: object) -> Scenario:
         """A copy with the given fields changed (the what-if primitive)."""

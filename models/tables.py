@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import sys
 import warnings
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -24,8 +25,9 @@ from typing import Literal
 
 import pandas as pd
 
+from models.cells import unescape_frame
 from models.errors import InputError
-from models.records import FULFILLMENTS, LOT_STATUSES, ORDER_TYPES
+from models.records import DEFAULT_UNIT, FULFILLMENTS, LOT_STATUSES, ORDER_TYPES
 
 ROW = "_row"
 """Frame column holding each record's spreadsheet row (header = row 1)."""
@@ -35,8 +37,6 @@ Kind = Literal["str", "int", "bool", "date", "list", "enum"]
 _INT_RE = r"[+-]?[0-9]{1,18}"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
-# warn in _warn -> _match_header -> raw_from_cells -> read_raw (or read_workbook) -> load_scenario -> caller
-_WARN_STACKLEVEL = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +70,23 @@ class TableSpec:
         return tuple(c.name for c in self.columns)
 
 
+MAX_QUANTITY = 10**12
+"""The largest quantity a cell may hold: a million of them still add up within int64 (SPEC 11)."""
+MAX_TOTAL = 10**18
+"""The most a quantity column may add up to (int64 holds about 9.2 * 10**18)."""
+MAX_COLUMNS = 1_000
+"""The widest header a table may have (the contract's tables have at most 13 columns)."""
+MAX_WINDOW_DAYS = 100_000
+"""The longest allocation window in days (about 270 years; dates end in 9999)."""
+
+
 def _req(name: str, kind: Kind = "str", minimum: int | None = None) -> Column:
-    return Column(name, kind, required=True, minimum=minimum)
+    maximum = MAX_QUANTITY if kind == "int" else None
+    return Column(name, kind, required=True, minimum=minimum, maximum=maximum)
+
+
+def _quantity(name: str, default: int, minimum: int) -> Column:
+    return Column(name, "int", default=default, minimum=minimum, maximum=MAX_QUANTITY)
 
 
 ITEMS = TableSpec(
@@ -80,9 +95,10 @@ ITEMS = TableSpec(
         _req("item"),
         Column("description", default=""),
         Column("stocking", "bool", default=True),
-        Column("safety_stock", "int", default=0, minimum=0),
-        Column("window_days", "int", default=None, minimum=0),
-        Column("pack_size", "int", default=1, minimum=1),
+        _quantity("safety_stock", default=0, minimum=0),
+        Column("window_days", "int", default=None, minimum=0, maximum=MAX_WINDOW_DAYS),
+        _quantity("pack_size", default=1, minimum=1),
+        Column("unit", default=DEFAULT_UNIT),
     ),
     key=("item",),
 )
@@ -95,12 +111,13 @@ LOTS = TableSpec(
         _req("warehouse"),
         Column("owner", default=""),
         _req("quantity", "int", minimum=0),
-        Column("allocated", "int", default=0, minimum=0),
-        Column("planned_issue", "int", default=0, minimum=0),
+        _quantity("allocated", default=0, minimum=0),
+        _quantity("planned_issue", default=0, minimum=0),
         Column("pnp", "bool", default=True),
         Column("status", "enum", default="available", choices=LOT_STATUSES),
         Column("received", "date"),
         Column("expires", "date"),
+        Column("due", "date"),
     ),
     key=("lot",),
 )
@@ -117,6 +134,7 @@ ORDERS = TableSpec(
         Column("warehouses", "list", default=()),
         Column("owners", "list", default=()),
         Column("customer", default=""),
+        Column("keep", "bool", default=None),
     ),
     key=("order",),
 )
@@ -137,6 +155,7 @@ LINES = TableSpec(
         Column("warehouses", "list", default=None),
         Column("owners", "list", default=None),
         Column("printed", "bool", default=None),
+        Column("keep", "bool", default=None),
     ),
     key=("order", "line"),
 )
@@ -229,6 +248,9 @@ def raw_from_cells(
     column per header position, indexed by spreadsheet row - 1, blank rows dropped.
     Header problems are reported under `spec.name`; unknown columns warn.
     """
+    if len(header) > MAX_COLUMNS:
+        errors.append(_too_wide(spec.name, len(header)))
+        return RawTable([], pd.DataFrame(index=body.index), usable=False)
     positions, usable = _match_header(header, body, spec, errors)
     named = pd.DataFrame({str(n): body[p] for n, p in positions.items()}, index=body.index)
     return RawTable(list(positions), named, usable)
@@ -288,7 +310,14 @@ def _blank_file(path: Path) -> bool:
 
 
 def _read_cells(path: Path, table: str, errors: list[InputError]) -> tuple[list[str], pd.DataFrame] | None:
-    """The stripped header names and body cells (index = record number - 1; blank rows dropped)."""
+    """The stripped header names and body cells (index = record number - 1; blank rows dropped).
+
+    The header is read first, alone: a table wider than MAX_COLUMNS is refused before pandas parses it.
+    """
+    width = _header_width(path)
+    if width is not None and width > MAX_COLUMNS:
+        errors.append(_too_wide(table, width))
+        return None
     try:
         raw = pd.read_csv(
             path,
@@ -305,18 +334,55 @@ def _read_cells(path: Path, table: str, errors: list[InputError]) -> tuple[list[
         errors.extend(_ragged_rows(path, table))
         return None
     except UnicodeDecodeError as exc:
-        errors.append(
-            InputError(table, None, None, f"the file is not UTF-8 text ({exc.reason}); save it as CSV UTF-8")
-        )
+        errors.append(_not_utf8(path, table, exc))
         return None
     except OSError as exc:
         errors.append(InputError(table, None, None, f"cannot read the file: {exc}"))
         return None
-    raw = raw.apply(lambda col: col.str.strip())
+    raw = unescape_frame(raw.apply(lambda col: col.str.strip()))
     header = [str(h) for h in raw.iloc[0].tolist()]
     body = raw.iloc[1:]
     body = body[(body != "").any(axis=1)]
     return header, body
+
+
+def _not_utf8(path: Path, table: str, exc: UnicodeDecodeError) -> InputError:
+    """The error for a file that is not UTF-8, at the line and column of its first bad byte."""
+    try:
+        data = path.read_bytes()
+        data.decode("utf-8")
+    except UnicodeDecodeError as found:
+        start = found.start
+    except OSError:
+        start = None
+    if start is None:
+        return InputError(
+            table, None, None, f"the file is not UTF-8 text ({exc.reason}); save it as CSV UTF-8"
+        )
+    line_start = data.rfind(b"\n", 0, start) + 1
+    before = data[line_start:start].decode("utf-8", errors="replace")
+    position = len(next(csv.reader([before]), [""])) - 1 if before else 0
+    first = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
+    header = [h.strip().lower() for h in next(csv.reader([first]), [])]
+    line = data.count(b"\n", 0, start) + 1
+    column = header[position] if line > 1 and position < len(header) and header[position] else None
+    message = f"byte 0x{data[start]:02x} is not UTF-8 text; save the file as CSV UTF-8"
+    return InputError(table, line, column, message)
+
+
+def _header_width(path: Path) -> int | None:
+    """How many columns the file's first record has; None if the csv module cannot tell (pandas will)."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return len(next(csv.reader(handle), []))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+
+
+def _too_wide(table: str, width: int) -> InputError:
+    return InputError(
+        table, 1, None, f"the header has {width:,} columns; a table has at most {MAX_COLUMNS:,}"
+    )
 
 
 def _ragged_rows(path: Path, table: str) -> list[InputError]:
@@ -347,6 +413,7 @@ def _match_header(
     """
     known = set(spec.column_names)
     positions: dict[str, Hashable] = {}
+    unknown: list[str] = []
     for position, name in zip(body.columns, header, strict=True):
         key = name.lower()
         if key in positions:
@@ -357,7 +424,12 @@ def _match_header(
             if (body[position] != "").any():
                 _warn(f"{spec.name}: an unnamed column (column {int(str(position)) + 1}) is ignored")
         else:
-            _warn(f"{spec.name}: unknown column '{name}' is ignored")
+            unknown.append(name)
+    if len(unknown) == 1:
+        _warn(f"{spec.name}: unknown column '{unknown[0]}' is ignored")
+    elif unknown:
+        shown = ", ".join(f"'{n}'" for n in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+        _warn(f"{spec.name}: {len(unknown):,} unknown columns are ignored: {shown}")
     usable = True
     for column in spec.columns:
         if column.required and column.name not in positions:
@@ -369,7 +441,14 @@ def _match_header(
 
 
 def _warn(message: str) -> None:
-    warnings.warn(message, UserWarning, stacklevel=_WARN_STACKLEVEL)
+    """Warn at the first caller outside the `models` package (whichever loader path led here, through
+    any context-manager decorators)."""
+    frame, level = sys._getframe(1), 2
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(
+        ("models.", "contextlib")
+    ):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
 
 
 def _parse_column(
@@ -399,7 +478,6 @@ def _parse_column(
         if column.maximum is not None:
             out_of_range |= (values > column.maximum).fillna(False).astype(bool)
         if out_of_range.any():
-            rule = _range_rule(column)
             _report(
                 errors,
                 table,
@@ -407,7 +485,7 @@ def _parse_column(
                 rows,
                 raw,
                 out_of_range,
-                lambda v: f"{column.name} must be {rule}, got '{v}'",
+                lambda v: f"{column.name} must be {_range_rule(column, int(v))}, got '{v}'",
             )
             values = values.mask(out_of_range)
     if column.required:
@@ -421,7 +499,7 @@ def _parse_column(
                 empty,
                 lambda v: f"{column.name} is required but the cell is empty",
             )
-    elif column.default is not None and column.kind in ("int", "bool", "enum") and empty.any():
+    elif column.default not in (None, "") and column.kind in ("int", "bool", "enum", "str") and empty.any():
         values = values.copy()
         values[empty] = column.default
     return values
@@ -441,12 +519,13 @@ def _report(
         errors.append(InputError(table, int(row), column, message(str(value))))
 
 
-def _range_rule(column: Column) -> str:
-    if column.minimum is not None and column.maximum is not None:
+def _range_rule(column: Column, value: int) -> str:
+    """The bound `value` breaks: "between 0 and 9" for a short range, else the one side it is past."""
+    if column.minimum is not None and column.maximum is not None and column.maximum <= 100:
         return f"between {column.minimum} and {column.maximum}"
-    if column.minimum is not None:
+    if column.minimum is not None and value < column.minimum:
         return f"at least {column.minimum}"
-    return f"at most {column.maximum}"
+    return f"at most {column.maximum:,}"
 
 
 def _parse_str(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:

@@ -1,6 +1,6 @@
 """Cross-table checks of a scenario's parsed tables: keys, references and quantities (SPEC section 2).
 
-`cross_check` works on the frames of `models.tables.read_table` and returns
+`cross_check` works on the frames of `models.tables.parse_table` and returns
 every problem as an `InputError`. Cells already reported as invalid are
 missing in the frames and are skipped here, so one bad cell gives one error.
 """
@@ -19,6 +19,8 @@ from models.tables import (
     KITS,
     LINES,
     LOTS,
+    MAX_QUANTITY,
+    MAX_TOTAL,
     ORDERS,
     RESERVATIONS,
     ROW,
@@ -50,6 +52,40 @@ def cross_check(tables: Mapping[str, pd.DataFrame]) -> list[InputError]:
     errors.extend(_check_alternates(tables.get(ALTERNATES.name), known_items))
     errors.extend(_check_safety_stock(tables.get(SAFETY_STOCK.name), known_items))
     errors.extend(_check_reservations(tables, kit_items))
+    errors.extend(_check_kit_needs(tables.get(LINES.name), kits))
+    errors.extend(_check_totals(tables))
+    return errors
+
+
+def _check_kit_needs(lines: pd.DataFrame | None, kits: pd.DataFrame | None) -> list[InputError]:
+    """A kit line's quantity times each component's per-kit quantity is at most MAX_QUANTITY."""
+    if lines is None or kits is None or kits.empty:
+        return []
+    per_kit = kits.dropna(subset=["kit", "quantity"]).groupby("kit")["quantity"].max()
+    need = lines["item"].astype(object).map(per_kit).astype("Float64") * lines["quantity"].astype("Float64")
+    return _flag(
+        lines,
+        need > MAX_QUANTITY,
+        LINES.name,
+        "quantity",
+        lambda r: f"{r['quantity']} kits of '{r['item']}' need more than {MAX_QUANTITY:,} of a component",
+    )
+
+
+def _check_totals(tables: Mapping[str, pd.DataFrame]) -> list[InputError]:
+    """No quantity column adds up to more than MAX_TOTAL (so no sum the solve makes overflows)."""
+    errors: list[InputError] = []
+    for spec in TABLES:
+        frame = tables.get(spec.name)
+        if frame is None:
+            continue
+        for column in spec.columns:
+            if (
+                column.maximum == MAX_QUANTITY
+                and float(frame[column.name].astype("Float64").sum()) > MAX_TOTAL
+            ):
+                message = f"the column adds up to more than {MAX_TOTAL:.0e}; split the scenario"
+                errors.append(InputError(spec.name, None, column.name, message))
     return errors
 
 

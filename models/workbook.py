@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from models.cells import escape_cell, unescape_cell
 from models.errors import InputError, InputErrors
 from models.tables import TABLES, RawTable, TableSpec, raw_from_cells, read_raw
 
@@ -136,7 +137,7 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
-    return str(value).strip()
+    return unescape_cell(str(value).strip())
 
 
 def read_folder_tables(folder: Path) -> dict[str, pd.DataFrame]:
@@ -168,7 +169,8 @@ def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame] | None = None)
     Every table gets a sheet with its header row (a table's own columns, or
     all the contract's columns when it is missing or empty) and a
     `documentation` sheet explains every column. Whole numbers in number
-    columns are written as numbers, everything else as text.
+    columns are written as numbers, everything else as text cells escaped
+    like CSV cells (models.cells), so no cell is ever a formula.
     """
     import openpyxl
 
@@ -184,6 +186,7 @@ def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame] | None = None)
         if frame is not None:
             for row in frame.itertuples(index=False):
                 sheet.append([_cell_value(v, kinds.get(str(c), "str")) for c, v in zip(columns, row)])
+        _no_formulas(sheet)
         _format_sheet(sheet, columns, kinds)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -197,8 +200,17 @@ def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame] | None = None)
         raise
 
 
+def _no_formulas(sheet: Any) -> None:
+    """Every text cell a string cell (openpyxl takes a text starting with `=` for a formula)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
 def _cell_value(value: object, kind: str) -> object:
-    """What a cell holds: None for empty, an int for a whole number in a number column, else the text."""
+    """What a cell holds: None for empty, an int for a whole number in a number column, else the text,
+    escaped (models.cells: a spreadsheet shows it as text)."""
     if value is None or (isinstance(value, float) and value != value):
         return None
     text = str(value).strip()
@@ -206,7 +218,7 @@ def _cell_value(value: object, kind: str) -> object:
         return None
     if kind == "int" and re.fullmatch(r"[+-]?[0-9]{1,18}", text):
         return int(text)
-    return text
+    return escape_cell(text)
 
 
 def _format_sheet(sheet: Any, columns: list[str], kinds: Mapping[str, str]) -> None:
@@ -271,6 +283,7 @@ COLUMN_DOCS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ),
         ("window_days", "a line is allocated only if ship_date <= today + window_days", "no window"),
         ("pack_size", "a line of this item is allocated only in whole multiples of pack_size", "1"),
+        ("unit", "the unit its whole-number quantities count (e.g. pcs, 0.1 l)", "pcs"),
     ),
     "lots": (
         ("lot", "stock lot id", ""),
@@ -288,6 +301,11 @@ COLUMN_DOCS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ),
         ("received", "date received (FIFO tie-break)", "none"),
         ("expires", "expiry date (FEFO tie-break; an expired lot is not allocable)", "none"),
+        (
+            "due",
+            "expected receipt date of supply still to come; it serves lines shipping on or after it",
+            "on hand",
+        ),
     ),
     "orders": (
         ("order", "order number", ""),
@@ -297,8 +315,9 @@ COLUMN_DOCS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("released", "only released orders are allocated", "true"),
         ("printed", "a pick list exists: the order is not allocated", "false"),
         ("warehouses", "allowed warehouses, preferred first", "any"),
-        ("owners", "allowed inventory owners, preferred first", "any"),
+        ("owners", "allowed inventory owners, preferred first; * = any", "any (the company's own if set)"),
         ("customer", "free text", '""'),
+        ("keep", "re-planning: its lines keep at least what the previous plan gave them", "[plan] keep"),
     ),
     "lines": (
         ("order", "order number (key: order and line)", ""),
@@ -314,6 +333,7 @@ COLUMN_DOCS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("warehouses", "overrides the order's warehouses", "order's"),
         ("owners", "overrides the order's owners", "order's"),
         ("printed", "overrides the order's printed flag", "order's"),
+        ("keep", "overrides the order's keep flag", "order's"),
     ),
     "kits": (
         ("kit", "kit item (holds no lots; its lines are allocated in whole kits)", ""),

@@ -50,8 +50,9 @@ def item(item: str, **kw: Any) -> Item:
 
 
 def lot(lot: str, item: str, quantity: int = 10, warehouse: str = "W1", **kw: Any) -> Lot:
-    """A lot of `quantity` in `warehouse`, owner "", available, pnp, nothing committed, unless given."""
-    for name in ("received", "expires"):
+    """A lot of `quantity` in `warehouse`, owner "", available, pnp, nothing committed, on hand
+    (no `due`), unless given."""
+    for name in ("received", "expires", "due"):
         if name in kw:
             kw[name] = _date(kw[name])
     return Lot(lot=lot, item=item, warehouse=warehouse, quantity=quantity, **kw)
@@ -103,6 +104,7 @@ def scenario(
     today: date | str = TODAY,
     objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY,
     name: str = "test",
+    company: str = "",
 ) -> Scenario:
     """A scenario of these tables; orders and items that are referenced but not given get defaults."""
     lots, lines, kits, alternates = tuple(lots), tuple(lines), tuple(kits), tuple(alternates)
@@ -130,6 +132,7 @@ def scenario(
         safety_stock=tuple(safety_stock),
         reservations=tuple(reservations),
         objective_key=objective_key,
+        company=company,
     )
 
 

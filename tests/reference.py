@@ -12,7 +12,9 @@ How it works (obviously correct rather than fast):
 
 1. Section 3 is transcribed plainly: which lines take part, and which lot may
    serve which line (for a kit line: which lot may give which component; lots
-   of a component item or of one of its alternates, section 2 kits.csv).
+   of a component item or of one of its alternates, section 2 kits.csv), with
+   section 8's due dates (a lot to come serves lines shipping on or after it,
+   a late one counting as today) and owners (`company`, `*`).
 2. Reservations (section 2): honoured when the line takes part and the lot may
    serve it; they are fixed first and leave the lot's allocable quantity less
    what they take for the optimiser.
@@ -47,7 +49,7 @@ components, which may use their own alternates).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -76,6 +78,9 @@ class ReferenceResult:
     """Honoured reservations per participating line."""
     added: dict[LineKey, int] = field(default_factory=dict)
     """One optimal choice: quantity added beyond reservations per participating line."""
+    changed: int | None = None
+    """With a previous plan: the fewest units changed, sum over (line, lot) of |now - before|,
+    among the plans with these tier totals (SPEC 9.4)."""
 
 
 # ---------------------------------------------------------------------------
@@ -110,8 +115,25 @@ def lot_usable(scenario: Scenario, lot: Lot) -> bool:
     return lot.status == "available" and (lot.expires is None or lot.expires >= scenario.today)
 
 
+def owner_allowed(scenario: Scenario, owners: tuple[str, ...], lot: Lot) -> bool:
+    """Sections 3 and 8: with a company named, owner "" is the company and an empty list allows only
+    its lots; `*` allows any owner; without a company an empty list allows any."""
+    company = scenario.company
+    owner = company if company and lot.owner == "" else lot.owner
+    if not owners:
+        return not company or owner == company
+    return "*" in owners or owner in owners
+
+
+def in_time(scenario: Scenario, line: Line, lot: Lot) -> bool:
+    """Section 8: a lot to come serves a line shipping on or after its due date (a late one: today)."""
+    if lot.due is None:
+        return True
+    return max(lot.due, scenario.today) <= line.ship_date
+
+
 def lot_may_serve(scenario: Scenario, line: Line, lot: Lot, items: set[str]) -> bool:
-    """Section 3's lot conditions, with `items` the items whose lots may give the part."""
+    """Section 3's lot conditions (and section 8's), with `items` the items whose lots may give the part."""
     order = next(o for o in scenario.orders if o.order == line.order)
     warehouses = order.warehouses if line.warehouses is None else line.warehouses
     owners = order.owners if line.owners is None else line.owners
@@ -119,8 +141,9 @@ def lot_may_serve(scenario: Scenario, line: Line, lot: Lot, items: set[str]) -> 
         lot_usable(scenario, lot)
         and lot.item in items
         and (not warehouses or lot.warehouse in warehouses)
-        and (not owners or lot.owner in owners)
+        and owner_allowed(scenario, owners, lot)
         and (lot.pnp or not line.requires_pnp)
+        and in_time(scenario, line, lot)
     )
 
 
@@ -180,7 +203,9 @@ class _Search:
         n_tiers: int,
         initial: State,
         groups: list[tuple[tuple[int, ...], int]],
+        change: Callable[[LineKey, dict[int, int]], int] | None = None,
     ) -> None:
+        self.change = change
         self.steps = steps
         self.full_delivery = full_delivery
         self.n_tiers = n_tiers
@@ -210,40 +235,56 @@ class _Search:
         """Per reachable next state, the best contribution of this step and the quantities added."""
         out: dict[State, tuple[tuple[int, ...], dict[LineKey, int]]] = {}
 
-        def offer(nxt: State, added: dict[LineKey, int], specs: list[_LineSpec]) -> None:
+        def offer(
+            nxt: State,
+            added: dict[LineKey, int],
+            specs: list[_LineSpec],
+            taken: dict[LineKey, dict[int, int]],
+        ) -> None:
             vec = [0] * self.n_tiers
             for spec in specs:
                 vec[spec.tier] += added[spec.key]
+            if self.change is not None:  # one more level: the fewest changed units, as -change
+                vec.append(-sum(self.change(spec.key, taken.get(spec.key, {})) for spec in specs))
             contribution = tuple(vec)
             if nxt not in out or contribution > out[nxt][0]:
                 out[nxt] = (contribution, added)
 
         specs = self.steps[step]
         work = list(state)
+        taken: dict[LineKey, dict[int, int]] = {}
+
+        def took(spec: _LineSpec, start: list[int]) -> dict[int, int]:
+            lots = {i for _, lots in spec.needs for i in lots}
+            return {i: start[i] - work[i] for i in lots if start[i] != work[i]}
+
         if self.full_delivery[step]:
-            offer(state, {s.key: 0 for s in specs}, specs)
+            offer(state, {s.key: 0 for s in specs}, specs, {})
             if all(s.open in s.allowed for s in specs):
 
                 def whole(n: int) -> Iterator[None]:
                     if n == len(specs):
                         yield
                         return
+                    start = list(work)
                     for _ in self._take_line(specs[n], specs[n].open, work):
+                        taken[specs[n].key] = took(specs[n], start)
                         yield from whole(n + 1)
 
                 for _ in whole(0):
-                    offer(tuple(work), {s.key: s.open for s in specs}, specs)
+                    offer(tuple(work), {s.key: s.open for s in specs}, specs, taken)
         else:
             (spec,) = specs
+            start = list(work)
             for qty in spec.allowed:
                 for _ in self._take_line(spec, qty, work):
-                    offer(tuple(work), {spec.key: qty}, specs)
+                    offer(tuple(work), {spec.key: qty}, specs, {spec.key: took(spec, start)})
         return out
 
     def best(self, step: int, state: State) -> tuple[tuple[int, ...], dict[LineKey, int]]:
         """The lexicographically best tier vector the steps from `step` on can add, and how."""
         if step == len(self.steps):
-            return (0,) * self.n_tiers, {}
+            return (0,) * (self.n_tiers + (self.change is not None)), {}
         memo_key = (step, state)
         if memo_key not in self.memo:
             best: tuple[tuple[int, ...], dict[LineKey, int]] | None = None
@@ -257,8 +298,14 @@ class _Search:
         return self.memo[memo_key]
 
 
-def reference_optimum(scenario: Scenario) -> ReferenceResult:
-    """Tier totals of the true lexicographic optimum of a tiny scenario (see the module docstring)."""
+def reference_optimum(
+    scenario: Scenario, before: dict[tuple[LineKey, str], int] | None = None
+) -> ReferenceResult:
+    """Tier totals of the true lexicographic optimum of a tiny scenario (see the module docstring).
+
+    With `before` (a previous plan's quantity per (line, lot id), no line printed or kept), also the
+    fewest changed units holding those totals: one more level of the same search, the change being
+    a sum over lines of |reserved + added - before| per lot."""
     lots = list(scenario.lots)
     if len(lots) > MAX_LOTS:
         raise ValueError(f"reference: {len(lots)} lots, at most {MAX_LOTS}")
@@ -343,8 +390,41 @@ def reference_optimum(scenario: Scenario) -> ReferenceResult:
     if len(steps) > MAX_STEPS:
         raise ValueError(f"reference: {len(steps)} steps, at most {MAX_STEPS}")
 
-    search = _Search(steps, full_delivery, len(keys), initial, groups)
+    change = None
+    constant = 0
+    if before is not None:
+        lot_id = [lot.lot for lot in lots]
+        reserved_at: dict[tuple[LineKey, str], int] = defaultdict(int)
+        for r in scenario.reservations:
+            if reasons[(r.order, r.line)] is None and (r.order, r.line) in reserved_on_line:
+                serving = {line_by_key[(r.order, r.line)].item} | _alternates(
+                    scenario, line_by_key[(r.order, r.line)].item
+                )
+                i = lot_id.index(r.lot)
+                if lot_may_serve(scenario, line_by_key[(r.order, r.line)], lots[i], serving):
+                    reserved_at[((r.order, r.line), r.lot)] += r.quantity
+        stepped = {spec.key for specs in steps for spec in specs}
+        for (key, lot_name), q in before.items():  # lines no step touches keep their reservations only
+            if key not in stepped:
+                constant += abs(reserved_at.get((key, lot_name), 0) - q)
+        for (key, lot_name), q in reserved_at.items():
+            if key not in stepped and (key, lot_name) not in before:
+                constant += q
+
+        def change(key: LineKey, taken: dict[int, int]) -> int:
+            names = {lot_name for k, lot_name in [*before, *reserved_at] if k == key}
+            names |= {lot_id[i] for i in taken}
+            now = {n: reserved_at.get((key, n), 0) for n in names}
+            for i, q in taken.items():
+                now[lot_id[i]] += q
+            return sum(abs(now[n] - before.get((key, n), 0)) for n in names)
+
+    search = _Search(steps, full_delivery, len(keys), initial, groups, change)
     added_vec, added = search.best(0, initial)
+    changed = None
+    if change is not None:
+        changed = constant - added_vec[-1]
+        added_vec = added_vec[:-1]
     added.update(dict.fromkeys(fixed_zero, 0))
 
     base = [0] * len(keys)
@@ -359,4 +439,5 @@ def reference_optimum(scenario: Scenario) -> ReferenceResult:
         reasons=reasons,
         reserved={ln.key: reserved_on_line[ln.key] for ln in taking_part},
         added=added,
+        changed=changed,
     )

@@ -13,6 +13,11 @@ where every line takes part and every lot is usable and holds stock, while
 keeping warehouse/owner/pnp restrictions, alternates, kits, full lines, full
 delivery, pack sizes, safety stock and reservations; `scenarios()` mixes both.
 
+Both draw SPEC 8 too: lots to come (`due`: late, due today, or due between and
+after the lines' ship dates, so a receipt is usable by later lines only) and,
+in about a third of the examples, a `company` (lots of owner "" or MAIN are its
+own; owners lists may hold `*`).
+
 `tier_loop_scenarios()` is aimed at the lexicographic tier loop: many tiers,
 full-delivery orders spanning them, reservations covering whole lines, pools
 that turn contended late; see its docstring.
@@ -44,7 +49,21 @@ from models.records import (
 TODAY = date(2026, 3, 10)
 WAREHOUSES = ("W1", "W2")
 WAREHOUSE_LISTS: tuple[tuple[str, ...], ...] = ((), ("W1",), ("W2",), ("W1", "W2"), ("W2", "W1"))
-OWNER_LISTS: tuple[tuple[str, ...], ...] = ((), ("A",), ("B",), ("A", "B"), ("B", "A"))
+OWNER_LISTS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("A",),
+    ("B",),
+    ("A", "B"),
+    ("B", "A"),
+    ("*",),
+    ("A", "*"),
+    ("MAIN",),
+)
+DUES = (None,) * 5 + tuple(TODAY + timedelta(days=d) for d in (-2, 0, 1, 2, 3, 5))
+"""Lots on hand mostly; else supply to come: late, due today, or due within the lines' ship dates
+(today + 0..3 or 4) and after them."""
+COMPANIES = ("",) * 2 + ("MAIN",)
+"""The company named in about a third of the examples (SPEC 8)."""
 ORDER_TYPES = ("sales",) * 4 + ("production",) * 3 + ("distribution", "loaner", "shop", "quote")
 
 
@@ -134,13 +153,14 @@ def small_scenarios(
                 item=draw(st.sampled_from(["P1", *stocking_parts])),
                 warehouse=draw(st.sampled_from(WAREHOUSES)),
                 quantity=quantity,
-                owner=draw(st.sampled_from(["", "", "A", "B"])),
+                owner=draw(st.sampled_from(["", "", "A", "B", "MAIN"])),
                 allocated=allocated,
                 planned_issue=planned,
                 pnp=not _often(draw, 5),
                 status=draw(st.sampled_from(statuses)),
                 received=draw(st.sampled_from([None, TODAY - timedelta(days=20), TODAY - timedelta(days=5)])),
                 expires=draw(st.sampled_from(expiries)),
+                due=draw(st.sampled_from(DUES)),
             )
         )
 
@@ -223,6 +243,7 @@ def small_scenarios(
 
     objective_key = draw(st.sampled_from([("ship_date", "priority")] * 4 + [("priority", "ship_date")]))
     return Scenario(
+        company=draw(st.sampled_from(COMPANIES)),
         name="random",
         today=TODAY,
         items=tuple(items),
@@ -334,9 +355,10 @@ def tier_loop_scenarios(
             item=draw(st.sampled_from(["P1", *parts])),
             warehouse=draw(st.sampled_from(WAREHOUSES)),
             quantity=draw(st.sampled_from([0, *range(1, max_qty + 1)] if not hot else range(2, max_qty + 1))),
-            owner=draw(st.sampled_from(["", "", "", "A", "B"])),
+            owner=draw(st.sampled_from(["", "", "", "A", "B", "MAIN"])),
             allocated=draw(st.sampled_from([0] * 6 + [1])),
             pnp=not _often(draw, 6),
+            due=draw(st.sampled_from(DUES)),
         )
         for n in range(n_lots)
     ]
@@ -408,6 +430,7 @@ def tier_loop_scenarios(
 
     objective_key = draw(st.sampled_from([("ship_date", "priority")] * 3 + [("priority", "ship_date")]))
     return Scenario(
+        company=draw(st.sampled_from(COMPANIES)),
         name="tier-loop",
         today=TODAY,
         items=tuple(items),

@@ -344,7 +344,17 @@ def test_solve_writes_the_hand_computed_plan(solved: tuple[Path, Path]) -> None:
     _, out = solved
     assert read_allocations(out) == EXPECTED_ALLOCATIONS
     alloc_columns = pd.read_csv(out / "allocations.csv", nrows=0).columns.tolist()
-    assert alloc_columns == ["order", "line", "item", "lot", "warehouse", "owner", "quantity", "source"]
+    assert alloc_columns == [
+        "order",
+        "line",
+        "item",
+        "lot",
+        "warehouse",
+        "owner",
+        "quantity",
+        "source",
+        "due",
+    ]
     lines = pd.read_csv(out / "lines.csv", dtype=str, keep_default_na=False)
     assert lines.columns.tolist() == [
         "order",
@@ -355,6 +365,8 @@ def test_solve_writes_the_hand_computed_plan(solved: tuple[Path, Path]) -> None:
         "status",
         "reason",
         "tier",
+        "available_on",
+        "unit",
     ]
     by_key = {(r["order"], r["line"]): r for r in lines.to_dict("records")}
     assert (by_key[("P", "2")]["status"], by_key[("P", "2")]["reason"], by_key[("P", "2")]["tier"]) == (
@@ -368,12 +380,16 @@ def test_solve_writes_the_hand_computed_plan(solved: tuple[Path, Path]) -> None:
         "item",
         "in_stock",
         "allocated_before",
+        "available",
+        "required",
+        "deficit",
         "allocable",
         "safety_stock",
-        "required",
+        "on_order",
         "allocated",
         "available_after",
-        "deficit",
+        "short",
+        "unit",
     ]
 
 
@@ -564,3 +580,36 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "orders.csv, row 2, column priority" in done.stderr
     assert not (tmp_path / "out2").exists()
+
+
+def test_short_help_and_version_flags_and_exit_codes_in_help() -> None:
+    """-h is --help (on the group and on a command), -V is --version, and --help documents the exit codes."""
+    result = invoke("-h")
+    assert result.exit_code == 0
+    assert "Exit codes" in unwrapped(result.output)
+    assert invoke("solve", "-h").exit_code == 0
+    version = invoke("-V")
+    assert version.exit_code == 0
+    assert "version" in version.output
+
+
+def test_bad_due_and_company_exit_2_naming_file_row_and_column(tmp_path: Path) -> None:
+    """A due that is no date and a company that is no owner name are input errors: exit 2, each named
+    by file, row and column, and nothing is written."""
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "scenario.toml").write_text('today = "2026-11-20"\ncompany = "*"\n', encoding="utf-8")
+    (folder / "items.csv").write_text("item\nX\n", encoding="utf-8")
+    (folder / "lots.csv").write_text(
+        "lot,item,warehouse,quantity,due\nL1,X,W,5,2026-13-01\n", encoding="utf-8"
+    )
+    (folder / "orders.csv").write_text("order\nO\n", encoding="utf-8")
+    (folder / "lines.csv").write_text(
+        "order,line,item,quantity,ship_date\nO,1,X,5,2026-12-01\n", encoding="utf-8"
+    )
+    result = invoke("solve", folder, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "lots.csv, row 2, column due: '2026-13-01' is not a date" in result.output
+    assert "scenario.toml" in result.output
+    assert "company" in result.output
+    assert not (tmp_path / "out").exists()

@@ -22,7 +22,7 @@ def test_tier_totals_and_reasons_match_expected(case: Path, solver: str) -> None
     expected = json.loads((case / "expected.json").read_text())
     plan = solve(load_scenario(case / "scenario.toml"), solver=solver)
     assert plan.status == "optimal"
-    got = [{"key": t["key"], "allocated": t["allocated"]} for t in plan.summary()["tiers"]]
+    got = [{"key": t["key"], "allocated": t["allocated"]} for t in plan.summary.to_json()["tiers"]]
     assert got == expected["tiers"]
     lines = plan.lines_frame()
     ineligible = {f"{r.order}/{r.line}": r.reason for r in lines.itertuples() if r.tier == ""}

@@ -188,3 +188,29 @@ def test_lines_that_take_no_part(order: Order, line: Line, reason: str | None) -
     result = reference_optimum(s)
     assert result.reasons[line.key] == reason
     assert result.totals == (() if reason else (1,))
+
+
+def test_receipt_serves_only_lines_shipping_on_or_after_its_due_date() -> None:
+    """SPEC 8: PO (10, due day 2) cannot serve the line of day 1, serves the one of day 3; a late
+    receipt (due before today) counts as today."""
+    s = scenario(
+        [Item("X")],
+        [Lot("PO", "X", "W", 10, due=day(2)), Lot("LATE", "X", "W", 3, due=day(-5))],
+        [Order("O")],
+        [Line("O", "1", "X", 10, day(1)), Line("O", "2", "X", 10, day(3))],
+    )
+    assert reference_optimum(s).totals == (3, 10)
+
+
+def test_company_owners_and_star() -> None:
+    """SPEC 8: with company MAIN a line listing no owners takes only owner "" and MAIN; `*` any."""
+    lots = [
+        Lot("OWN", "X", "W", 2),
+        Lot("MINE", "X", "W", 2, owner="MAIN"),
+        Lot("C", "X", "W", 2, owner="ACME"),
+    ]
+    plain = scenario([Item("X")], lots, [Order("O")], [Line("O", "1", "X", 6, day(1))])
+    assert reference_optimum(plain).totals == (6,)
+    assert reference_optimum(plain.replace(company="MAIN")).totals == (4,)
+    star = scenario([Item("X")], lots, [Order("O", owners=("*",))], [Line("O", "1", "X", 6, day(1))])
+    assert reference_optimum(star.replace(company="MAIN")).totals == (6,)

@@ -126,25 +126,39 @@ def test_export_template_replaces_only_its_own_workbook(tmp_path: Path) -> None:
     assert invoke("export-template", "--out", folder, "--force").exit_code == 2
 
 
+VICTIM = "<an absolute folder>"
+"""Stands for an absolute folder name: the test names a folder of its own, never a system one."""
+
+
 @pytest.mark.parametrize(
     ("name", "folder"),
     [
         ("../..", "scenario"),
-        ("/etc", "etc"),
+        (VICTIM, "victim"),
         ("a/../../b", "a_.._.._b"),
         ("x\ny\x00z", "x_y_z"),
         ("..", "scenario"),
     ],
 )
 def test_batch_names_are_safe_file_names(tmp_path: Path, name: str, folder: str) -> None:
-    """`planner run` writes OUT/<safe name>: a TOML name never reaches outside OUT."""
+    """`planner run` writes OUT/<safe name>: a TOML name never reaches outside OUT.
+
+    Every place a bad name could reach lies inside tmp_path (OUT is two folders deep, and the
+    absolute name is a folder of the test's), so that even a regression harms nothing else."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("keep", encoding="utf-8")
+    name = str(victim) if name == VICTIM else name
     scenario = write_scenario(tmp_path / "batch", toml=f"name = {json.dumps(name)}\ntoday = 2026-11-20\n")
     (tmp_path / "outside.txt").write_text("keep", encoding="utf-8")
-    out = tmp_path / "out"
+    out = tmp_path / "a" / "b" / "out"
     result = invoke("run", scenario / "scenario.toml", "--out", out)
     assert result.exit_code == 0, result.output
-    assert [p.name for p in out.iterdir()] == [folder]
+    names = [p.name for p in out.iterdir()]
+    assert len(names) == 1
+    assert names[0] == folder or (folder == "victim" and names[0].endswith("_victim"))
     assert (tmp_path / "outside.txt").read_text(encoding="utf-8") == "keep"
+    assert (victim / "keep.txt").read_text(encoding="utf-8") == "keep"
 
 
 def test_safe_name_keeps_ordinary_names() -> None:

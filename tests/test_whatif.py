@@ -213,9 +213,12 @@ def test_compare_demo_with_early_cables(tmp_path: Path) -> None:
     - DO-2001 (deliver in full, ships 2026-11-24, the first tier) needs 25 MCU-STM32 and 60
       CABLE-USB. The demo has only 50 cables (CAB-CA-1), so the order is blocked and both lines get
       0. With 50 + 40 = 90 cables it can ship complete: 25 and 60.
-    - MCU-STM32 stock: MCU-CA-1 30 - 5 planned issue = 25, less 5 safety stock in CA = 20 usable;
-      MCU-NY-1 20. 40 in all. In the demo MO-3001/1 (ships 11-26) gets 30; now DO-2001 takes 25
-      first and MO-3001/1 gets 15; the 5 left in CA are safety stock, hence reason safety_stock.
+    - MCU-STM32 stock: MCU-CA-1 30 - 5 planned issue = 25, less 5 safety stock in CA = 20 usable,
+      the company's (MAIN); MCU-NY-1 20, Acme's consignment stock. DO-2001 may take any owner's
+      (owners *), MO-3001 lists none, so with company MAIN only MAIN's. In the demo MO-3001/1
+      (ships 11-26) gets MAIN's 20; now DO-2001 takes 25 first (Acme's 20 and 5 of MAIN's, so that
+      MO-3001 keeps the most) and MO-3001/1 gets 15; the 5 left in CA are safety stock, hence
+      reason safety_stock on both sides.
     - The other cable lines take no part either way (SO-1005/1 vendor_shipment, SO-1005/3 outside
       the 14-day window), so nothing else changes.
     """
@@ -228,18 +231,18 @@ def test_compare_demo_with_early_cables(tmp_path: Path) -> None:
     assert rows == [
         ["early_cables", "DO-2001", "1", "MCU-STM32", "0", "25", "25", "full_delivery_blocked", ""],
         ["early_cables", "DO-2001", "2", "CABLE-USB", "0", "60", "60", "full_delivery_blocked", ""],
-        ["early_cables", "MO-3001", "1", "MCU-STM32", "30", "15", "-15", "", "safety_stock"],
+        ["early_cables", "MO-3001", "1", "MCU-STM32", "20", "15", "-5", "safety_stock", "safety_stock"],
     ]
     demo, early = read_csv(tmp_path / "cmp" / "kpis.csv")
     assert (demo["scenario"], early["scenario"]) == ("demo", "early_cables")
-    assert int(early["allocated"]) - int(demo["allocated"]) == 25 + 60 - 15
+    assert int(early["allocated"]) - int(demo["allocated"]) == 25 + 60 - 5
     assert early["requested"] == demo["requested"]
     assert early["lines"] == demo["lines"]
-    # DO-2001's two lines go from none to full; MO-3001/1 from full to partial.
+    # DO-2001's two lines go from none to full; MO-3001/1 stays partial.
     assert int(early["lines_none"]) == int(demo["lines_none"]) - 2
-    assert int(early["lines_full"]) == int(demo["lines_full"]) + 2 - 1
-    assert int(early["lines_partial"]) == int(demo["lines_partial"]) + 1
-    # DO-2001 becomes a full order; MO-3001 was not full in the demo (LED-RED pack size) anyway.
+    assert int(early["lines_full"]) == int(demo["lines_full"]) + 2
+    assert int(early["lines_partial"]) == int(demo["lines_partial"])
+    # DO-2001 becomes a full order; MO-3001 is not full in either.
     assert int(early["orders_full"]) == int(demo["orders_full"]) + 1
 
 

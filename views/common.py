@@ -6,19 +6,31 @@ reads, so an edited CSV is solved again and an unchanged one never is.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from models.cells import write_csv_text
 from models.errors import InputErrors
 from models.loading import load_scenario
 from models.records import Scenario
-from planner.app.dashboard import Headline, PlanView
+from planner.app.dashboard import DashboardPlan, Headline
 from planner.app.scenarios import Fingerprint, description, fingerprint, scenario_files
 from planner.app.whatif import Change, WhatIf, WhatIfError, apply, save
 from planner.engine.solve import solve
+
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md(text: object) -> str:
+    """User text (a scenario name, a description, an order id) as markdown that shows exactly that text:
+    every ASCII punctuation character backslash-escaped (so no link, image, emphasis, HTML or math),
+    line breaks as spaces."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).splitlines()))
+
 
 FOLDER_KEY = "scenario_folder"
 SCENARIO_KEY = "scenario"
@@ -31,13 +43,13 @@ def _loaded(path: str, stamp: Fingerprint) -> Scenario:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _solved(path: str, stamp: Fingerprint) -> PlanView:
-    return PlanView(solve(_loaded(path, stamp)))
+def _solved(path: str, stamp: Fingerprint) -> DashboardPlan:
+    return DashboardPlan(solve(_loaded(path, stamp)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _solved_whatif(path: str, stamp: Fingerprint, edit: WhatIf) -> PlanView:
-    return PlanView(solve(apply(_loaded(path, stamp), edit)))
+def _solved_whatif(path: str, stamp: Fingerprint, edit: WhatIf) -> DashboardPlan:
+    return DashboardPlan(solve(apply(_loaded(path, stamp), edit)))
 
 
 def scenario_sidebar(folder: Path) -> None:
@@ -45,14 +57,14 @@ def scenario_sidebar(folder: Path) -> None:
     st.session_state[FOLDER_KEY] = str(folder)
     files = [str(p) for p in scenario_files(folder)]
     if not files:
-        st.sidebar.warning(f"No scenario files in {folder}")
+        st.sidebar.warning(f"No scenario files in {md(folder)}")
         return
     if st.session_state.get(SCENARIO_KEY) not in files:
         preferred = [f for f in files if Path(f).name == PREFERRED]
         st.session_state[SCENARIO_KEY] = (preferred or files)[0]
     st.sidebar.selectbox("Scenario", files, key=SCENARIO_KEY, format_func=lambda f: Path(f).stem)
-    st.sidebar.caption(description(Path(st.session_state[SCENARIO_KEY])))
-    st.sidebar.caption(f"Scenarios from `{folder}`")
+    st.sidebar.caption(md(description(Path(st.session_state[SCENARIO_KEY]))))
+    st.sidebar.caption(f"Scenarios from {md(folder)}")
 
 
 def folder() -> Path:
@@ -81,30 +93,30 @@ def scenario(path: Path) -> Scenario:
         st.stop()
 
 
-def plan(path: Path) -> PlanView:
+def plan(path: Path) -> DashboardPlan:
     """The scenario solved, with its tables (cached); shows why and stops the page if that fails."""
     scenario(path)  # input errors are shown in full before solving
     try:
-        with st.spinner(f"Solving {path.stem} ..."):
+        with st.spinner(f"Solving {md(path.stem)} ..."):
             return _solved(str(path), fingerprint(path))
     except (RuntimeError, ValueError) as exc:
-        st.error(f"{path.stem} could not be solved: {exc}")
+        st.error(f"{md(path.stem)} could not be solved: {md(exc)}")
         st.stop()
 
 
-def whatif_plan(path: Path, edit: WhatIf) -> PlanView:
+def whatif_plan(path: Path, edit: WhatIf) -> DashboardPlan:
     """The base scenario with `edit` made, solved (cached); errors are shown and stop the page."""
     scenario(path)
     try:
         with st.spinner("Solving the what-if ..."):
             return _solved_whatif(str(path), fingerprint(path), edit)
     except (RuntimeError, ValueError) as exc:
-        st.error(f"The what-if could not be solved: {exc}")
+        st.error(f"The what-if could not be solved: {md(exc)}")
         st.stop()
 
 
 def _show_input_errors(path: Path, exc: InputErrors) -> None:
-    st.error(f"{path.name} has {len(exc.errors)} input error(s); nothing is solved.")
+    st.error(f"{md(path.name)} has {len(exc.errors)} input error(s); nothing is solved.")
     st.dataframe(
         pd.DataFrame(
             [(e.table, e.row, e.column, e.message) for e in exc.errors],
@@ -114,17 +126,18 @@ def _show_input_errors(path: Path, exc: InputErrors) -> None:
     )
 
 
-def plan_header(title: str, current: PlanView) -> Headline:
+def plan_header(title: str, current: DashboardPlan) -> Headline:
     """The page title and, plainly, how the solve went and what it gains over the ERP-style greedy."""
     head = current.headline
-    st.title(f"{title} · {head.scenario}")
+    st.title(f"{title} · {md(head.scenario)}")
     proved = "optimal (every tier proved best)" if head.status == "optimal" else f"{head.status} (not proved)"
     gain = ""
     if head.gain is not None:
         gain = f" · **{head.gain:+,}** units over the ERP-style greedy ({head.greedy:,} → {head.allocated:,})"
-    st.markdown(f"**{proved}** · {head.solver} in {head.seconds:.2f} s{gain}")
+    mixed = f" · quantities in several units: totals count {md(head.unit)} only" if head.mixed_units else ""
+    st.markdown(f"**{proved}** · {md(head.solver)} in {head.seconds:.2f} s{gain}{mixed}")
     for note in current.plan.notes:
-        st.warning(note)
+        st.warning(md(note))
     return head
 
 
@@ -132,7 +145,7 @@ def download(frame: pd.DataFrame, name: str) -> None:
     """A button that downloads `frame` as `<name>.csv`."""
     st.download_button(
         f"Download {name}.csv",
-        frame.to_csv(index=False, lineterminator="\n").encode("utf-8"),
+        write_csv_text(frame).encode("utf-8"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"download-{name}",
@@ -147,14 +160,15 @@ def table(frame: pd.DataFrame, name: str, **column_config: object) -> None:
     download(frame, name)
 
 
-def delta_metrics(base: PlanView, other: PlanView) -> None:
+def delta_metrics(base: DashboardPlan, other: DashboardPlan) -> None:
     """One row of KPIs of `other`, each with its change against `base` (none shown where it is 0)."""
     was, now = base.headline, other.headline
-    st.markdown(f"**{now.scenario}** against **{was.scenario}** ({now.status}, {now.seconds:.2f} s)")
+    st.markdown(f"**{md(now.scenario)}** against **{md(was.scenario)}** ({now.status}, {now.seconds:.2f} s)")
     fill, allocated, lines, orders, gain = st.columns(5)
     points = round((now.fill_rate - was.fill_rate) * 100, 1)
     fill.metric("Fill rate", f"{now.fill_rate:.1%}", f"{points:+.1f} pts" if points else None)
-    allocated.metric("Allocated", f"{now.allocated:,}", _change(now.allocated - was.allocated))
+    label = f"Allocated ({now.unit} only)" if now.mixed_units or was.mixed_units else "Allocated"
+    allocated.metric(label, f"{now.allocated:,}", _change(now.allocated - was.allocated))
     lines.metric("Lines full", now.lines_full, _change(now.lines_full - was.lines_full))
     orders.metric("Orders complete", now.orders_full, _change(now.orders_full - was.orders_full))
     if now.gain is not None and was.gain is not None:
@@ -225,6 +239,6 @@ def show_message() -> None:
     """The outcome of the last what-if action, once."""
     kind, text = st.session_state.pop(MESSAGE_KEY, ("", ""))
     if kind == "error":
-        st.error(text)
+        st.error(md(text))
     elif kind == "success":
-        st.success(text)
+        st.success(md(text))

@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from planner.app.dashboard import changed_lines, difference_by, kpi_comparison, kpi_deltas
-from views.common import all_scenarios, delta_metrics, difference_chart, plan, selected, table
+from views.common import all_scenarios, delta_metrics, difference_chart, md, plan, selected, table
 
 st.title("Compare scenarios")
 
@@ -27,20 +27,24 @@ for other in plans[1:]:
 
 st.subheader("KPIs")
 table(kpi_comparison(plans), "kpis")
-st.subheader(f"KPI deltas against {plans[0].name}")
+st.subheader(f"KPI deltas against {md(plans[0].name)}")
 table(kpi_deltas(plans), "kpi_deltas")
 
-by_priority, by_week = st.columns(2)
-with by_priority:
-    st.subheader("Allocated, difference by priority")
-    priorities = difference_by(plans, "priority")
-    difference_chart(priorities, "priority")
-    table(priorities.reset_index(), "difference_by_priority")
-with by_week:
-    st.subheader("Allocated, difference by ship week")
-    weeks = difference_by(plans, "week")
-    difference_chart(weeks, "ship week")
-    table(weeks.reset_index(), "difference_by_week")
+units = sorted({u for p in plans for u in p.units}, key=lambda u: (u != "pcs", u))
+for unit in units:
+    by_priority, by_week = st.columns(2)
+    suffix = f" ({unit})" if len(units) > 1 else ""
+    name = "" if unit == units[0] else "_" + "".join(c if c.isalnum() else "_" for c in unit)
+    with by_priority:
+        st.subheader(f"Allocated, difference by priority{suffix}")
+        priorities = difference_by(plans, "priority", unit)
+        difference_chart(priorities, "priority")
+        table(priorities.reset_index(), f"difference_by_priority{name}")
+    with by_week:
+        st.subheader(f"Allocated, difference by ship week{suffix}")
+        weeks = difference_by(plans, "week", unit)
+        difference_chart(weeks, "ship week")
+        table(weeks.reset_index(), f"difference_by_week{name}")
 
 st.subheader("Lines that gained or lost")
 table(

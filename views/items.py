@@ -1,25 +1,41 @@
-"""Items: per item, as InvenTree shows stock, with a filter to the items in deficit."""
+"""Items: per item, as InvenTree shows a part and as this plan leaves it, with filters to the items in
+deficit (InvenTree's meaning) and to those this plan leaves short."""
 
 import streamlit as st
 
-from planner.app.dashboard import in_deficit
+from planner.app.dashboard import in_deficit, left_short
 from views.common import plan, plan_header, selected, table
 
 current = plan(selected())
 plan_header("Items", current)
 items = current.items
 
-short_only = st.toggle("Only items in deficit", key="items-deficit")
-shown = in_deficit(items) if short_only else items
-st.caption(f"{len(shown)} of {len(items)} items; {len(in_deficit(items))} in deficit")
+deficit_only, short_only = st.columns(2)
+shown = items
+if deficit_only.toggle("Only items in deficit", key="items-deficit"):
+    shown = in_deficit(shown)
+if short_only.toggle("Only items this plan leaves short", key="items-short"):
+    shown = left_short(shown)
+st.caption(
+    f"{len(shown)} of {len(items)} items; {len(in_deficit(items))} in deficit,"
+    f" {len(left_short(items))} left short; each row's quantities are in its unit"
+)
 table(
     shown,
     "items",
-    in_stock=st.column_config.NumberColumn("in stock"),
+    in_stock=st.column_config.NumberColumn("in stock", help="On hand (lots without a due date)"),
     allocated_before=st.column_config.NumberColumn("allocated before", help="Committed outside this plan"),
-    allocable=st.column_config.NumberColumn("available", help="In stock less allocated before, usable lots"),
+    available=st.column_config.NumberColumn("available", help="In stock less allocated before"),
+    required=st.column_config.NumberColumn(
+        "required", help="Allocated before plus the open quantity of its lines"
+    ),
+    deficit=st.column_config.NumberColumn("deficit", help="Required less in stock, if above"),
+    allocable=st.column_config.NumberColumn("allocable", help="Allocable on hand, usable lots"),
     safety_stock=st.column_config.NumberColumn("safety stock"),
+    on_order=st.column_config.NumberColumn("on order", help="Allocable supply still to come"),
     allocated=st.column_config.NumberColumn("allocated now"),
-    available_after=st.column_config.NumberColumn("available after"),
-    deficit=st.column_config.NumberColumn("deficit", help="Required less allocated now"),
+    available_after=st.column_config.NumberColumn(
+        "available after", help="Allocable and on order, less this plan"
+    ),
+    short=st.column_config.NumberColumn("short", help="Open quantity this plan leaves unallocated"),
 )

@@ -28,6 +28,9 @@ table(
     "lines",
     why=st.column_config.TextColumn("why (in words)", width="large"),
     ship_date=st.column_config.DateColumn("ship date"),
+    available_on=st.column_config.DateColumn(
+        "available on", help="Latest receipt serving it; empty: on hand"
+    ),
     lots=st.column_config.TextColumn("lots (quantity)", width="medium"),
 )
 

@@ -8,6 +8,7 @@ from views.common import (
     add_change,
     delta_metrics,
     difference_chart,
+    md,
     plan,
     remove_change,
     save_whatif,
@@ -24,7 +25,7 @@ from views.common import (
 path = selected()
 base = scenario(path)
 edit = whatif_of(path)
-st.title(f"What-if on {path.stem}")
+st.title(f"What-if on {md(path.stem)}")
 st.caption("Each change applies on top of the scenario, and the plan is solved again at once.")
 
 order_tab, line_tab, lot_tab, window_tab, today_tab = st.tabs(
@@ -126,7 +127,7 @@ if edit.today is not None:
     st.markdown(f"- today = {edit.today.isoformat()} (was {base.today.isoformat()})")
 for i, change in enumerate(edit.changes):
     text, remove = st.columns([6, 1])
-    text.markdown(f"- {change.describe()}")
+    text.markdown(f"- {md(change.describe())}")
     remove.button("Remove", key=f"wi-remove-{i}", on_click=remove_change, args=(path, i))
 if edit.is_empty:
     st.info("No change yet: make one above.")
@@ -155,5 +156,5 @@ st.subheader("Save as a scenario file")
 name = st.text_input("Name", edit.name, key="wi-name")
 overwrite = st.checkbox("Replace a file of that name", key="wi-overwrite")
 st.button("Save", key="wi-save", type="primary", on_click=save_whatif, args=(path, name, overwrite))
-st.caption(f"It extends {path.name}, so `planner run` can re-run it in batch:")
+st.caption(f"It extends {md(path.name)}, so `planner run` can re-run it in batch:")
 st.code(whatif.to_toml(edit.renamed(name), path, path.with_name(whatif.file_name(name))), language="toml")

@@ -1,7 +1,7 @@
 """Dashboard-ready tables of a plan, and of several plans side by side.
 
 Each function returns a plain DataFrame (or record) that a page can show, chart
-or download as it is. `PlanView` builds a plan's tables once, on first use, so a
+or download as it is. `DashboardPlan` builds a plan's tables once, on first use, so a
 page that reruns on every click never rebuilds them. Counts follow
 `planner.app.compare`: KPIs and charts cover the lines that take part (nonstock
 lines are not among them).
@@ -9,6 +9,7 @@ lines are not among them).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,7 +18,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from planner.app.compare import KPI_COLUMNS, Result, kpis, line_changes
+from models.records import DEFAULT_UNIT
+from planner.app.compare import KPI_COLUMNS, WrittenPlan, kpis, line_changes
 from planner.result.plan import Plan
 from planner.result.reasons import reason_words
 
@@ -35,6 +37,8 @@ LINE_VIEW_COLUMNS = [
     "requested",
     "allocated",
     "missing",
+    "unit",
+    "available_on",
     "tier",
     "lots",
 ]
@@ -59,6 +63,11 @@ class Headline:
     lines_none: int
     orders: int
     orders_full: int
+    unit: str = DEFAULT_UNIT
+    """The unit of requested and allocated."""
+    mixed_units: bool = False
+    """The lines use several units: requested, allocated and fill_rate count those in `unit` only,
+    and the greedy's total (over every unit) is not shown."""
 
     @property
     def gain(self) -> int | None:
@@ -83,6 +92,7 @@ def line_table(plan: Plan) -> pd.DataFrame:
     frame["week"] = [week_of(p.ship_date) for p in prep]
     frame["priority"] = [p.priority for p in prep]
     frame["missing"] = frame["requested"] - frame["allocated"]
+    frame["available_on"] = [date.fromisoformat(d) if d else None for d in frame["available_on"]]
     frame["lots"] = [lots.get((o, n), "") for o, n in zip(frame["order"], frame["line"])]
     frame["tier"] = pd.array([None if t == "" else t for t in frame["tier"]], dtype="Int64")
     return frame[LINE_VIEW_COLUMNS]
@@ -95,6 +105,23 @@ def _lots_text(allocations: pd.DataFrame) -> dict[tuple[str, str], str]:
         source = str(row.lot) or "nonstock"
         out.setdefault((str(row.order), str(row.line)), []).append(f"{source} {row.quantity}")
     return {key: ", ".join(parts) for key, parts in out.items()}
+
+
+def units_of(lines: pd.DataFrame) -> list[str]:
+    """The units of the lines of `line_table` that take part: pieces first, then by name."""
+    found = set(lines.loc[lines["tier"].notna(), "unit"])
+    return sorted(found, key=lambda u: (u != DEFAULT_UNIT, u))
+
+
+def unit_totals(lines: pd.DataFrame) -> pd.DataFrame:
+    """Per unit (pieces first): lines, requested, allocated and fill rate of the lines that take part."""
+    taking_part = lines[lines["tier"].notna()]
+    out = taking_part.groupby("unit").agg(
+        lines=("requested", "size"), requested=("requested", "sum"), allocated=("allocated", "sum")
+    )
+    out = out.reindex(units_of(lines))
+    out["fill_rate"] = (out["allocated"] / out["requested"].where(out["requested"] > 0)).round(4).fillna(1.0)
+    return out.reset_index()
 
 
 def filter_lines(
@@ -125,9 +152,12 @@ def line_lots(plan: Plan, lines: pd.DataFrame) -> pd.DataFrame:
     return allocations.merge(keys, on=["order", "line"], how="inner").reset_index(drop=True)
 
 
-def fill_by(lines: pd.DataFrame, by: Dimension) -> pd.DataFrame:
-    """Requested and allocated per ship week or priority, over the lines of `line_table` that take part."""
+def fill_by(lines: pd.DataFrame, by: Dimension, unit: str | None = None) -> pd.DataFrame:
+    """Requested and allocated per ship week or priority, over the lines of `line_table` that take
+    part (only those of items in `unit`, if given: see `units_of`)."""
     taking_part = lines[lines["tier"].notna()]
+    if unit is not None:
+        taking_part = taking_part[taking_part["unit"] == unit]
     out = taking_part.groupby(by)[["requested", "allocated"]].sum().sort_index()
     out["fill_rate"] = (out["allocated"] / out["requested"].where(out["requested"] > 0)).round(4).fillna(1.0)
     out.index = out.index.astype(str)
@@ -135,19 +165,26 @@ def fill_by(lines: pd.DataFrame, by: Dimension) -> pd.DataFrame:
 
 
 def by_warehouse_owner(plan: Plan) -> pd.DataFrame:
-    """Per warehouse and owner (`stock` names both): allocable stock in usable lots, what the plan
-    takes from it, what is left."""
+    """Per warehouse, owner and unit (`stock` names the first two): allocable stock in usable lots
+    (on hand and to come), what the plan takes from it, what is left."""
     today = plan.prepared.scenario.today
+    units = {i.item: i.unit for i in plan.prepared.scenario.items}
+    keys = ["warehouse", "owner", "unit"]
     stock = pd.DataFrame(
-        [(lot.warehouse, lot.owner, lot.allocable) for lot in plan.prepared.lots if lot.usable_on(today)],
-        columns=["warehouse", "owner", "allocable"],
+        [
+            (lot.warehouse, lot.owner, units[lot.item], lot.allocable)
+            for lot in plan.prepared.lots
+            if lot.usable_on(today)
+        ],
+        columns=[*keys, "allocable"],
     )
     allocations = plan.allocations_frame()
     allocations = allocations[allocations["lot"] != ""]
+    allocations = allocations.assign(unit=allocations["item"].map(units))
     out = pd.concat(
         [
-            stock.groupby(["warehouse", "owner"])["allocable"].sum(),
-            allocations.groupby(["warehouse", "owner"])["quantity"].sum().rename("allocated"),
+            stock.groupby(keys)["allocable"].sum(),
+            allocations.groupby(keys)["quantity"].sum().rename("allocated"),
         ],
         axis=1,
     )
@@ -175,8 +212,9 @@ def tier_table(plan: Plan) -> pd.DataFrame:
 
 
 def item_table(plan: Plan) -> pd.DataFrame:
-    """items.csv with each item's description, as InvenTree shows stock: in stock, allocated before,
-    available (allocable), safety stock, required, allocated now, available after, deficit."""
+    """items.csv with each item's description: in stock, allocated before, available, required and
+    deficit as InvenTree shows a part; allocable, safety stock, on order, allocated now, available
+    after and short as this plan has them; the unit of them all."""
     frame = plan.items_frame()
     descriptions = {i.item: i.description for i in plan.prepared.scenario.items}
     frame.insert(1, "description", frame["item"].map(descriptions).fillna(""))
@@ -184,11 +222,16 @@ def item_table(plan: Plan) -> pd.DataFrame:
 
 
 def in_deficit(items: pd.DataFrame) -> pd.DataFrame:
-    """The items whose lines get less than they require."""
+    """The items in deficit as InvenTree has it: required (allocated before and open) above in stock."""
     return items[items["deficit"] > 0]
 
 
-class PlanView:
+def left_short(items: pd.DataFrame) -> pd.DataFrame:
+    """The items whose lines this plan leaves short."""
+    return items[items["short"] > 0]
+
+
+class DashboardPlan:
     """One plan's dashboard tables, each built on first use and then kept (a plan never changes).
 
     The frames are shared with everyone who asks: read them, never change them in place.
@@ -202,9 +245,9 @@ class PlanView:
         return self.plan.scenario_name
 
     @cached_property
-    def result(self) -> Result:
+    def result(self) -> WrittenPlan:
         """The plan as written (lines.csv and summary.json), for `planner.app.compare`."""
-        return Result.of_plan(self.plan)
+        return WrittenPlan.of_plan(self.plan)
 
     @cached_property
     def kpis(self) -> dict[str, Any]:
@@ -214,14 +257,37 @@ class PlanView:
     @cached_property
     def headline(self) -> Headline:
         row, summary = self.kpis, self.result.summary
-        return Headline(
+        head = Headline(
             scenario=self.name,
             status=self.plan.status,
             solver=self.plan.solver,
             seconds=self.plan.seconds,
-            greedy=summary["greedy"]["allocated"] if "greedy" in summary else None,
+            greedy=summary.greedy_allocated,
             **{f: row[f] for f in _HEADLINE_KPIS},
         )
+        units = self.units
+        if len(units) == 1:
+            return dataclasses.replace(head, unit=units[0])
+        if len(units) > 1:
+            pieces = {row["unit"]: row for row in self.unit_totals.to_dict("records")}.get(DEFAULT_UNIT)
+            return dataclasses.replace(
+                head,
+                requested=int(pieces["requested"]) if pieces else 0,
+                allocated=int(pieces["allocated"]) if pieces else 0,
+                fill_rate=float(pieces["fill_rate"]) if pieces else 1.0,
+                greedy=None,
+                mixed_units=True,
+            )
+        return head
+
+    @cached_property
+    def units(self) -> list[str]:
+        """The units of the lines that take part, pieces first."""
+        return units_of(self.lines)
+
+    @cached_property
+    def unit_totals(self) -> pd.DataFrame:
+        return unit_totals(self.lines)
 
     @cached_property
     def lines(self) -> pd.DataFrame:
@@ -239,8 +305,8 @@ class PlanView:
     def stock(self) -> pd.DataFrame:
         return by_warehouse_owner(self.plan)
 
-    def fill_by(self, by: Dimension) -> pd.DataFrame:
-        return fill_by(self.lines, by)
+    def fill_by(self, by: Dimension, unit: str | None = None) -> pd.DataFrame:
+        return fill_by(self.lines, by, unit)
 
     def lots_of(self, lines: pd.DataFrame) -> pd.DataFrame:
         return line_lots(self.plan, lines)
@@ -262,7 +328,7 @@ _HEADLINE_KPIS = (
 # Several plans: the first is the base the others are compared with.
 
 
-def kpi_comparison(views: list[PlanView]) -> pd.DataFrame:
+def kpi_comparison(views: list[DashboardPlan]) -> pd.DataFrame:
     """kpis.csv's rows, one per plan, with the greedy's allocation and the gain over it after fill_rate."""
     table = pd.DataFrame([v.kpis for v in views], columns=KPI_COLUMNS)
     at = list(table.columns).index("fill_rate") + 1
@@ -271,7 +337,7 @@ def kpi_comparison(views: list[PlanView]) -> pd.DataFrame:
     return table
 
 
-def kpi_deltas(views: list[PlanView]) -> pd.DataFrame:
+def kpi_deltas(views: list[DashboardPlan]) -> pd.DataFrame:
     """Each other plan's KPIs less the base's (fill rates as fractions), one row per other plan."""
     table = kpi_comparison(views).set_index("scenario")
     numeric = table.apply(pd.to_numeric, errors="coerce").astype(float)
@@ -279,15 +345,16 @@ def kpi_deltas(views: list[PlanView]) -> pd.DataFrame:
     return deltas.round(4).reset_index()
 
 
-def difference_by(views: list[PlanView], by: Dimension) -> pd.DataFrame:
-    """Allocated less the base's, per ship week or priority (rows), one column per other plan."""
-    frames = [v.fill_by(by)["allocated"].rename(v.name) for v in views]
+def difference_by(views: list[DashboardPlan], by: Dimension, unit: str | None = None) -> pd.DataFrame:
+    """Allocated less the base's, per ship week or priority (rows), one column per other plan
+    (lines of items in `unit` only, if given)."""
+    frames = [v.fill_by(by, unit)["allocated"].rename(v.name) for v in views]
     table = pd.concat(frames, axis=1).fillna(0).astype(int).sort_index()
     table.index.name = by
     return table.iloc[:, 1:].sub(table.iloc[:, 0], axis=0)
 
 
-def changed_lines(views: list[PlanView]) -> pd.DataFrame:
+def changed_lines(views: list[DashboardPlan]) -> pd.DataFrame:
     """Every line whose allocation differs from the base's, with the reason on both sides, in words too."""
     changes = line_changes(views[0].result, [v.result for v in views[1:]])
     changes["base_why"] = changes["base_reason"].map(reason_words)

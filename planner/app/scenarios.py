@@ -34,12 +34,15 @@ def scenario_folder(args: Sequence[str], environ: Mapping[str, str], default: Pa
 
 
 def scenario_files(folder: Path) -> list[Path]:
-    """The scenarios in `folder`: its `*.toml` files and its sub-folders holding `scenario.toml`, by name."""
+    """The scenarios in `folder`: its `*.toml` files and its sub-folders holding `scenario.toml`, by name.
+
+    Hidden names (a leading `.`: the staging folder of a killed import or run) are never scenarios.
+    """
     if not folder.is_dir():
         return []
     files = [p for p in folder.glob("*.toml") if p.is_file()]
     files += [p for p in folder.iterdir() if p.is_dir() and (p / SCENARIO_FILE).is_file()]
-    return sorted(files, key=lambda p: p.name)
+    return sorted((p for p in files if not p.name.startswith(".")), key=lambda p: p.name)
 
 
 def fingerprint(path: Path) -> Fingerprint:

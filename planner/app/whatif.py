@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from models.errors import PlannerError
 from models.records import Lot, Scenario
 from planner.result.output import safe_name, write_file_atomically
 
@@ -37,8 +38,10 @@ EDITABLE: dict[str, tuple[str, ...]] = {
 """The columns a what-if may change, per table (the Scenario field holding its records)."""
 
 
-class WhatIfError(ValueError):
+class WhatIfError(PlannerError):
     """The edit does not fit the scenario: a row it names is missing or a value is out of range."""
+
+    exit_code = 2
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems

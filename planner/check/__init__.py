@@ -3,7 +3,9 @@
 The checker shares no code with the optimiser. Eligibility (section 3) and the
 hard restrictions (section 4) are transcribed again here, plainly, so that a
 mistake in one cannot hide behind the same mistake in the other. It reads the
-plan as written (allocations.csv and lines.csv), never the model.
+plan as written (allocations.csv, lines.csv and summary.json), never the model.
+Each line's reason is decided again from the scenario and the allocations;
+summary.json's tier and total figures are summed again from lines.csv.
 
 Every problem is collected as a `Violation`, never raised; the list comes back
 sorted by rule, then message. Each rule is one generator of messages (in

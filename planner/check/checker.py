@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 
+from models.cells import read_csv_file
 from models.collector import collector_paused
 from models.records import Scenario
-from planner.check import eligibility, references, reports, restrictions
+from planner.check import eligibility, previous, references, reports, restrictions
 from planner.check.facts import Facts
+from planner.check.items import item_figures
+from planner.check.summary import summary_figures
 from planner.check.tables import (
     ALLOCATION_COLUMNS,
     LINE_COLUMNS,
@@ -42,35 +46,89 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("status", reports.status),
     ("reason", reports.reasons),
     ("tier", reports.tiers),
+    ("available_on", reports.available_on),
+    ("previous", previous.previous_rows),
 )
 
 
-def check_tables(scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFrame) -> list[Violation]:
-    """Every way the plan's allocations and lines tables break the contract; empty when they keep it."""
+def check_tables(
+    scenario: Scenario,
+    allocations: pd.DataFrame,
+    lines: pd.DataFrame,
+    summary: object = None,
+    items: pd.DataFrame | None = None,
+    changes: pd.DataFrame | None = None,
+) -> list[Violation]:
+    """Every way the plan's tables break the contract; empty when they keep it.
+
+    `summary` (summary.json's parsed content) and `items` (items.csv) are checked against the
+    scenario, the allocations and the lines when given. A plan re-planned from a previous one
+    (`scenario.previous`) also has `changes` (changes.csv) checked against the previous plan
+    (SPEC 9.5); without it, that it is missing.
+    """
     found = missing_columns(allocations, ALLOCATION_COLUMNS, "allocations")
     found += missing_columns(lines, LINE_COLUMNS, "lines")
     if not found:
         with collector_paused():
-            found = _violations(scenario, allocations, lines)
+            found = _violations(scenario, allocations, lines, summary, items, changes)
     return sorted(set(found), key=lambda v: (v.rule, v.message))
 
 
-def _violations(scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFrame) -> list[Violation]:
+def _violations(
+    scenario: Scenario,
+    allocations: pd.DataFrame,
+    lines: pd.DataFrame,
+    summary: object,
+    items: pd.DataFrame | None,
+    changes: pd.DataFrame | None,
+) -> list[Violation]:
     """The violations of tables that have every column, in no particular order."""
     rows, row_problems = read_allocations(allocations)
     results, line_problems = read_lines(lines)
     facts, plan = Facts(scenario), PlanTables(rows, results, scenario.lines)
     found = row_problems + line_problems
     found += [Violation(code, message) for code, rule in RULES for message in rule(facts, plan)]
+    if summary is not None:
+        found += [Violation("summary", message) for message in summary_figures(facts, plan, summary)]
+    if items is not None:
+        found += [Violation("items", message) for message in item_figures(facts, plan, items)]
+    if scenario.previous is not None:
+        if changes is None:
+            found.append(Violation("changes", "a plan re-planned from a previous one has no changes table"))
+        else:
+            found += previous.changes(facts, plan, changes)
     return found
 
 
+CONTRACT_FILES = ("allocations.csv", "lines.csv", "items.csv", "summary.json")
+"""The files every result folder holds (SPEC section 6)."""
+
+
 def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:
-    """`check_tables` on the allocations.csv and lines.csv of a written plan."""
-    frames: list[pd.DataFrame] = []
-    for name in ("allocations.csv", "lines.csv"):
+    """`check_tables` on a written plan; a contract file that is missing or cannot be read is reported."""
+    frames: dict[str, pd.DataFrame] = {}
+    summary: object = None
+    problems: list[Violation] = []
+    names = CONTRACT_FILES + (("changes.csv",) if scenario.previous is not None else ())
+    for name in names:
         path = Path(out_dir) / name
-        if not path.is_file():
-            return [Violation("table_format", f"{path} is missing")]
-        frames.append(pd.read_csv(path, dtype=str, keep_default_na=False))
-    return check_tables(scenario, frames[0], frames[1])
+        try:
+            if name.endswith(".json"):
+                summary = json.loads(path.read_text(encoding="utf-8"))
+            else:
+                frames[name] = read_csv_file(path)
+        except FileNotFoundError:
+            problems.append(Violation("table_format", f"{path} is missing"))
+        except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            problems.append(Violation("table_format", f"{path} cannot be read: {reason}"))
+    if problems:
+        return problems
+    return check_tables(
+        scenario,
+        frames["allocations.csv"],
+        frames["lines.csv"],
+        summary,
+        frames["items.csv"],
+        frames.get("changes.csv"),
+    )

@@ -24,9 +24,12 @@ def lots_may_not_serve(facts: Facts, plan: PlanTables) -> Iterator[str]:
 
 
 def eligibility(facts: Facts, plan: PlanTables) -> Iterator[str]:
-    """A line that takes no part (other than a nonstock one) gets nothing."""
+    """A line that takes no part (other than a nonstock one) gets nothing (a printed line re-planned
+    from a previous plan: nothing but its previous rows, which `previous_rows` checks)."""
     for key, reason in facts.reason.items():
         if reason is None or reason == "nonstock":
+            continue
+        if reason == "printed" and facts.scenario.previous is not None:
             continue
         result = plan.results.get(key)
         allocated = result.allocated if result is not None else None

@@ -58,6 +58,13 @@ class Facts:
         """What honoured reservations give the line."""
         return self.reserved_on_line.get(key, 0)
 
+    def keeps(self, line: Line) -> bool:
+        """Whether the line keeps what the previous plan gave it (line, else order, else scenario)."""
+        if line.keep is not None:
+            return line.keep
+        order = self.orders[line.order]
+        return order.keep if order.keep is not None else self.scenario.keep
+
     def priority(self, line: Line) -> int:
         return line.priority if line.priority is not None else self.orders[line.order].priority
 
@@ -108,20 +115,28 @@ class Facts:
         owners = line.owners if line.owners is not None else order.owners
         if warehouses and lot.warehouse not in warehouses:
             return f"its warehouse {lot.warehouse} is not in {';'.join(warehouses)}"
-        if owners and lot.owner not in owners:
+        company = self.scenario.company
+        owner = lot.owner if lot.owner or not company else company
+        if owners and owner not in owners and "*" not in owners:
             return f"its owner {lot.owner!r} is not in {';'.join(owners)}"
+        if not owners and company and owner != company:
+            return f"its owner {lot.owner!r} is not the company {company!r}, and the line lists no owners"
         if line.requires_pnp and not lot.pnp:
             return "the line requires pnp and the lot is not pnp"
+        if lot.due is not None and max(lot.due, self.today) > line.ship_date:
+            counted = max(lot.due, self.today)
+            return f"it is due {counted.isoformat()}, after the line ships on {line.ship_date.isoformat()}"
         return None
 
-    def has_stock(self, line: Line) -> bool:
+    def has_stock(self, line: Line, taken: dict[str, int] | None = None) -> bool:
         """Some lot that may serve the line has allocable stock left after honoured reservations
-        (kits: every stocking component has one)."""
+        and what `taken` says is fixed on each lot besides (kits: every stocking component has one)."""
+        taken = taken or {}
         for part, items in self.serving_items(line).items():
             if self.is_kit(line) and not self.item(part).stocking:
                 continue
             if not any(
-                lot.allocable - self.reserved_from_lot.get(lot.lot, 0) > 0
+                lot.allocable - self.reserved_from_lot.get(lot.lot, 0) - taken.get(lot.lot, 0) > 0
                 and self.why_not_serve(line, lot) is None
                 for item in items
                 for lot in self.lots_of_item[item]

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from models.records import Line
+from models.codes import Reason
+from models.records import Line, Lot
 from planner.check.facts import Facts
+from planner.check.previous import carried_by_lot
 from planner.check.tables import PlanTables, integer
 from planner.check.violation import line_name
-
-SHORT_REASONS = (
-    "short",
-    "full_line_short",
-    "pack_size",
-    "safety_stock",
-    "no_eligible_stock",
-    "full_delivery_blocked",
-)
 
 
 def status(facts: Facts, plan: PlanTables) -> Iterator[str]:
@@ -29,36 +22,95 @@ def status(facts: Facts, plan: PlanTables) -> Iterator[str]:
 
 
 def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
-    """A line's reason is its exclusion code, empty when full, else a shortage code that can be true."""
+    """A line's reason is its exclusion code, empty when full, else the shortage code the facts give
+    (the first that applies, in the order of the README's table), decided here from the scenario and
+    the allocations."""
+    short_orders = {key[0] for key, line, allocated in plan.allocated if allocated < line.quantity}
+    short_orders |= {
+        line.order for line in facts.scenario.lines if facts.reason[line.key] not in (None, Reason.NONSTOCK)
+    }
+    slack = _Slack(facts, plan)
+    taken = carried_by_lot(plan)
     for key, line, allocated in plan.allocated:
         said, kept_out = plan.results[key].reason, facts.reason[key]
-        wrong: str | None = None
         if kept_out is not None:
-            wrong = f"it takes no part ({kept_out})" if said != kept_out else None
+            want, why = kept_out, "it takes no part"
         elif allocated == line.quantity:
-            wrong = "it is allocated in full" if said else None
+            want, why = "", "it is allocated in full"
         else:
-            wrong = _why_short_reason_wrong(facts, line, said)
-        if wrong is not None:
-            yield f"{line_name(key)} has reason {said!r} but {wrong}"
+            want, why = _short_reason(facts, slack, line, short_orders, taken)
+        if said != want:
+            yield f"{line_name(key)} has reason {said!r} but {why}: {want!r}"
 
 
-def _why_short_reason_wrong(facts: Facts, line: Line, said: str) -> str | None:
-    """Why `said` cannot explain why a taking-part line is not full, or None when it can."""
+class _Slack:
+    """What each usable lot has left after the plan: on its own (`lot`), and within its item's and
+    its (item, warehouse)'s safety-stock caps (`free`, SPEC 4.2: max(0, A - R - S) less what the
+    optimiser takes; what previous rows carry over counts like a reservation)."""
+
+    def __init__(self, facts: Facts, plan: PlanTables) -> None:
+        usable = [lot for lot in facts.scenario.lots if lot.usable_on(facts.today)]
+        carried = carried_by_lot(plan)
+        fixed = {lot.lot: facts.reserved_from_lot.get(lot.lot, 0) + carried.get(lot.lot, 0) for lot in usable}
+        self.lot = {
+            lot.lot: lot.allocable - fixed[lot.lot] - plan.optimizer_by_lot.get(lot.lot, 0) for lot in usable
+        }
+        self.free = dict(self.lot)
+        groups: list[tuple[list[Lot], int]] = [
+            ([lot for lot in usable if lot.item == item.item], item.safety_stock)
+            for item in facts.scenario.items
+        ]
+        groups += [
+            ([lot for lot in usable if lot.item == ss.item and lot.warehouse == ss.warehouse], ss.quantity)
+            for ss in facts.scenario.safety_stock
+        ]
+        for lots, stock in groups:
+            allocable = sum(lot.allocable - fixed[lot.lot] for lot in lots)
+            left = max(0, allocable - stock) - sum(plan.optimizer_by_lot.get(lot.lot, 0) for lot in lots)
+            for lot in lots:
+                self.free[lot.lot] = min(self.free[lot.lot], left)
+
+
+def _short_reason(
+    facts: Facts, slack: _Slack, line: Line, short_orders: set[str], taken: dict[str, int]
+) -> tuple[str, str]:
+    """The reason a taking-part line that is not full gets, and why (`taken`: what previous rows
+    fix on each lot besides reservations)."""
     order = facts.orders[line.order]
-    if said not in SHORT_REASONS:
-        return f"a line not served in full needs one of {', '.join(SHORT_REASONS)}"
-    if said == "no_eligible_stock" and facts.has_stock(line):
-        return "a lot that may serve it has allocable stock"
-    if said not in ("no_eligible_stock", "full_delivery_blocked") and not facts.has_stock(line):
-        return "no lot that may serve it has allocable stock (no_eligible_stock)"
-    if said == "full_delivery_blocked" and not order.full_delivery:
-        return f"order {order.order} is not full_delivery"
-    if said == "full_line_short" and not line.full_line:
-        return "it is not a full_line line"
-    if said == "pack_size" and facts.item(line.item).pack_size <= 1:
-        return f"item {line.item} has pack size 1"
-    return None
+    if not facts.has_stock(line, taken):
+        return Reason.NO_ELIGIBLE_STOCK, "no lot that may serve it has allocable stock"
+    if order.full_delivery and line.order in short_orders:
+        return Reason.FULL_DELIVERY_BLOCKED, f"its full-delivery order {order.order} is not complete"
+    if line.full_line:
+        return Reason.FULL_LINE_SHORT, "it is a full line that is not served whole"
+    parts = [
+        [lot for item in items for lot in facts.lots_of_item[item] if facts.why_not_serve(line, lot) is None]
+        for part, items in sorted(facts.serving_items(line).items())
+        if not (facts.is_kit(line) and not facts.item(part).stocking)
+    ]
+    left = min(sum(max(0, slack.lot.get(lot.lot, 0)) for lot in lots) for lots in parts)
+    free = min(sum(max(0, slack.free.get(lot.lot, 0)) for lot in lots) for lots in parts)
+    if left > 0 and free == 0:
+        return Reason.SAFETY_STOCK, f"what is left of the lots it may use ({left}) is safety stock"
+    if facts.item(line.item).pack_size > 1 and free > 0:
+        return Reason.PACK_SIZE, f"{free} are free in its lots, less than it can take in whole packs"
+    return Reason.SHORT, "the stock it may use is taken"
+
+
+def available_on(facts: Facts, plan: PlanTables) -> Iterator[str]:
+    """SPEC 8: a line's available_on is the latest day its lots to come count as received (a late
+    one: today), empty when no lot to come serves it."""
+    for key, result in plan.results.items():
+        if result.available_on is None:
+            continue
+        days = [
+            max(lot.due, facts.today)
+            for row in plan.by_line.get(key, [])
+            if (lot := facts.lots.get(row.lot)) is not None and lot.due is not None
+        ]
+        want = max(days).isoformat() if days else ""
+        if result.available_on != want:
+            yield f"{line_name(key)} says available_on {result.available_on!r}, its lots give {want!r}"
 
 
 def tier_key(facts: Facts, line: Line) -> tuple[object, ...]:

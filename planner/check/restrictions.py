@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from models.records import LineKey, Lot
 from planner.check.facts import Facts
 from planner.check.kit_split import can_split
+from planner.check.previous import carried_by_lot, fixed
 from planner.check.tables import PlanTables
 from planner.check.violation import line_name
 
@@ -35,7 +36,8 @@ def _over_safety_stock(
     """The optimiser takes at most max(0, A - R - S) from these lots (SPEC 4.2)."""
     usable = {lot.lot: lot for lot in lots if lot.usable_on(facts.today)}
     allocable = sum(lot.allocable for lot in usable.values())
-    reserved = sum(facts.reserved_from_lot.get(lot, 0) for lot in usable)
+    carried = carried_by_lot(plan)
+    reserved = sum(facts.reserved_from_lot.get(lot, 0) + carried.get(lot, 0) for lot in usable)
     taken = sum(plan.optimizer_by_lot.get(lot, 0) for lot in usable)
     limit = max(0, allocable - reserved - stock)
     if taken > limit:
@@ -123,7 +125,7 @@ def pack_size(facts: Facts, plan: PlanTables) -> Iterator[str]:
     for key, line, allocated in plan.allocated:
         pack = facts.item(line.item).pack_size
         if pack > 1 and facts.reason[key] is None:
-            added = allocated - facts.reserved(key)
+            added = allocated - fixed(facts, plan, key)
             if added % pack != 0:
                 yield f"{line_name(key)} gets {added} beyond reservations, not a multiple of pack size {pack}"
 
@@ -133,7 +135,7 @@ def full_line(facts: Facts, plan: PlanTables) -> Iterator[str]:
     for key, line, allocated in plan.allocated:
         if not line.full_line or facts.reason[key] is not None:
             continue
-        reserved = facts.reserved(key)
+        reserved = fixed(facts, plan, key)
         if allocated not in (line.quantity, reserved):
             yield f"full_line {line_name(key)} gets {allocated}: not {line.quantity} nor reserved {reserved}"
 
@@ -148,7 +150,7 @@ def full_delivery(facts: Facts, plan: PlanTables) -> Iterator[str]:
         if any(ln.key not in allocated for ln in lines):
             continue
         short = [ln for ln in lines if facts.reason[ln.key] is not None or allocated[ln.key] != ln.quantity]
-        beyond = [ln for ln in lines if allocated[ln.key] != facts.reserved(ln.key)]
+        beyond = [ln for ln in lines if allocated[ln.key] != fixed(facts, plan, ln.key)]
         if short and beyond:
             served = ", ".join(f"{ln.line} ({allocated[ln.key]} of {ln.quantity})" for ln in beyond)
             unserved = ", ".join(

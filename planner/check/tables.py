@@ -16,10 +16,13 @@ from planner.check.violation import Violation, line_name
 
 ALLOCATION_COLUMNS = ("order", "line", "item", "lot", "warehouse", "owner", "quantity", "source")
 LINE_COLUMNS = ("order", "line", "item", "requested", "allocated", "status", "reason", "tier")
-SOURCES = ("optimizer", "reservation", "nonstock")
+SOURCES = ("optimizer", "reservation", "nonstock", "previous")
+OPTIONAL_ALLOCATION_COLUMNS = ("due",)
+OPTIONAL_LINE_COLUMNS = ("available_on",)
+"""SPEC 8's columns: checked where written (a table from before them still reads)."""
 
 
-class Row(NamedTuple):
+class AllocationRow(NamedTuple):
     """One row of allocations.csv, coerced."""
 
     order: str
@@ -30,13 +33,15 @@ class Row(NamedTuple):
     owner: str
     quantity: int
     source: str
+    due: str | None = None
+    """As written; None when the table has no due column."""
 
     @property
     def key(self) -> LineKey:
         return (self.order, self.line)
 
 
-class Result(NamedTuple):
+class LineRow(NamedTuple):
     """One row of lines.csv, coerced; None where a number did not parse."""
 
     item: str
@@ -45,6 +50,8 @@ class Result(NamedTuple):
     status: str
     reason: str
     tier: str
+    available_on: str | None = None
+    """As written; None when the table has no available_on column."""
 
 
 def _text(value: object) -> str:
@@ -101,14 +108,15 @@ def missing_columns(frame: pd.DataFrame, columns: tuple[str, ...], table: str) -
     return [Violation("table_format", f"{table} lacks column(s) {', '.join(missing)}")]
 
 
-def read_allocations(frame: pd.DataFrame) -> tuple[list[Row], list[Violation]]:
+def read_allocations(frame: pd.DataFrame) -> tuple[list[AllocationRow], list[Violation]]:
     """The allocation rows whose quantity is a whole number; problems with the others reported."""
-    cells = _cells(frame, ALLOCATION_COLUMNS)
+    cells = _cells(frame, ALLOCATION_COLUMNS + OPTIONAL_ALLOCATION_COLUMNS)
     quantities = _integers(cells["quantity"])
     columns = [quantities if c == "quantity" else cells[c] for c in ALLOCATION_COLUMNS]
+    due: list[str | None] = list(cells["due"]) if "due" in frame.columns else [None] * len(frame)
     rows = [
-        Row(order, line, item, lot, warehouse, owner, quantity, source)
-        for order, line, item, lot, warehouse, owner, quantity, source in zip(*columns)
+        AllocationRow(order, line, item, lot, warehouse, owner, quantity, source, day)
+        for order, line, item, lot, warehouse, owner, quantity, source, day in zip(*columns, due)
         if quantity is not None
     ]
     problems: list[Violation] = []
@@ -128,11 +136,12 @@ def read_allocations(frame: pd.DataFrame) -> tuple[list[Row], list[Violation]]:
     return rows, problems
 
 
-def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, Result], list[Violation]]:
+def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, LineRow], list[Violation]]:
     """The lines table by (order, line), first row per line; duplicates and bad numbers reported."""
-    cells = _cells(frame, LINE_COLUMNS)
+    cells = _cells(frame, LINE_COLUMNS + OPTIONAL_LINE_COLUMNS)
+    written_on = "available_on" in frame.columns
     numbers = {column: _integers(cells[column]) for column in ("requested", "allocated")}
-    results: dict[LineKey, Result] = {}
+    results: dict[LineKey, LineRow] = {}
     problems: list[Violation] = []
     columns = [numbers[c] if c in numbers else cells[c] for c in LINE_COLUMNS]
     for number, (order, line, item, requested, allocated, status, reason, tier) in enumerate(
@@ -149,17 +158,20 @@ def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, Result], list[Violati
             message = f"lines row {number}: {line_name(key)} is listed twice"
             problems.append(Violation("table_format", message))
             continue
-        results[key] = Result(item, requested, allocated, status, reason, tier)
+        available_on = cells["available_on"][number - 1] if written_on else None
+        results[key] = LineRow(item, requested, allocated, status, reason, tier, available_on)
     return results, problems
 
 
 class PlanTables:
     """The plan's rows and line results, with the sums the rules need."""
 
-    def __init__(self, rows: list[Row], results: dict[LineKey, Result], lines: tuple[Line, ...]) -> None:
+    def __init__(
+        self, rows: list[AllocationRow], results: dict[LineKey, LineRow], lines: tuple[Line, ...]
+    ) -> None:
         self.rows = rows
         self.results = results
-        self.by_line: dict[LineKey, list[Row]] = defaultdict(list)
+        self.by_line: dict[LineKey, list[AllocationRow]] = defaultdict(list)
         self.given_to_line: dict[LineKey, int] = defaultdict(int)
         self.optimizer_by_lot: dict[str, int] = defaultdict(int)
         for row in rows:

@@ -10,12 +10,8 @@ from collections import defaultdict
 from planner.engine.components import Component
 from planner.engine.ids import DemandId, LineId, PairId, demand_pairs
 from planner.engine.loop_state import LoopState
-from planner.engine.mip import SolveStatus
+from planner.engine.mip import SolverError, SolveStatus
 from planner.engine.model import ComponentModel, build_model
-
-
-class SolverError(RuntimeError):
-    """The backend failed on a model that is feasible by construction."""
 
 
 def block_model(

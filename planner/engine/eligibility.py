@@ -7,24 +7,19 @@ the data themselves.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from models.records import Item, Line, LineKey, Lot, Order, Scenario, line_sort_key
+from models.codes import Reason, Source
+from models.records import ANY_OWNER, Item, Line, LineKey, Lot, Order, Scenario, line_sort_key
+from planner.engine.previous import Need, PreviousState, resolve_previous
 
-INELIGIBLE_REASONS = (
-    "quote",
-    "not_released",
-    "printed",
-    "vendor_shipment",
-    "po_not_received",
-    "nonstock",
-    "outside_window",
-)
-"""Reasons a line takes no part, in the order they are tested."""
+LATE_NOTED = 20
+"""How many late lots the note on late supply names (the rest are counted)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +44,10 @@ class PreparedLine:
     owners: tuple[str, ...]
     order_type: str
     reserved: int = 0
-    """Quantity fixed by honoured reservations."""
+    """Quantity fixed by honoured reservations (and, re-planning, what the line carries over of the
+    previous plan: SPEC 9)."""
+    keep: bool = False
+    """The line keeps at least what the previous plan gave it (SPEC 9)."""
 
     @property
     def takes_part(self) -> bool:
@@ -89,9 +87,13 @@ class CapGroup:
 
 @dataclass(frozen=True, slots=True)
 class HonouredReservation:
+    """Quantity fixed on a line before the tiers: a reservation, or what it carries over of the
+    previous plan (source `previous`)."""
+
     line: int
     lot: int
     quantity: int
+    source: Source = Source.RESERVATION
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,23 +141,27 @@ class Prepared:
     """The distinct lists of lots that demands may use, best first."""
     demand_lots: tuple[int, ...]
     """Per demand, its lots: an index into lot_lists (demands with equal indices may use the same lots)."""
+    notes: tuple[str, ...] = ()
+    """What preparing the data noticed, for summary.json (late supply to come)."""
+    previous: PreviousState | None = None
+    """The previous plan re-planned from (SPEC 9), or None."""
 
 
-def _ineligible_reason(line: Line, order: Order, line_item: Item, today: date) -> str | None:
+def _ineligible_reason(line: Line, order: Order, line_item: Item, today: date) -> Reason | None:
     if order.type == "quote":
-        return "quote"
+        return Reason.QUOTE
     if not order.released:
-        return "not_released"
+        return Reason.NOT_RELEASED
     if order.printed if line.printed is None else line.printed:
-        return "printed"
+        return Reason.PRINTED
     if line.fulfillment == "vendor_shipment":
-        return "vendor_shipment"
+        return Reason.VENDOR_SHIPMENT
     if line.fulfillment == "special_order" and not line.po_received:
-        return "po_not_received"
+        return Reason.PO_NOT_RECEIVED
     if not line_item.stocking:
-        return "nonstock"
+        return Reason.NONSTOCK
     if line_item.window_days is not None and line.ship_date > today + timedelta(days=line_item.window_days):
-        return "outside_window"
+        return Reason.OUTSIDE_WINDOW
     return None
 
 
@@ -167,21 +173,43 @@ def _tier_keys(
     return list(zip(*(columns[f] for f in fields))) if fields else [()] * len(ship_dates)
 
 
-def _may_serve(lot: Lot, line: PreparedLine) -> bool:
-    """The line-side conditions of section 3 (item and usability are checked by the caller)."""
+def _owner_allowed(lot: Lot, owners: tuple[str, ...], company: str) -> bool:
+    """SPEC 3 and 8: the lot's owner is in the list, or the list has `*`; an empty list is any owner,
+    or only the company's own lots (owner "" or the company) when the scenario names the company."""
+    owner = lot.owner or company
+    if not owners:
+        return not company or owner == company
+    return owner in owners or ANY_OWNER in owners
+
+
+def _owner_position(lot: Lot, owners: tuple[str, ...], company: str) -> int:
+    """The lot's place in the line's owners list (at `*` when not named itself)."""
+    if not owners:
+        return 0
+    owner = lot.owner or company
+    return owners.index(owner) if owner in owners else owners.index(ANY_OWNER)
+
+
+def _may_serve(lot: Lot, line: PreparedLine, company: str, today: date) -> bool:
+    """The line-side conditions of sections 3 and 8 (item and usability are checked by the caller)."""
+    arrives = lot.arrives(today)
     return (
         (not line.warehouses or lot.warehouse in line.warehouses)
-        and (not line.owners or lot.owner in line.owners)
+        and _owner_allowed(lot, line.owners, company)
         and (lot.pnp or not line.requires_pnp)
+        and (arrives is None or arrives <= line.ship_date)
     )
 
 
-def _preference(lot: Lot, line: PreparedLine, alt_rank: int) -> tuple[object, ...]:
-    """Section 5.2: primary item, then owner and warehouse order, FEFO, FIFO, lot id."""
+def _preference(lot: Lot, line: PreparedLine, alt_rank: int, company: str, today: date) -> tuple[object, ...]:
+    """Sections 5.2 and 8: primary item, owner and warehouse order, stock on hand before supply to
+    come, earlier receipt, FEFO, FIFO, lot id."""
     return (
         alt_rank,
-        line.owners.index(lot.owner) if line.owners else 0,
+        _owner_position(lot, line.owners, company),
         line.warehouses.index(lot.warehouse) if line.warehouses else 0,
+        lot.to_come,
+        lot.arrives(today) or date.min,
         lot.expires or date.max,
         lot.received or date.max,
         lot.lot,
@@ -214,6 +242,7 @@ def _prepare_lines(scenario: Scenario, kit_items: set[str]) -> list[PreparedLine
             warehouses=order.warehouses if ln.warehouses is None else ln.warehouses,
             owners=order.owners if ln.owners is None else ln.owners,
             order_type=order.type,
+            keep=scenario.keeps(order, ln),
         )
         for ln, order, priority, tier_key in zip(lines, order_of, priorities, tier_keys)
     ]
@@ -239,6 +268,8 @@ def prepare(scenario: Scenario) -> Prepared:
         if usable[i]:
             lots_of_item[lot.item].append(i)
 
+    company = scenario.company
+
     def sources(item: str) -> list[tuple[int, int]]:
         """(lot, alternate rank) for every usable lot of the item or its alternates."""
         found = [(i, 0) for i in lots_of_item[item]]
@@ -246,8 +277,22 @@ def prepare(scenario: Scenario) -> Prepared:
             found += [(i, rank) for i in lots_of_item[alt]]
         return found
 
+    arrivals: dict[str, list[date]] = {}
+
+    def horizon(item: str, ship_date: date) -> date | None:
+        """The latest arrival among the item's usable lots to come (alternates too) that a line
+        shipping on `ship_date` may use: lines with equal horizons may use the same lots."""
+        if item not in arrivals:
+            found = {lots[lo].arrives(today) for lo, _ in sources(item)}
+            arrivals[item] = sorted(d for d in found if d is not None)
+        days = arrivals[item]
+        at = bisect_right(days, ship_date)
+        return days[at - 1] if at else None
+
     # Full-delivery orders blocked by a line that takes no part.
-    blocked = frozenset(ln.key[0] for ln in lines if ln.full_delivery and ln.reason not in (None, "nonstock"))
+    blocked = frozenset(
+        ln.key[0] for ln in lines if ln.full_delivery and ln.reason not in (None, Reason.NONSTOCK)
+    )
 
     # Reservations: honoured when the line takes part and the lot may serve it.
     line_index = {ln.key: i for i, ln in enumerate(lines)}
@@ -265,7 +310,9 @@ def prepare(scenario: Scenario) -> Prepared:
             why = "lot is not available or has expired"
         elif lot.item != line.item and lot.item not in {a for a, _ in alternates[line.item]}:
             why = "lot holds another item"
-        elif not _may_serve(lot, line):
+        elif (arrives := lot.arrives(today)) is not None and arrives > line.ship_date:
+            why = f"lot is due {arrives.isoformat()}, after the line ships ({line.ship_date.isoformat()})"
+        elif not _may_serve(lot, line, company, today):
             why = "lot may not serve the line (warehouse, owner or pnp)"
         if why:
             ignored.append(IgnoredReservation(r.order, r.line, r.lot, r.quantity, why))
@@ -273,6 +320,44 @@ def prepare(scenario: Scenario) -> Prepared:
         honoured.append(HonouredReservation(li, lo, r.quantity))
         reserved_on_line[li] += r.quantity
         reserved_from_lot[lo] += r.quantity
+    previous = None
+    if scenario.previous is not None:
+
+        def parts_of(li: int) -> list[Need]:
+            line = lines[li]
+            parts = components[line.item] if line.is_kit else [(line.item, 1)]
+            return [
+                Need(
+                    per_unit,
+                    frozenset([item, *(a for a, _ in alternates[item])])
+                    if items[item].stocking
+                    else frozenset(),
+                )
+                for item, per_unit in parts
+            ]
+
+        giving = [frozenset().union(*(n.items for n in parts_of(li))) for li in range(len(lines))]
+        previous = resolve_previous(
+            scenario.previous,
+            [ln.key for ln in lines],
+            lots,
+            lambda li, lo: (
+                usable[lo] and lots[lo].item in giving[li] and _may_serve(lots[lo], lines[li], company, today)
+            ),
+            parts_of,
+            lambda li: (
+                0
+                if lines[li].reason == Reason.PRINTED
+                else (1 if lines[li].takes_part and lines[li].keep else None)
+            ),
+            [max(0, lot.allocable - reserved_from_lot[i]) if usable[i] else 0 for i, lot in enumerate(lots)],
+            [ln.requested - reserved_on_line[i] for i, ln in enumerate(lines)],
+        )
+        for li, lo, q in previous.carried:
+            honoured.append(HonouredReservation(li, lo, q, Source.PREVIOUS))
+            reserved_from_lot[lo] += q
+        for li, kits in previous.carried_lines.items():
+            reserved_on_line[li] += kits
     lines = [
         replace(ln, reserved=reserved_on_line[i]) if reserved_on_line[i] else ln for i, ln in enumerate(lines)
     ]
@@ -283,9 +368,9 @@ def prepare(scenario: Scenario) -> Prepared:
     def preferred_lots(item: str, line: PreparedLine) -> tuple[int, ...]:
         """The lots with capacity that may serve the line from the item's stock, best first."""
         candidates = [
-            (_preference(lots[lo], line, rank), lo)
+            (_preference(lots[lo], line, rank, company, today), lo)
             for lo, rank in sources(item)
-            if capacity[lo] > 0 and _may_serve(lots[lo], line)
+            if capacity[lo] > 0 and _may_serve(lots[lo], line, company, today)
         ]
         return tuple(lo for _, lo in sorted(candidates))
 
@@ -306,7 +391,7 @@ def prepare(scenario: Scenario) -> Prepared:
                 continue
             d = len(demands)
             demands.append(Demand(li, item, per_unit))
-            like = (item, line.warehouses, line.owners, line.requires_pnp)
+            like = (item, line.warehouses, line.owners, line.requires_pnp, horizon(item, line.ship_date))
             if like not in lots_for:
                 lots_for[like] = len(lot_lists)
                 lot_lists.append(preferred_lots(item, line))
@@ -340,6 +425,21 @@ def prepare(scenario: Scenario) -> Prepared:
         ),
         lot_lists=tuple(lot_lists),
         demand_lots=tuple(demand_lots),
+        previous=previous,
+        notes=_late_supply(lots, today),
+    )
+
+
+def _late_supply(lots: tuple[Lot, ...], today: date) -> tuple[str, ...]:
+    """SPEC 8: lots due before today are late and count as due today; one note names them."""
+    late = [lot for lot in lots if lot.due is not None and lot.due < today]
+    if not late:
+        return ()
+    named = ", ".join(f"{lot.lot} (due {lot.due.isoformat()})" for lot in late[:LATE_NOTED] if lot.due)
+    more = f" and {len(late) - LATE_NOTED} more" if len(late) > LATE_NOTED else ""
+    return (
+        f"{len(late)} lot(s) to come are late, due before today {today.isoformat()}, and count as"
+        f" due today: {named}{more}",
     )
 
 

@@ -21,11 +21,12 @@ from typing import cast
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from models.errors import PlannerError
 from planner.engine.eligibility import Prepared
 from planner.engine.ids import DemandId, LineId, PairId, demand_pairs
 
 
-class FlowError(RuntimeError):
+class FlowError(PlannerError):
     """A flow that must exist did not (a bug, never an input problem)."""
 
 
@@ -239,10 +240,19 @@ def lexicographic_flow(prep: Prepared, lines: list[LineId], pairs: list[PairId])
 
 
 def assign(
-    prep: Prepared, fixed: dict[LineId, int], shares: list[tuple[list[LineId], int]]
+    prep: Prepared,
+    fixed: dict[LineId, int],
+    shares: list[tuple[list[LineId], int]],
+    targets: dict[PairId, int] | None = None,
 ) -> dict[PairId, int]:
     """Quantity per pair: `fixed` lines get exactly their added quantity (times per_unit per
-    demand), the lines of each share get its total between them; minimum total preference cost."""
+    demand), the lines of each share get its total between them; minimum total preference cost.
+
+    With `targets` (pair -> units the previous plan left to the optimiser on it), first the
+    fewest changed units, the sum of |quantity - target| over pairs, then the preference cost:
+    each pair's arc costs `weight` more per unit, and a parallel arc of the target's capacity
+    `weight` less, where `weight` exceeds any difference in preference cost.
+    """
     share_of = {li: s for s, (lines, _) in enumerate(shares) for li in lines}
     demands = cast(
         list[DemandId], [d for d, dm in enumerate(prep.demands) if dm.line in fixed or dm.line in share_of]
@@ -253,8 +263,19 @@ def assign(
     demand_node: dict[int, int] = dict(zip(demands, net.nodes(len(demands))))
     share_node = net.nodes(len(shares))
     heads = [demand_node[prep.pairs[p].demand] for p in pairs]
-    pair_arcs = _pair_arcs(net, prep, lot_node, pairs, heads, [prep.pairs[p].cost for p in pairs])
     line_of_demand = cast(dict[DemandId, LineId], {d: prep.demands[d].line for d in demands})
+    supplies = {
+        demand_node[d]: -prep.demands[d].per_unit * fixed[line_of_demand[d]]
+        for d in demands
+        if line_of_demand[d] in fixed
+    }
+    supplies |= {node: -total for node, (_, total) in zip(share_node, shares)}
+    costs = [prep.pairs[p].cost for p in pairs]
+    weight = 0
+    if targets is not None:
+        weight = (max(costs, default=0) + 1) * -sum(supplies.values()) + 1
+        costs = [c + weight for c in costs]
+    pair_arcs = _pair_arcs(net, prep, lot_node, pairs, heads, costs)
     shared = [d for d in demands if line_of_demand[d] in share_of]
     net.arcs(
         [demand_node[d] for d in shared],
@@ -262,13 +283,19 @@ def assign(
         [prep.lines[line_of_demand[d]].open_after_reservations for d in shared],
         [0] * len(shared),
     )
-    supplies = {
-        demand_node[d]: -prep.demands[d].per_unit * fixed[line_of_demand[d]]
-        for d in demands
-        if line_of_demand[d] in fixed
-    }
-    supplies |= {node: -total for node, (_, total) in zip(share_node, shares)}
+    kept = [i for i, p in enumerate(pairs) if targets and targets.get(p, 0) > 0]
+    assert targets is not None or not kept
+    keep_arcs = net.arcs(
+        [lot_node[prep.pairs[pairs[i]].lot] for i in kept],
+        [heads[i] for i in kept],
+        [min(targets[pairs[i]], prep.capacity[prep.pairs[pairs[i]].lot]) for i in kept] if targets else [],
+        [costs[i] - 2 * weight for i in kept],
+    )
     supplies[0] = -sum(supplies.values())
-    flows = net.solve(supplies)[pair_arcs]
+    solved = net.solve(supplies)
+    flows = solved[pair_arcs]
+    if kept:
+        flows = flows.copy()
+        flows[kept] += solved[keep_arcs]
     used = np.flatnonzero(flows > 0).tolist()
     return dict(zip([pairs[i] for i in used], flows[used].tolist()))

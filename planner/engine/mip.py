@@ -10,9 +10,15 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from models.errors import PlannerError
+
 ABSOLUTE_GAP = 0.5
 """Gap at which backends stop. Objectives are whole tier totals, so a solution within 0.5
 of the bound is optimal."""
+
+
+class SolverError(PlannerError):
+    """A backend failed on a model that is feasible by construction (a fault: exit 1)."""
 
 
 class SolveStatus(enum.Enum):

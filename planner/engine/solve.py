@@ -14,15 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, cast
 
+from models.codes import PlanStatus, Reason, Source
 from models.collector import collector_paused
+from models.errors import PlannerError
 from models.records import Scenario
 from planner.check import Violation, check_tables
-from planner.engine.backends import get_backend
+from planner.engine.backends import SolverUnavailable, get_backend
+from planner.engine.backends.pulp import PulpBackend
 from planner.engine.components import components
 from planner.engine.eligibility import Prepared, prepare
 from planner.engine.flow import assign, lexicographic_flow
 from planner.engine.greedy import greedy
 from planner.engine.ids import LineId, PairId
+from planner.engine.stability import fewest_changes, targets
 from planner.engine.workers import solve_components
 from planner.result.plan import Allocation, Plan, TierResult
 
@@ -37,13 +41,26 @@ Route = Literal["auto", "tier_loop"]
 tier loop to the same optimum)."""
 
 
-class PlanRejected(RuntimeError):
+class PlanRejected(PlannerError):
     """The checker found the plan breaks the contract; it is not returned."""
 
     def __init__(self, solver: str, violations: list[Violation]) -> None:
         self.violations = violations
         lines = "\n".join(f"  {v.rule}: {v.message}" for v in violations[:20])
         super().__init__(f"the plan from {solver} breaks the contract:\n{lines}")
+
+
+def _require(name: str) -> None:
+    """Raise SolverUnavailable, naming the solver and what there is, for a name that is unknown or a PuLP
+    solver that is not installed; before any work, whether or not the scenario needs a MIP."""
+    if name in ("auto", "greedy"):
+        return
+    backend = get_backend(name)
+    if isinstance(backend, PulpBackend) and not backend.available():
+        raise SolverUnavailable(
+            f"solver {name} is not available on this machine; PuLP has {', '.join(backend.installed())}"
+            " (use pulp:NAME), or choose auto, highs, scip, cpsat or greedy"
+        )
 
 
 @collector_paused()
@@ -72,6 +89,7 @@ def solve(
         phases[phase], lap = now - lap, now
 
     name = solver or scenario.solver.name
+    _require(name)
     limit = time_limit if time_limit is not None else scenario.solver.time_limit
     prep = prepare(scenario)
     done("eligibility")
@@ -87,7 +105,11 @@ def solve(
         done("optimise")
         flow_lines = {li for lines in result.flow_components for li in lines}
         fixed = {li: q for li, q in result.added.items() if li not in flow_lines}
-        flows = assign(prep, fixed, _shares(prep, result))
+        if prep.previous is None:
+            flows = assign(prep, fixed, _shares(prep, result))
+        else:
+            flows = _fewest_changes(prep, result, fixed, name, deadline, route)
+            done("fewest changes")
         done("assign")
     # Lines that share a tier total may have traded quantity in the assignment.
     added = _added_from_flows(prep, result.added, flow_lines, flows)
@@ -95,14 +117,22 @@ def solve(
         prepared=prep,
         added=added,
         allocations=_allocations(prep, added, flows),
-        status="optimal" if result.proved else "feasible",
+        status=PlanStatus.OPTIMAL if result.proved else PlanStatus.FEASIBLE,
         solver=result.solver,
         seconds=time.monotonic() - start,
         tiers=_tier_results(prep, added, cast(dict[int, int], baseline_added), result.tier_bounds),
-        notes=tuple(result.notes),
+        notes=(*(prep.previous.notes if prep.previous else ()), *result.notes),
         phases=phases,
     )
-    violations = check_tables(scenario, plan.allocations_frame(), plan.lines_frame())
+    changes = plan.changes_frame() if prep.previous is not None else None
+    violations = check_tables(
+        scenario,
+        plan.allocations_frame(),
+        plan.lines_frame(),
+        plan.summary.to_json(),
+        plan.items_frame(),
+        changes,
+    )
     if violations:
         raise PlanRejected(result.solver, violations)
     done("report and check")
@@ -146,7 +176,7 @@ def _optimise(
         return result
     backend = get_backend(DEFAULT_MIP_SOLVER if name == "auto" else name)
     if not backend.available():
-        raise RuntimeError(f"solver {backend.name} is not available on this machine")
+        raise PlannerError(f"solver {backend.name} is not available on this machine")
     result.solver = f"flow+{backend.name}" if flow_lines else backend.name
     solved = solve_components(prep, integer, backend.name, deadline, progress, workers, scheduler)
     for outcome in solved.outcomes:
@@ -157,6 +187,31 @@ def _optimise(
         result.notes += outcome.notes
     result.notes += solved.notes
     return result
+
+
+def _fewest_changes(
+    prep: Prepared,
+    result: _Optimum,
+    fixed: dict[LineId, int],
+    name: str,
+    deadline: float | None,
+    route: Route,
+) -> dict[PairId, int]:
+    """Holding every tier total, the fewest changed units against the previous plan (SPEC 9.4),
+    then the preferences: the integer lines' quantities in `result` and `fixed` are updated."""
+    target = targets(prep)
+    shares = _shares(prep, result)
+    flows = assign(prep, fixed, shares, target)
+    integer = [c for c in components(prep) if c.needs_integers or route == "tier_loop"]
+    backend = None if name == "greedy" else get_backend(DEFAULT_MIP_SOLVER if name == "auto" else name)
+    outcome = fewest_changes(prep, integer, fixed, flows, target, backend, deadline)
+    result.notes += outcome.notes
+    result.proved &= outcome.proved
+    if outcome.added == fixed:
+        return flows
+    fixed.update(outcome.added)
+    result.added.update(outcome.added)
+    return assign(prep, fixed, shares, target)
 
 
 def _shares(prep: Prepared, result: _Optimum) -> list[tuple[list[LineId], int]]:
@@ -195,23 +250,23 @@ def _added_from_flows(
 
 def _allocations(prep: Prepared, added: dict[int, int], flows: dict[PairId, int]) -> tuple[Allocation, ...]:
     """Rows of allocations.csv in line order: reservations, optimiser lots, nonstock."""
-    rows: dict[tuple[int, int, str, str], int] = defaultdict(int)  # (line, rank, lot/item, source)
+    rows: dict[tuple[int, int, str, Source], int] = defaultdict(int)  # (line, rank, lot/item, source)
     for r in prep.reservations:
-        rows[(r.line, 0, prep.lots[r.lot].lot, "reservation")] += r.quantity
+        rows[(r.line, 0, prep.lots[r.lot].lot, r.source)] += r.quantity
     for p, q in flows.items():
         pair = prep.pairs[p]
-        rows[(prep.demands[pair.demand].line, 1, prep.lots[pair.lot].lot, "optimizer")] += q
+        rows[(prep.demands[pair.demand].line, 1, prep.lots[pair.lot].lot, Source.OPTIMIZER)] += q
     for li, pline in enumerate(prep.lines):
-        if pline.reason == "nonstock":
-            rows[(li, 2, pline.item, "nonstock")] += pline.requested
+        if pline.reason == Reason.NONSTOCK:
+            rows[(li, 2, pline.item, Source.NONSTOCK)] += pline.requested
     for demand in prep.nonstock_components:
         if added.get(demand.line, 0) > 0:
-            rows[(demand.line, 2, demand.item, "nonstock")] += demand.per_unit * added[demand.line]
+            rows[(demand.line, 2, demand.item, Source.NONSTOCK)] += demand.per_unit * added[demand.line]
     lot_of = {lot.lot: lot for lot in prep.lots}
     out = []
     for (li, _, ref, source), q in sorted(rows.items()):
         order, number = prep.lines[li].key
-        if source == "nonstock":
+        if source == Source.NONSTOCK:
             out.append(Allocation(order, number, ref, "", "", "", q, source))
         else:
             lot = lot_of[ref]

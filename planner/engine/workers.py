@@ -25,12 +25,14 @@ and machines as a duration, never as a clock reading.
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
 import pickle
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import wait as wait_futures
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -44,7 +46,8 @@ from planner.engine.eligibility import Prepared
 from planner.engine.tier_loop import TierOutcome, solve_component
 
 CONNECT_TIMEOUT = 10.0
-"""Seconds to reach a Dask scheduler, and then for it to have a worker, before the local pool takes over."""
+"""Seconds to reach a Dask scheduler (the whole handshake: a service that accepts and never answers
+counts as unreachable), and then for it to have a worker, before the local pool takes over."""
 
 TASKS_PER_WORKER = 4
 """About how many tasks each worker (a pool process, a Dask worker thread) gets: small components
@@ -229,6 +232,40 @@ class _Unavailable(Exception):
     """Dask cannot be used: not installed, or no scheduler or worker within CONNECT_TIMEOUT."""
 
 
+def _handshake(address: str) -> None:
+    """Raise _Unavailable unless a Dask scheduler at `address` says who it is within CONNECT_TIMEOUT.
+
+    The whole exchange (connect, the comm's own handshake, an `identity` request and its answer) runs
+    under one deadline, in a thread of its own with its own event loop: a service that accepts the
+    connection and never answers (distributed's Client then waits for ever) costs CONNECT_TIMEOUT.
+    """
+    from distributed.comm import connect
+
+    async def identity() -> object:
+        comm = await connect(address, timeout=CONNECT_TIMEOUT)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    def ask() -> object:
+        return asyncio.run(asyncio.wait_for(identity(), CONNECT_TIMEOUT))
+
+    with ThreadPoolExecutor(1, thread_name_prefix="dask-handshake") as pool:
+        try:
+            answer = pool.submit(ask).result(timeout=CONNECT_TIMEOUT + 5)
+        except (OSError, TimeoutError, FutureTimeout) as exc:  # OSError: refused, unreachable
+            reason = str(exc).splitlines()[0] if str(exc) else "no answer"
+            raise _Unavailable(f"{reason} within {CONNECT_TIMEOUT:g} s") from exc
+        except ValueError:  # an address Dask cannot read: the user's mistake, not a reason to fall back
+            raise
+        except Exception as exc:  # anything else the comm layer raises on a service that is not Dask's
+            raise _Unavailable(f"{type(exc).__name__}: {exc}") from exc
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        raise _Unavailable(f"{address} answered, but not as a Dask scheduler")
+
+
 def _on_dask(
     prep: Prepared,
     comps: Sequence[Component],
@@ -254,6 +291,7 @@ def _on_dask(
                 stack.enter_context(cluster)
                 client = stack.enter_context(Client(cluster, timeout=CONNECT_TIMEOUT))
             else:
+                _handshake(scheduler)
                 client = stack.enter_context(Client(scheduler, timeout=CONNECT_TIMEOUT))
             client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
         except OSError as exc:  # TimeoutError included

@@ -3,9 +3,13 @@
 The shape: many items with few lines and a few hot items with many (Zipf
 demand); most items not short; skewed lot sizes; 2 to 5 warehouses; orders of
 one to eight lines; a share of full-delivery orders, kits, alternates, owners,
-PNP, safety stock, pack sizes, windows, reservations and ineligible lines.
-Everything is drawn with NumPy from one seed, so a size and a seed give the
-same files byte for byte.
+PNP, safety stock, pack sizes, windows, reservations and ineligible lines;
+supply still to come (lots with a due date, a few of them late) and a named
+company (SPEC 8: lots of owner "" are its own, orders without owners take only
+its stock, a few list `*`). Everything is drawn with NumPy from one seed, so a
+size and a seed give the same files byte for byte; SPEC 8's draws come from a
+second stream of the same seed, so switching them off leaves the other tables
+as they were.
 """
 
 from __future__ import annotations
@@ -17,9 +21,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from models.cells import write_csv_text
 from planner.result.output import MARKER, marker, write_atomically
 
 TODAY = date(2026, 11, 23)
+COMPANY = "MAIN"
+TO_COME_SHARE = 0.15
+"""Share of lots that are supply still to come; of those, one in ten is late."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +46,10 @@ class Features:
     reservations: bool = True
     ineligible: bool = True
     """Quotes, unreleased and printed orders, vendor shipments, special orders, nonstock items."""
+    supply_to_come: bool = True
+    """A share of lots due in the next weeks (a few late), SPEC 8."""
+    company: bool = True
+    """The scenario names the company (SPEC 8); half its lots have owner "", a few orders list `*`."""
 
     @classmethod
     def names(cls) -> list[str]:
@@ -201,6 +213,7 @@ def generate(lines: int, seed: int, features: Features = Features()) -> dict[str
         alternates = pd.DataFrame(
             {"item": items[with_alt], "alternate": items[(with_alt + 1) % n_items], "rank": 1}
         )
+    _supply_to_come_and_company(np.random.default_rng([seed, 8]), lots, orders, f)
     reservations = pd.DataFrame(columns=["order", "line", "lot", "quantity"])
     if f.reservations:
         reservations = _reservations(rng, line_table, lots, set(kits["kit"]))
@@ -214,6 +227,30 @@ def generate(lines: int, seed: int, features: Features = Features()) -> dict[str
         "reservations.csv": reservations,
         "safety_stock.csv": pd.DataFrame(columns=["item", "warehouse", "quantity"]),
     }
+
+
+def _supply_to_come_and_company(
+    rng: np.random.Generator, lots: pd.DataFrame, orders: pd.DataFrame, f: Features
+) -> None:
+    """SPEC 8, in place: lots to come get a due date (1 to 45 days ahead, one in ten late); with
+    the company named, half the company's lots have owner "" and one order in twenty lists `*`."""
+    n_lots, n_orders = len(lots), len(orders)
+    to_come = rng.random(n_lots) < TO_COME_SHARE
+    late = rng.random(n_lots) < 0.1
+    ahead = rng.integers(1, 46, n_lots)
+    behind = rng.integers(1, 6, n_lots)
+    due = [
+        (TODAY + timedelta(days=int(-b if lt else a))).isoformat() if c else ""
+        for c, lt, a, b in zip(to_come, late, ahead, behind)
+    ]
+    unnamed = rng.random(n_lots) < 0.5
+    star = rng.random(n_orders) < 0.05
+    if f.supply_to_come:
+        lots["due"] = due
+        lots.loc[to_come, "received"] = ""
+    if f.company:
+        lots.loc[unnamed & (lots["owner"] == COMPANY).to_numpy(), "owner"] = ""
+        orders.loc[star & (orders["owners"] == "").to_numpy(), "owners"] = "*"
 
 
 def _pick_list(rng: np.random.Generator, names: np.ndarray, p: float) -> str:
@@ -243,9 +280,17 @@ def _reservations(
     return pd.DataFrame(rows, columns=["order", "line", "lot", "quantity"])
 
 
-def write_scenario(tables: dict[str, pd.DataFrame], out_dir: Path, name: str, force: bool = False) -> None:
-    """The tables and a scenario.toml, written atomically into `out_dir` (claimed as SPEC 11 says)."""
-    files = {table: frame.to_csv(index=False, lineterminator="\n") for table, frame in tables.items()}
-    files["scenario.toml"] = f'name = "{name}"\ntoday = "{TODAY.isoformat()}"\ndata = "."\n'
+def write_scenario(
+    tables: dict[str, pd.DataFrame],
+    out_dir: Path,
+    name: str,
+    force: bool = False,
+    features: Features = Features(),
+) -> None:
+    """The tables and a scenario.toml (naming the company when `features.company`), written
+    atomically into `out_dir` (claimed as SPEC 11 says)."""
+    files = {table: write_csv_text(frame) for table, frame in tables.items()}
+    company = f'company = "{COMPANY}"\n' if features.company else ""
+    files["scenario.toml"] = f'name = "{name}"\ntoday = "{TODAY.isoformat()}"\ndata = "."\n{company}'
     files[MARKER] = marker("generate", scenario=name)
     write_atomically(out_dir, files, force=force)

@@ -20,6 +20,7 @@ from typing import Any
 
 from models.errors import InputErrors
 from models.loading import load_scenario, scenario_inputs
+from models.previous import read_previous
 from models.records import Scenario
 from planner.engine.solve import Progress, solve
 from planner.result.output import MARKER, OutputRefused, output_folder, safe_name
@@ -36,6 +37,8 @@ class RunOptions:
     """Seconds; None: the scenario's own."""
     workers: int = 1
     scheduler: str | None = None
+    previous: Path | None = None
+    """A result folder to re-plan from (SPEC 9); None: the scenario's own `previous`, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +71,11 @@ def solve_into(
     """
     t0 = time.monotonic()
     data = load_scenario(scenario)
+    if options.previous is not None:
+        data = data.replace(previous=read_previous(options.previous))
     folder = folder_for(data)
     t1 = time.monotonic()
-    with output_folder(folder, protect=scenario_inputs(scenario), force=force) as claim:
+    with output_folder(folder, protect=_inputs(scenario, options), force=force) as claim:
         plan = solve(
             data,
             solver=options.solver,
@@ -85,9 +90,17 @@ def solve_into(
     return plan, claim.path
 
 
-def run_record(scenario: Path, plan: Plan, options: RunOptions, timings: dict[str, float]) -> dict[str, Any]:
-    """The content of run.json."""
+def _inputs(scenario: Path, options: RunOptions) -> list[Path]:
+    """The files a run reads: the scenario's, and the allocations of a previous plan given as an option."""
     inputs = scenario_inputs(scenario)
+    if options.previous is not None:
+        inputs.append((options.previous / "allocations.csv").resolve())
+    return inputs
+
+
+def run_record(scenario: Path, plan: Plan, options: RunOptions, timings: dict[str, float]) -> dict[str, Any]:
+    """The content of run.json (options.previous only when given: other runs' records stay as they were)."""
+    inputs = _inputs(scenario, options)
     base = Path(os.path.commonpath([p.parent for p in inputs]))
     return {
         "written_by": "solve",
@@ -98,7 +111,9 @@ def run_record(scenario: Path, plan: Plan, options: RunOptions, timings: dict[st
         "python": platform.python_version(),
         "solver": plan.solver,
         "solver_versions": {pkg: _version(pkg) for pkg in ("ortools", "pulp")},
-        "options": asdict(options),
+        "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()}
+        if options.previous is not None
+        else {k: v for k, v in asdict(options).items() if k != "previous"},
         "status": plan.status,
         "timings": {phase: round(seconds, 3) for phase, seconds in timings.items()},
     }

@@ -41,6 +41,8 @@ reached: Callable[[str], None] = lambda point: None  # noqa: E731
 class OutputRefused(PlannerError):
     """The planner will not write where it was asked to (wrong input: exit 2)."""
 
+    exit_code = 2
+
 
 class OutputBusy(PlannerError):
     """Another planner run is writing the same folder now (exit 1)."""

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from models.cells import write_csv_text
+from models.codes import PlanStatus, Source
 from planner.engine.eligibility import Prepared
 from planner.result import report
 from planner.result.output import MARKER, marker, write_atomically
+from planner.result.summary import Changes, IgnoredReservation, Summary, TierSummary, Totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,7 @@ class Allocation:
     warehouse: str
     owner: str
     quantity: int
-    source: str
+    source: Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +50,13 @@ class TierResult:
 
 @dataclass(frozen=True)
 class Plan:
-    """A checked allocation of one scenario."""
+    """An allocation of one scenario, as `solve` returns it once the checker has passed it."""
 
     prepared: Prepared
     added: dict[int, int]
     """Quantity the optimiser adds per participating line index (units, or kits)."""
     allocations: tuple[Allocation, ...]
-    status: str
+    status: PlanStatus
     solver: str
     seconds: float
     tiers: tuple[TierResult, ...]
@@ -75,6 +76,10 @@ class Plan:
         return self._lines.copy()
 
     def items_frame(self) -> pd.DataFrame:
+        return self._items.copy()
+
+    @cached_property
+    def _items(self) -> pd.DataFrame:
         return report.items_frame(self)
 
     @cached_property
@@ -85,62 +90,73 @@ class Plan:
     def _lines(self) -> pd.DataFrame:
         return report.lines_frame(self)
 
-    def summary(self) -> dict[str, Any]:
+    def changes_frame(self) -> pd.DataFrame:
+        """changes.csv: what changed against the previous plan (empty without one)."""
+        return self._changes.copy()
+
+    @cached_property
+    def _changes(self) -> pd.DataFrame:
+        return report.changes_frame(self)
+
+    def _change_summary(self) -> Changes | None:
+        previous = self.prepared.previous
+        if previous is None:
+            return None
+        changes = self._changes
+        return Changes(
+            units_moved=int((changes["now"] - changes["before"]).abs().sum()),
+            lines_changed=len({(o, ln) for o, ln in zip(changes["order"], changes["line"])}),
+            dropped=dict(previous.dropped),
+        )
+
+    @cached_property
+    def summary(self) -> Summary:
         """summary.json's content (SPEC section 6), plus the greedy baseline and notes."""
         lines = self.lines_frame()
         taking_part = lines[lines["tier"] != ""]
         requested = int(taking_part["requested"].sum())
         allocated = int(taking_part["allocated"].sum())
         baseline = [t.baseline for t in self.tiers]
-        out: dict[str, Any] = {
-            "scenario": self.scenario_name,
-            "today": self.prepared.scenario.today.isoformat(),
-            "objective_key": list(self.prepared.scenario.objective_key),
-            "status": self.status,
-            "solver": self.solver,
-            "seconds": round(self.seconds, 3),
-            "tiers": [
-                {
-                    "tier": t.tier,
-                    "key": [_json_value(v) for v in t.key],
-                    "requested": t.requested,
-                    "allocated": t.allocated,
-                    "bound": t.bound,
-                }
-                | ({} if t.baseline is None else {"greedy": t.baseline})
-                for t in self.tiers
-            ],
-            "totals": {
-                "lines": len(taking_part),
-                "lines_full": int((taking_part["status"] == "full").sum()),
-                "requested": requested,
-                "allocated": allocated,
-                "fill_rate": round(allocated / requested, 4) if requested else 1.0,
-            },
-            "ignored_reservations": [
-                {"order": r.order, "line": r.line, "lot": r.lot, "quantity": r.quantity, "why": r.why}
+        return Summary(
+            scenario=self.scenario_name,
+            today=self.prepared.scenario.today,
+            objective_key=tuple(self.prepared.scenario.objective_key),
+            status=self.status,
+            solver=self.solver,
+            seconds=round(self.seconds, 3),
+            tiers=tuple(
+                TierSummary(t.tier, t.key, t.requested, t.allocated, t.bound, t.baseline) for t in self.tiers
+            ),
+            totals=Totals(
+                lines=len(taking_part),
+                lines_full=int((taking_part["status"] == "full").sum()),
+                requested=requested,
+                allocated=allocated,
+                fill_rate=round(allocated / requested, 4) if requested else 1.0,
+            ),
+            ignored_reservations=tuple(
+                IgnoredReservation(r.order, r.line, r.lot, r.quantity, r.why)
                 for r in self.prepared.ignored_reservations
-            ],
-            "notes": list(self.notes),
-        }
-        if all(b is not None for b in baseline):
-            out["greedy"] = {"allocated": sum(b or 0 for b in baseline)}
-        return out
+            ),
+            notes=(*self.prepared.notes, *self.notes),
+            greedy_allocated=sum(b or 0 for b in baseline) if all(b is not None for b in baseline) else None,
+            changes=self._change_summary(),
+        )
 
     def files(self) -> dict[str, str]:
-        """The result folder's files (name -> text): the four tables and a minimal run.json."""
-        return {
-            "allocations.csv": self.allocations_frame().to_csv(index=False, lineterminator="\n"),
-            "lines.csv": self.lines_frame().to_csv(index=False, lineterminator="\n"),
-            "items.csv": self.items_frame().to_csv(index=False, lineterminator="\n"),
-            "summary.json": json.dumps(self.summary(), indent=2) + "\n",
+        """The result folder's files (name -> text): the four tables (no cell a formula: SPEC 11) and a
+        minimal run.json; changes.csv too when re-planned from a previous plan."""
+        changes = {}
+        if self.prepared.previous is not None:
+            changes["changes.csv"] = write_csv_text(self.changes_frame())
+        return changes | {
+            "allocations.csv": write_csv_text(self.allocations_frame()),
+            "lines.csv": write_csv_text(self.lines_frame()),
+            "items.csv": write_csv_text(self.items_frame()),
+            "summary.json": json.dumps(self.summary.to_json(), indent=2) + "\n",
             MARKER: marker("solve", scenario=self.scenario_name),
         }
 
     def write(self, out_dir: Path, force: bool = False) -> None:
         """Write `files()` as the folder `out_dir`, atomically, where SPEC 11 allows it."""
         write_atomically(Path(out_dir), self.files(), force=force)
-
-
-def _json_value(value: object) -> object:
-    return value.isoformat() if isinstance(value, date) else value

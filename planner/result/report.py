@@ -18,28 +18,78 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from models.records import Lot
+from models.codes import Reason
+from models.records import Lot, line_sort_key
 
 if TYPE_CHECKING:
     from planner.result.plan import Plan
 
-ALLOCATION_COLUMNS = ["order", "line", "item", "lot", "warehouse", "owner", "quantity", "source"]
+ALLOCATION_COLUMNS = ["order", "line", "item", "lot", "warehouse", "owner", "quantity", "source", "due"]
 ITEM_COLUMNS = [
     "item",
     "in_stock",
     "allocated_before",
+    "available",
+    "required",
+    "deficit",
     "allocable",
     "safety_stock",
-    "required",
+    "on_order",
     "allocated",
     "available_after",
-    "deficit",
+    "short",
+    "unit",
 ]
 
 
+CHANGE_COLUMNS = ["order", "line", "lot", "before", "now"]
+
+
+def changes_frame(plan: Plan) -> pd.DataFrame:
+    """changes.csv (SPEC 9.5): every (line, lot) whose quantity differs from the previous plan's,
+    by order, line (natural order) and lot; before and now count every source."""
+    previous = plan.prepared.previous
+    before = previous.previous_rows if previous is not None else {}
+    now: dict[tuple[str, str, str], int] = defaultdict(int)
+    for a in plan.allocations:
+        if a.lot:
+            now[(a.order, a.line, a.lot)] += a.quantity
+    keys = sorted(
+        (k for k in {*before, *now} if before.get(k, 0) != now.get(k, 0)),
+        key=lambda k: (k[0], line_sort_key(k[1]), k[2]),
+    )
+    return pd.DataFrame(
+        [[o, ln, lot, before.get((o, ln, lot), 0), now.get((o, ln, lot), 0)] for o, ln, lot in keys],
+        columns=CHANGE_COLUMNS,
+    )
+
+
 def allocations_frame(plan: Plan) -> pd.DataFrame:
-    """allocations.csv: one row per (line, lot, source), in line then lot order."""
-    return _frame({c: list(map(attrgetter(c), plan.allocations)) for c in ALLOCATION_COLUMNS})
+    """allocations.csv: one row per (line, lot, source), in line then lot order; `due` is the lot's
+    due date (SPEC 8), empty for stock on hand and nonstock rows."""
+    columns = {c: list(map(attrgetter(c), plan.allocations)) for c in ALLOCATION_COLUMNS if c != "due"}
+    due = _lot_due(plan)
+    columns["due"] = [due.get(a.lot, "") for a in plan.allocations]
+    return _frame(columns)
+
+
+def _lot_due(plan: Plan) -> dict[str, str]:
+    """Each lot to come's due date as written."""
+    return {lot.lot: lot.due.isoformat() for lot in plan.prepared.lots if lot.due is not None}
+
+
+def _available_on(plan: Plan) -> dict[tuple[str, str], str]:
+    """Per line served from supply to come, the latest day among its lots' arrivals (a late lot
+    counts as today): the day it can ship complete as allocated (SPEC 8)."""
+    today = plan.prepared.scenario.today
+    arrives = {lot.lot: lot.arrives(today) for lot in plan.prepared.lots if lot.due is not None}
+    out: dict[tuple[str, str], str] = {}
+    for a in plan.allocations:
+        day = arrives.get(a.lot)
+        if day is not None:
+            key = (a.order, a.line)
+            out[key] = max(out.get(key, ""), day.isoformat())
+    return out
 
 
 def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
@@ -52,7 +102,7 @@ def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
 def line_allocated(plan: Plan) -> list[int]:
     """Allocated quantity of every prepared line (reservations included; nonstock in full)."""
     return [
-        line.requested if line.reason == "nonstock" else line.reserved + plan.added.get(li, 0)
+        line.requested if line.reason == Reason.NONSTOCK else line.reserved + plan.added.get(li, 0)
         for li, line in enumerate(plan.prepared.lines)
     ]
 
@@ -66,6 +116,8 @@ def lines_frame(plan: Plan) -> pd.DataFrame:
     prep = plan.prepared
     allocated = line_allocated(plan)
     reasons = _short_reasons(plan, allocated)
+    available_on = _available_on(plan)
+    units = {i.item: i.unit for i in prep.scenario.items}
     return _frame(
         {
             "order": [line.key[0] for line in prep.lines],
@@ -76,11 +128,13 @@ def lines_frame(plan: Plan) -> pd.DataFrame:
             "status": [_status(line.requested, got) for line, got in zip(prep.lines, allocated)],
             "reason": [line.reason or reasons.get(li, "") for li, line in enumerate(prep.lines)],
             "tier": ["" if tier is None else tier + 1 for tier in prep.line_tier],
+            "available_on": [available_on.get(line.key, "") for line in prep.lines],
+            "unit": [units[line.item] for line in prep.lines],
         }
     )
 
 
-def _short_reasons(plan: Plan, allocated: list[int]) -> dict[int, str]:
+def _short_reasons(plan: Plan, allocated: list[int]) -> dict[int, Reason]:
     """The reason of every participating line that is not full (the module's docstring)."""
     prep = plan.prepared
     lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
@@ -102,35 +156,39 @@ def _short_reasons(plan: Plan, allocated: list[int]) -> dict[int, str]:
     incomplete_orders = {prep.lines[li].key[0] for li in short if prep.lines[li].full_delivery}
     incomplete_orders |= prep.blocked_orders
 
-    out = {}
+    out: dict[int, Reason] = {}
     for li in short:
         line = prep.lines[li]
         lots_of = [[prep.pairs[p].lot for p in prep.demand_pairs[d]] for d in prep.line_demands[li]]
         if any(not lots for lots in lots_of):
-            out[li] = "no_eligible_stock"
+            out[li] = Reason.NO_ELIGIBLE_STOCK
         elif line.full_delivery and line.key[0] in incomplete_orders:
-            out[li] = "full_delivery_blocked"
+            out[li] = Reason.FULL_DELIVERY_BLOCKED
         elif line.full_line:
-            out[li] = "full_line_short"
+            out[li] = Reason.FULL_LINE_SHORT
         else:
             raw = min((sum(lot_slack[lot] for lot in lots) for lots in lots_of), default=0)
             free = min((sum(max(0, free_slack[lot]) for lot in lots) for lots in lots_of), default=0)
             if raw > 0 and free == 0:
-                out[li] = "safety_stock"
+                out[li] = Reason.SAFETY_STOCK
             elif line.pack_size > 1 and free > 0:
-                out[li] = "pack_size"
+                out[li] = Reason.PACK_SIZE
             else:
-                out[li] = "short"
+                out[li] = Reason.SHORT
     return out
 
 
 def items_frame(plan: Plan) -> pd.DataFrame:
-    """items.csv, per item as InvenTree shows it.
+    """items.csv (SPEC 6): the first five columns as InvenTree's part page means them, the rest this
+    plan's.
 
-    `required` and `allocated` count what lines taking part ask of the item and get
-    for it (kit lines charge each component kits x per-kit quantity; a kit item's own
-    row counts kits); `available_after` is the allocable stock of the item's usable
-    lots less what this plan takes from them; `deficit` = required - allocated.
+    in_stock and allocated_before count the item's lots on hand; available = in_stock -
+    allocated_before; required = allocated_before + the open quantity of the lines of the item that
+    take part or are nonstock (a kit line charges each component kits x per-kit quantity, and its
+    kit item's own row counts kits); deficit = max(0, required - in_stock). allocable and on_order
+    are the allocable quantity of the usable lots on hand and to come; allocated is what those lines
+    get; available_after = allocable + on_order less what the plan takes from the item's lots (to
+    serve any line, alternates included); short = the open quantity it leaves unallocated.
     """
     prep = plan.prepared
     scenario = prep.scenario
@@ -142,7 +200,7 @@ def items_frame(plan: Plan) -> pd.DataFrame:
     for k in scenario.kits:
         per_kit[k.kit].append((k.component, k.quantity))
     for li, line in enumerate(prep.lines):
-        if not (line.takes_part or line.reason == "nonstock"):
+        if not (line.takes_part or line.reason == Reason.NONSTOCK):
             continue
         required[line.item] += line.requested
         given[line.item] += allocated[li]
@@ -161,19 +219,28 @@ def items_frame(plan: Plan) -> pd.DataFrame:
         lots_of[lot.item].append(lot)
     rows = []
     for item in sorted(scenario.items, key=lambda i: i.item):
-        lots = lots_of[item.item]
-        allocable = sum(lot.allocable for lot in lots if lot.usable_on(today))
+        on_hand = [lot for lot in lots_of[item.item] if not lot.to_come]
+        usable = [lot for lot in lots_of[item.item] if lot.usable_on(today)]
+        in_stock = sum(lot.quantity for lot in on_hand)
+        before = sum(lot.allocated + lot.planned_issue for lot in on_hand)
+        allocable = sum(lot.allocable for lot in usable if not lot.to_come)
+        on_order = sum(lot.allocable for lot in usable if lot.to_come)
+        needed = before + required[item.item]
         rows.append(
             [
                 item.item,
-                sum(lot.quantity for lot in lots),
-                sum(lot.allocated + lot.planned_issue for lot in lots),
+                in_stock,
+                before,
+                in_stock - before,
+                needed,
+                max(0, needed - in_stock),
                 allocable,
                 item.safety_stock + warehouse_ss[item.item],
-                required[item.item],
+                on_order,
                 given[item.item],
-                allocable - taken[item.item],
+                allocable + on_order - taken[item.item],
                 required[item.item] - given[item.item],
+                item.unit,
             ]
         )
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)

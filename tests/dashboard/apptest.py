@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from streamlit.testing.v1 import AppTest
+
+
+def shown(markdown: str) -> str:
+    """The text of markdown the app escaped (user text: views.common.md), escapes undone."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def metrics(at: AppTest) -> dict[str, str]:

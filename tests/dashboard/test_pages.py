@@ -1,16 +1,18 @@
 """Every page of the dashboard, run by AppTest on the bundled scenarios: renders, shows the right numbers.
 
-The demo's numbers (README): 2,160 of 2,765 units (78.1%), 7 / 2 / 3 lines
-full / partial / none, 5 of 9 orders complete, 285 units over the ERP greedy.
+The demo's numbers (README): 2,150 of 2,765 units (77.8%), 6 / 3 / 3 lines
+full / partial / none, 5 of 9 orders complete, 290 units over the ERP greedy.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from models.loading import load_scenario
 from planner.result.reasons import REASON_WORDS
-from tests.dashboard.apptest import downloads, frame_with, frames_with, metrics
+from tests.dashboard.apptest import downloads, frame_with, frames_with, metrics, shown
 from tests.dashboard.conftest import Open
 
 
@@ -19,20 +21,20 @@ def test_overview_shows_the_demo_kpis(app: Open) -> None:
     at = app()
     assert at.title[0].value == "Overview · demo"
     assert metrics(at) == {
-        "Fill rate": "78.1%",
-        "Allocated": "2,160",
-        "Lines full / partial / none": "7 / 2 / 3",
+        "Fill rate": "77.8%",
+        "Allocated": "2,150",
+        "Lines full / partial / none": "6 / 3 / 3",
         "Orders complete": "5 of 9",
-        "Gain over ERP greedy": "+285",
+        "Gain over ERP greedy": "+290",
     }
     status = at.markdown[0].value
     assert "optimal" in status
-    assert "+285" in status
-    assert "1,875 → 2,160" in status
+    assert "+290" in status
+    assert "1,860 → 2,150" in status
     tiers = frame_with(at, "tier", "greedy", "gain")
-    assert tiers["gain"].sum() == 285
+    assert tiers["gain"].sum() == 290
     weeks = frame_with(at, "week", "requested", "allocated")
-    assert (weeks["requested"].sum(), weeks["allocated"].sum()) == (2765, 2160)
+    assert (weeks["requested"].sum(), weeks["allocated"].sum()) == (2765, 2150)
     stock = frame_with(at, "warehouse", "owner", "allocable")
     assert set(stock["warehouse"]) == {"CA", "NY"}
     assert downloads(at) == [
@@ -59,7 +61,7 @@ def test_lines_page_explains_every_short_line_and_filters(app: Open) -> None:
 
     at.multiselect(key="lines-status").set_value(["partial"]).run()
     partial = frame_with(at, "order", "line", "why")
-    assert list(partial["order"]) == ["MO-3001", "SO-1009"]
+    assert list(partial["order"]) == ["MO-3001", "MO-3001", "SO-1009"]
     lots = frame_with(at, "lot", "warehouse", "source")
     assert set(lots["order"]) == {"MO-3001", "SO-1009"}
 
@@ -69,39 +71,55 @@ def test_lines_page_explains_every_short_line_and_filters(app: Open) -> None:
 
 
 def test_items_page_filters_to_the_items_in_deficit(app: Open) -> None:
-    """Items show InvenTree's columns; the toggle keeps exactly the items whose deficit is positive."""
+    """Items show InvenTree's columns, the plan's and the unit; one toggle keeps exactly the items whose
+    deficit is positive (CABLE-USB: 60 required, 50 in stock), the other those the plan leaves short."""
     at = app("views/items.py")
     items = frame_with(
-        at, "item", "in_stock", "allocated_before", "allocable", "required", "allocated", "deficit"
+        at,
+        "item",
+        "in_stock",
+        "allocated_before",
+        "available",
+        "required",
+        "deficit",
+        "on_order",
+        "short",
+        "unit",
     )
     assert len(items) == 10
-    assert items.set_index("item").loc["CABLE-USB", "deficit"] == 60
+    assert items.set_index("item").loc["CABLE-USB", "deficit"] == 10
+    assert items.set_index("item").loc["CABLE-USB", "short"] == 60
+    assert set(items["unit"]) == {"pcs"}
     at.toggle(key="items-deficit").set_value(True).run()
     short = frame_with(at, "item", "deficit")
     assert set(short["item"]) == set(items[items["deficit"] > 0]["item"])
     assert (short["deficit"] > 0).all()
+    at.toggle(key="items-deficit").set_value(False).run()
+    at.toggle(key="items-short").set_value(True).run()
+    left = frame_with(at, "item", "short")
+    assert set(left["item"]) == set(items[items["short"] > 0]["item"])
     assert downloads(at) == ["Download items.csv"]
 
 
 def test_compare_page_shows_deltas_and_the_lines_that_changed(app: Open, shared_scenarios: Path) -> None:
-    """Demo against early cables: DO-2001 ships complete (+85), MO-3001 gives up 15, with both reasons."""
+    """Demo against early cables: DO-2001 ships complete (+85), MO-3001 gives up 5, with both reasons."""
     at = app("views/compare.py")
     at.multiselect(key="compare").set_value(
         [str(shared_scenarios / "demo.toml"), str(shared_scenarios / "early_cables.toml")]
     ).run()
     assert not at.exception
     shown = {m.label: (m.value, m.delta) for m in at.metric}
-    assert shown["Allocated"] == ("2,230", "+70")
-    assert shown["Lines full"] == ("8", "+1")
+    assert shown["Allocated"] == ("2,230", "+80")
+    assert shown["Lines full"] == ("8", "+2")
     kpis, deltas = frames_with(at, "scenario", "allocated", "fill_rate", "gain")
-    assert list(kpis["allocated"]) == [2160, 2230]
-    assert deltas.set_index("scenario").loc["early_cables", "allocated"] == 70
+    assert list(kpis["allocated"]) == [2150, 2230]
+    assert deltas.set_index("scenario").loc["early_cables", "allocated"] == 80
     changes = frame_with(at, "order", "base_reason", "reason", "base_why", "why").set_index(["order", "line"])
     assert changes.loc[("DO-2001", "2"), "delta"] == 60
     assert changes.loc[("DO-2001", "2"), "base_reason"] == "full_delivery_blocked"
     assert changes.loc[("MO-3001", "1"), "reason"] == "safety_stock"
     by_priority = frame_with(at, "priority", "early_cables")
-    assert by_priority.set_index("priority").loc["2", "early_cables"] == 70
+    assert by_priority.set_index("priority").loc["2", "early_cables"] == 80
     assert "Download line_changes.csv" in downloads(at)
 
 
@@ -137,8 +155,8 @@ def test_whatif_priority_change_gives_a_different_plan(writable_app: Open, own_s
     assert {o.order: o.priority for o in load_scenario(saved).orders}["SO-1006"] == 0
     at.selectbox(key="scenario").set_value(str(saved)).run()
     at.switch_page("views/overview.py").run()
-    assert at.title[0].value == "Overview · rush_epsilon"
-    assert metrics(at)["Allocated"] == "2,180"  # 2,160 + 30 - 10
+    assert shown(at.title[0].value) == "Overview · rush_epsilon"
+    assert metrics(at)["Allocated"] == "2,170"  # 2,150 + 30 - 10
 
 
 def test_an_invalid_scenario_shows_its_errors_instead_of_failing(
@@ -159,11 +177,25 @@ def test_whatif_priority_on_the_demo_moves_tiers_not_quantities(app: Open) -> No
     at.number_input(key="wi-order-priority-SO-1009").set_value(0).run()
     at.button(key="wi-order-apply").click().run()
     assert not at.exception
-    assert any("orders SO-1009: priority = 0" in m.value for m in at.markdown)
+    assert any("orders SO-1009: priority = 0" in shown(m.value) for m in at.markdown)
     by_priority = frame_with(at, "priority", "demo_whatif").set_index("priority")["demo_whatif"]
     assert (by_priority["0"], by_priority["7"]) == (760, -760)
     assert any("No line gains or loses" in i.value for i in at.info)
-    assert metrics(at)["Allocated"] == "2,160"
+    assert metrics(at)["Allocated"] == "2,150"
 
     at.button(key="wi-remove-0").click().run()
     assert any("No change yet" in i.value for i in at.info)
+
+
+def test_the_dashboard_listens_on_loopback_only_by_default() -> None:
+    """`streamlit run app.py` from the project folder reads .streamlit/config.toml: it serves 127.0.0.1
+    only (no login, so not every interface) and shows no Deploy button."""
+    probe = (
+        "import streamlit.config as c; c.get_config_options(force_reparse=True); "
+        "print(c.get_option('server.address'), c.get_option('client.toolbarMode'))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True, timeout=120
+    )
+    assert shown.stdout.split() == ["127.0.0.1", "minimal"]

@@ -362,9 +362,10 @@ def test_blank_rows_are_skipped_and_rows_still_count(tmp_path: Path) -> None:
 def test_unknown_column_warns(tmp_path: Path) -> None:
     """An unknown column is ignored with a UserWarning naming the table and the column."""
     path = write_scenario(tmp_path, {"lots.csv": "lot,item,warehouse,quantity,colour\nL1,P1,NY,10,red\n"})
-    with pytest.warns(UserWarning, match=r"lots\.csv.*'colour'"):
+    with pytest.warns(UserWarning, match=r"lots\.csv.*'colour'") as caught:
         scenario = load_scenario(path)
     assert len(scenario.lots) == 1
+    assert {w.filename for w in caught} == {__file__}  # the warning points at the caller of the loader
 
 
 # --- input errors ----------------------------------------------------------------------------
@@ -768,3 +769,61 @@ def test_all_errors_are_reported_at_once(tmp_path: Path) -> None:
         ("reservations.csv", 3, "quantity"),
     }
     assert str(errors[0]).startswith("items.csv, row 2, column pack_size: ")
+
+
+# ---------------------------------------------------------------------------
+# SPEC 8 and the unit column: due, company, unit
+# ---------------------------------------------------------------------------
+
+DATED_LOTS = """\
+    lot,item,warehouse,owner,quantity,due
+    L1,P1,NY,,10,
+    L2,P2,CA,ACME,8,2026-12-15
+    L3,P2,NY,BETA,5,
+    """
+
+
+def test_due_unit_and_company_are_read(tmp_path: Path) -> None:
+    """A lot's due is a date (empty: on hand); an item's unit defaults to pcs; `company` names the
+    company as an owner (not set: "")."""
+    items = (
+        BASE["items.csv"]
+        .replace("pack_size\n", "pack_size,unit\n")
+        .replace("P2,Capacitor,,,14,", "P2,Capacitor,,,14,,0.1 l")
+    )
+    path = write_scenario(
+        tmp_path / "s", {"lots.csv": DATED_LOTS, "items.csv": items}, TOML + 'company = " MAIN "\n'
+    )
+    scenario = load_scenario(path)
+    assert {lot.lot: lot.due for lot in scenario.lots} == {"L1": None, "L2": date(2026, 12, 15), "L3": None}
+    assert {i.item: i.unit for i in scenario.items} == {"K1": "pcs", "P1": "pcs", "P2": "0.1 l", "P3": "pcs"}
+    assert scenario.company == "MAIN"
+    assert load_scenario(write_scenario(tmp_path / "plain")).company == ""
+
+
+def test_bad_due_names_table_row_and_column(tmp_path: Path) -> None:
+    """A due that is no ISO date is an input error at lots.csv, its row, column due."""
+    lots = DATED_LOTS.replace("2026-12-15", "15/12/2026")
+    errors = load_errors(write_scenario(tmp_path, {"lots.csv": lots}))
+    assert locations(errors) == {("lots.csv", 3, "due")}
+    assert "not a date" in errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [("company = 7", "owner name as text"), ('company = "*"', "one owner name"), ('company = "A;B"', "one")],
+)
+def test_bad_company_is_an_input_error(tmp_path: Path, value: str, fragment: str) -> None:
+    """company must be one owner name: text, not `*`, without `;`."""
+    errors = load_errors(write_scenario(tmp_path, toml=TOML + value + "\n"))
+    assert [(e.table, e.column) for e in errors] == [("scenario.toml", "company")]
+    assert fragment in errors[0].message
+
+
+def test_what_if_inherits_company(tmp_path: Path) -> None:
+    """A what-if that extends a scenario keeps its company, and may set its own."""
+    write_scenario(tmp_path, toml=TOML + 'company = "MAIN"\n')
+    (tmp_path / "child.toml").write_text('extends = "scenario.toml"\n', encoding="utf-8")
+    (tmp_path / "other.toml").write_text('extends = "scenario.toml"\ncompany = ""\n', encoding="utf-8")
+    assert load_scenario(tmp_path / "child.toml").company == "MAIN"
+    assert load_scenario(tmp_path / "other.toml").company == ""

@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "scenarios" / "demo"
 
 
-def _workbook_scenario(folder: Path, tmp: Path, today: str) -> Path:
-    """A scenario file beside a workbook made from the CSV folder."""
+def _workbook_scenario(folder: Path, tmp: Path, today: str, company: str = "") -> Path:
+    """A scenario file beside a workbook made from the CSV folder (naming `company` if given)."""
     write_workbook(tmp / "book.xlsx", read_folder_tables(folder))
-    (tmp / "book.toml").write_text(f'name = "book"\ntoday = "{today}"\ndata = "book.xlsx"\n')
+    named = f'company = "{company}"\n' if company else ""
+    (tmp / "book.toml").write_text(f'name = "book"\ntoday = "{today}"\ndata = "book.xlsx"\n{named}')
     return tmp / "book.toml"
 
 
@@ -41,7 +42,7 @@ def _plan_files(scenario: Scenario) -> tuple[str, str]:
 def test_demo_round_trip_gives_the_same_scenario_and_plan(tmp_path: Path) -> None:
     """CSV folder -> xlsx -> the same records and byte-identical allocations.csv and lines.csv."""
     from_csv = load_scenario(ROOT / "scenarios" / "demo.toml")
-    path = _workbook_scenario(DEMO, tmp_path, from_csv.today.isoformat())
+    path = _workbook_scenario(DEMO, tmp_path, from_csv.today.isoformat(), from_csv.company)
     from_book = load_scenario(path)
     assert from_book == from_csv.replace(name="book")
     assert _plan_files(from_book) == _plan_files(from_csv)
@@ -53,7 +54,8 @@ def test_generated_round_trip_with_every_feature(tmp_path: Path) -> None:
     reads the same from a workbook and solves to the same plan byte for byte."""
     write_scenario(generate(300, seed=3), tmp_path / "csv", "gen")
     from_csv = load_scenario(tmp_path / "csv")
-    from_book = load_scenario(_workbook_scenario(tmp_path / "csv", tmp_path, from_csv.today.isoformat()))
+    book = _workbook_scenario(tmp_path / "csv", tmp_path, from_csv.today.isoformat(), from_csv.company)
+    from_book = load_scenario(book)
     assert from_book == from_csv.replace(name="book")
     assert _plan_files(from_book) == _plan_files(from_csv)
 

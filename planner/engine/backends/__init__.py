@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from models.errors import PlannerError
 from models.records import SOLVER_NAMES
 from planner.engine.mip import Mip, MipResult
+
+
+class SolverUnavailable(PlannerError):
+    """The solver asked for is unknown or not installed here (the user's input: exit 2)."""
+
+    exit_code = 2
 
 
 def solver_choices() -> str:
@@ -32,7 +39,7 @@ class Backend(Protocol):
 
 def get_backend(name: str) -> Backend:
     """The MIP backend called `name` (a name of SOLVER_NAMES other than auto and greedy, or
-    pulp:SOLVER); ValueError if unknown."""
+    pulp:SOLVER); SolverUnavailable if unknown."""
     from planner.engine.backends.cpsat import CpSatBackend
     from planner.engine.backends.mathopt import MathOptBackend
     from planner.engine.backends.pulp import PulpBackend
@@ -43,4 +50,4 @@ def get_backend(name: str) -> Backend:
         return CpSatBackend()
     if name == "pulp" or name.startswith("pulp:"):
         return PulpBackend(name.partition(":")[2] or None)
-    raise ValueError(f"unknown solver {name!r}: choose {solver_choices()}")
+    raise SolverUnavailable(f"unknown solver {name!r}: choose {solver_choices()}")

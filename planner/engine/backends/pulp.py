@@ -15,7 +15,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from planner.engine.mip import ABSOLUTE_GAP, Mip, MipResult, Row, SolveStatus
+from planner.engine.mip import ABSOLUTE_GAP, Mip, MipResult, Row, SolverError, SolveStatus
 
 
 class PulpBackend:
@@ -26,6 +26,10 @@ class PulpBackend:
     def available(self) -> bool:
         result = _run({"query": "available", "solver": self.solver})
         return bool(result["available"])
+
+    def installed(self) -> list[str]:
+        """The names of the PuLP solvers that can run here."""
+        return list(_run({"query": "solvers"})["solvers"])
 
     def solve(
         self, mip: Mip, objective: dict[int, float], time_limit: float | None, hint: dict[int, float] | None
@@ -71,7 +75,7 @@ def _run(request: dict[str, Any]) -> dict[str, Any]:
         check=False,
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"PuLP worker failed: {proc.stderr.strip()[-2000:]}")
+        raise SolverError(f"PuLP worker failed: {proc.stderr.strip()[-2000:]}")
     answer: dict[str, Any] = json.loads(proc.stdout)
     return answer
 
@@ -82,6 +86,8 @@ def _solve_request(request: dict[str, Any]) -> dict[str, Any]:
 
     if request.get("query") == "available":
         return {"available": request["solver"] in pulp.listSolvers(onlyAvailable=True)}
+    if request.get("query") == "solvers":
+        return {"solvers": pulp.listSolvers(onlyAvailable=True)}
     m = request["mip"]
     prob = pulp.LpProblem("allocation", pulp.LpMaximize)
     xs = [

@@ -1,7 +1,10 @@
 """frePPLe model (a Django fixture, as frePPLe's demo models) -> scenario tables.
 
-Supply is the on-hand of every buffer (one lot per item and location); demand
-is every open sales order (`input.demand`), shipped from its own location or,
+Supply is the on-hand of every buffer (one lot per item and location) and the
+supply still to come (SPEC 8): proposed, approved and confirmed purchase,
+distribution and manufacturing orders (`input.operationplan`), each a lot due
+at its end date; demand is every open sales order (`input.demand`), shipped
+from its own location or,
 through the transfer lanes (`input.itemdistribution`), from the locations
 upstream of it. Every mapping decision is in docs/imports.md; everything the
 import drops or assumes is counted in the report.
@@ -18,21 +21,28 @@ from typing import Any
 
 import pandas as pd
 
-from planner.io.importers.result import ImportResult, Tally, short_items, whole
+from planner.io.importers.result import ImportFailed, ImportResult, Tally, short_items, whole
 
 Fields = dict[str, Any]
 
 OPEN = ("open",)
+SUPPLY_OPEN = ("proposed", "approved", "confirmed")
+"""Operation plans still to deliver; completed and closed ones are in the buffers' on hand."""
+PLAN_KEY = ("priority", "ship_date")
+"""frePPLe plans demands by priority, then due date: the objective key `--key priority,ship_date` gives."""
 QUOTE = ("quote", "inquiry")
 MAX_PRIORITY = 9
 DEFAULT_PRIORITY = 10
 """frePPLe's default demand priority (lower is more important); ours is capped at 9."""
 
 
-def import_frepple(path: Path, today: date | None = None) -> ImportResult:
-    """The scenario a frePPLe model describes, planned on `today` (default: its `currentdate`).
+def import_frepple(
+    path: Path, today: date | None = None, objective_key: tuple[str, ...] | None = None
+) -> ImportResult:
+    """The scenario a frePPLe model describes, planned on `today` (default: its `currentdate`), with
+    `objective_key` as its tier key if given (PLAN_KEY is frePPLe's own convention).
 
-    Raises ValueError when the file cannot be read or has no planning date.
+    Raises ImportFailed when the file cannot be read or has no planning date.
     """
     models = _read_fixture(Path(path))
     tally = Tally.of(_COUNTED)
@@ -40,7 +50,7 @@ def import_frepple(path: Path, today: date | None = None) -> ImportResult:
         tally.set(f"read.{model.removeprefix('input.')}", len(models[model]))
     today = today or _current_date(models)
     if today is None:
-        raise ValueError(f"{path} has no 'currentdate' parameter: give the planning date (--today)")
+        raise ImportFailed(f"{path} has no 'currentdate' parameter: give the planning date (--today)")
     item_parent = _parents(models["input.item"])
     location_parent = _parents(models["input.location"])
     items_with_children = set(item_parent.values())
@@ -68,9 +78,16 @@ def import_frepple(path: Path, today: date | None = None) -> ImportResult:
             tally.add("dropped.buffers.nothing_on_hand")
             continue
         lots.append(
-            {"lot": f"{item} @ {location}", "item": item, "warehouse": location, "quantity": quantity}
+            {
+                "lot": f"{item} @ {location}",
+                "item": item,
+                "warehouse": location,
+                "quantity": quantity,
+                "allocated": 0,
+            }
         )
 
+    lots += _supply_to_come(models, lots, items_with_children, locations_with_children, today, tally)
     lanes = _lanes(models["input.itemdistribution"], tally)
     orders: list[Fields] = []
     lines: list[Fields] = []
@@ -137,10 +154,6 @@ def import_frepple(path: Path, today: date | None = None) -> ImportResult:
     tally.set("dropped.items.neither_stocked_nor_demanded", len(leaves - set(used)))
     made = {str(o.get("item_id")) for o in models["input.operation"] if o.get("item_id")}
     tally.set("info.lines_for_items_an_operation_makes", sum(1 for r in lines if r["item"] in made))
-    tally.set(
-        "info.confirmed_supply_not_on_hand",
-        sum(1 for p in models["input.operationplan"] if str(p.get("status")) in ("confirmed", "approved")),
-    )
     tables = {
         "items.csv": pd.DataFrame(items),
         "lots.csv": pd.DataFrame(lots),
@@ -153,7 +166,7 @@ def import_frepple(path: Path, today: date | None = None) -> ImportResult:
     tally.set("written.warehouses", len(warehouses))
     tally.set("info.items_demanded", len({r["item"] for r in lines}))
     tally.set("info.items_short", len(short_items(tables)))
-    return ImportResult("frePPLe", today, tables, tally.report(), tuple(tally.notes))
+    return ImportResult("frePPLe", today, tables, tally.report(), tuple(tally.notes), objective_key)
 
 
 _COUNTED = (
@@ -177,23 +190,92 @@ _COUNTED = (
     "info.lines_with_transfer_sources",
     "info.lanes_lead_time_ignored",
     "info.lanes_lot_size_ignored",
+    "dropped.operationplans.completed_or_closed",
+    "dropped.operationplans.item_or_location_unknown",
+    "dropped.operationplans.no_quantity",
+    "assumed.lots_to_come.due_from_start_date",
+    "assumed.lots_to_come.due_today",
+    "assumed.lots.distribution_order_takes_from_origin",
+    "info.manufacturing_orders_material_not_demand",
 )
 """Every drop and assumption the import checks for, reported even when 0."""
+
+
+def _supply_to_come(
+    models: dict[str, list[Fields]],
+    lots: list[Fields],
+    item_groups: set[str],
+    location_groups: set[str],
+    today: date,
+    tally: Tally,
+) -> list[Fields]:
+    """One lot per proposed, approved or confirmed operation plan, due at its end date (else its start
+    date, else today): a purchase order at its location, a distribution order at its destination (the
+    quantity it ships is taken from the origin's lot as allocated: it is still on hand there), a
+    manufacturing order at its operation's location, of the item the operation makes."""
+    operations = {str(o.get("name")): o for o in models["input.operation"]}
+    on_hand = {(r["item"], r["warehouse"]): r for r in lots}
+    out: list[Fields] = []
+    for p in sorted(
+        models["input.operationplan"], key=lambda p: (str(p.get("type")), str(p.get("reference")))
+    ):
+        kind, status = str(p.get("type") or ""), str(p.get("status") or "").lower()
+        if status not in SUPPLY_OPEN:
+            tally.add("dropped.operationplans.completed_or_closed")
+            continue
+        item, location = str(p.get("item_id") or ""), str(p.get("location_id") or "")
+        if kind == "DO":
+            location = str(p.get("destination_id") or "")
+        elif kind == "MO":
+            operation = operations.get(str(p.get("operation_id") or "")) or {}
+            item, location = str(operation.get("item_id") or ""), str(operation.get("location_id") or "")
+            tally.add("info.manufacturing_orders_material_not_demand")
+        if not item or not location or item in item_groups or location in location_groups:
+            tally.add("dropped.operationplans.item_or_location_unknown")
+            continue
+        quantity = whole(_dec(p.get("quantity")), 1, up=False)
+        if quantity <= 0:
+            tally.add("dropped.operationplans.no_quantity")
+            continue
+        due = _day(p.get("enddate"))
+        if due is None:
+            due = _day(p.get("startdate"))
+            tally.add("assumed.lots_to_come.due_from_start_date" if due else "assumed.lots_to_come.due_today")
+        if kind == "DO":
+            origin = on_hand.get((item, str(p.get("origin_id") or "")))
+            if origin is not None:
+                origin["allocated"] = min(origin["quantity"], origin["allocated"] + quantity)
+                tally.add("assumed.lots.distribution_order_takes_from_origin")
+        reference = str(p.get("reference") or p.get("name") or f"{kind} {len(out) + 1}")
+        out.append(
+            {
+                "lot": reference,
+                "item": item,
+                "warehouse": location,
+                "quantity": quantity,
+                "allocated": 0,
+                "due": due or today,
+            }
+        )
+        tally.add(f"written.lots_to_come.{kind.lower() or 'other'}_{status}")
+    if len({r["lot"] for r in out} | {r["lot"] for r in lots}) != len(out) + len(lots):
+        raise ValueError("operation plan references collide with buffer names; report this model")
+    return out
 
 
 def _read_fixture(path: Path) -> dict[str, list[Fields]]:
     try:
         records = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"cannot read {path} as a frePPLe JSON model: {exc}") from exc
+        raise ImportFailed(f"cannot read {path} as a frePPLe JSON model: {exc}") from exc
     if not isinstance(records, list):
-        raise ValueError(f"{path} is not a frePPLe model (a JSON list of model records)")
+        raise ImportFailed(f"{path} is not a frePPLe model (a JSON list of model records)")
     models: dict[str, list[Fields]] = defaultdict(list)
     for record in records:
         if isinstance(record, dict) and isinstance(record.get("fields"), dict) and "model" in record:
             models[str(record["model"])].append(record["fields"])
     if not models["input.item"] and not models["input.demand"]:
-        raise ValueError(f"{path} holds no input.item or input.demand records: not a frePPLe model")
+        raise ImportFailed(f"{path} holds no input.item or input.demand records: not a frePPLe model")
     return models
 
 
@@ -201,7 +283,7 @@ def _dec(value: object) -> Decimal:
     try:
         return Decimal(str(value)) if value not in (None, "") else Decimal(0)
     except InvalidOperation as exc:
-        raise ValueError(f"'{value}' is not a quantity") from exc
+        raise ImportFailed(f"'{value}' is not a quantity") from exc
 
 
 def _day(value: object) -> date | None:

@@ -20,10 +20,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from models.cells import write_csv_text
+from models.errors import PlannerError
 from models.tables import ITEMS, LINES, LOTS, TABLES
 from planner.result.output import MARKER, marker, write_atomically
 
 REPORT_FILE = "import_report.json"
+
+
+class ImportFailed(PlannerError):
+    """The file cannot be imported: not an export of that system, or a record that cannot be read
+    (wrong input: exit 2). The message names the file, and the record (model and pk) where there is one."""
+
+    exit_code = 2
+
+
 MAX_DECIMALS = 6
 """Finest unit an importer scales an item to (10^-6 of the source unit); finer digits are rounded."""
 
@@ -37,6 +48,8 @@ class ImportResult:
     tables: dict[str, pd.DataFrame]
     report: dict[str, int]
     notes: tuple[str, ...] = ()
+    objective_key: tuple[str, ...] | None = None
+    """The tier key the scenario is to be planned by (None: the contract's default)."""
 
     def summary(self) -> dict[str, object]:
         """The report as `import_report.json` holds it."""
@@ -96,6 +109,8 @@ def write_import(
         f'today = "{result.today.isoformat()}"\n'
         'data = "."\n'
     )
+    if result.objective_key is not None:
+        files["scenario.toml"] += f"\n[objective]\nkey = {json.dumps(list(result.objective_key))}\n"
     report = result.summary() | ({"file": origin} if origin else {})
     files[REPORT_FILE] = json.dumps(report, indent=2) + "\n"
     files[MARKER] = marker(f"import {result.source}", file=origin)
@@ -111,7 +126,7 @@ def _csv(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> str:
         index=range(len(frame)),
         columns=list(columns),
     )
-    return body.to_csv(index=False, lineterminator="\n")
+    return write_csv_text(body)
 
 
 def _cell(value: object) -> str:

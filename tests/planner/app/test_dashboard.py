@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from models.codes import INELIGIBLE_REASONS, SHORT_REASONS
 from models.loading import load_scenario
 from planner.app.dashboard import (
-    PlanView,
+    DashboardPlan,
     by_warehouse_owner,
     changed_lines,
     difference_by,
@@ -20,16 +21,16 @@ from planner.app.dashboard import (
     item_table,
     kpi_comparison,
     kpi_deltas,
+    left_short,
     line_lots,
     line_table,
     tier_table,
     week_of,
 )
 from planner.app.whatif import WhatIf, apply, order_priority
-from planner.engine.eligibility import INELIGIBLE_REASONS
 from planner.engine.solve import solve
 from planner.result.plan import Plan
-from planner.result.reasons import REASON_WORDS, SHORT_REASONS, reason_words
+from planner.result.reasons import REASON_WORDS, reason_words
 from tests.builders import line, lot, order, scenario
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios"
@@ -92,7 +93,7 @@ def test_week_of_names_the_monday() -> None:
 
 def test_fill_by_week_and_priority_add_up_to_the_kpis(demo: Plan) -> None:
     """Both breakdowns cover exactly the lines that take part: their sums are the headline's totals."""
-    head = PlanView(demo).headline
+    head = DashboardPlan(demo).headline
     for by in ("week", "priority"):
         table = fill_by(line_table(demo), by)
         assert (int(table["requested"].sum()), int(table["allocated"].sum())) == (
@@ -100,16 +101,18 @@ def test_fill_by_week_and_priority_add_up_to_the_kpis(demo: Plan) -> None:
             head.allocated,
         )
         assert ((table["fill_rate"] >= 0) & (table["fill_rate"] <= 1)).all()
-    assert PlanView(demo).fill_by("priority").loc["6", "allocated"] == 0  # SO-1006, full line short
+    assert DashboardPlan(demo).fill_by("priority").loc["6", "allocated"] == 0  # SO-1006, full line short
 
 
 def test_headline_of_the_demo(demo: Plan) -> None:
-    """The README's numbers: 2,160 of 2,765, 7/2/3 lines, 5 of 9 orders, 285 over the greedy's 1,875."""
-    head = PlanView(demo).headline
+    """The README's numbers: 2,150 of 2,765, 6/3/3 lines, 5 of 9 orders, 290 over the greedy's 1,860;
+    every line in pieces."""
+    head = DashboardPlan(demo).headline
     assert (head.status, head.requested, head.allocated, head.greedy, head.gain) == (
-        "optimal", 2765, 2160, 1875, 285
+        "optimal", 2765, 2150, 1860, 290
     )  # fmt: skip
-    assert (head.lines_full, head.lines_partial, head.lines_none) == (7, 2, 3)
+    assert (head.lines_full, head.lines_partial, head.lines_none) == (6, 3, 3)
+    assert (head.unit, head.mixed_units) == ("pcs", False)
     assert (head.orders_full, head.orders) == (5, 9)
 
 
@@ -126,8 +129,8 @@ def test_tier_table_shows_the_gain_per_tier(demo: Plan) -> None:
     """Gain is allocated less the greedy's, per tier: the README's tier 5 (350 against 80) and tier 4."""
     tiers = tier_table(demo).set_index("tier")
     assert tiers.loc[5, "gain"] == 270
-    assert tiers.loc[4, "gain"] == 15
-    assert tiers["gain"].sum() == PlanView(demo).headline.gain
+    assert tiers.loc[4, "gain"] == 20
+    assert tiers["gain"].sum() == DashboardPlan(demo).headline.gain
     assert tiers.loc[5, "key"] == "2026-11-27 / 3"
 
 
@@ -153,11 +156,20 @@ def test_line_lots_are_the_allocations_of_the_lines_shown(demo: Plan) -> None:
 
 
 def test_items_in_deficit(demo: Plan) -> None:
-    """The item table is items.csv with descriptions; the deficit filter keeps deficit > 0 only."""
+    """The item table is items.csv with descriptions; the deficit filter keeps InvenTree's deficit > 0
+    (required, allocated before included, above in stock), the short filter what the plan leaves short."""
     items = item_table(demo)
     assert list(items.columns[:2]) == ["item", "description"]
     assert items.drop(columns="description").equals(demo.items_frame())
-    assert set(in_deficit(items)["item"]) == {"CABLE-USB", "CAP-100N", "ENCL-SMALL", "LED-RED", "MCU-STM32"}
+    assert set(in_deficit(items)["item"]) == {
+        "CABLE-USB",
+        "CAP-100N",
+        "ENCL-SMALL",
+        "KIT-SENSOR",
+        "MCU-STM32",
+        "SCREW-M3",
+    }
+    assert set(left_short(items)["item"]) == {"CABLE-USB", "CAP-100N", "ENCL-SMALL", "LED-RED", "MCU-STM32"}
 
 
 def test_comparison_of_a_priority_change() -> None:
@@ -165,7 +177,7 @@ def test_comparison_of_a_priority_change() -> None:
     by priority, B's 8 now count at 0, A loses 6 at 1 and priority 5 (B's before) loses its 2."""
     base = two_orders()
     edited = solve(apply(base.prepared.scenario, WhatIf("b_first").with_change(order_priority("B", 0))))
-    plans = [PlanView(base), PlanView(edited)]
+    plans = [DashboardPlan(base), DashboardPlan(edited)]
     kpis = kpi_comparison(plans)
     assert list(kpis["scenario"]) == ["two", "b_first"]
     assert list(kpis["allocated"]) == [10, 10]
@@ -182,17 +194,17 @@ def test_comparison_of_a_priority_change() -> None:
 
 def test_a_plan_against_itself_changes_nothing(demo: Plan, early_cables: Plan) -> None:
     """Comparing a plan with itself: no line changes, every delta 0; a real what-if shows its changes."""
-    view = PlanView(demo)
+    view = DashboardPlan(demo)
     assert changed_lines([view, view]).empty
     assert (difference_by([view, view], "week") == 0).all().all()
-    deltas = kpi_deltas([view, PlanView(early_cables)]).set_index("scenario")
-    assert deltas.loc["early_cables", "allocated"] == 70
-    assert deltas.loc["early_cables", "lines_full"] == 1
+    deltas = kpi_deltas([view, DashboardPlan(early_cables)]).set_index("scenario")
+    assert deltas.loc["early_cables", "allocated"] == 80
+    assert deltas.loc["early_cables", "lines_full"] == 2
 
 
 def test_a_plan_view_builds_each_table_once(demo: Plan) -> None:
     """A view hands out the same frames on every call (pages rerun on each click), equal to the functions'."""
-    view = PlanView(demo)
+    view = DashboardPlan(demo)
     assert view.lines is view.lines
     assert view.items is view.items
     assert view.stock is view.stock
@@ -200,5 +212,37 @@ def test_a_plan_view_builds_each_table_once(demo: Plan) -> None:
     assert view.items.equals(item_table(demo))
     assert view.tiers.equals(tier_table(demo))
     assert view.stock.equals(by_warehouse_owner(demo))
-    assert view.kpis["lines_full"] == view.headline.lines_full == 7
+    assert view.kpis["lines_full"] == view.headline.lines_full == 6
     assert view.lots_of(view.lines).equals(line_lots(demo, view.lines))
+
+
+def test_mixed_units_are_never_summed() -> None:
+    """Paint counted in tenths of a litre beside bolts in pieces: lines and items carry the unit, totals
+    are per unit, and the headline counts pieces only (without the greedy's total over both)."""
+    from models.records import Item, Line, Lot, Order, Scenario
+
+    day = date(2026, 12, 1)
+    scenario = Scenario(
+        "units",
+        date(2026, 11, 20),
+        (Item("BOLT"), Item("PAINT", unit="0.1 l")),
+        (Lot("B1", "BOLT", "W", 10), Lot("P1", "PAINT", "W", 500)),
+        (Order("O"),),
+        (Line("O", "1", "BOLT", 4, day), Line("O", "2", "PAINT", 600, day)),
+    )
+    view = DashboardPlan(solve(scenario))
+    assert view.units == ["pcs", "0.1 l"]
+    assert dict(zip(view.lines["item"], view.lines["unit"], strict=True)) == {"BOLT": "pcs", "PAINT": "0.1 l"}
+    totals = view.unit_totals.set_index("unit")
+    assert (totals.loc["pcs", "allocated"], totals.loc["0.1 l", "allocated"]) == (4, 500)
+    head = view.headline
+    assert (head.mixed_units, head.unit, head.requested, head.allocated, head.greedy) == (
+        True,
+        "pcs",
+        4,
+        4,
+        None,
+    )
+    assert view.fill_by("week", "0.1 l")["allocated"].sum() == 500
+    assert set(view.stock["unit"]) == {"pcs", "0.1 l"}
+    assert dict(zip(view.items["item"], view.items["unit"], strict=True)) == {"BOLT": "pcs", "PAINT": "0.1 l"}

@@ -26,6 +26,7 @@ from models.records import (
     WarehouseSafetyStock,
 )
 from planner.check import ALLOCATION_COLUMNS, LINE_COLUMNS, Violation, check_dir, check_tables
+from planner.engine.solve import solve
 
 TODAY = date(2026, 11, 20)
 SHIP = date(2026, 12, 1)
@@ -315,7 +316,9 @@ def test_safety_stock_kept_passes() -> None:
 def test_safety_stock_broken_is_flagged() -> None:
     """The optimiser taking 7 of item S eats into its safety stock of 4."""
     sc = safety_scenario()
-    violations = check(sc, [take(sc, "SO1", "1", "S1", 7)], [("SO1", "1", "S", 10, 7, "partial", "short", 1)])
+    violations = check(
+        sc, [take(sc, "SO1", "1", "S1", 7)], [("SO1", "1", "S", 10, 7, "partial", "safety_stock", 1)]
+    )
     assert rules(violations) == {"safety_stock"}
     assert "item S" in violations[0].message
     assert "at most 6" in violations[0].message
@@ -373,7 +376,7 @@ def test_full_delivery_partially_served_is_flagged() -> None:
     rows = [take(sc, "FD", "1", "A1", 10), take(sc, "FD", "2", "A1", 5), nonstock("FD", "3", "N", 2)]
     lines: list[LinesRow] = [
         ("FD", "1", "X", 10, 10, "full", "", 1),
-        ("FD", "2", "X", 10, 5, "partial", "short", 1),
+        ("FD", "2", "X", 10, 5, "partial", "full_delivery_blocked", 1),
         ("FD", "3", "N", 2, 2, "full", "nonstock", ""),
     ]
     violations = check(sc, rows, lines)
@@ -408,7 +411,9 @@ def test_full_line_nothing_passes() -> None:
 def test_full_line_partial_is_flagged() -> None:
     """A full_line line served in part breaks full line."""
     sc = full_line_scenario()
-    violations = check(sc, [take(sc, "SO1", "1", "A1", 6)], [("SO1", "1", "X", 10, 6, "partial", "short", 1)])
+    violations = check(
+        sc, [take(sc, "SO1", "1", "A1", 6)], [("SO1", "1", "X", 10, 6, "partial", "full_line_short", 1)]
+    )
     assert rules(violations) == {"full_line"}
 
 
@@ -433,7 +438,9 @@ def test_pack_size_multiple_passes() -> None:
 def test_pack_size_broken_is_flagged() -> None:
     """A line of a packed item getting no multiple of its pack size breaks pack size."""
     sc = pack_scenario()
-    violations = check(sc, [take(sc, "SO1", "1", "A1", 7)], [("SO1", "1", "P", 10, 7, "partial", "short", 1)])
+    violations = check(
+        sc, [take(sc, "SO1", "1", "A1", 7)], [("SO1", "1", "P", 10, 7, "partial", "pack_size", 1)]
+    )
     assert rules(violations) == {"pack_size"}
     assert "pack size 4" in violations[0].message
 
@@ -707,15 +714,12 @@ def test_unknown_references_are_flagged() -> None:
 
 
 def test_check_dir_reads_written_tables(tmp_path: Path) -> None:
-    """check_dir reads allocations.csv and lines.csv as text and finds what check_tables finds."""
+    """check_dir reads the written tables as text and finds what check_tables finds."""
     sc = worked_example()
-    rows = [take(sc, "SO1", "L1", "A1", 10), take(sc, "SO2", "L2", "A2", 10)]
-    pd.DataFrame(rows, columns=list(ALLOCATION_COLUMNS)).to_csv(tmp_path / "allocations.csv", index=False)
-    lines: list[LinesRow] = [
-        ("SO1", "L1", "X", 10, 10, "full", "", 1),
-        ("SO2", "L2", "X", 10, 10, "none", "", 2),
-    ]
-    pd.DataFrame(lines, columns=list(LINE_COLUMNS)).to_csv(tmp_path / "lines.csv", index=False)
+    solve(sc).write(tmp_path)
+    lines = pd.read_csv(tmp_path / "lines.csv", dtype=str, keep_default_na=False)
+    lines.loc[lines["order"] == "SO2", "status"] = "none"
+    lines.to_csv(tmp_path / "lines.csv", index=False)
     assert rules(check_dir(sc, tmp_path)) == {"status"}
     (tmp_path / "lines.csv").unlink()
     assert rules(check_dir(sc, tmp_path)) == {"table_format"}
@@ -850,3 +854,77 @@ def test_eligibility_and_tier_keys_match_conformance(case: str) -> None:
     keys = sorted({tier_key(facts, ln) for ln in sc.lines if facts.reason[ln.key] is None})
     shown = [[v.isoformat() if isinstance(v, date) else v for v in key] for key in keys]
     assert shown == [t["key"] for t in expected["tiers"]]
+
+
+# --------------------------------------------------------------------------
+# SPEC section 8: supply to come, company and `*` owners, the new columns
+# --------------------------------------------------------------------------
+
+
+def to_come() -> Scenario:
+    """PO (X, 10, due 12-02) and OH (X, 10 on hand); O/1 ships 12-01, O/2 ships 12-03."""
+    return make(
+        lots=[Lot("OH", "X", "W", 10), Lot("PO", "X", "W", 10, due=date(2026, 12, 2))],
+        lines=[Line("O", "1", "X", 10, date(2026, 12, 1)), Line("O", "2", "X", 10, date(2026, 12, 3))],
+    )
+
+
+def with_columns(
+    rows: list[AllocationRow], due: list[str], lines: list[LinesRow], available_on: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    allocations = pd.DataFrame(rows, columns=list(ALLOCATION_COLUMNS)).assign(due=due)
+    return allocations, pd.DataFrame(lines, columns=list(LINE_COLUMNS)).assign(available_on=available_on)
+
+
+def test_receipt_serving_lines_in_time_passes() -> None:
+    """OH to O/1 and PO to O/2, with due and available_on as the planner writes them: no violation."""
+    sc = to_come()
+    rows = [take(sc, "O", "1", "OH", 10), take(sc, "O", "2", "PO", 10)]
+    lines: list[LinesRow] = [("O", "1", "X", 10, 10, "full", "", 1), ("O", "2", "X", 10, 10, "full", "", 2)]
+    assert check_tables(sc, *with_columns(rows, ["", "2026-12-02"], lines, ["", "2026-12-02"])) == []
+
+
+def test_receipt_due_after_the_ship_date_may_not_serve() -> None:
+    """PO (due 12-02) to O/1 (ships 12-01) breaks eligibility: lot_may_not_serve, naming the due."""
+    sc = to_come()
+    rows = [take(sc, "O", "1", "PO", 10), take(sc, "O", "2", "OH", 10)]
+    lines: list[LinesRow] = [("O", "1", "X", 10, 10, "full", "", 1), ("O", "2", "X", 10, 10, "full", "", 2)]
+    violations = check(sc, rows, lines)
+    assert rules(violations) == {"lot_may_not_serve"}
+    assert "due 2026-12-02" in violations[0].message
+
+
+def test_wrong_due_and_available_on_are_flagged() -> None:
+    """A due column that does not repeat the lot's, and an available_on that is not the latest
+    arrival among the line's lots, are flagged (mismatch, available_on)."""
+    sc = to_come()
+    rows = [take(sc, "O", "1", "OH", 10), take(sc, "O", "2", "PO", 10)]
+    lines: list[LinesRow] = [("O", "1", "X", 10, 10, "full", "", 1), ("O", "2", "X", 10, 10, "full", "", 2)]
+    found = check_tables(sc, *with_columns(rows, ["", "2026-12-01"], lines, ["", "2026-12-02"]))
+    assert rules(found) == {"mismatch"}
+    found = check_tables(sc, *with_columns(rows, ["", "2026-12-02"], lines, ["2026-12-02", ""]))
+    assert rules(found) == {"available_on"}
+
+
+def test_late_receipt_counts_as_today() -> None:
+    """A lot due before today serves a line shipping today; its available_on is today."""
+    sc = make(lots=[Lot("PO", "X", "W", 5, due=date(2026, 11, 1))], lines=[Line("O", "1", "X", 5, TODAY)])
+    rows = [take(sc, "O", "1", "PO", 5)]
+    lines: list[LinesRow] = [("O", "1", "X", 5, 5, "full", "", 1)]
+    assert check_tables(sc, *with_columns(rows, ["2026-11-01"], lines, [TODAY.isoformat()])) == []
+
+
+def test_company_lines_without_owners_take_no_consignment_stock() -> None:
+    """With company MAIN, consignment stock (owner ACME) may not serve a line listing no owners;
+    `*` allows it, and the company's own lots (owner "" or MAIN) serve either."""
+    lots = [Lot("OWN", "X", "W", 5), Lot("CONS", "X", "W", 5, owner="ACME")]
+    plain = make(lots, [Line("O", "1", "X", 10, SHIP)], company="MAIN")
+    rows = [take(plain, "O", "1", "OWN", 5), take(plain, "O", "1", "CONS", 5)]
+    lines: list[LinesRow] = [("O", "1", "X", 10, 10, "full", "", 1)]
+    violations = check(plain, rows, lines)
+    assert rules(violations) == {"lot_may_not_serve"}
+    assert "CONS" in violations[0].message
+    star = make(lots, [Line("O", "1", "X", 10, SHIP, owners=("*",))], company="MAIN")
+    assert check(star, rows, lines) == []
+    without = make(lots, [Line("O", "1", "X", 10, SHIP)])
+    assert check(without, rows, lines) == []

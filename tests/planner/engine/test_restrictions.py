@@ -85,7 +85,7 @@ def test_spec7_worked_example_greedy_baseline() -> None:
     assert tier_totals(plan) == [10, 0]
     assert line_result(plan, "S", "L2") == (0, "none", "short")
     # The optimum's summary reports the greedy for comparison.
-    assert [t["greedy"] for t in solve(spec7_example()).summary()["tiers"]] == [10, 0]
+    assert [t["greedy"] for t in solve(spec7_example()).summary.to_json()["tiers"]] == [10, 0]
 
 
 # ---------------------------------------------------------------------------
@@ -842,7 +842,7 @@ def test_reservation_honoured_before_earlier_tiers(run: Callable[..., Plan]) -> 
     ]
     assert tier_totals(plan) == [14, 6]
     assert line_result(plan, "R", "1") == (6, "partial", "short")
-    assert plan.summary()["ignored_reservations"] == []
+    assert plan.summary.to_json()["ignored_reservations"] == []
 
 
 def test_reservation_topped_up_by_optimizer(run: Callable[..., Plan]) -> None:
@@ -925,7 +925,7 @@ def test_invalid_reservation_ignored_and_reported(
     run: Callable[..., Plan], lots: list[Any], line_kw: dict[str, Any], order_kw: dict[str, Any]
 ) -> None:
     """A reservation whose lot may not serve its line (or whose line takes no part) is ignored, listed
-    in summary()['ignored_reservations'], and the line is served by the optimiser from lot GOOD."""
+    in summary.to_json()['ignored_reservations'], and the line is served by the optimiser from lot GOOD."""
     s = scenario(
         orders=[order("R", **order_kw)],
         lots=[*lots, lot("GOOD", "X", 10, warehouse="NY")],
@@ -933,7 +933,7 @@ def test_invalid_reservation_ignored_and_reported(
         reservations=[reservation("R", "1", "BAD", 5)],
     )
     plan = run(s)
-    ignored = plan.summary()["ignored_reservations"]
+    ignored = plan.summary.to_json()["ignored_reservations"]
     assert [(r["order"], r["line"], r["lot"], r["quantity"]) for r in ignored] == [("R", "1", "BAD", 5)]
     assert ignored[0]["why"]
     expected = [] if order_kw.get("printed") else [("R", "1", "X", "GOOD", 5, OPT)]

@@ -65,7 +65,7 @@ def build_demand(
             tally.add("dropped.build_orders.closed")
             tally.add("dropped.build_lines.closed_build", len(by_build[pk]))
             continue
-        ship, how = _build_date(builds, sales, pk, today)
+        ship, how = build_date(builds, sales, pk, today)
         before = len(lines)
         for line_pk, bl in by_build[pk]:
             bom = boms.get(bl.get("bom_item"))
@@ -114,9 +114,7 @@ def build_demand(
         )
 
 
-def _build_date(
-    builds: dict[Any, Fields], sales: dict[Any, Fields], pk: Any, today: date
-) -> tuple[date, str]:
+def build_date(builds: dict[Any, Fields], sales: dict[Any, Fields], pk: Any, today: date) -> tuple[date, str]:
     """A build's ship date and where it came from: its target date, else its sales order's,
     else its parent build's (same rules), else today."""
     seen: set[Any] = set()

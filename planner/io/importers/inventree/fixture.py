@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from planner.io.importers.result import Tally
+from planner.io.importers.result import ImportFailed, Tally
 
 STOCK_AVAILABLE = (10, 50, 55)
 """OK, attention needed, damaged: the statuses InvenTree allocates from."""
@@ -40,15 +40,15 @@ def read_fixture(path: Path) -> Fixture:
     try:
         records = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"cannot read {path} as an InvenTree JSON export: {exc}") from exc
+        raise ImportFailed(f"cannot read {path} as an InvenTree JSON export: {exc}") from exc
     if not isinstance(records, list):
-        raise ValueError(f"{path} is not an InvenTree export (a JSON list of model records)")
+        raise ImportFailed(f"{path} is not an InvenTree export (a JSON list of model records)")
     fx = Fixture()
     for record in records:
         if isinstance(record, dict) and isinstance(record.get("fields"), dict) and "model" in record:
             fx.models[str(record["model"])][record.get("pk")] = record["fields"]
     if not fx["part.part"]:
-        raise ValueError(f"{path} holds no part.part records: not an InvenTree export")
+        raise ImportFailed(f"{path} holds no part.part records: not an InvenTree export")
     return fx
 
 
@@ -56,7 +56,7 @@ def dec(value: object) -> Decimal:
     try:
         return Decimal(str(value)) if value is not None else Decimal(0)
     except InvalidOperation as exc:
-        raise ValueError(f"'{value}' is not a quantity") from exc
+        raise ImportFailed(f"'{value}' is not a quantity") from exc
 
 
 def date_of(value: object) -> date | None:

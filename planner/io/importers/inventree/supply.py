@@ -18,7 +18,7 @@ from planner.io.importers.inventree.fixture import (
     date_of,
     dec,
 )
-from planner.io.importers.result import Tally
+from planner.io.importers.result import ImportFailed, Tally
 
 NO_LOCATION = "(no location)"
 
@@ -121,7 +121,7 @@ def lots(
             }
         )
     if len({r["lot"] for r in lots}) != len(lots):
-        raise ValueError("lot ids are not unique after adding stock item ids; report this export")
+        raise ImportFailed("lot ids are not unique after adding stock item ids; report this export")
     return lots
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from models.records import DEFAULT_UNIT
 from planner.io.importers.inventree.demand import Line
 from planner.io.importers.inventree.fixture import Fields
 from planner.io.importers.result import Tally, unit_factors, whole
@@ -36,12 +37,18 @@ def in_smallest_units(
 
 
 def item_row(part: Fields, item: str, factor: int, tally: Tally) -> Fields:
+    """The item's row: description, stocking, and its unit, InvenTree's (pcs when it has none), as
+    `1/factor unit` when counted in a smaller unit."""
     description = str(part.get("description") or "").strip()
+    unit = str(part.get("units") or "").strip()
     if factor > 1:
-        unit = str(part.get("units") or "").strip() or "unit"
+        unit = unit or "unit"
         description = f"{description} [quantities in 1/{factor} {unit}]".strip()
         tally.add("assumed.items.unit_made_smaller")
         tally.notes.append(f"{item}: quantities in 1/{factor} {unit} (InvenTree holds decimals)")
     if part.get("virtual"):
         tally.add("assumed.items.virtual_part_nonstock")
-    return {"item": item, "description": description, "stocking": not part.get("virtual")}
+    if unit:
+        tally.add("info.items_with_a_unit")
+    shown = f"1/{factor} {unit}" if factor > 1 else unit or DEFAULT_UNIT
+    return {"item": item, "description": description, "stocking": not part.get("virtual"), "unit": shown}

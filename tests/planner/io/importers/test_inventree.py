@@ -46,17 +46,20 @@ def folder(result: ImportResult, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 def test_counts_are_those_the_readme_implies(result: ImportResult) -> None:
-    """1038 lots of 385 parts; 119 build lines (the README's 120 still needing stock, less the one
-    consumable BOM line InvenTree does not allocate); 6 sales lines, 230 units; 39 items short."""
+    """1038 lots on hand of 385 parts (and 21 to come); 119 build lines (the README's 120 still
+    needing stock, less the one consumable BOM line InvenTree does not allocate); 6 sales lines, 230
+    units; 36 items short (39 from stock on hand alone)."""
     report, tables = result.report, result.tables
     lots, lines = tables["lots.csv"], tables["lines.csv"]
-    assert report["written.lots"] == len(lots) == 1038
-    assert lots["item"].nunique() == 385
+    on_hand = lots[lots["due"].isna()]
+    assert report["written.lots"] == len(lots) == 1038 + 21
+    assert len(on_hand) == 1038
+    assert on_hand["item"].nunique() == 385
     assert report["written.lines.from_builds"] == 119
     assert report["written.lines.from_sales_orders"] == 6
     assert lines.loc[lines["order"].str.startswith("SO"), "quantity"].sum() == 230
     assert report["info.items_demanded"] == 85  # the README's 86 less the consumable (Wood Screw)
-    assert report["info.items_short"] == 39
+    assert report["info.items_short"] == 36
     assert report["written.orders"] == 13  # 9 open builds and 3 sales orders with something left
 
 
@@ -67,7 +70,8 @@ def test_report_accounts_for_every_record(result: ImportResult) -> None:
     def dropped(prefix: str) -> int:
         return sum(n for key, n in r.items() if key.startswith(prefix))
 
-    assert r["read.stock_items"] == r["written.lots"] + dropped("dropped.stock_items.") == 1106
+    to_come = r["written.lots_to_come.purchase_lines"] + r["written.lots_to_come.build_outputs"]
+    assert r["read.stock_items"] == r["written.lots"] - to_come + dropped("dropped.stock_items.") == 1106
     assert r["dropped.stock_items.installed_in_another_item"] == 28
     assert r["dropped.stock_items.build_output_in_progress"] == 21
     assert r["dropped.stock_items.assigned_to_sales_order"] == 14
@@ -124,12 +128,12 @@ def test_substitutes_variants_and_source_location(result: ImportResult) -> None:
 def test_import_solves_optimal_and_passes_the_checker(folder: Path, tmp_path: Path) -> None:
     """The written folder loads without input errors, solves with status optimal and the checker passes."""
     scenario = load_scenario(folder)
-    assert (len(scenario.lots), len(scenario.lines)) == (1038, 125)
+    assert (len(scenario.lots), len(scenario.lines)) == (1038 + 21, 125)
     plan = solve(scenario)
-    summary = plan.summary()
+    summary = plan.summary.to_json()
     assert summary["status"] == "optimal"
     assert summary["totals"]["requested"] == 85576
-    assert summary["totals"]["allocated"] == 57222
+    assert summary["totals"]["allocated"] == 57410  # 57,222 from stock on hand, 188 more to come
     plan.write(tmp_path / "plan")
     assert check_dir(scenario, tmp_path / "plan") == []
 
@@ -158,3 +162,53 @@ def test_cli_import_writes_the_folder_and_prints_the_report(tmp_path: Path) -> N
     failed = runner.invoke(main, ["import", "inventree", str(bad), "--out", str(tmp_path / "x")])
     assert failed.exit_code == 2
     assert not (tmp_path / "x").exists()
+
+
+def test_supply_to_come_open_purchase_lines_and_build_outputs(result: ImportResult) -> None:
+    """10 open purchase-order lines with something left to receive and 11 open builds with outputs
+    left to make become lots to come; the 2 builds made for SO0003 peg their outputs to its lines.
+
+    Worked line: PO0012 line 31 orders 5 packs of 500 m of Silicon Wire 10AWG White, none received:
+    2,500 m to come, in 1/100 m (the item has decimals elsewhere), due today (neither the line nor
+    the order has a target date), without a destination. BO0014 makes 100 Blue Square Tables for
+    SO0003, whose line 4 asks for 100: the output lot is reserved for it in full."""
+    r, tables = result.report, result.tables
+    assert r["read.purchase_orders"] == 12
+    assert r["written.lots_to_come.purchase_lines"] == 10
+    assert r["written.lots_to_come.build_outputs"] == 11
+    assert r["written.reservations.build_for_sales_order"] == 2
+    assert r["assumed.lots_to_come.purchase_due_today"] == 5
+    lots = tables["lots.csv"].set_index("lot")
+    wire = lots.loc["PO0012/31"]
+    assert (wire["item"], wire["quantity"], wire["due"], wire["warehouse"]) == (
+        "Silicon Wire 10AWG White",
+        250000,
+        TODAY,
+        "(no location)",
+    )
+    units = tables["items.csv"].set_index("item")["unit"]
+    assert units["Silicon Wire 10AWG White"] == "1/100 m"
+    assert units["Pink Paint"] == "litres"
+    assert units["C_100pF_0603"] == "pcs"
+    assert lots.loc["PO0001/2", ["item", "quantity"]].tolist() == ["R_100K_0603_1%", 4000]
+    assert lots.loc["PO0001/2", "due"] == date(2021, 12, 10)
+    table = lots.loc["BO0014 output"]
+    assert (table["item"], table["quantity"], table["due"]) == ("Blue Square Table", 100, TODAY)
+    pegs = tables["reservations.csv"]
+    assert pegs.to_dict("records") == [
+        {"order": "SO0003", "line": "4", "lot": "BO0014 output", "quantity": 100},
+        {"order": "SO0003", "line": "6", "lot": "BO0016 output", "quantity": 75},
+    ]
+
+
+def test_items_table_has_inventree_s_numbers(folder: Path, tmp_path: Path) -> None:
+    """items.csv against InvenTree's part page, worked out from the export by InvenTree's definitions
+    (docs/imports.md): C_100pF_0603 In Stock 2134, Allocated 1255, Available 879, Required 2805,
+    Deficit 671; R_100K_0603_1% 2321, 825, 1496, 1375, 0 with 4,000 on order (PO0001); Widget
+    Assembly 1, 0, 1, 100, 99, with 14 in production (BO0001) on order here."""
+    plan = solve(load_scenario(folder))
+    items = plan.items_frame().set_index("item")
+    columns = ["in_stock", "allocated_before", "available", "required", "deficit", "on_order"]
+    assert items.loc["C_100pF_0603", columns].tolist() == [2134, 1255, 879, 2805, 671, 0]
+    assert items.loc["R_100K_0603_1%", columns].tolist() == [2321, 825, 1496, 1375, 0, 4000]
+    assert items.loc["Widget Assembly", columns].tolist() == [1, 0, 1, 100, 99, 14]

@@ -1,0 +1,69 @@
+"""Text cells that a spreadsheet never runs (SPEC 11): one rule to escape, one to undo it.
+
+A spreadsheet treats a cell that begins with `=`, `+`, `-`, `@`, tab or carriage
+return as a formula. Every text cell the planner writes (CSV or workbook) goes
+through `escape_cell`, which puts one quote `'` before such a text (OWASP's
+advice for CSV injection) and before a text that already starts with quotes
+followed by one of those characters; every cell the planner reads goes through
+`unescape_cell`, which takes exactly that one quote off again. So any text
+round-trips, including one that genuinely starts with `'=`; numbers in number
+columns (a negative quantity, a delta) stay numbers and are never quoted.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+TRIGGERS = "=+-@\t\r"
+"""The first characters that make a spreadsheet read a cell as a formula."""
+
+_NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
+_QUOTED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def escape_cell(text: str) -> str:
+    """`text` as a spreadsheet shows it as text: one quote more if it starts with quotes (or none) and then
+    a formula character; otherwise unchanged."""
+    return "'" + text if _NEEDS_QUOTE.match(text) else text
+
+
+def unescape_cell(text: str) -> str:
+    """The text `escape_cell` was given: one leading quote less where quotes lead to a formula character."""
+    return text[1:] if _QUOTED.match(text) else text
+
+
+def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell escaped; numbers (and number columns) as they are."""
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].map(lambda v: escape_cell(v) if isinstance(v, str) else v)
+    out.columns = pd.Index([escape_cell(str(c)) for c in out.columns])
+    return out
+
+
+def write_csv_text(frame: pd.DataFrame) -> str:
+    """The frame as CSV text (no index, `\\n` line ends) with every text cell escaped: the one way the
+    planner writes a table."""
+    return escape_frame(frame).to_csv(index=False, lineterminator="\n")
+
+
+def unescape_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame of text cells read from a file, each cell unescaped (the header too)."""
+    out = frame.apply(lambda column: column.map(unescape_cell)) if len(frame.columns) else frame.copy()
+    out.columns = pd.Index([unescape_cell(str(c)) for c in frame.columns])
+    return out
+
+
+def read_csv_text(text: str) -> pd.DataFrame:
+    """A CSV table the planner wrote, given as text: every cell as unescaped text."""
+    return unescape_frame(pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False))
+
+
+def read_csv_file(path: Path) -> pd.DataFrame:
+    """A CSV file the planner wrote: every cell as unescaped text."""
+    return unescape_frame(pd.read_csv(path, dtype=str, keep_default_na=False))

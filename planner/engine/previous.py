@@ -1,0 +1,143 @@
+"""The previous plan a re-plan starts from (SPEC 9, steps 1 to 3), resolved against today's scenario.
+
+- Rows whose line or lot is gone, or whose lot may no longer serve the line
+  (section 3), are dropped and counted by reason.
+- Printed lines keep their previous allocation, and `keep` lines at least
+  theirs, as far as the lots still hold it after honoured reservations
+  (printed lines first, then kept lines, each in line order, lots in id order);
+  a kit line keeps whole kits. What is carried over acts as a reservation
+  (source `previous`); what could not be carried is reported.
+- Every other row is a target of the fewest-changes level
+  (planner.engine.stability).
+
+The module works on indices and callables, so that eligibility can call it
+without this module knowing the prepared tables.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from models.records import LineKey, Lot, PreviousPlan
+
+DROP_REASONS = ("line_gone", "lot_gone", "may_not_serve")
+"""Why a previous row is dropped, in the order tested (summary.json's changes.dropped)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """One part of a line: `per_unit` units per line unit from lots of `items` (empty: nonstock)."""
+
+    per_unit: int
+    items: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousState:
+    """The previous plan as it stands against today's scenario."""
+
+    before: dict[tuple[int, int], int]
+    """(line, lot) index -> what the previous plan gave, over the rows that still stand."""
+    previous_rows: dict[tuple[str, str, str], int]
+    """(order, line, lot) -> what the previous plan gave, over every row (changes.csv's `before`)."""
+    dropped: dict[str, int]
+    """Rows dropped per reason of DROP_REASONS."""
+    carried: tuple[tuple[int, int, int], ...]
+    """(line, lot, quantity) carried over (printed and kept lines), in line then lot order."""
+    carried_lines: dict[int, int]
+    """Per line, what it carries over in line units (kits for a kit line)."""
+    notes: tuple[str, ...]
+    """What could not be carried over, in words."""
+
+
+def resolve_previous(
+    previous: PreviousPlan,
+    keys: Sequence[LineKey],
+    lots: Sequence[Lot],
+    serves: Callable[[int, int], bool],
+    needs: Callable[[int], list[Need]],
+    precedence: Callable[[int], int | None],
+    room: list[int],
+    line_room: list[int],
+) -> PreviousState:
+    """The previous plan resolved against today's lines (`keys`) and lots.
+
+    `serves(line, lot)` says whether the lot may serve the line today; `precedence(line)` whether
+    its previous allocation is carried over and in which turn (0 printed, 1 kept; None: not
+    carried); `room` per lot and `line_room` per line are what honoured reservations leave
+    (both are consumed)."""
+    line_index = {key: i for i, key in enumerate(keys)}
+    lot_index = {lot.lot: i for i, lot in enumerate(lots)}
+    previous_rows: dict[tuple[str, str, str], int] = defaultdict(int)
+    before: dict[tuple[int, int], int] = defaultdict(int)
+    dropped = dict.fromkeys(DROP_REASONS, 0)
+    for row in previous.allocations:
+        previous_rows[(row.order, row.line, row.lot)] += row.quantity
+        li, lo = line_index.get(row.key), lot_index.get(row.lot)
+        if li is None:
+            dropped["line_gone"] += 1
+        elif lo is None:
+            dropped["lot_gone"] += 1
+        elif not serves(li, lo):
+            dropped["may_not_serve"] += 1
+        else:
+            before[(li, lo)] += row.quantity
+    lots_of_line: dict[int, list[int]] = defaultdict(list)
+    for li, lo in sorted(before):
+        lots_of_line[li].append(lo)
+    carried: list[tuple[int, int, int]] = []
+    carried_lines: dict[int, int] = {}
+    notes: list[str] = []
+    turns = {li: turn for li in lots_of_line if (turn := precedence(li)) is not None}
+    for li in sorted(turns, key=lambda li: (turns[li], li)):
+        got, carried_lines[li] = _carry_line(li, lots_of_line[li], before, lots, needs(li), room, line_room)
+        for lo in lots_of_line[li]:
+            if got.get(lo, 0) < before[(li, lo)]:
+                order, line = keys[li]
+                notes.append(
+                    f"{order}/{line} keeps {got.get(lo, 0)} of lot {lots[lo].lot}, not the"
+                    f" {before[(li, lo)]} it had (the lot or the line no longer holds it)"
+                )
+        carried += [(li, lo, q) for lo, q in sorted(got.items()) if q > 0]
+    return PreviousState(
+        dict(before), dict(previous_rows), dropped, tuple(sorted(carried)), carried_lines, tuple(notes)
+    )
+
+
+def _carry_line(
+    li: int,
+    line_lots: list[int],
+    before: dict[tuple[int, int], int],
+    lots: Sequence[Lot],
+    parts: list[Need],
+    room: list[int],
+    line_room: list[int],
+) -> tuple[dict[int, int], int]:
+    """What line `li` keeps of each of its previous lots: as much as the lots hold, in whole line
+    units (whole kits), no more than the line's open quantity, and how many line units that is;
+    `room` and `line_room` are consumed."""
+    stocking = [n for n in parts if n.items]
+    if not stocking:
+        return {}, 0
+    # Per part, the lots that gave it and what they can still give.
+    offer: list[list[tuple[int, int]]] = []
+    for need in stocking:
+        offer.append(
+            [(lo, min(before[(li, lo)], room[lo])) for lo in line_lots if lots[lo].item in need.items]
+        )
+    units = min(
+        line_room[li], *(sum(q for _, q in part) // need.per_unit for part, need in zip(offer, stocking))
+    )
+    got: dict[int, int] = {}
+    for part, need in zip(offer, stocking):
+        left = units * need.per_unit
+        for lo, q in part:
+            take = min(q, left, room[lo])
+            if take > 0:
+                got[lo] = got.get(lo, 0) + take
+                room[lo] -= take
+                left -= take
+    line_room[li] -= units
+    return got, units

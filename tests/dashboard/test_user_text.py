@@ -1,0 +1,126 @@
+"""The dashboard shows the user's text as text (issue 18): a scenario name, its description and order ids
+that hold markdown (links, images, emphasis) appear exactly as written, never as a link or an image.
+
+Each page runs under AppTest over a folder of two such scenarios; every element that Streamlit renders
+as markdown (titles, headers, markdown, captions, alerts) is rendered here with a CommonMark parser and
+must hold no link and no image, and must show the user's text verbatim.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from streamlit.testing.v1 import AppTest
+
+from tests.dashboard.conftest import Open, _opener
+
+NAME = "[site](http://example.com/n) ![x](http://example.com/n.png) **b** <http://example.com/a> `c`"
+DESCRIPTION = "see [here](http://example.com/d) and ![i](http://example.com/d.png)"
+ORDER = "[o](http://example.com/o)*_"
+OTHER = "![other](http://example.com/o.png)"
+
+_MD = MarkdownIt("commonmark")
+
+
+def rendered(source: str) -> str:
+    return _MD.render(source)
+
+
+def shown_text(source: str) -> str:
+    """The text a reader sees: the rendered HTML without tags."""
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered(source))).strip()
+
+
+def markdown_sources(at: AppTest) -> list[str]:
+    """The markdown of every element Streamlit renders as markdown, main area and sidebar."""
+    groups = (
+        at.title,
+        at.header,
+        at.subheader,
+        at.markdown,
+        at.caption,
+        at.warning,
+        at.error,
+        at.info,
+        at.success,
+        at.sidebar.caption,
+        at.sidebar.markdown,
+        at.sidebar.warning,
+    )
+    return [str(e.value) for group in groups for e in group]
+
+
+def assert_no_link_or_image(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    for source in markdown_sources(at):
+        out = rendered(source)
+        assert "<a " not in out, (source, out)
+        assert "<img" not in out, (source, out)
+
+
+@pytest.fixture
+def hostile_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Open, Path]:
+    folder = tmp_path / "scenarios"
+    data = folder / "data"
+    data.mkdir(parents=True)
+    tables = {
+        "items.csv": "item\nP1\n",
+        "lots.csv": "lot,item,warehouse,quantity\nL1,P1,NY,10\n",
+        "orders.csv": f'order,priority\n"{ORDER}",5\nSO2,5\n',
+        "lines.csv": (
+            f'order,line,item,quantity,ship_date\n"{ORDER}",1,P1,8,2026-12-01\nSO2,1,P1,8,2026-12-02\n'
+        ),
+    }
+    for name, text in tables.items():
+        (data / name).write_text(text, encoding="utf-8")
+    base = textwrap.dedent(
+        f"""\
+        # {DESCRIPTION}
+        name = '{NAME}'
+        today = "2026-11-20"
+        data = "data"
+        """
+    )
+    (folder / "a_base.toml").write_text(base, encoding="utf-8")
+    (folder / "b_other.toml").write_text(
+        f"# {DESCRIPTION}\nextends = \"a_base.toml\"\nname = '{OTHER}'\n"
+        '[[override]]\ntable = "orders"\nwhere = {order = "SO2"}\nset = {priority = 0}\n',
+        encoding="utf-8",
+    )
+    return _opener(folder, monkeypatch), folder
+
+
+def test_overview_and_sidebar_show_the_name_and_description_as_text(hostile_app: tuple[Open, Path]) -> None:
+    """The title shows the scenario name verbatim; the sidebar shows the description verbatim; no link."""
+    open_app, _ = hostile_app
+    at = open_app()
+    assert_no_link_or_image(at)
+    assert shown_text(at.title[0].value) == f"Overview · {NAME}"
+    assert any(shown_text(c.value) == DESCRIPTION for c in at.sidebar.caption)
+
+
+@pytest.mark.parametrize("page", ["views/lines.py", "views/items.py", "views/compare.py"])
+def test_every_page_shows_user_text_as_text(hostile_app: tuple[Open, Path], page: str) -> None:
+    """Lines, items and compare (whose headings name both scenarios) hold no link or image."""
+    open_app, _ = hostile_app
+    at = open_app(page)
+    assert_no_link_or_image(at)
+    if page == "views/compare.py":
+        assert any(shown_text(s.value) == f"KPI deltas against {NAME}" for s in at.subheader)
+        assert any(OTHER in shown_text(m.value) for m in at.markdown)
+
+
+def test_whatif_shows_an_order_id_as_text(hostile_app: tuple[Open, Path]) -> None:
+    """A change on an order whose id is markdown is listed with the id verbatim, as text."""
+    open_app, _ = hostile_app
+    at = open_app("views/whatif.py")
+    at.selectbox(key="wi-order").set_value(ORDER).run()
+    at.number_input(key=f"wi-order-priority-{ORDER}").set_value(0).run()
+    at.button(key="wi-order-apply").click().run()
+    assert_no_link_or_image(at)
+    assert any(shown_text(m.value) == f"orders {ORDER}: priority = 0" for m in at.markdown)

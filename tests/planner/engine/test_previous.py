@@ -1,0 +1,173 @@
+"""Re-planning from a previous plan (SPEC 9): stale rows, printed and kept lines, the fewest changes.
+
+Each test is a tiny scenario re-planned from a previous plan written by hand,
+and states the property it checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from models.codes import Source
+from models.records import PreviousAllocation, PreviousPlan, Scenario
+from planner.engine.solve import solve
+from planner.result.plan import Plan
+from tests.builders import D1, D2, allocations, line, line_result, lot, order, scenario, tier_totals
+
+
+def previous(*rows: tuple[str, str, str, int]) -> PreviousPlan:
+    """A previous plan of (order, line, lot, quantity) rows."""
+    return PreviousPlan(
+        "prev",
+        tuple(PreviousAllocation(o, ln, lot_id, q, n + 2) for n, (o, ln, lot_id, q) in enumerate(rows)),
+    )
+
+
+def replan(data: Scenario, *rows: tuple[str, str, str, int], keep: bool = False) -> Plan:
+    return solve(data.replace(previous=previous(*rows), keep=keep))
+
+
+def lots_of(plan: Plan) -> dict[tuple[str, str, str], int]:
+    """Quantity per (order, line, lot), every source."""
+    out: dict[tuple[str, str, str], int] = {}
+    for o, ln, _, lot_id, q, _ in allocations(plan):
+        if lot_id:
+            out[(o, ln, lot_id)] = out.get((o, ln, lot_id), 0) + q
+    return out
+
+
+def changes(plan: Plan) -> list[tuple[str, str, str, int, int]]:
+    return [tuple(r) for r in plan.changes_frame().itertuples(index=False)]  # type: ignore[misc]
+
+
+def test_a_plan_re_planned_from_itself_changes_nothing() -> None:
+    """Property: with the same facts, re-planning from a plan reproduces it: no change, nothing dropped."""
+    data = scenario(
+        lots=[lot("A1", "X", 10, warehouse="NY"), lot("A2", "X", 10, warehouse="CA")],
+        lines=[line("S", "1", "X", 8, D1), line("S", "2", "X", 8, D2), line("T", "1", "X", 8, D2)],
+    )
+    first = solve(data)
+    rows = [(o, ln, lot_id, q) for (o, ln, lot_id), q in lots_of(first).items()]
+    again = replan(data, *rows)
+    assert lots_of(again) == lots_of(first)
+    assert changes(again) == []
+    assert again.summary.changes is not None
+    assert again.summary.changes.units_moved == 0
+    assert again.summary.changes.dropped == {"line_gone": 0, "lot_gone": 0, "may_not_serve": 0}
+
+
+def test_without_a_previous_plan_there_is_no_changes_table() -> None:
+    """Property: a plan made from nothing writes no changes.csv and no summary changes (as before SPEC 9)."""
+    plan = solve(scenario(lots=[lot("A1", "X", 10)], lines=[line("S", "1", "X", 5)]))
+    assert "changes.csv" not in plan.files()
+    assert "changes" not in plan.summary.to_json()
+
+
+def test_stale_rows_are_dropped_and_counted_by_reason() -> None:
+    """Property: rows of a gone line, a gone lot, or a lot that may no longer serve the line are
+    dropped, counted per reason, and listed in changes.csv with now = 0."""
+    data = scenario(
+        lots=[lot("A1", "X", 10, warehouse="NY"), lot("A2", "X", 10, warehouse="CA")],
+        lines=[line("S", "1", "X", 5, warehouses="CA")],
+    )
+    plan = replan(data, ("S", "1", "A1", 5), ("GONE", "1", "A2", 3), ("S", "1", "OLD", 2))
+    assert plan.summary.changes is not None
+    assert plan.summary.changes.dropped == {"line_gone": 1, "lot_gone": 1, "may_not_serve": 1}
+    assert ("GONE", "1", "A2", 3, 0) in changes(plan)
+    assert ("S", "1", "A1", 5, 0) in changes(plan)
+    assert ("S", "1", "OLD", 2, 0) in changes(plan)
+
+
+def test_a_printed_line_keeps_its_previous_allocation_as_far_as_the_lot_holds_it() -> None:
+    """Property: a printed line keeps its previous lots exactly (source previous, no tier), capped by
+    what the lot still holds; the rest of the lot goes to other lines."""
+    data = scenario(
+        lots=[lot("A1", "X", 6)],
+        lines=[line("P", "1", "X", 8, printed=True), line("S", "1", "X", 8)],
+    )
+    plan = replan(data, ("P", "1", "A1", 8))
+    assert ("P", "1", "X", "A1", 6, str(Source.PREVIOUS)) in allocations(plan)
+    assert line_result(plan, "P", "1") == (6, "partial", "printed")
+    assert line_result(plan, "S", "1")[0] == 0
+    assert any("P/1 keeps 6 of lot A1" in n for n in plan.notes)
+
+
+def test_a_kept_line_is_not_taken_by_a_new_earlier_line() -> None:
+    """Property (issue 12's first case): a kept line keeps its lots before any tier, so a new order
+    with an earlier date gets only free stock."""
+    data = scenario(
+        lots=[lot("A1", "X", 10)],
+        orders=[order("OLD", keep=True)],
+        lines=[line("OLD", "1", "X", 10, D2), line("NEW", "1", "X", 10, D1)],
+    )
+    assert line_result(solve(data), "NEW", "1")[0] == 10  # from nothing, the earlier line wins
+    plan = replan(data, ("OLD", "1", "A1", 10))
+    assert line_result(plan, "OLD", "1")[0] == 10
+    assert line_result(plan, "NEW", "1")[0] == 0
+    assert ("OLD", "1", "X", "A1", 10, str(Source.PREVIOUS)) in allocations(plan)
+
+
+def test_keep_line_overrides_order_and_scenario_default() -> None:
+    """Property: `keep` on a line overrides its order's, which overrides the scenario's [plan] keep."""
+    data = scenario(
+        lots=[lot("A1", "X", 10)],
+        orders=[order("OLD", keep=False)],
+        lines=[line("OLD", "1", "X", 10, D2, keep=True), line("NEW", "1", "X", 10, D1)],
+    )
+    assert line_result(replan(data, ("OLD", "1", "A1", 10)), "OLD", "1")[0] == 10
+    released = replace(data, lines=(replace(data.lines[0], keep=None), data.lines[1]))
+    assert line_result(replan(released, ("OLD", "1", "A1", 10), keep=True), "OLD", "1")[0] == 0
+    default = replace(released, orders=tuple(replace(o, keep=None) for o in released.orders))
+    assert line_result(replan(default, ("OLD", "1", "A1", 10), keep=True), "OLD", "1")[0] == 10
+
+
+def test_a_kept_quantity_the_lot_no_longer_holds_is_reduced_and_reported() -> None:
+    """Property: a kept line keeps what the lot still has, and the plan says what it could not keep."""
+    data = scenario(lots=[lot("A1", "X", 4)], lines=[line("S", "1", "X", 10, keep=True)])
+    plan = replan(data, ("S", "1", "A1", 10))
+    assert line_result(plan, "S", "1")[0] == 4
+    assert any("S/1 keeps 4 of lot A1, not the 10" in n for n in plan.notes)
+
+
+def test_a_cancelled_order_does_not_move_a_served_line_to_another_warehouse() -> None:
+    """Property (issue 12's second case): cancelling an order frees its stock, but a line served
+    from its second warehouse stays there: moving it changes units for no tier's gain."""
+    base = scenario(
+        lots=[lot("NY1", "X", 10, warehouse="NY"), lot("CA1", "X", 10, warehouse="CA")],
+        lines=[line("A", "1", "X", 10, D1, warehouses="NY"), line("B", "1", "X", 10, D2, warehouses="NY;CA")],
+    )
+    first = solve(base)
+    assert lots_of(first) == {("A", "1", "NY1"): 10, ("B", "1", "CA1"): 10}
+    cancelled = replace(base, lines=base.lines[1:], orders=tuple(o for o in base.orders if o.order != "A"))
+    assert lots_of(solve(cancelled)) == {("B", "1", "NY1"): 10}  # from nothing: the preferred warehouse
+    plan = replan(cancelled, ("A", "1", "NY1", 10), ("B", "1", "CA1", 10))
+    assert lots_of(plan) == {("B", "1", "CA1"): 10}
+    assert changes(plan) == [("A", "1", "NY1", 10, 0)]
+    assert plan.summary.changes is not None
+    assert plan.summary.changes.units_moved == 10
+    assert plan.summary.changes.dropped["line_gone"] == 1
+
+
+def test_lines_of_one_tier_trade_quantity_to_avoid_moves() -> None:
+    """Property: holding the tier total, the line the previous plan served keeps it, whichever it was."""
+    data = scenario(lots=[lot("A1", "X", 10)], lines=[line("S", "1", "X", 10), line("S", "2", "X", 10)])
+    for served in ("1", "2"):
+        plan = replan(data, ("S", served, "A1", 10))
+        assert lots_of(plan) == {("S", served, "A1"): 10}
+        assert tier_totals(plan) == [10]
+
+
+def test_integer_lines_of_one_tier_trade_quantity_to_avoid_moves() -> None:
+    """Property: the same where pack sizes apply (the MIP of the fewest-changes level), proved optimal."""
+    from tests.builders import item
+
+    data = scenario(
+        items=[item("X", pack_size=5)],
+        lots=[lot("A1", "X", 10)],
+        lines=[line("S", "1", "X", 10), line("S", "2", "X", 10), line("S", "3", "X", 5, D2)],
+    )
+    for served in ("1", "2"):
+        plan = replan(data, ("S", served, "A1", 10))
+        assert lots_of(plan) == {("S", served, "A1"): 10}
+        assert tier_totals(plan) == [10, 0]
+        assert str(plan.status) == "optimal"
