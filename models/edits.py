@@ -100,7 +100,10 @@ def parse_edits(
         if isinstance(entries, list) and seen[kind] <= len(entries):
             label = f"{file.name}, {kind} {seen[kind]}"
             edit = _parse_edit(kind, entries[seen[kind] - 1], label, file, known)
-            (edits if isinstance(edit, Edit) else problems).append(edit)  # type: ignore[arg-type]
+            if isinstance(edit, Edit):
+                edits.append(edit)
+            else:
+                problems.append(edit)
     return edits, problems
 
 

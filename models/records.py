@@ -219,4 +219,4 @@ class Scenario:
 
     def replace(self, **changes: object) -> Scenario:
         """A copy with the given fields changed (the what-if primitive)."""
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]  # fields checked at run time

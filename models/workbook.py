@@ -158,7 +158,7 @@ def written_by_planner(path: Path) -> bool:
     except Exception:  # not a workbook at all, or not one openpyxl can read: not ours
         return False
     try:
-        return workbook.properties.creator == CREATOR
+        return bool(workbook.properties.creator == CREATOR)
     finally:
         workbook.close()
 

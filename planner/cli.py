@@ -67,12 +67,19 @@ _SCHEDULER = click.option(
 )
 
 
-class _Seconds(click.ParamType):
+if TYPE_CHECKING:
+    _FloatParam = click.ParamType[float, object]
+else:  # click before 8.2 has no generic ParamType
+    _FloatParam = click.ParamType
+
+
+class _Seconds(_FloatParam):
     """A time limit: finite seconds above 0, at most MAX_TIME_LIMIT (nan and inf are usage errors)."""
 
     name = "seconds"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        # click's FLOAT is typed for its own input; here it gets whatever click passes on.
         number = float(click.FLOAT.convert(value, param, ctx))  # type: ignore[arg-type]
         if not (math.isfinite(number) and 0 < number <= MAX_TIME_LIMIT):
             self.fail(

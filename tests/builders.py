@@ -38,6 +38,10 @@ def _date(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _day(value: date | str) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _list(value: tuple[str, ...] | str | None) -> tuple[str, ...] | None:
     if isinstance(value, str):
         return tuple(part for part in value.split(";") if part)
@@ -71,7 +75,7 @@ def line(order: str, line: str, item: str, quantity: int, ship_date: date | str 
     for name in ("warehouses", "owners"):
         if name in kw:
             kw[name] = _list(kw[name])
-    return Line(order, line, item, quantity, _date(ship_date), **kw)  # type: ignore[arg-type]
+    return Line(order, line, item, quantity, _day(ship_date), **kw)
 
 
 def kit(kit: str, component: str, quantity: int) -> KitComponent:
@@ -122,7 +126,7 @@ def scenario(
         order_list.setdefault(ln.order, Order(ln.order))
     return Scenario(
         name=name,
-        today=_date(today),  # type: ignore[arg-type]
+        today=_day(today),
         items=tuple(sorted(item_list.values(), key=lambda i: i.item)),
         lots=tuple(sorted(lots, key=lambda x: x.lot)),
         orders=tuple(sorted(order_list.values(), key=lambda o: o.order)),

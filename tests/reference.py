@@ -345,7 +345,7 @@ def reference_optimum(
         )
         groups.append((members, max(0, sum(initial[i] for i in members) - ss.quantity)))
 
-    keys = tuple(sorted({tier_key(scenario, ln) for ln in taking_part}))  # type: ignore[type-var]
+    keys = tuple(sorted({tier_key(scenario, ln) for ln in taking_part}))
     tier_of = {k: t for t, k in enumerate(keys)}
 
     def spec(line: Line) -> _LineSpec:

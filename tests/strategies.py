@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from hypothesis import strategies as st
 
@@ -258,10 +258,20 @@ def small_scenarios(
     )
 
 
-MEDIUM = {"max_items": 3, "max_lots": 6, "max_orders": 4, "max_lines": 12, "max_qty": 8}
+class Sizes(TypedDict, total=False):
+    """The sizes `small_scenarios` takes."""
+
+    max_items: int
+    max_lots: int
+    max_orders: int
+    max_lines: int
+    max_qty: int
 
 
-def scenarios(**sizes: int) -> st.SearchStrategy[Scenario]:
+MEDIUM: Sizes = {"max_items": 3, "max_lots": 6, "max_orders": 4, "max_lines": 12, "max_qty": 8}
+
+
+def scenarios(**sizes: Unpack[Sizes]) -> st.SearchStrategy[Scenario]:
     """Half plain random scenarios, half contended ones, of the given sizes."""
     return st.one_of(small_scenarios(**sizes), small_scenarios(**sizes, contended=True))
 

@@ -455,10 +455,10 @@ def test_a_service_that_is_not_a_dask_scheduler_falls_back_in_time(monkeypatch: 
     try:
         from tests.builders import line, lot, scenario
 
-        full = {"full_line": True}  # two whole lines of 6 on a lot of 10: a MIP, so a component to farm out
+        # Two whole lines of 6 on a lot of 10: a MIP, so a component to farm out.
         data = scenario(
             lots=[lot("L1", "P1", 10)],
-            lines=[line("SO1", "1", "P1", 6, **full), line("SO2", "1", "P1", 6, **full)],
+            lines=[line("SO1", "1", "P1", 6, full_line=True), line("SO2", "1", "P1", 6, full_line=True)],
         )
         started = time.monotonic()
         plan = solve(data, workers=1, scheduler=address)

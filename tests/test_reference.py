@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -26,7 +28,9 @@ def day(n: int) -> date:
     return TODAY + timedelta(days=n)
 
 
-def scenario(items, lots, orders, lines, **tables) -> Scenario:
+def scenario(
+    items: Iterable[Item], lots: Iterable[Lot], orders: Iterable[Order], lines: Iterable[Line], **tables: Any
+) -> Scenario:
     return Scenario("hand", TODAY, tuple(items), tuple(lots), tuple(orders), tuple(lines), **tables)
 
 

@@ -98,7 +98,7 @@ def test_every_writing_command_refuses_a_folder_it_did_not_write(tmp_path: Path)
     (theirs / "mine.txt").write_text("mine", encoding="utf-8")
     fixture = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "inventree-demo-dataset"
     fixture_file = next(fixture.glob("*.json"))
-    commands = [
+    commands: list[list[str | Path]] = [
         ["compare", scenario, scenario, "--out", theirs],
         ["generate", "--lines", "20", "--out", theirs],
         ["import", "inventree", fixture_file, "--out", theirs, "--today", "2024-03-19"],

@@ -156,6 +156,7 @@ def download(frame: pd.DataFrame, name: str) -> None:
 
 def table(frame: pd.DataFrame, name: str, **column_config: object) -> None:
     """A table with its CSV download under it."""
+    # Streamlit types column_config as a mapping to its own column classes; callers pass those.
     st.dataframe(frame, hide_index=True, column_config=column_config or None)  # type: ignore[arg-type]
     download(frame, name)
 

@@ -342,7 +342,8 @@ def kpi_deltas(views: list[DashboardPlan]) -> pd.DataFrame:
     table = kpi_comparison(views).set_index("scenario")
     numeric = table.apply(pd.to_numeric, errors="coerce").astype(float)
     deltas = numeric.iloc[1:] - numeric.iloc[0]
-    return deltas.round(4).reset_index()
+    rounded: pd.DataFrame = deltas.round(4).reset_index()
+    return rounded
 
 
 def difference_by(views: list[DashboardPlan], by: Dimension, unit: str | None = None) -> pd.DataFrame:

@@ -133,4 +133,5 @@ def _newly_fixed(
         (addable == 0) | (earlier_in_full & ((shortfall == 0) | (all_or_nothing & (addable > shortfall))))
     )
     orders = np.unique(order[new & (order >= 0)])
-    return new | (unfixed & np.isin(order, orders) & (order >= 0))
+    with_orders: npt.NDArray[np.bool_] = new | (unfixed & np.isin(order, orders) & (order >= 0))
+    return with_orders

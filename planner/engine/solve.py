@@ -108,7 +108,7 @@ def solve(
         if prep.previous is None:
             flows = assign(prep, fixed, _shares(prep, result))
         else:
-            flows = _fewest_changes(prep, result, fixed, name, deadline)
+            flows = _fewest_changes(prep, result, fixed, name, deadline, route)
             done("fewest changes")
         done("assign")
     # Lines that share a tier total may have traded quantity in the assignment.
@@ -190,14 +190,19 @@ def _optimise(
 
 
 def _fewest_changes(
-    prep: Prepared, result: _Optimum, fixed: dict[LineId, int], name: str, deadline: float | None
+    prep: Prepared,
+    result: _Optimum,
+    fixed: dict[LineId, int],
+    name: str,
+    deadline: float | None,
+    route: Route,
 ) -> dict[PairId, int]:
     """Holding every tier total, the fewest changed units against the previous plan (SPEC 9.4),
     then the preferences: the integer lines' quantities in `result` and `fixed` are updated."""
     target = targets(prep)
     shares = _shares(prep, result)
     flows = assign(prep, fixed, shares, target)
-    integer = [c for c in components(prep) if c.needs_integers]
+    integer = [c for c in components(prep) if c.needs_integers or route == "tier_loop"]
     backend = None if name == "greedy" else get_backend(DEFAULT_MIP_SOLVER if name == "auto" else name)
     outcome = fewest_changes(prep, integer, fixed, flows, target, backend, deadline)
     result.notes += outcome.notes

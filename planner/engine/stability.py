@@ -24,13 +24,14 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from planner.engine.backends import Backend
 from planner.engine.components import Component
 from planner.engine.eligibility import Prepared
 from planner.engine.flow import assign
-from planner.engine.ids import LineId, PairId
+from planner.engine.ids import LineId, PairId, demand_pairs
 from planner.engine.mip import SolverError, SolveStatus
 from planner.engine.model import build_model
 
@@ -55,11 +56,12 @@ def targets(prep: Prepared) -> dict[PairId, int]:
         fixed[(r.line, r.lot)] += r.quantity
     out: dict[PairId, int] = {}
     seen: set[tuple[int, int]] = set()
+    pairs_of = demand_pairs(prep)
     for li, line in enumerate(prep.lines):
         if not line.takes_part:
             continue
         for d in prep.line_demands[li]:
-            for p in prep.demand_pairs[d]:
+            for p in pairs_of[d]:
                 key = (li, prep.pairs[p].lot)
                 if key in seen:
                     continue
@@ -70,7 +72,7 @@ def targets(prep: Prepared) -> dict[PairId, int]:
     return out
 
 
-def change(pairs: list[PairId], flows: dict[PairId, int], target: dict[PairId, int]) -> int:
+def change(pairs: Sequence[PairId], flows: dict[PairId, int], target: dict[PairId, int]) -> int:
     """The sum of |x - target| over the pairs."""
     return sum(abs(flows.get(p, 0) - target.get(p, 0)) for p in pairs)
 

@@ -239,7 +239,7 @@ def _handshake(address: str) -> None:
     under one deadline, in a thread of its own with its own event loop: a service that accepts the
     connection and never answers (distributed's Client then waits for ever) costs CONNECT_TIMEOUT.
     """
-    from distributed.comm import connect
+    from distributed.comm.core import connect
 
     async def identity() -> object:
         comm = await connect(address, timeout=CONNECT_TIMEOUT)

@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import DownloadButton
 
 
 def shown(markdown: str) -> str:
@@ -31,4 +32,6 @@ def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
 
 
 def downloads(at: AppTest) -> list[str]:
-    return [b.label for b in at.get("download_button")]
+    buttons = at.get("download_button")
+    assert all(isinstance(b, DownloadButton) for b in buttons)
+    return [b.label for b in buttons if isinstance(b, DownloadButton)]

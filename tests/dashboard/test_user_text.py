@@ -28,7 +28,7 @@ _MD = MarkdownIt("commonmark")
 
 
 def rendered(source: str) -> str:
-    return _MD.render(source)
+    return str(_MD.render(source))
 
 
 def shown_text(source: str) -> str:

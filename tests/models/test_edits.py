@@ -17,7 +17,17 @@ import pytest
 from models.edits import cell_text, parse_edits
 from models.errors import InputError, InputErrors
 from models.loading import load_scenario
-from models.records import Alternate, KitComponent, Lot, Reservation, Scenario, SolverOptions
+from models.records import (
+    Alternate,
+    KitComponent,
+    Line,
+    LineKey,
+    Lot,
+    Order,
+    Reservation,
+    Scenario,
+    SolverOptions,
+)
 from models.tables import TABLES
 
 BASE_TABLES: dict[str, str] = {
@@ -92,7 +102,7 @@ def load_errors(path: Path) -> list[InputError]:
     return info.value.errors
 
 
-def by_key(scenario: Scenario) -> tuple[dict, dict, dict]:
+def by_key(scenario: Scenario) -> tuple[dict[str, Order], dict[LineKey, Line], dict[str, Lot]]:
     """Orders by order, lines by (order, line), lots by lot."""
     return (
         {o.order: o for o in scenario.orders},

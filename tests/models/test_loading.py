@@ -282,7 +282,9 @@ def test_optional_tables_may_be_missing_and_tables_may_be_header_only(tmp_path: 
         },
     )
     scenario = load_scenario(path)
-    assert scenario.kits == scenario.alternates == scenario.safety_stock == ()
+    assert scenario.kits == ()
+    assert scenario.alternates == ()
+    assert scenario.safety_stock == ()
     assert scenario.reservations == ()
     assert scenario.lines == ()
     assert len(scenario.items) == 4

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from models.codes import INELIGIBLE_REASONS, SHORT_REASONS
+from models.codes import INELIGIBLE_REASONS, SHORT_REASONS, Reason
 from models.loading import load_scenario
 from planner.app.dashboard import (
     DashboardPlan,
@@ -79,7 +79,7 @@ def test_line_table_agrees_with_lines_csv_and_explains_short_lines(demo: Plan) -
     assert (table[table["reason"] == ""]["why"] == "").all()
     kits = {k.kit for k in demo.prepared.scenario.kits}
     for row in table[~table["item"].isin(kits)].itertuples():
-        served = sum(int(part.rsplit(" ", 1)[1]) for part in row.lots.split(", ") if part)
+        served = sum(int(part.rsplit(" ", 1)[1]) for part in str(row.lots).split(", ") if part)
         assert served == row.allocated, row
     assert table.set_index("order").loc["SO-1002", "type"] == "sales"
     assert table.set_index("order").loc["SO-1002", "priority"] == 3
@@ -186,8 +186,8 @@ def test_comparison_of_a_priority_change() -> None:
     assert deltas["allocated"].iloc[0] == 0
     changes = changed_lines(plans).set_index("order")
     assert (changes.loc["A", "delta"], changes.loc["B", "delta"]) == (-6, 6)
-    assert changes.loc["A", "why"] == REASON_WORDS["short"]
-    assert changes.loc["B", "base_why"] == REASON_WORDS["short"]
+    assert changes.loc["A", "why"] == REASON_WORDS[Reason.SHORT]
+    assert changes.loc["B", "base_why"] == REASON_WORDS[Reason.SHORT]
     by_priority = difference_by(plans, "priority")["b_first"]
     assert (by_priority["0"], by_priority["1"], by_priority["5"]) == (8, -6, -2)
 

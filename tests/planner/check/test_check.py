@@ -56,7 +56,7 @@ def make(
         lots=tuple(lots),
         orders=tuple(all_orders),
         lines=tuple(lines),
-        **tables,  # type: ignore[arg-type]
+        **tables,  # type: ignore[arg-type]  # each a table of the Scenario field of its name
     )
 
 
@@ -185,7 +185,7 @@ def test_tiers_follow_the_objective_key_and_effective_priority() -> None:
 
 def one_line(lot: Lot, line: Line, **kw: object) -> tuple[Scenario, list[LinesRow]]:
     """A scenario of one lot and one line served in full from it, and the plan's lines table."""
-    sc = make(lots=[lot], lines=[line], **kw)  # type: ignore[arg-type]
+    sc = make(lots=[lot], lines=[line], **kw)  # type: ignore[arg-type]  # make's own table keywords
     return sc, [(line.order, line.line, line.item, line.quantity, line.quantity, "full", "", 1)]
 
 

@@ -4,7 +4,6 @@ settles wins, and the rounding of a bound to a total the lines can reach."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,6 +14,8 @@ from planner.engine.bound import reachable_total
 from planner.engine.components import components
 from planner.engine.eligibility import prepare
 from planner.engine.ids import LineId
+from planner.engine.loop_state import LoopState
+from planner.engine.parts import PartId
 from planner.engine.tier_loop import solve_component
 from tests.builders import D1, D2, line, lot, scenario
 from tests.planner.engine.test_tier_loop import FD_LINE_ON_SLACK_POOL
@@ -29,17 +30,21 @@ def test_climb_stops_at_the_first_step_that_settles() -> None:
     """Steps after the one that settles are not tried; None when no step settles."""
     tried: list[str] = []
 
-    def step(name: str, settles: bool) -> Callable[[Any, Any], ladder.Settled | None]:
-        def run(state: Any, unit: Any) -> ladder.Settled | None:
+    def step(name: str, settles: bool) -> ladder.Step[ladder.Part]:
+        def run(state: LoopState, unit: ladder.Part) -> ladder.Settled | None:
             tried.append(name)
             return ladder.Settled(1, 2) if settles else None
 
         return run
 
+    prep = prepare(scenario(lots=[lot("X1", "X", 1)], lines=[line("A", "1", "X", 1, full_line=True)]))
+    (comp,) = components(prep)
+    state = LoopState.start(prep, comp, get_backend("highs"), None)
+    part = ladder.Part(0, PartId(0), [], [], 0)
     steps = [step("a", False), step("b", True), step("c", True)]
-    assert ladder.climb(None, None, steps) == ladder.Settled(1, 2)  # type: ignore[arg-type]
+    assert ladder.climb(state, part, steps) == ladder.Settled(1, 2)
     assert tried == ["a", "b"]
-    assert ladder.climb(None, None, [step("d", False)]) is None  # type: ignore[arg-type]
+    assert ladder.climb(state, part, [step("d", False)]) is None
 
 
 def test_reachable_total_rounds_down_to_whole_packs_and_all_or_nothing() -> None:

@@ -37,7 +37,7 @@ def lots_of(plan: Plan) -> dict[tuple[str, str, str], int]:
 
 
 def changes(plan: Plan) -> list[tuple[str, str, str, int, int]]:
-    return [tuple(r) for r in plan.changes_frame().itertuples(index=False)]  # type: ignore[misc]
+    return [tuple(r) for r in plan.changes_frame().itertuples(index=False)]
 
 
 def test_a_plan_re_planned_from_itself_changes_nothing() -> None:

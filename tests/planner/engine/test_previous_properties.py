@@ -72,11 +72,11 @@ def replans(draw: st.DrawFn) -> tuple[Scenario, tuple[PreviousAllocation, ...]]:
             base, lots=tuple(replace(x, quantity=quantity) if n == i else x for n, x in enumerate(base.lots))
         )
     elif edit == "drop_lot" and len(base.lots) > 1:
-        gone = draw(st.sampled_from(base.lots))
+        gone_lot = draw(st.sampled_from(base.lots))
         edited = replace(
             base,
-            lots=tuple(x for x in base.lots if x != gone),
-            reservations=tuple(r for r in base.reservations if r.lot != gone.lot),
+            lots=tuple(x for x in base.lots if x != gone_lot),
+            reservations=tuple(r for r in base.reservations if r.lot != gone_lot.lot),
         )
     return edited, tuple(rows)
 

@@ -36,6 +36,7 @@ from models.records import Item, Line, Lot, Order, Reservation, Scenario
 from planner.engine.components import components
 from planner.engine.eligibility import Prepared, prepare
 from planner.engine.flow import assign, lexicographic_flow
+from planner.engine.ids import LineId, PairId
 from planner.engine.solve import solve
 from planner.io.generate import generate, write_scenario
 from planner.result.plan import Plan
@@ -185,7 +186,7 @@ def test_greedy_falls_short_on_the_worked_example() -> None:
     assert [(t.allocated, t.baseline) for t in plan.tiers] == [(10, 10), (10, 0)]
 
 
-def _preference_cost(prep: Prepared, flows: dict[int, int]) -> int:
+def _preference_cost(prep: Prepared, flows: dict[PairId, int]) -> int:
     return sum(prep.pairs[p].cost * q for p, q in flows.items())
 
 
@@ -209,8 +210,8 @@ def test_assignment_per_component_and_tier_costs_what_one_per_tier_costs(seed: i
     )
 
 
-def _group_by_tier(prep: Prepared, lines: list[int]) -> list[list[int]]:
-    by_tier: dict[int, list[int]] = defaultdict(list)
+def _group_by_tier(prep: Prepared, lines: list[LineId]) -> list[list[LineId]]:
+    by_tier: dict[int, list[LineId]] = defaultdict(list)
     for li in lines:
         by_tier[prep.line_tier[li] or 0].append(li)
     return [members for _, members in sorted(by_tier.items())]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from models.records import Scenario
-from planner.engine.solve import solve
+from planner.engine.solve import Route, solve
 from planner.result.plan import Plan
 from tests.builders import (
     D1,
@@ -40,9 +40,10 @@ RES = "reservation"
 @pytest.fixture(params=["flow", "mip"])
 def run(request: pytest.FixtureRequest) -> Callable[..., Plan]:
     """Solve as routed ("flow") or with every component forced through the tier loop ("mip")."""
+    route: Route = "tier_loop" if request.param == "mip" else "auto"
 
     def _run(s: Scenario, **kw: Any) -> Plan:
-        plan = solve(s, route="tier_loop" if request.param == "mip" else "auto", **kw)
+        plan = solve(s, route=route, **kw)
         assert plan.status == "optimal"
         if request.param == "mip" and any(ln.takes_part for ln in plan.prepared.lines):
             assert plan.solver != "flow", "the tier loop was not taken"

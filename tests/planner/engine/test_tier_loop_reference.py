@@ -15,12 +15,15 @@ from typing import Any
 
 import pytest
 
+import planner.engine.blocks as blocks_module
 import planner.engine.ladder as ladder_module
+import planner.engine.starving as starving_module
 import planner.engine.tier_loop as tier_loop_module
 from models.loading import load_scenario
 from planner.engine.backends import get_backend
 from planner.engine.components import Component, components
 from planner.engine.eligibility import Prepared, prepare
+from planner.engine.ids import LineId
 from planner.engine.mip import SolveStatus
 from planner.engine.model import build_model
 from planner.io.generate import generate, write_scenario
@@ -44,7 +47,7 @@ def one_mip_per_tier(prep: Prepared, comp: Component) -> dict[int, int]:
     """Per tier, its most over the whole component with every earlier tier's total held."""
     model = build_model(prep, comp)
     backend = get_backend("highs")
-    by_tier: dict[int, list[int]] = defaultdict(list)
+    by_tier: dict[int, list[LineId]] = defaultdict(list)
     for li in comp.lines:
         by_tier[prep.line_tier[li] or 0].append(li)
     totals = {}
@@ -82,7 +85,7 @@ def test_the_scenarios_split_blocks_and_starve_lines(
     """The premise of the test above: parts fall into several blocks, and lines are starved in the
     middle of a tier (after a MIP found what the earlier lines must take)."""
     seen: Counter[str] = Counter()
-    blocks, starve = ladder_module.fixed_and_blocks, ladder_module.starve
+    blocks, starve = blocks_module.fixed_and_blocks, starving_module.starve
 
     def counting_blocks(*args: Any) -> Any:
         fixed, found = blocks(*args)

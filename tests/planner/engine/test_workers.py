@@ -21,6 +21,7 @@ from planner.cli import main
 from planner.engine import workers
 from planner.engine.components import Component, components
 from planner.engine.eligibility import Prepared, prepare
+from planner.engine.ids import LineId, PairId
 from planner.engine.solve import solve
 from planner.io.generate import generate, write_scenario
 
@@ -161,7 +162,7 @@ def test_tasks_hand_out_the_largest_components_first_each_once() -> None:
     """Share 0 gives one task per component, largest first (ties by index); a share groups the small
     ones until a task holds that many pairs."""
     sizes = [3, 10, 1, 10, 2]
-    comps = [Component([i], [], list(range(n)), [], True) for i, n in enumerate(sizes)]
+    comps = [Component([LineId(i)], [], [PairId(p) for p in range(n)], [], True) for i, n in enumerate(sizes)]
     assert workers._tasks(comps, 0) == [[1], [3], [0], [4], [2]]
     assert workers._tasks(comps, 5) == [[1], [3], [0, 4], [2]]
 

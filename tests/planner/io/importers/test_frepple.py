@@ -70,7 +70,7 @@ def test_transfer_lanes_give_the_allowed_warehouses(result: ImportResult) -> Non
     assert orders.loc["Demand 02", "priority"] == 0
     assert orders.loc["Demand 01", "priority"] == 1
     lots = result.tables["lots.csv"].set_index("lot")
-    assert lots.loc["chair @ warehouse", ["item", "warehouse", "quantity"]].tolist() == [
+    assert list(lots.loc["chair @ warehouse", ["item", "warehouse", "quantity"]]) == [
         "chair",
         "warehouse",
         10,
@@ -124,8 +124,8 @@ def test_supply_to_come_from_operation_plans(result: ImportResult) -> None:
         30,
         date(2021, 3, 2),
     )
-    assert lots.loc["chair @ warehouse", ["quantity", "allocated"]].tolist() == [10, 10]
-    assert lots.loc["PO#2", ["item", "warehouse", "due"]].tolist() == [
+    assert list(lots.loc["chair @ warehouse", ["quantity", "allocated"]]) == [10, 10]
+    assert list(lots.loc["PO#2", ["item", "warehouse", "due"]]) == [
         "wooden beam",
         "factory",
         date(2021, 1, 5),

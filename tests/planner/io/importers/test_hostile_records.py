@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import pytest
@@ -114,7 +114,10 @@ def test_deeply_nested_json_names_the_file(tmp_path: Path) -> None:
 def test_records_that_are_not_model_records_are_named(inventree_records: Records, tmp_path: Path) -> None:
     """A list entry that is not a {model, pk, fields} record is named by its position in the file."""
     inventree_refused(
-        inventree_records, lambda rs: rs.append(5), tmp_path, f"record {len(inventree_records) + 1}"
+        inventree_records,
+        lambda rs: rs.append(cast(Any, 5)),
+        tmp_path,
+        f"record {len(inventree_records) + 1}",
     )
 
 
