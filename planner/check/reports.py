@@ -88,8 +88,8 @@ def _short_reason(
         for part, items in sorted(facts.serving_items(line).items())
         if not (facts.is_kit(line) and not facts.item(part).stocking)
     ]
-    left = min(sum(max(0, slack.lot.get(lot.lot, 0)) for lot in lots) for lots in parts)
-    free = min(sum(max(0, slack.free.get(lot.lot, 0)) for lot in lots) for lots in parts)
+    left = min((sum(max(0, slack.lot.get(lot.lot, 0)) for lot in lots) for lots in parts), default=0)
+    free = min((sum(max(0, slack.free.get(lot.lot, 0)) for lot in lots) for lots in parts), default=0)
     if left > 0 and free == 0:
         return Reason.SAFETY_STOCK, f"what is left of the lots it may use ({left}) is safety stock"
     if facts.item(line.item).pack_size > 1 and free > 0:
