@@ -45,13 +45,6 @@ def carried(plan: PlanTables) -> dict[tuple[LineKey, str], int]:
     return out
 
 
-def carried_by_lot(plan: PlanTables) -> dict[str, int]:
-    out: dict[str, int] = defaultdict(int)
-    for (_, lot), quantity in carried(plan).items():
-        out[lot] += quantity
-    return out
-
-
 def carried_units(facts: Facts, plan: PlanTables, key: LineKey) -> int:
     """What the line carries over, in line units (whole kits for a kit line)."""
     rows = [r for r in plan.by_line.get(key, []) if r.source == "previous"]

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from models.codes import Reason
 from models.records import Line, Lot
 from planner.check.facts import Facts
-from planner.check.previous import carried_by_lot
 from planner.check.tables import PlanTables, integer
 from planner.check.violation import line_name
 
@@ -30,7 +29,7 @@ def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
         line.order for line in facts.scenario.lines if facts.reason[line.key] not in (None, Reason.NONSTOCK)
     }
     slack = _Slack(facts, plan)
-    taken = carried_by_lot(plan)
+    taken = plan.previous_by_lot
     for key, line, allocated in plan.allocated:
         said, kept_out = plan.results[key].reason, facts.reason[key]
         if kept_out is not None:
@@ -50,18 +49,20 @@ class _Slack:
 
     def __init__(self, facts: Facts, plan: PlanTables) -> None:
         usable = [lot for lot in facts.scenario.lots if lot.usable_on(facts.today)]
-        carried = carried_by_lot(plan)
+        carried = plan.previous_by_lot
         fixed = {lot.lot: facts.reserved_from_lot.get(lot.lot, 0) + carried.get(lot.lot, 0) for lot in usable}
         self.lot = {
             lot.lot: lot.allocable - fixed[lot.lot] - plan.optimizer_by_lot.get(lot.lot, 0) for lot in usable
         }
         self.free = dict(self.lot)
+        usable_of = {
+            item: [lot for lot in lots if lot.lot in fixed] for item, lots in facts.lots_of_item.items()
+        }
         groups: list[tuple[list[Lot], int]] = [
-            ([lot for lot in usable if lot.item == item.item], item.safety_stock)
-            for item in facts.scenario.items
+            (usable_of.get(item.item, []), item.safety_stock) for item in facts.scenario.items
         ]
         groups += [
-            ([lot for lot in usable if lot.item == ss.item and lot.warehouse == ss.warehouse], ss.quantity)
+            ([lot for lot in usable_of.get(ss.item, []) if lot.warehouse == ss.warehouse], ss.quantity)
             for ss in facts.scenario.safety_stock
         ]
         for lots, stock in groups:

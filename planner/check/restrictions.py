@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from models.records import LineKey, Lot
 from planner.check.facts import Facts
 from planner.check.kit_split import can_split
-from planner.check.previous import carried_by_lot, fixed
+from planner.check.previous import fixed
 from planner.check.tables import PlanTables
 from planner.check.violation import line_name
 
@@ -36,8 +36,7 @@ def _over_safety_stock(
     """The optimiser takes at most max(0, A - R - S) from these lots (SPEC 4.2)."""
     usable = {lot.lot: lot for lot in lots if lot.usable_on(facts.today)}
     allocable = sum(lot.allocable for lot in usable.values())
-    carried = carried_by_lot(plan)
-    reserved = sum(facts.reserved_from_lot.get(lot, 0) + carried.get(lot, 0) for lot in usable)
+    reserved = sum(facts.reserved_from_lot.get(lot, 0) + plan.previous_by_lot.get(lot, 0) for lot in usable)
     taken = sum(plan.optimizer_by_lot.get(lot, 0) for lot in usable)
     limit = max(0, allocable - reserved - stock)
     if taken > limit:

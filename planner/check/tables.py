@@ -174,12 +174,16 @@ class PlanTables:
         self.by_line: dict[LineKey, list[AllocationRow]] = defaultdict(list)
         self.given_to_line: dict[LineKey, int] = defaultdict(int)
         self.optimizer_by_lot: dict[str, int] = defaultdict(int)
+        self.previous_by_lot: dict[str, int] = defaultdict(int)
+        """What the plan's `previous` rows carry over from each lot."""
         for row in rows:
             key = row.key
             self.by_line[key].append(row)
             self.given_to_line[key] += row.quantity
             if row.source == "optimizer":
                 self.optimizer_by_lot[row.lot] += row.quantity
+            elif row.source == "previous":
+                self.previous_by_lot[row.lot] += row.quantity
         self.allocated: list[tuple[LineKey, Line, int]] = []
         """Scenario lines listed in the lines table with a whole-number allocated, in scenario order."""
         for line in lines:
