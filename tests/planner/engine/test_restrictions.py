@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from models.records import Scenario
-from planner.engine.solve import Route, solve
+from planner.engine.solve import solve
 from planner.result.plan import Plan
 from tests.builders import (
     D1,
@@ -43,21 +43,6 @@ from tests.builders import (
 OPT = "optimizer"
 RES = "reservation"
 NONSTOCK = "nonstock"
-
-
-@pytest.fixture(params=["flow", "mip"])
-def run(request: pytest.FixtureRequest) -> Callable[..., Plan]:
-    """Solve a scenario, either as routed ("flow") or with every component forced through the MIP ("mip")."""
-    route: Route = "tier_loop" if request.param == "mip" else "auto"
-
-    def _run(s: Scenario, **kw: Any) -> Plan:
-        plan = solve(s, route=route, **kw)
-        assert plan.status == "optimal"
-        if request.param == "mip" and any(ln.takes_part for ln in plan.prepared.lines):
-            assert plan.solver != "flow", "the MIP path was not taken"
-        return plan
-
-    return _run
 
 
 # ---------------------------------------------------------------------------

@@ -9,12 +9,7 @@ reach the hand-computed plan with dated supply.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import pytest
-
-from models.records import Scenario
-from planner.engine.solve import Route, solve
 from planner.result.plan import Plan
 from tests.builders import (
     D1,
@@ -35,21 +30,6 @@ from tests.builders import (
 
 OPT = "optimizer"
 RES = "reservation"
-
-
-@pytest.fixture(params=["flow", "mip"])
-def run(request: pytest.FixtureRequest) -> Callable[..., Plan]:
-    """Solve as routed ("flow") or with every component forced through the tier loop ("mip")."""
-    route: Route = "tier_loop" if request.param == "mip" else "auto"
-
-    def _run(s: Scenario, **kw: Any) -> Plan:
-        plan = solve(s, route=route, **kw)
-        assert plan.status == "optimal"
-        if request.param == "mip" and any(ln.takes_part for ln in plan.prepared.lines):
-            assert plan.solver != "flow", "the tier loop was not taken"
-        return plan
-
-    return _run
 
 
 def _column(plan: Plan, table: str, column: str) -> dict[tuple[str, ...], str]:

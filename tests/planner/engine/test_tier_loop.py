@@ -10,29 +10,11 @@ through the MIP tier loop ("mip").
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-import pytest
 
 from models.records import Scenario
-from planner.engine.solve import Route, solve
 from planner.result.plan import Plan
 from tests.builders import D2, D3, line, line_result, lot, order, scenario, tier_totals
 from tests.reference import reference_optimum
-
-
-@pytest.fixture(params=["flow", "mip"])
-def run(request: pytest.FixtureRequest) -> Callable[..., Plan]:
-    """Solve a scenario, either as routed ("flow") or with every component forced through the MIP ("mip")."""
-    route: Route = "tier_loop" if request.param == "mip" else "auto"
-
-    def _run(s: Scenario, **kw: Any) -> Plan:
-        plan = solve(s, route=route, **kw)
-        assert plan.status == "optimal"
-        return plan
-
-    return _run
-
 
 # Engine bug found 2026-11-22 by the tier-loop property test (at 87044af to 8423c21), fixed in a54f58c:
 # FD/1 and A/1 (tier 1) compete for the single X. Either may have it: tier 1 = 1 both ways. Only
