@@ -65,9 +65,9 @@ def solve_into(
 ) -> tuple[Plan, Path]:
     """Load, solve and write one scenario with its run.json into `folder_for(scenario)`.
 
-    The folder is claimed (SPEC 11) before solving. Raises InputErrors for bad
-    input, OutputRefused or OutputBusy for a folder that may not be written now,
-    and RuntimeError or ValueError when solving fails.
+    The folder is claimed (SPEC 11) before solving. Raises PlannerError: InputErrors for
+    bad input, OutputRefused or OutputBusy for a folder that may not be written now, and
+    the engine's errors when solving fails.
     """
     t0 = time.monotonic()
     data = load_scenario(scenario)
@@ -75,7 +75,8 @@ def solve_into(
         data = data.replace(previous=read_previous(options.previous))
     folder = folder_for(data)
     t1 = time.monotonic()
-    with output_folder(folder, protect=_inputs(scenario, options), force=force) as claim:
+    inputs = _inputs(scenario, options)
+    with output_folder(folder, protect=inputs, force=force) as claim:
         plan = solve(
             data,
             solver=options.solver,
@@ -85,7 +86,7 @@ def solve_into(
             scheduler=options.scheduler,
         )
         t2 = time.monotonic()
-        record = run_record(scenario, plan, options, {"load": t1 - t0, "solve": t2 - t1})
+        record = run_record(scenario, plan, options, {"load": t1 - t0, "solve": t2 - t1}, inputs)
         claim.write(plan.files() | {MARKER: json.dumps(record, indent=2) + "\n"})
     return plan, claim.path
 
@@ -98,9 +99,11 @@ def _inputs(scenario: Path, options: RunOptions) -> list[Path]:
     return inputs
 
 
-def run_record(scenario: Path, plan: Plan, options: RunOptions, timings: dict[str, float]) -> dict[str, Any]:
-    """The content of run.json (options.previous only when given: other runs' records stay as they were)."""
-    inputs = _inputs(scenario, options)
+def run_record(
+    scenario: Path, plan: Plan, options: RunOptions, timings: dict[str, float], inputs: list[Path]
+) -> dict[str, Any]:
+    """The content of run.json, hashing `inputs` (the files the run read); options.previous only
+    when given, so other runs' records stay as they were."""
     base = Path(os.path.commonpath([p.parent for p in inputs]))
     return {
         "written_by": "solve",
