@@ -124,8 +124,11 @@ def _solve_request(request: dict[str, Any]) -> dict[str, Any]:
     proved = code == pulp.LpStatusOptimal and prob.sol_status == pulp.LpSolutionOptimal
     found = code == pulp.LpStatusOptimal and all(x.varValue is not None for x in xs)
     if not found:
+        # Under a time limit CBC can say "Infeasible" for a run it stopped before a solution
+        # (seen at 0.1 s on a loaded machine): only a run without a limit proves infeasibility.
+        stopped = SolveStatus.NO_SOLUTION if request["time_limit"] is not None else SolveStatus.INFEASIBLE
         status = {
-            pulp.LpStatusInfeasible: SolveStatus.INFEASIBLE,
+            pulp.LpStatusInfeasible: stopped,
             pulp.LpStatusNotSolved: SolveStatus.NO_SOLUTION,
         }.get(code, SolveStatus.ERROR)
         return {
