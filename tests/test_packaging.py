@@ -1,0 +1,69 @@
+"""What `pip install allocation-planner` promises an operator: the batch planner needs neither the
+dashboard's web server (streamlit) nor Dask (distributed); both are extras."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo.toml"
+
+BLOCKED = ("streamlit", "distributed", "dask", "tornado")
+"""The dashboard's and Dask's top-level packages (tornado: the web server both run on)."""
+
+_WITHOUT_EXTRAS = textwrap.dedent(
+    f"""
+    import sys
+
+    class Absent:
+        '''Makes the extras' packages unimportable, as on an install without them.'''
+
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in {BLOCKED!r}:
+                raise ModuleNotFoundError(f"No module named {{name!r}}")
+            return None
+
+    sys.meta_path.insert(0, Absent())
+    from planner.cli import main
+
+    main(sys.argv[1:])
+    """
+)
+
+
+def test_the_core_requirements_name_no_extra_package() -> None:
+    """The requirements installed without extras include neither streamlit nor distributed; each is
+    an extra (`[dashboard]`, `[dask]`)."""
+    requirements = metadata.requires("allocation-planner") or []
+    core = [r for r in requirements if "extra ==" not in r]
+    assert core
+    assert not [r for r in core if r.split(">")[0].split("=")[0].strip() in {"streamlit", "distributed"}]
+    assert any(r.startswith("streamlit") and 'extra == "dashboard"' in r for r in requirements)
+    assert any(r.startswith("distributed") and 'extra == "dask"' in r for r in requirements)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_batch_planner_solves_and_checks_without_the_extras(tmp_path: Path, workers: str) -> None:
+    """With streamlit, distributed, dask and tornado unimportable, `planner solve` (one process, and
+    two worker processes) and `planner check` run the demo and exit 0."""
+    out = tmp_path / "plan"
+    solved = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_EXTRAS, "solve", str(DEMO), "--out", str(out), "--workers", workers],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert solved.returncode == 0, solved.stderr
+    assert (out / "allocations.csv").is_file()
+    checked = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_EXTRAS, "check", str(DEMO), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr + checked.stdout
