@@ -3,14 +3,17 @@
 Exit codes: 0 success, 2 input errors (each on stderr with table, row and
 column), 1 anything else (a solver failure, a plan the checker rejects).
 click parses arguments (typed options, help text, exit code 2 on misuse);
-rich draws the progress bar and the summary table.
+rich draws the progress and the summary table (planner/console.py: progress by phase, warnings
+through `logging`).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -18,7 +21,6 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from models.cells import write_csv_text
@@ -29,12 +31,14 @@ from models.records import OBJECTIVE_FIELDS, PreviousPlan, Scenario
 from models.workbook import read_folder_tables, write_workbook, written_by_planner
 from planner.app.compare import WrittenPlan, kpi_table, line_changes, lot_changes, moved
 from planner.check import check_dir
+from planner.console import log, logging_to, phase_progress
 from planner.engine.backends import solver_choices
 from planner.engine.solve import solve as solve_scenario
 from planner.io.generate import Features, write_scenario
 from planner.io.generate import generate as generate_tables
 from planner.io.importers import ImportResult, import_frepple, import_inventree, write_import
-from planner.io.runs import RunOptions, run_batch, solve_into
+from planner.io.runs import RunOptions, RunOutcome, run_batch, solve_into
+from planner.progress import Progress
 from planner.result.output import (
     MARKER,
     marker,
@@ -143,13 +147,36 @@ def _fail(exc: PlannerError) -> NoReturn:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(None, "-V", "--version", package_name="allocation-planner")
-def main() -> None:
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also print each ignored reservation and the phase timings."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print no progress and no warnings; errors still print.")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
     """Inventory allocation with a proven lexicographic optimum.
 
     Exit codes: 0 done, 1 a fault (a solver failure, a plan the checker rejects, another run
     writing the same folder), 2 wrong input or usage (each problem named with its file, row and
     column; nothing written).
+
+    Warnings go to stderr, one line each (a repeated one is counted); progress goes to stderr
+    too, as a live line on a terminal and one line per phase otherwise.
     """
+    ctx.obj = -1 if quiet else 1 if verbose else 0
+    ctx.with_resource(logging_to(err, ctx.obj))
+
+
+def _verbosity() -> int:
+    """-1 with `planner -q`, 1 with `planner -v`, else 0."""
+    level = click.get_current_context().find_root().obj
+    return level if isinstance(level, int) else 0
+
+
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout instead.")
+
+
+def _print_json(value: object) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
 
 
 @main.command()
@@ -171,7 +198,8 @@ def validate(scenario: Path) -> None:
 @_SCHEDULER
 @_PREVIOUS
 @_FORCE
-@click.option("--quiet", is_flag=True, help="Print nothing on success.")
+@click.option("--quiet", is_flag=True, help="Print nothing on success (as `planner -q`, and no summary).")
+@_JSON
 def solve(
     scenario: Path,
     out_dir: Path,
@@ -182,30 +210,41 @@ def solve(
     previous: Path | None,
     force: bool,
     quiet: bool,
+    as_json: bool,
 ) -> None:
     """Solve SCENARIO and write allocations, lines, items, summary and run.json to --out."""
-    with Progress(
-        TextColumn("solving tiers"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=quiet,
-    ) as bar:
-        task = bar.add_task("tiers", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        try:
-            options = RunOptions(solver, time_limit, workers, scheduler, previous)
+    quiet = quiet or _verbosity() < 0
+    try:
+        options = RunOptions(solver, time_limit, workers, scheduler, previous)
+        with _progress(quiet) as progress:
             plan, _ = solve_into(scenario, lambda _: out_dir, options, progress, force=force)
-        except PlannerError as exc:
-            _fail(exc)
-    if not quiet:
+    except PlannerError as exc:
+        _fail(exc)
+    _report_ignored(plan)
+    if as_json:
+        _print_json(plan.summary.to_json())
+    elif not quiet:
         print_summary(plan)
         out.print(f"written to {_plain(str(out_dir))}")
+
+
+def _progress(quiet: bool) -> AbstractContextManager[Progress | None]:
+    """The phases shown on stderr (nothing when quiet)."""
+    return nullcontext() if quiet else phase_progress(err)
+
+
+def _report_ignored(plan: Plan) -> None:
+    """Ignored reservations as one warning (with -v: each, and the phase timings); summary.json
+    lists them all."""
+    texts = [f"{r.order}/{r.line} lot {r.lot} ({r.why})" for r in plan.summary.ignored_reservations]
+    if _verbosity() > 0:
+        for text in texts:
+            log.warning(f"reservation ignored: {text}")
+        for phase, seconds in plan.phases.items():
+            log.info(f"{phase}: {seconds:.2f} s")
+    elif texts:
+        more = f" and {len(texts) - 1} more (-v lists them, summary.json has them)" if len(texts) > 1 else ""
+        log.warning(f"reservation ignored: {texts[0]}{more}")
 
 
 @main.command()
@@ -217,6 +256,7 @@ def solve(
 @_SCHEDULER
 @_PREVIOUS
 @_FORCE
+@_JSON
 def run(
     scenarios: tuple[Path, ...],
     out_dir: Path,
@@ -226,6 +266,7 @@ def run(
     scheduler: str | None,
     previous: Path | None,
     force: bool,
+    as_json: bool,
 ) -> None:
     """Solve a batch of scenarios, each into OUT/<name>/; exit 1 if any failed (the others are written).
 
@@ -235,14 +276,32 @@ def run(
             read_previous(previous)  # one bad folder fails the whole batch at once, with exit 2
         except PlannerError as exc:
             _fail(exc)
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
-    ) as bar:
-        task = bar.add_task("scenarios", total=len(scenarios))
+    finished = 0
+    with _progress(_verbosity() < 0) as progress:
+
+        def done(_: RunOutcome) -> None:
+            nonlocal finished
+            finished += 1
+            if progress is not None:
+                progress.steps(finished, len(scenarios))
+
+        if progress is not None:
+            progress.phase("solve")
         options = RunOptions(solver, time_limit, workers, scheduler, previous)
-        outcomes = run_batch(
-            list(scenarios), out_dir, options, on_done=lambda o: bar.advance(task), force=force
+        outcomes = run_batch(list(scenarios), out_dir, options, on_done=done, force=force)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "scenario": o.name,
+                    "folder": None if o.out_dir is None else str(o.out_dir),
+                    "error": o.error or None,
+                }
+                | ({"summary": o.plan.summary.to_json()} if o.plan is not None else {})
+                for o in outcomes
+            ]
         )
+        sys.exit(0 if all(o.ok for o in outcomes) else 1)
     table = Table(title=f"{len(outcomes)} scenario(s) into {_plain(str(out_dir))}")
     for column in ("scenario", "status", "solver", "seconds", "fill", "result"):
         table.add_column(column)
@@ -272,8 +331,14 @@ def run(
 @click.option("--solver", default=None, help="Solver for scenarios that are solved here.")
 @_PREVIOUS
 @_FORCE
+@_JSON
 def compare(
-    scenarios: tuple[Path, ...], out_dir: Path, solver: str | None, previous: Path | None, force: bool
+    scenarios: tuple[Path, ...],
+    out_dir: Path,
+    solver: str | None,
+    previous: Path | None,
+    force: bool,
+    as_json: bool,
 ) -> None:
     """Compare scenarios (TOML files to solve, or result folders) with the first.
 
@@ -301,6 +366,9 @@ def compare(
             )
     except PlannerError as exc:
         _fail(exc)
+    if as_json:
+        _print_json(json.loads(kpi.to_json(orient="records")))
+        return
     table = Table(title=f"base: {results[0].name}")
     table.add_column("kpi")
     for r in results:
@@ -345,7 +413,8 @@ def _cell(value: object) -> str:
 @click.argument("scenario", type=click.Path(exists=True, path_type=Path))
 @click.argument("result", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @_PREVIOUS
-def check(scenario: Path, result: Path, previous: Path | None) -> None:
+@_JSON
+def check(scenario: Path, result: Path, previous: Path | None, as_json: bool) -> None:
     """Check a result folder against the contract, independently of the optimiser (re-planned
     from a previous plan: also against it, and its changes.csv)."""
     data = _load(scenario)
@@ -355,6 +424,9 @@ def check(scenario: Path, result: Path, previous: Path | None) -> None:
         except PlannerError as exc:
             _fail(exc)
     violations = check_dir(data, result)
+    if as_json:
+        _print_json({"violations": [{"rule": v.rule, "message": v.message} for v in violations]})
+        sys.exit(1 if violations else 0)
     for v in violations:
         err.print(f"[red]{_plain(v.rule)}[/red]: {_plain(v.message)}", highlight=False)
     if violations:
@@ -529,8 +601,6 @@ def print_summary(plan: Plan, max_tiers: int = 15) -> None:
         )
     elif summary.solver != "greedy":
         out.print("the ERP-style greedy reaches the same tier totals on this scenario")
-    for r in summary.ignored_reservations:
-        out.print(_plain(f"reservation ignored: {r.order}/{r.line} lot {r.lot} ({r.why})"))
     for note in summary.notes:
         out.print(_plain(f"note: {note}"))
 

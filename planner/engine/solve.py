@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -28,10 +27,8 @@ from planner.engine.greedy import greedy
 from planner.engine.ids import LineId, PairId
 from planner.engine.stability import fewest_changes, targets
 from planner.engine.workers import solve_components
+from planner.progress import Progress
 from planner.result.plan import Allocation, Plan, TierResult
-
-Progress = Callable[[int, int], None]
-"""Called with (tiers done, tiers in all) as integer components are solved."""
 
 DEFAULT_MIP_SOLVER = "highs"
 
@@ -77,24 +74,29 @@ def solve(
 
     Integer components are solved on `workers` local processes, or on the Dask cluster at
     `scheduler` ("local" for a LocalCluster); the plan is the same (planner.engine.workers).
-    `route` says which components the tier loop solves (see `Route`).
+    `route` says which components the tier loop solves (see `Route`). `progress` hears each
+    phase begin, under the name it has in summary.json's `phases`.
     """
     start = time.monotonic()
     phases: dict[str, float] = {}
     lap = start
 
-    def done(phase: str) -> None:
+    def done(phase: str, following: str | None = None) -> None:
         nonlocal lap
         now = time.monotonic()
         phases[phase], lap = now - lap, now
+        if following is not None and progress is not None:
+            progress.phase(following)
 
     name = solver or scenario.solver.name
     _require(name)
     limit = time_limit if time_limit is not None else scenario.solver.time_limit
+    if progress is not None:
+        progress.phase("eligibility")
     prep = prepare(scenario)
-    done("eligibility")
+    done("eligibility", "greedy")
     baseline_added, baseline_flows = greedy(prep)
-    done("greedy")
+    done("greedy", "optimise" if name != "greedy" else "report and check")
     if name == "greedy":
         result = _Optimum(baseline_added, [], None, False, "greedy", [])
         flow_lines: set[LineId] = set()
@@ -102,15 +104,15 @@ def solve(
     else:
         deadline = None if limit is None else start + limit
         result = _optimise(prep, name, deadline, progress, workers, scheduler, route)
-        done("optimise")
+        done("optimise", "assign" if prep.previous is None else "fewest changes")
         flow_lines = {li for lines in result.flow_components for li in lines}
         fixed = {li: q for li, q in result.added.items() if li not in flow_lines}
         if prep.previous is None:
             flows = assign(prep, fixed, _shares(prep, result))
         else:
             flows = _fewest_changes(prep, result, fixed, name, deadline, route)
-            done("fewest changes")
-        done("assign")
+            done("fewest changes", "assign")
+        done("assign", "report and check")
     # Lines that share a tier total may have traded quantity in the assignment.
     added = _added_from_flows(prep, result.added, flow_lines, flows)
     plan = Plan(
@@ -178,7 +180,8 @@ def _optimise(
     if not backend.available():
         raise PlannerError(f"solver {backend.name} is not available on this machine")
     result.solver = f"flow+{backend.name}" if flow_lines else backend.name
-    solved = solve_components(prep, integer, backend.name, deadline, progress, workers, scheduler)
+    steps = None if progress is None else progress.steps
+    solved = solve_components(prep, integer, backend.name, deadline, steps, workers, scheduler)
     for outcome in solved.outcomes:
         result.added.update(outcome.added)
         for tier, bound in outcome.bounds.items():

@@ -16,7 +16,7 @@ plan is the same, byte for byte, whatever solved it.
   had within CONNECT_TIMEOUT seconds, the local pool solves instead, and a
   note in the plan says so.
 
-Progress counts tiers, per finished component. Tasks go out largest
+Progress counts (component, tier) steps: each component's tiers, per finished component. Tasks go out largest
 component first (most pairs), so the biggest is not left for last, and only as
 workers free up: each carries the seconds left when it is handed out, which
 the worker turns into its own monotonic deadline. A deadline crosses processes
@@ -76,7 +76,7 @@ def solve_components(
     scheduler: str | None = None,
 ) -> Solved:
     """Solve every component with the backend named `backend` by `deadline` (this process's
-    time.monotonic()); progress gets (tiers done, tiers in all).
+    time.monotonic()); progress gets ((component, tier) steps done, steps in all).
 
     With a scheduler, `workers` sizes what runs here instead: the LocalCluster of "local", or
     the pool when Dask cannot be used; 1 then means one process per core.

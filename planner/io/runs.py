@@ -22,7 +22,8 @@ from models.errors import InputErrors
 from models.loading import load_scenario, scenario_inputs
 from models.previous import read_previous
 from models.records import Scenario
-from planner.engine.solve import Progress, solve
+from planner.engine.solve import solve
+from planner.progress import Progress
 from planner.result.output import MARKER, OutputRefused, output_folder, safe_name
 from planner.result.plan import Plan
 
@@ -70,6 +71,8 @@ def solve_into(
     the engine's errors when solving fails.
     """
     t0 = time.monotonic()
+    if progress is not None:
+        progress.phase("load")
     data = load_scenario(scenario)
     if options.previous is not None:
         data = data.replace(previous=read_previous(options.previous))
@@ -87,6 +90,8 @@ def solve_into(
         )
         t2 = time.monotonic()
         record = run_record(scenario, plan, options, {"load": t1 - t0, "solve": t2 - t1}, inputs)
+        if progress is not None:
+            progress.phase("write")
         claim.write(plan.files() | {MARKER: json.dumps(record, indent=2) + "\n"})
     return plan, claim.path
 
