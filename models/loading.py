@@ -1,7 +1,8 @@
 """Loading a scenario: the TOML settings file and its tables (CSV files or one workbook), into a `Scenario`.
 
-`load_scenario` is the only public entry point. It reports every problem at
-once by raising `InputErrors`; unknown CSV columns only warn (`UserWarning`).
+`load_scenario` reads files, `scenario_from_frames` takes pandas DataFrames (a notebook's);
+both run the same validation and report every problem at once by raising `InputErrors`;
+unknown columns only warn (`UserWarning`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ from models.records import (
     Line,
     Lot,
     Order,
+    PreviousPlan,
     Reservation,
     Scenario,
     SolverOptions,
@@ -50,7 +52,9 @@ from models.tables import (
     RESERVATIONS,
     SAFETY_STOCK,
     TABLES,
+    RawTable,
     parse_table,
+    raw_from_cells,
     read_raw,
 )
 from models.validation import cross_check
@@ -122,12 +126,7 @@ def load_scenario(path: str | Path) -> Scenario:
             raws = {spec.name: read_raw(settings.data, spec, errors) for spec in TABLES}
         readable = {name: raw for name, raw in raws.items() if raw is not None}
         apply_edits(readable, {spec.name: spec for spec in TABLES}, settings.edits, origins, errors)
-        for spec in TABLES:
-            raw = raws[spec.name]
-            frame = parse_table(raw, spec, errors) if raw is not None else None
-            if frame is not None:
-                frames[spec.name] = frame
-        errors.extend(cross_check(frames))
+        frames = _parsed(raws, errors)
     previous = None
     if settings.previous is not None:
         try:
@@ -139,9 +138,126 @@ def load_scenario(path: str | Path) -> Scenario:
         if settings.data is not None and is_workbook(settings.data):
             located = [workbook_error(e, settings.data) for e in located]
         raise InputErrors(located)
-    return Scenario(
+    return _assembled(
+        frames,
         name=settings.name,
         today=settings.today,
+        objective_key=settings.objective_key,
+        solver=settings.solver,
+        company=settings.company,
+        keep=settings.keep,
+        previous=previous,
+    )
+
+
+@collector_paused()
+def scenario_from_frames(
+    tables: Mapping[str, pd.DataFrame],
+    today: date | str,
+    *,
+    name: str = "frames",
+    company: str = "",
+    objective_key: Sequence[str] = DEFAULT_OBJECTIVE_KEY,
+    keep: bool = False,
+    solver: SolverOptions | None = None,
+    previous: PreviousPlan | None = None,
+) -> Scenario:
+    """The scenario of these tables (keyed "lots" or "lots.csv", columns as in the CSV files;
+    optional tables may be left out), validated exactly as `load_scenario` validates files.
+
+    Cells are read as their text (a date as YYYY-MM-DD, a bool as true/false, a whole float as an
+    integer, a list as `;`-separated, NaN and None as empty). Raises `InputErrors` with every
+    problem at once; a row is numbered as in the frame written by `to_csv(index=False)` (its
+    first record is row 2).
+    """
+    errors: list[InputError] = []
+    specs = {spec.name: spec for spec in TABLES}
+    given = {key if key.endswith(".csv") else f"{key}.csv": frame for key, frame in tables.items()}
+    for key in sorted(set(given) - set(specs)):
+        errors.append(InputError(key, None, None, f"unknown table (tables: {', '.join(specs)})"))
+    raws: dict[str, RawTable | None] = {}
+    for spec in TABLES:
+        frame = given.get(spec.name)
+        if frame is None:
+            raws[spec.name] = (
+                None if not spec.optional else RawTable([], pd.DataFrame(index=pd.RangeIndex(0)))
+            )
+            if not spec.optional:
+                errors.append(InputError(spec.name, None, None, f"required table {spec.name} not given"))
+            continue
+        header = [str(c).strip() for c in frame.columns]
+        body = pd.DataFrame(
+            {p: [_cell_text(v) for v in frame.iloc[:, p]] for p in range(len(header))},
+            index=pd.RangeIndex(1, len(frame) + 1),
+        )
+        raws[spec.name] = raw_from_cells(header, body, spec, errors)
+    frames = _parsed(raws, errors)
+
+    def error(column: str, message: str) -> None:
+        errors.append(InputError(name, None, column, message))
+
+    settings = {"today": today, "company": company}
+    day, chosen = _read_today(settings, error), _read_company(settings, error)
+    tier_key = _read_objective_key(list(objective_key), error)
+    if errors or day is None or tier_key is None or len(frames) != len(TABLES):
+        raise InputErrors(errors)
+    return _assembled(
+        frames,
+        name=name,
+        today=day,
+        objective_key=tier_key,
+        solver=solver or SolverOptions(),
+        company=chosen,
+        keep=keep,
+        previous=previous,
+    )
+
+
+def _cell_text(value: object) -> str:
+    """A DataFrame cell as the text a CSV file would hold."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):  # pandas' Timestamp too
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple | set | frozenset):
+        return ";".join(str(v) for v in value)
+    return str(value).strip()
+
+
+def _parsed(raws: Mapping[str, RawTable | None], errors: list[InputError]) -> dict[str, pd.DataFrame]:
+    """Each table that could be read, parsed; then the checks across tables."""
+    frames: dict[str, pd.DataFrame] = {}
+    for spec in TABLES:
+        raw = raws[spec.name]
+        frame = parse_table(raw, spec, errors) if raw is not None else None
+        if frame is not None:
+            frames[spec.name] = frame
+    errors.extend(cross_check(frames))
+    return frames
+
+
+def _assembled(
+    frames: dict[str, pd.DataFrame],
+    *,
+    name: str,
+    today: date,
+    objective_key: tuple[str, ...],
+    solver: SolverOptions,
+    company: str,
+    keep: bool,
+    previous: PreviousPlan | None,
+) -> Scenario:
+    """The scenario of valid tables, each table's records in their canonical order."""
+    return Scenario(
+        name=name,
+        today=today,
         items=tuple(sorted(_records(frames[ITEMS.name], Item), key=lambda r: r.item)),
         lots=tuple(sorted(_records(frames[LOTS.name], Lot), key=lambda r: r.lot)),
         orders=tuple(sorted(_records(frames[ORDERS.name], Order), key=lambda r: r.order)),
@@ -164,10 +280,10 @@ def load_scenario(path: str | Path) -> Scenario:
                 key=lambda r: (r.order, line_sort_key(r.line), r.lot),
             )
         ),
-        objective_key=settings.objective_key,
-        solver=settings.solver,
-        company=settings.company,
-        keep=settings.keep,
+        objective_key=objective_key,
+        solver=solver,
+        company=company,
+        keep=keep,
         previous=previous,
     )
 

@@ -8,9 +8,13 @@ made with `Scenario.replace(...)`, never by mutation.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ORDER_TYPES = ("sales", "distribution", "production", "loaner", "shop", "quote")
 LOT_STATUSES = ("available", "ingesting", "quarantine", "blocked")
@@ -216,6 +220,34 @@ class Scenario:
         if line.keep is not None:
             return line.keep
         return self.keep if order.keep is None else order.keep
+
+    @classmethod
+    def from_frames(
+        cls,
+        tables: Mapping[str, pd.DataFrame],
+        today: date | str,
+        *,
+        name: str = "frames",
+        company: str = "",
+        objective_key: Sequence[str] = DEFAULT_OBJECTIVE_KEY,
+        keep: bool = False,
+        solver: SolverOptions | None = None,
+        previous: PreviousPlan | None = None,
+    ) -> Scenario:
+        """The scenario of pandas tables (keyed "lots" or "lots.csv"), validated as the loader
+        validates files; raises InputErrors. See `models.loading.scenario_from_frames`."""
+        from models.loading import scenario_from_frames  # the loader builds on these records
+
+        return scenario_from_frames(
+            tables,
+            today,
+            name=name,
+            company=company,
+            objective_key=objective_key,
+            keep=keep,
+            solver=solver,
+            previous=previous,
+        )
 
     def replace(self, **changes: object) -> Scenario:
         """A copy with the given fields changed (the what-if primitive)."""
