@@ -8,6 +8,9 @@ click's CliRunner gives the command a stderr that is not a terminal, as a nightl
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.test_cli import invoke, write_scenario
@@ -152,3 +155,17 @@ def test_compare_json_prints_the_kpi_rows(tmp_path: Path) -> None:
     assert len(rows) == 2
     assert rows[0] == rows[1]
     assert (out / "kpis.csv").read_text(encoding="utf-8").count("\n") == 3
+
+
+def test_shell_completion_as_the_readme_says() -> None:
+    """`_PLANNER_COMPLETE=bash_source planner` (the README's line) prints a bash completion function
+    for `planner`, and completing `planner so` offers `solve`."""
+    script = Path(sys.executable).with_name("planner")
+    source = subprocess.run(
+        [script], env={**os.environ, "_PLANNER_COMPLETE": "bash_source"}, capture_output=True, text=True
+    )
+    assert source.returncode == 0
+    assert "_planner_completion()" in source.stdout
+    env = {**os.environ, "_PLANNER_COMPLETE": "bash_complete", "COMP_WORDS": "planner so", "COMP_CWORD": "1"}
+    offered = subprocess.run([script], env=env, capture_output=True, text=True)
+    assert "plain,solve" in offered.stdout.splitlines()
