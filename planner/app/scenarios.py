@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from models.loading import SCENARIO_FILE, scenario_inputs
+from models.loading import SCENARIO_FILE, scenario_inputs, settings_file
 
 FOLDER_VARIABLE = "PLANNER_SCENARIOS"
 """Environment variable naming the folder of scenarios the dashboard lists."""
@@ -53,9 +53,8 @@ def fingerprint(path: Path) -> Fingerprint:
 
 def description(path: Path) -> str:
     """The comment lines a scenario file opens with, as one text ('' if none)."""
-    file = path / SCENARIO_FILE if path.is_dir() else path
     try:
-        text = file.read_text(encoding="utf-8")
+        text = settings_file(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
     lines = []

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from models.errors import PlannerError
+from models.loading import settings_file
 from models.records import Lot, Scenario
 from planner.result.output import safe_name, write_file_atomically
 
@@ -192,7 +193,8 @@ def _lot_floor_problems(scenario: Scenario, lots: tuple[Lot, ...]) -> list[str]:
 
 def to_toml(whatif: WhatIf, base: Path, target: Path) -> str:
     """The text of a scenario file at `target` that extends `base` with this edit."""
-    extends = Path(os.path.relpath(base.resolve(), target.parent.resolve())).as_posix()
+    # a folder scenario is extended through its scenario.toml: `extends` names a file (SPEC)
+    extends = Path(os.path.relpath(settings_file(base).resolve(), target.parent.resolve())).as_posix()
     out = [f"# What-if on {base.name}, made in the dashboard."]
     out += ["#  - " + " ".join(c.describe().splitlines()) for c in whatif.changes]
     out += [f"name = {_toml(whatif.name)}", f"extends = {_toml(extends)}"]

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from models.loading import load_scenario
+from planner.io.generate import generate, write_scenario
 from planner.result.reasons import REASON_WORDS
 from tests.dashboard.apptest import downloads, frame_with, frames_with, metrics, shown
 from tests.dashboard.conftest import Open
@@ -157,6 +158,24 @@ def test_whatif_priority_change_gives_a_different_plan(writable_app: Open, own_s
     at.switch_page("views/overview.py").run()
     assert shown(at.title[0].value) == "Overview · rush_epsilon"
     assert metrics(at)["Allocated"] == "2,170"  # 2,150 + 30 - 10
+
+
+def test_a_whatif_saved_from_a_folder_scenario_opens(writable_app: Open, own_scenarios: Path) -> None:
+    """A what-if saved on a folder scenario (generated: scenario.toml and its tables) is listed, opens
+    on the Overview without an error and plans the edited scenario."""
+    write_scenario(generate(lines=40, seed=3), own_scenarios / "generated", name="generated")
+    at = writable_app("views/whatif.py", scenario="generated")
+    lot = load_scenario(own_scenarios / "generated").lots[0]
+    at.selectbox(key="wi-lot").set_value(lot.lot).run()
+    at.number_input(key=f"wi-lot-qty-{lot.lot}").set_value(lot.quantity + 5).run()
+    at.button(key="wi-lot-apply").click().run()
+    at.text_input(key="wi-name").input("more_stock").run()
+    at.button(key="wi-save").click().run()
+    assert any("Saved" in s.value for s in at.success)
+    at.selectbox(key="scenario").set_value(str(own_scenarios / "more_stock.toml")).run()
+    at.switch_page("views/overview.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert shown(at.title[0].value) == "Overview · more_stock"
 
 
 def test_an_invalid_scenario_shows_its_errors_instead_of_failing(
