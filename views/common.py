@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import get_args
 
 import pandas as pd
 import streamlit as st
@@ -16,8 +17,10 @@ import streamlit as st
 from models.cells import write_csv_text
 from models.errors import InputErrors
 from models.loading import load_scenario
-from models.records import Scenario
-from planner.app.dashboard import DashboardPlan, Headline
+from models.records import DEFAULT_UNIT, Scenario
+from planner.app import charts
+from planner.app.dashboard import DIMENSION_WORDS, DashboardPlan, Dimension, Headline, difference_by
+from planner.app.glossary import WORDS
 from planner.app.scenarios import Fingerprint, description, fingerprint, scenario_files
 from planner.app.whatif import Change, WhatIf, WhatIfError, apply, save
 from planner.engine.solve import solve
@@ -33,6 +36,7 @@ def md(text: object) -> str:
 
 
 FOLDER_KEY = "scenario_folder"
+COMPARE_KEY = "compare-with"
 SCENARIO_KEY = "scenario"
 PREFERRED = "demo.toml"
 
@@ -104,6 +108,20 @@ def plan(path: Path) -> DashboardPlan:
         st.stop()
 
 
+def plan_or_none(path: Path) -> DashboardPlan | None:
+    """The scenario solved (cached), or None with a warning of why (the page goes on without it)."""
+    try:
+        _loaded(str(path), fingerprint(path))
+        with st.spinner(f"Solving {md(path.stem)} ..."):
+            return _solved(str(path), fingerprint(path))
+    except InputErrors as exc:
+        why = f"it has {len(exc.errors)} input error(s) (choose it in the sidebar to see them)"
+    except (RuntimeError, ValueError) as exc:
+        why = f"it could not be solved: {exc}"
+    st.warning(f"{md(path.stem)} is left out: {md(why)}")
+    return None
+
+
 def whatif_plan(path: Path, edit: WhatIf) -> DashboardPlan:
     """The base scenario with `edit` made, solved (cached); errors are shown and stop the page."""
     scenario(path)
@@ -154,15 +172,19 @@ def download(frame: pd.DataFrame, name: str) -> None:
     )
 
 
-def table(frame: pd.DataFrame, name: str, **column_config: object) -> None:
-    """A table with its CSV download under it."""
+def table(frame: pd.DataFrame, name: str, raw: pd.DataFrame | None = None, **column_config: object) -> None:
+    """A table with its CSV download under it (of `raw`, if given: the data the table shows in words)."""
     # Streamlit types column_config as a mapping to its own column classes; callers pass those.
     st.dataframe(frame, hide_index=True, column_config=column_config or None)  # type: ignore[arg-type]
-    download(frame, name)
+    download(frame if raw is None else raw, name)
 
 
 def delta_metrics(base: DashboardPlan, other: DashboardPlan) -> None:
-    """One row of KPIs of `other`, each with its change against `base` (none shown where it is 0)."""
+    """One row of KPIs of `other`, each with its change against `base` (none shown where it is 0).
+
+    The gain over the greedy has no change shown: each plan is measured against its own scenario's
+    greedy, so it moves when the greedy does, even for the same plan; a caption says when it did.
+    """
     was, now = base.headline, other.headline
     st.markdown(f"**{md(now.scenario)}** against **{md(was.scenario)}** ({now.status}, {now.seconds:.2f} s)")
     fill, allocated, lines, orders, gain = st.columns(5)
@@ -170,18 +192,31 @@ def delta_metrics(base: DashboardPlan, other: DashboardPlan) -> None:
     fill.metric("Fill rate", f"{now.fill_rate:.1%}", f"{points:+.1f} pts" if points else None)
     label = f"Allocated ({now.unit} only)" if now.mixed_units or was.mixed_units else "Allocated"
     allocated.metric(label, f"{now.allocated:,}", _change(now.allocated - was.allocated))
-    lines.metric("Lines full", now.lines_full, _change(now.lines_full - was.lines_full))
-    orders.metric("Orders complete", now.orders_full, _change(now.orders_full - was.orders_full))
+    lines.metric("Lines full", f"{now.lines_full:,}", _change(now.lines_full - was.lines_full))
+    orders.metric("Orders complete", f"{now.orders_full:,}", _change(now.orders_full - was.orders_full))
     if now.gain is not None and was.gain is not None:
-        gain.metric("Gain over ERP greedy", f"{now.gain:+,}", _change(now.gain - was.gain))
+        gain.metric("Gain over ERP greedy", f"{now.gain:+,}", help=WORDS["gain"])
+        if now.greedy != was.greedy:
+            st.caption(
+                f"The ERP-style greedy allocates {now.greedy:,} in {md(now.scenario)} against {was.greedy:,}"
+                f" in {md(was.scenario)}: the gain moves with the greedy, whatever this plan does."
+            )
 
 
-def difference_chart(differences: pd.DataFrame, x_label: str) -> None:
-    """Bars of allocated against the base, one colour per scenario; a line of text when all are 0."""
-    if (differences == 0).all().all():
-        st.caption(f"No difference by {x_label}.")
-    else:
-        st.bar_chart(differences, stack=False, x_label=x_label, y_label="units against the base")
+def differences(plans: list[DashboardPlan], prefix: str = "") -> None:
+    """Per unit the plans use, allocated against the first plan by priority and by ship week: a chart
+    (a line of text when nothing differs) and its table."""
+    units = sorted({u for p in plans for u in p.units}, key=lambda u: (u != DEFAULT_UNIT, u))
+    for unit in units:
+        name = "" if unit == units[0] else "_" + "".join(c if c.isalnum() else "_" for c in unit)
+        for column, by in zip(st.columns(2), get_args(Dimension)):
+            with column:
+                frame = difference_by(plans, by, unit)
+                if (frame == 0).all().all():
+                    st.caption(f"No difference by {DIMENSION_WORDS[by]} ({md(unit)}).")
+                else:
+                    st.altair_chart(charts.difference_chart(frame, DIMENSION_WORDS[by], unit))
+                table(frame.reset_index(), f"{prefix}difference_by_{by}{name}")
 
 
 def _change(difference: int) -> str | None:
