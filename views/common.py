@@ -22,7 +22,7 @@ from planner.app import charts
 from planner.app.dashboard import DIMENSION_WORDS, DashboardPlan, Dimension, Headline, difference_by
 from planner.app.glossary import WORDS
 from planner.app.scenarios import Fingerprint, description, fingerprint, scenario_files
-from planner.app.whatif import Change, WhatIf, WhatIfError, apply, save
+from planner.app.whatif import Change, WhatIf, WhatIfError, apply, from_query, save, to_query
 from planner.engine.solve import solve
 
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
@@ -64,11 +64,47 @@ def scenario_sidebar(folder: Path) -> None:
         st.sidebar.warning(f"No scenario files in {md(folder)}")
         return
     if st.session_state.get(SCENARIO_KEY) not in files:
+        in_url = [f for f in files if Path(f).name == st.query_params.get(QUERY_SCENARIO)]
         preferred = [f for f in files if Path(f).name == PREFERRED]
-        st.session_state[SCENARIO_KEY] = (preferred or files)[0]
+        st.session_state[SCENARIO_KEY] = (in_url or preferred or files)[0]
     st.sidebar.selectbox("Scenario", files, key=SCENARIO_KEY, format_func=lambda f: Path(f).stem)
-    st.sidebar.caption(md(description(Path(st.session_state[SCENARIO_KEY]))))
+    path = Path(st.session_state[SCENARIO_KEY])
+    st.sidebar.caption(md(description(path)))
     st.sidebar.caption(f"Scenarios from {md(folder)}")
+    if not st.session_state.get(RESTORED_KEY):
+        st.session_state[RESTORED_KEY] = True
+        _restore_whatif(path)
+    _keep_in_url(path)
+
+
+# The chosen scenario and its what-if live in the URL's query parameters too, so a refresh (a new
+# session) finds them: ?scenario=<file name>&whatif=<planner.app.whatif.to_query>.
+
+QUERY_SCENARIO = "scenario"
+QUERY_WHATIF = "whatif"
+RESTORED_KEY = "restored-from-url"
+
+
+def _restore_whatif(path: Path) -> None:
+    """Take up the what-if the URL holds, once per session (a refresh starts a new one)."""
+    text = st.query_params.get(QUERY_WHATIF)
+    if not text:
+        return
+    try:
+        edit = from_query(text)
+    except WhatIfError as exc:
+        st.sidebar.warning(f"The what-if in the address is not used: {md(exc)}")
+        return
+    _keep(path, edit)
+
+
+def _keep_in_url(path: Path) -> None:
+    st.query_params[QUERY_SCENARIO] = path.name
+    edit = st.session_state.get(WHATIFS_KEY, {}).get(str(path))
+    if edit is not None and not edit.is_empty:
+        st.query_params[QUERY_WHATIF] = to_query(edit)
+    elif QUERY_WHATIF in st.query_params:
+        del st.query_params[QUERY_WHATIF]
 
 
 def folder() -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from models.loading import load_scenario
 from planner.app.glossary import WORDS
+from planner.app.whatif import WhatIf, from_query, order_priority, to_query
 from planner.io.generate import generate, write_scenario
 from planner.result.reasons import REASON_WORDS
 from tests.dashboard.apptest import charts, column_help, downloads, frame_with, frames_with, metrics, shown
@@ -317,6 +318,41 @@ def test_tier_key_bound_and_greedy_are_explained_on_screen(app: Open, shared_sce
     compare = app("views/compare.py")
     compare.multiselect(key=COMPARE_KEY).set_value([str(shared_scenarios / "early_cables.toml")]).run()
     assert column_help(compare, "scenario", "greedy")["greedy"] == WORDS["greedy"]
+
+
+def test_the_url_keeps_the_scenario_and_the_whatif(app: Open) -> None:
+    """The chosen scenario and the what-if's changes are written to the URL's query parameters, and a
+    new session (a browser refresh) opened at that URL shows the same scenario and the same changes."""
+    at = app("views/whatif.py", scenario="priority_first.toml")
+    at.selectbox(key="wi-order").set_value("SO-1006").run()
+    at.number_input(key="wi-order-priority-SO-1006").set_value(0).run()
+    at.button(key="wi-order-apply").click().run()
+    at.date_input(key="wi-today").set_value(date(2026, 11, 24)).run()
+    at.button(key="wi-today-apply").click().run()
+    url = dict(at.query_params)
+    assert url["scenario"] == "priority_first.toml"
+    assert from_query(url["whatif"]) == WhatIf(
+        "priority_first_whatif", date(2026, 11, 24), (order_priority("SO-1006", 0),)
+    )
+
+    again = app("views/whatif.py", query=url)
+    assert shown(again.title[0].value) == "What-if · priority_first"
+    assert any("orders SO-1006: priority = 0" in shown(m.value) for m in again.markdown)
+    assert frame_with(again, "order", "delta").set_index("order").loc["SO-1006", "delta"] == 30
+    again.button(key="wi-reset").click().run()
+    assert "whatif" not in again.query_params
+    assert again.query_params["scenario"] == "priority_first.toml"
+
+
+def test_a_broken_whatif_in_the_url_is_named_and_left_out(app: Open) -> None:
+    """A what-if in the URL that does not read (cut off) or does not fit the scenario (no such order)
+    is said so; the page opens without it."""
+    cut = app(query={"scenario": "demo.toml", "whatif": '{"name":"x","today":null,"chan'})
+    assert any("not used" in w.value for w in cut.sidebar.warning)
+    stray = to_query(WhatIf("x").with_change(order_priority("NO-SUCH", 1)))
+    at = app("views/whatif.py", query={"scenario": "demo.toml", "whatif": stray})
+    assert any("no such row" in e.value for e in at.error)
+    assert any("No change yet" in i.value for i in at.info)
 
 
 def test_the_dashboard_listens_on_loopback_only_by_default() -> None:
