@@ -21,9 +21,10 @@ from models.records import DEFAULT_UNIT, Scenario
 from planner.app import charts
 from planner.app.dashboard import DIMENSION_WORDS, DashboardPlan, Dimension, Headline, difference_by
 from planner.app.glossary import WORDS
-from planner.app.scenarios import Fingerprint, description, fingerprint, scenario_files
+from planner.app.scenarios import Fingerprint, description, fingerprint, folder_stamp, scenario_files
 from planner.app.whatif import Change, WhatIf, WhatIfError, apply, from_query, save, to_query
 from planner.engine.solve import solve
+from planner.io.runs import read_run, run_folder_name
 
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -36,6 +37,7 @@ def md(text: object) -> str:
 
 
 FOLDER_KEY = "scenario_folder"
+RESULTS_KEY = "results_folder"
 COMPARE_KEY = "compare-with"
 SCENARIO_KEY = "scenario"
 PREFERRED = "demo.toml"
@@ -47,8 +49,24 @@ def _loaded(path: str, stamp: Fingerprint) -> Scenario:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _solved(path: str, stamp: Fingerprint) -> DashboardPlan:
+def _solved(path: str, stamp: Fingerprint, result: str | None, result_stamp: Fingerprint) -> DashboardPlan:
+    """The plan of the scenario: read from its result folder `result` if that is up to date
+    (planner.io.runs.read_run), solved otherwise."""
+    read = read_run(Path(result), Path(path)) if result is not None else None
+    if read is not None:
+        return DashboardPlan(read, read_from=Path(result or ""))
     return DashboardPlan(solve(_loaded(path, stamp)))
+
+
+def _planned(path: Path) -> DashboardPlan:
+    """`_solved` for the scenario at `path`, with the result folder `planner run` gives it under the
+    results folder (if one is set)."""
+    results = st.session_state.get(RESULTS_KEY)
+    stamp = fingerprint(path)
+    if results is None:
+        return _solved(str(path), stamp, None, ())
+    result = Path(results) / run_folder_name(_loaded(str(path), stamp), path)
+    return _solved(str(path), stamp, str(result), folder_stamp(result))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -56,9 +74,11 @@ def _solved_whatif(path: str, stamp: Fingerprint, edit: WhatIf) -> DashboardPlan
     return DashboardPlan(solve(apply(_loaded(path, stamp), edit)))
 
 
-def scenario_sidebar(folder: Path) -> None:
-    """The scenario picker in the sidebar, over the scenario files of `folder`."""
+def scenario_sidebar(folder: Path, results: Path | None = None) -> None:
+    """The scenario picker in the sidebar, over the scenario files of `folder`; `results`: a folder of
+    `planner run` results to read instead of solving, while up to date."""
     st.session_state[FOLDER_KEY] = str(folder)
+    st.session_state[RESULTS_KEY] = None if results is None else str(results)
     files = [str(p) for p in scenario_files(folder)]
     if not files:
         st.sidebar.warning(f"No scenario files in {md(folder)}")
@@ -71,6 +91,8 @@ def scenario_sidebar(folder: Path) -> None:
     path = Path(st.session_state[SCENARIO_KEY])
     st.sidebar.caption(md(description(path)))
     st.sidebar.caption(f"Scenarios from {md(folder)}")
+    if results is not None:
+        st.sidebar.caption(f"Results read from {md(results)} while up to date with the scenario's files")
     if not st.session_state.get(RESTORED_KEY):
         st.session_state[RESTORED_KEY] = True
         _restore_whatif(path)
@@ -138,7 +160,7 @@ def plan(path: Path) -> DashboardPlan:
     scenario(path)  # input errors are shown in full before solving
     try:
         with st.spinner(f"Solving {md(path.stem)} ..."):
-            return _solved(str(path), fingerprint(path))
+            return _planned(path)
     except (RuntimeError, ValueError) as exc:
         st.error(f"{md(path.stem)} could not be solved: {md(exc)}")
         st.stop()
@@ -149,7 +171,7 @@ def plan_or_none(path: Path) -> DashboardPlan | None:
     try:
         _loaded(str(path), fingerprint(path))
         with st.spinner(f"Solving {md(path.stem)} ..."):
-            return _solved(str(path), fingerprint(path))
+            return _planned(path)
     except InputErrors as exc:
         why = f"it has {len(exc.errors)} input error(s) (choose it in the sidebar to see them)"
     except (RuntimeError, ValueError) as exc:
@@ -189,7 +211,10 @@ def plan_header(title: str, current: DashboardPlan) -> Headline:
     if head.gain is not None:
         gain = f" · **{head.gain:+,}** units over the ERP-style greedy ({head.greedy:,} → {head.allocated:,})"
     mixed = f" · quantities in several units: totals count {md(head.unit)} only" if head.mixed_units else ""
-    st.markdown(f"**{proved}** · {md(head.solver)} in {head.seconds:.2f} s{gain}{mixed}")
+    how = f"{md(head.solver)} in {head.seconds:.2f} s"
+    if current.read_from is not None:
+        how += f", read from {md(current.read_from)} (up to date with the scenario's files)"
+    st.markdown(f"**{proved}** · {how}{gain}{mixed}")
     for note in current.plan.notes:
         st.warning(md(note))
     return head

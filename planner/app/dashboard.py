@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
@@ -246,8 +247,10 @@ class DashboardPlan:
     The frames are shared with everyone who asks: read them, never change them in place.
     """
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, read_from: Path | None = None) -> None:
         self.plan = plan
+        self.read_from = read_from
+        """The result folder the plan was read from (planner.io.runs.read_run); None: solved."""
 
     @property
     def name(self) -> str:

@@ -190,6 +190,12 @@ def _version(package: str) -> str | None:
         return None
 
 
+def run_folder_name(data: Scenario, path: Path) -> str:
+    """The folder `run_batch` writes scenario `path` into, under its output folder: the scenario's name
+    made a safe file name (the file's stem if that leaves nothing)."""
+    return safe_name(data.name, fallback=safe_name(path.stem, "scenario"))
+
+
 def run_batch(
     scenarios: list[Path],
     out_dir: Path,
@@ -207,7 +213,7 @@ def run_batch(
 
     def folder_for(path: Path) -> Callable[[Scenario], Path]:
         def folder(data: Scenario) -> Path:
-            name = safe_name(data.name, fallback=safe_name(path.stem, "scenario"))
+            name = run_folder_name(data, path)
             if name in taken:
                 raise OutputRefused(
                     f"scenario '{data.name}' would be written to {name}/, as {taken[name]} was"

@@ -11,10 +11,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from models.loading import load_scenario
 from planner.app.glossary import WORDS
+from planner.app.scenarios import RESULTS_VARIABLE
 from planner.app.whatif import WhatIf, from_query, order_priority, to_query
 from planner.io.generate import generate, write_scenario
+from planner.io.runs import run_batch
 from planner.result.reasons import REASON_WORDS
 from tests.dashboard.apptest import charts, column_help, downloads, frame_with, frames_with, metrics, shown
 from tests.dashboard.conftest import Open
@@ -353,6 +357,24 @@ def test_a_broken_whatif_in_the_url_is_named_and_left_out(app: Open) -> None:
     at = app("views/whatif.py", query={"scenario": "demo.toml", "whatif": stray})
     assert any("no such row" in e.value for e in at.error)
     assert any("No change yet" in i.value for i in at.info)
+
+
+def test_an_up_to_date_result_folder_is_read_not_solved(
+    writable_app: Open, own_scenarios: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With $PLANNER_RESULTS set, the demo's `planner run` folder is read (the page says so) and shows
+    the numbers solving gives; once one of the demo's files changes, the demo is solved again."""
+    results = tmp_path / "results"
+    assert all(o.ok for o in run_batch([own_scenarios / "demo.toml"], results))
+    monkeypatch.setenv(RESULTS_VARIABLE, str(results))
+    at = writable_app()
+    assert f"read from {results / 'demo'}" in shown(at.markdown[0].value)
+    assert metrics(at)["Allocated"] == "2,150"
+    lots = own_scenarios / "demo" / "lots.csv"
+    lots.write_text(lots.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = writable_app()
+    assert "read from" not in shown(again.markdown[0].value)
+    assert metrics(again)["Allocated"] == "2,150"
 
 
 def test_the_dashboard_listens_on_loopback_only_by_default() -> None:
