@@ -52,9 +52,8 @@ def _loaded(path: str, stamp: Fingerprint) -> Scenario:
 def _solved(path: str, stamp: Fingerprint, result: str | None, result_stamp: Fingerprint) -> DashboardPlan:
     """The plan of the scenario: read from its result folder `result` if that is up to date
     (planner.io.runs.read_run), solved otherwise."""
-    read = read_run(Path(result), Path(path)) if result is not None else None
-    if read is not None:
-        return DashboardPlan(read, read_from=Path(result or ""))
+    if result is not None and (read := read_run(Path(result), Path(path))) is not None:
+        return DashboardPlan(read, read_from=Path(result))
     return DashboardPlan(solve(_loaded(path, stamp)))
 
 
@@ -264,12 +263,17 @@ def delta_metrics(base: DashboardPlan, other: DashboardPlan) -> None:
             )
 
 
+def unit_suffix(unit: str, units: list[str]) -> str:
+    """What a download's name gets for `unit`: nothing for the first of `units`, else `_<unit>`."""
+    return "" if unit == units[0] else "_" + "".join(c if c.isalnum() else "_" for c in unit)
+
+
 def differences(plans: list[DashboardPlan], prefix: str = "") -> None:
     """Per unit the plans use, allocated against the first plan by priority and by ship week: a chart
     (a line of text when nothing differs) and its table."""
     units = sorted({u for p in plans for u in p.units}, key=lambda u: (u != DEFAULT_UNIT, u))
     for unit in units:
-        name = "" if unit == units[0] else "_" + "".join(c if c.isalnum() else "_" for c in unit)
+        name = unit_suffix(unit, units)
         for column, by in zip(st.columns(2), get_args(Dimension)):
             with column:
                 frame = difference_by(plans, by, unit)

@@ -5,7 +5,7 @@ import streamlit as st
 from planner.app import charts
 from planner.app.dashboard import DIMENSION_WORDS, Dimension
 from planner.app.glossary import WORDS
-from views.common import plan, plan_header, selected, table
+from views.common import plan, plan_header, selected, table, unit_suffix
 
 WEEK_THEN_PRIORITY: tuple[Dimension, Dimension] = ("week", "priority")
 PERCENT = st.column_config.NumberColumn("fill rate", format="percent")
@@ -36,7 +36,7 @@ if head.mixed_units:
 
 for unit in current.units:
     suffix = f" ({unit})" if len(current.units) > 1 else ""
-    name = "" if unit == current.units[0] else "_" + "".join(c if c.isalnum() else "_" for c in unit)
+    name = unit_suffix(unit, current.units)
     for place, by in zip(st.columns(2), WEEK_THEN_PRIORITY, strict=True):
         with place:
             st.subheader(f"By {DIMENSION_WORDS[by]}{suffix}")

@@ -126,9 +126,12 @@ def _find(driver: Any, css: str) -> list[Any]:
 
 
 def _wait(driver: Any, until: Callable[[Any], Any]) -> Any:
+    """`until`'s first true answer; an element replaced while it was read (a rerun) means ask again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, RENDER_SECONDS).until(until)
+    wait = WebDriverWait(driver, RENDER_SECONDS, ignored_exceptions=(StaleElementReferenceException,))
+    return wait.until(until)
 
 
 def _texts(driver: Any, css: str) -> list[str]:
