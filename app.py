@@ -1,6 +1,8 @@
-"""The planner's dashboard: `streamlit run app.py [-- --scenarios DIR]` (or set $PLANNER_SCENARIOS).
+"""The planner's dashboard: `streamlit run app.py [-- --scenarios DIR] [--results DIR]` (or set
+$PLANNER_SCENARIOS, $PLANNER_RESULTS).
 
-Picks a scenario in the sidebar and shows one page of it; every page is a file in `views/`.
+Picks a scenario in the sidebar and shows one page of it; every page is a file in `views/`. A
+scenario whose `planner run` result in the results folder is up to date is read, not solved.
 """
 
 import os
@@ -9,12 +11,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from planner.app.scenarios import scenario_folder
+from planner.app.scenarios import results_folder, scenario_folder
 from views.common import scenario_sidebar
 
 st.set_page_config(page_title="Allocation planner", page_icon=":material/inventory_2:", layout="wide")
 
-scenario_sidebar(scenario_folder(sys.argv[1:], os.environ, Path(__file__).parent / "scenarios"))
+scenario_sidebar(
+    scenario_folder(sys.argv[1:], os.environ, Path(__file__).parent / "scenarios"),
+    results_folder(sys.argv[1:], os.environ),
+)
 
 page = st.navigation(
     [

@@ -115,7 +115,7 @@ def load_scenario(path: str | Path) -> Scenario:
     tables; nothing is returned unless the whole input is valid.
     """
     errors: list[InputError] = []
-    file = _settings_file(Path(path))
+    file = settings_file(Path(path))
     settings = _read_settings(file, errors)
     frames: dict[str, pd.DataFrame] = {}
     origins = RowOrigins()
@@ -304,7 +304,7 @@ def _python_values(series: pd.Series) -> list[Any]:
 
 def scenario_inputs(path: str | Path) -> list[Path]:
     """Every file a valid scenario is read from: its TOML chain, its tables and added rows."""
-    settings = _read_settings(_settings_file(Path(path)), [])
+    settings = _read_settings(settings_file(Path(path)), [])
     tables = [settings.data / spec.name for spec in TABLES] if settings.data is not None else []
     if settings.data is not None and is_workbook(settings.data):
         tables = [settings.data]
@@ -314,7 +314,7 @@ def scenario_inputs(path: str | Path) -> list[Path]:
     return found + ([previous.resolve()] if previous is not None and previous.is_file() else [])
 
 
-def _settings_file(path: Path) -> Path:
+def settings_file(path: Path) -> Path:
     """The TOML file itself, or `scenario.toml` inside a folder."""
     return path / SCENARIO_FILE if path.is_dir() else path
 

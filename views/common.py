@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import get_args
 
 import pandas as pd
 import streamlit as st
@@ -16,11 +17,14 @@ import streamlit as st
 from models.cells import write_csv_text
 from models.errors import InputErrors
 from models.loading import load_scenario
-from models.records import Scenario
-from planner.app.dashboard import DashboardPlan, Headline
-from planner.app.scenarios import Fingerprint, description, fingerprint, scenario_files
-from planner.app.whatif import Change, WhatIf, WhatIfError, apply, save
+from models.records import DEFAULT_UNIT, Scenario
+from planner.app import charts
+from planner.app.dashboard import DIMENSION_WORDS, DashboardPlan, Dimension, Headline, difference_by
+from planner.app.glossary import WORDS
+from planner.app.scenarios import Fingerprint, description, fingerprint, folder_stamp, scenario_files
+from planner.app.whatif import Change, WhatIf, WhatIfError, apply, from_query, save, to_query
 from planner.engine.solve import solve
+from planner.io.runs import read_run, run_folder_name
 
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -33,6 +37,8 @@ def md(text: object) -> str:
 
 
 FOLDER_KEY = "scenario_folder"
+RESULTS_KEY = "results_folder"
+COMPARE_KEY = "compare-with"
 SCENARIO_KEY = "scenario"
 PREFERRED = "demo.toml"
 
@@ -43,8 +49,23 @@ def _loaded(path: str, stamp: Fingerprint) -> Scenario:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _solved(path: str, stamp: Fingerprint) -> DashboardPlan:
+def _solved(path: str, stamp: Fingerprint, result: str | None, result_stamp: Fingerprint) -> DashboardPlan:
+    """The plan of the scenario: read from its result folder `result` if that is up to date
+    (planner.io.runs.read_run), solved otherwise."""
+    if result is not None and (read := read_run(Path(result), Path(path))) is not None:
+        return DashboardPlan(read, read_from=Path(result))
     return DashboardPlan(solve(_loaded(path, stamp)))
+
+
+def _planned(path: Path) -> DashboardPlan:
+    """`_solved` for the scenario at `path`, with the result folder `planner run` gives it under the
+    results folder (if one is set)."""
+    results = st.session_state.get(RESULTS_KEY)
+    stamp = fingerprint(path)
+    if results is None:
+        return _solved(str(path), stamp, None, ())
+    result = Path(results) / run_folder_name(_loaded(str(path), stamp), path)
+    return _solved(str(path), stamp, str(result), folder_stamp(result))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -52,19 +73,59 @@ def _solved_whatif(path: str, stamp: Fingerprint, edit: WhatIf) -> DashboardPlan
     return DashboardPlan(solve(apply(_loaded(path, stamp), edit)))
 
 
-def scenario_sidebar(folder: Path) -> None:
-    """The scenario picker in the sidebar, over the scenario files of `folder`."""
+def scenario_sidebar(folder: Path, results: Path | None = None) -> None:
+    """The scenario picker in the sidebar, over the scenario files of `folder`; `results`: a folder of
+    `planner run` results to read instead of solving, while up to date."""
     st.session_state[FOLDER_KEY] = str(folder)
+    st.session_state[RESULTS_KEY] = None if results is None else str(results)
     files = [str(p) for p in scenario_files(folder)]
     if not files:
         st.sidebar.warning(f"No scenario files in {md(folder)}")
         return
     if st.session_state.get(SCENARIO_KEY) not in files:
+        in_url = [f for f in files if Path(f).name == st.query_params.get(QUERY_SCENARIO)]
         preferred = [f for f in files if Path(f).name == PREFERRED]
-        st.session_state[SCENARIO_KEY] = (preferred or files)[0]
+        st.session_state[SCENARIO_KEY] = (in_url or preferred or files)[0]
     st.sidebar.selectbox("Scenario", files, key=SCENARIO_KEY, format_func=lambda f: Path(f).stem)
-    st.sidebar.caption(md(description(Path(st.session_state[SCENARIO_KEY]))))
+    path = Path(st.session_state[SCENARIO_KEY])
+    st.sidebar.caption(md(description(path)))
     st.sidebar.caption(f"Scenarios from {md(folder)}")
+    if results is not None:
+        st.sidebar.caption(f"Results read from {md(results)} while up to date with the scenario's files")
+    if not st.session_state.get(RESTORED_KEY):
+        st.session_state[RESTORED_KEY] = True
+        _restore_whatif(path)
+    _keep_in_url(path)
+
+
+# The chosen scenario and its what-if live in the URL's query parameters too, so a refresh (a new
+# session) finds them: ?scenario=<file name>&whatif=<planner.app.whatif.to_query>.
+
+QUERY_SCENARIO = "scenario"
+QUERY_WHATIF = "whatif"
+RESTORED_KEY = "restored-from-url"
+
+
+def _restore_whatif(path: Path) -> None:
+    """Take up the what-if the URL holds, once per session (a refresh starts a new one)."""
+    text = st.query_params.get(QUERY_WHATIF)
+    if not text:
+        return
+    try:
+        edit = from_query(text)
+    except WhatIfError as exc:
+        st.sidebar.warning(f"The what-if in the address is not used: {md(exc)}")
+        return
+    _keep(path, edit)
+
+
+def _keep_in_url(path: Path) -> None:
+    st.query_params[QUERY_SCENARIO] = path.name
+    edit = st.session_state.get(WHATIFS_KEY, {}).get(str(path))
+    if edit is not None and not edit.is_empty:
+        st.query_params[QUERY_WHATIF] = to_query(edit)
+    elif QUERY_WHATIF in st.query_params:
+        del st.query_params[QUERY_WHATIF]
 
 
 def folder() -> Path:
@@ -98,10 +159,24 @@ def plan(path: Path) -> DashboardPlan:
     scenario(path)  # input errors are shown in full before solving
     try:
         with st.spinner(f"Solving {md(path.stem)} ..."):
-            return _solved(str(path), fingerprint(path))
+            return _planned(path)
     except (RuntimeError, ValueError) as exc:
         st.error(f"{md(path.stem)} could not be solved: {md(exc)}")
         st.stop()
+
+
+def plan_or_none(path: Path) -> DashboardPlan | None:
+    """The scenario solved (cached), or None with a warning of why (the page goes on without it)."""
+    try:
+        _loaded(str(path), fingerprint(path))
+        with st.spinner(f"Solving {md(path.stem)} ..."):
+            return _planned(path)
+    except InputErrors as exc:
+        why = f"it has {len(exc.errors)} input error(s) (choose it in the sidebar to see them)"
+    except (RuntimeError, ValueError) as exc:
+        why = f"it could not be solved: {exc}"
+    st.warning(f"{md(path.stem)} is left out: {md(why)}")
+    return None
 
 
 def whatif_plan(path: Path, edit: WhatIf) -> DashboardPlan:
@@ -135,7 +210,10 @@ def plan_header(title: str, current: DashboardPlan) -> Headline:
     if head.gain is not None:
         gain = f" · **{head.gain:+,}** units over the ERP-style greedy ({head.greedy:,} → {head.allocated:,})"
     mixed = f" · quantities in several units: totals count {md(head.unit)} only" if head.mixed_units else ""
-    st.markdown(f"**{proved}** · {md(head.solver)} in {head.seconds:.2f} s{gain}{mixed}")
+    how = f"{md(head.solver)} in {head.seconds:.2f} s"
+    if current.read_from is not None:
+        how += f", read from {md(current.read_from)} (up to date with the scenario's files)"
+    st.markdown(f"**{proved}** · {how}{gain}{mixed}")
     for note in current.plan.notes:
         st.warning(md(note))
     return head
@@ -154,15 +232,19 @@ def download(frame: pd.DataFrame, name: str) -> None:
     )
 
 
-def table(frame: pd.DataFrame, name: str, **column_config: object) -> None:
-    """A table with its CSV download under it."""
+def table(frame: pd.DataFrame, name: str, raw: pd.DataFrame | None = None, **column_config: object) -> None:
+    """A table with its CSV download under it (of `raw`, if given: the data the table shows in words)."""
     # Streamlit types column_config as a mapping to its own column classes; callers pass those.
     st.dataframe(frame, hide_index=True, column_config=column_config or None)  # type: ignore[arg-type]
-    download(frame, name)
+    download(frame if raw is None else raw, name)
 
 
 def delta_metrics(base: DashboardPlan, other: DashboardPlan) -> None:
-    """One row of KPIs of `other`, each with its change against `base` (none shown where it is 0)."""
+    """One row of KPIs of `other`, each with its change against `base` (none shown where it is 0).
+
+    The gain over the greedy has no change shown: each plan is measured against its own scenario's
+    greedy, so it moves when the greedy does, even for the same plan; a caption says when it did.
+    """
     was, now = base.headline, other.headline
     st.markdown(f"**{md(now.scenario)}** against **{md(was.scenario)}** ({now.status}, {now.seconds:.2f} s)")
     fill, allocated, lines, orders, gain = st.columns(5)
@@ -170,18 +252,36 @@ def delta_metrics(base: DashboardPlan, other: DashboardPlan) -> None:
     fill.metric("Fill rate", f"{now.fill_rate:.1%}", f"{points:+.1f} pts" if points else None)
     label = f"Allocated ({now.unit} only)" if now.mixed_units or was.mixed_units else "Allocated"
     allocated.metric(label, f"{now.allocated:,}", _change(now.allocated - was.allocated))
-    lines.metric("Lines full", now.lines_full, _change(now.lines_full - was.lines_full))
-    orders.metric("Orders complete", now.orders_full, _change(now.orders_full - was.orders_full))
+    lines.metric("Lines full", f"{now.lines_full:,}", _change(now.lines_full - was.lines_full))
+    orders.metric("Orders complete", f"{now.orders_full:,}", _change(now.orders_full - was.orders_full))
     if now.gain is not None and was.gain is not None:
-        gain.metric("Gain over ERP greedy", f"{now.gain:+,}", _change(now.gain - was.gain))
+        gain.metric("Gain over ERP greedy", f"{now.gain:+,}", help=WORDS["gain"])
+        if now.greedy != was.greedy:
+            st.caption(
+                f"The ERP-style greedy allocates {now.greedy:,} in {md(now.scenario)} against {was.greedy:,}"
+                f" in {md(was.scenario)}: the gain moves with the greedy, whatever this plan does."
+            )
 
 
-def difference_chart(differences: pd.DataFrame, x_label: str) -> None:
-    """Bars of allocated against the base, one colour per scenario; a line of text when all are 0."""
-    if (differences == 0).all().all():
-        st.caption(f"No difference by {x_label}.")
-    else:
-        st.bar_chart(differences, stack=False, x_label=x_label, y_label="units against the base")
+def unit_suffix(unit: str, units: list[str]) -> str:
+    """What a download's name gets for `unit`: nothing for the first of `units`, else `_<unit>`."""
+    return "" if unit == units[0] else "_" + "".join(c if c.isalnum() else "_" for c in unit)
+
+
+def differences(plans: list[DashboardPlan], prefix: str = "") -> None:
+    """Per unit the plans use, allocated against the first plan by priority and by ship week: a chart
+    (a line of text when nothing differs) and its table."""
+    units = sorted({u for p in plans for u in p.units}, key=lambda u: (u != DEFAULT_UNIT, u))
+    for unit in units:
+        name = unit_suffix(unit, units)
+        for column, by in zip(st.columns(2), get_args(Dimension)):
+            with column:
+                frame = difference_by(plans, by, unit)
+                if (frame == 0).all().all():
+                    st.caption(f"No difference by {DIMENSION_WORDS[by]} ({md(unit)}).")
+                else:
+                    st.altair_chart(charts.difference_chart(frame, DIMENSION_WORDS[by], unit))
+                table(frame.reset_index(), f"{prefix}difference_by_{by}{name}")
 
 
 def _change(difference: int) -> str | None:

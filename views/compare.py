@@ -1,50 +1,53 @@
-"""Compare: two or more scenarios side by side, each against the first (the base)."""
+"""Compare: the scenario chosen in the sidebar (the base) against others, side by side."""
 
 from pathlib import Path
 
 import streamlit as st
 
-from planner.app.dashboard import changed_lines, difference_by, kpi_comparison, kpi_deltas
-from views.common import all_scenarios, delta_metrics, difference_chart, md, plan, selected, table
-
-st.title("Compare scenarios")
-
-files = all_scenarios()
-if "compare" not in st.session_state:
-    first = str(selected())
-    st.session_state["compare"] = [first, *[f for f in files if f != first][:2]]
-st.session_state["compare"] = [f for f in st.session_state["compare"] if f in files]
-chosen = st.multiselect(
-    "Scenarios (the first is the base)", files, key="compare", format_func=lambda f: Path(f).stem
+from planner.app.dashboard import changed_lines, kpi_comparison, kpi_deltas, kpi_view
+from planner.app.glossary import WORDS
+from views.common import (
+    COMPARE_KEY,
+    all_scenarios,
+    delta_metrics,
+    differences,
+    md,
+    plan,
+    plan_header,
+    plan_or_none,
+    selected,
+    table,
 )
-if len(chosen) < 2:
-    st.info("Choose at least two scenarios to compare.")
+
+path = selected()
+base = plan(path)
+plan_header("Compare", base)
+
+others = [f for f in all_scenarios() if f != str(path)]
+st.session_state[COMPARE_KEY] = [f for f in st.session_state.get(COMPARE_KEY, []) if f in others]
+chosen = st.multiselect(
+    f"Compare {md(base.name)} with", others, key=COMPARE_KEY, format_func=lambda f: Path(f).stem
+)
+plans = [base, *(p for p in map(plan_or_none, map(Path, chosen)) if p is not None)]
+if len(plans) < 2:
+    st.info("Choose one or more scenarios to compare with the base (the one chosen in the sidebar).")
     st.stop()
 
-plans = [plan(Path(p)) for p in chosen]
 for other in plans[1:]:
     delta_metrics(plans[0], other)
 
 st.subheader("KPIs")
-table(kpi_comparison(plans), "kpis")
+kpis = kpi_comparison(plans)
+words = {
+    "greedy": st.column_config.TextColumn("greedy", help=WORDS["greedy"]),
+    "gain": st.column_config.TextColumn("gain", help=WORDS["gain"]),
+}
+table(kpi_view(kpis), "kpis", raw=kpis, **words)
 st.subheader(f"KPI deltas against {md(plans[0].name)}")
-table(kpi_deltas(plans), "kpi_deltas")
+deltas = kpi_deltas(plans)
+table(kpi_view(deltas, deltas=True), "kpi_deltas", raw=deltas, **words)
 
-units = sorted({u for p in plans for u in p.units}, key=lambda u: (u != "pcs", u))
-for unit in units:
-    by_priority, by_week = st.columns(2)
-    suffix = f" ({unit})" if len(units) > 1 else ""
-    name = "" if unit == units[0] else "_" + "".join(c if c.isalnum() else "_" for c in unit)
-    with by_priority:
-        st.subheader(f"Allocated, difference by priority{suffix}")
-        priorities = difference_by(plans, "priority", unit)
-        difference_chart(priorities, "priority")
-        table(priorities.reset_index(), f"difference_by_priority{name}")
-    with by_week:
-        st.subheader(f"Allocated, difference by ship week{suffix}")
-        weeks = difference_by(plans, "week", unit)
-        difference_chart(weeks, "ship week")
-        table(weeks.reset_index(), f"difference_by_week{name}")
+differences(plans)
 
 st.subheader("Lines that gained or lost")
 table(

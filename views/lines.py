@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from planner.app.dashboard import filter_lines
+from planner.app.dashboard import LINE_STATUSES, NO_PART, filter_lines
+from planner.app.glossary import WORDS
 from planner.result.reasons import reason_words
 from views.common import plan, plan_header, selected, table
 
@@ -11,7 +12,12 @@ plan_header("Lines", current)
 lines = current.lines
 
 status, reason, kind, text = st.columns([2, 3, 2, 2])
-statuses = status.multiselect("Status", ["full", "partial", "none"], key="lines-status")
+statuses = status.multiselect(
+    "Status",
+    LINE_STATUSES,
+    key="lines-status",
+    help=f"full, partial and none count the lines that take part. {NO_PART}: {WORDS['no_part']}",
+)
 reasons = reason.multiselect(
     "Reason",
     sorted(r for r in lines["reason"].unique() if r),
@@ -32,6 +38,7 @@ table(
         "available on", help="Latest receipt serving it; empty: on hand"
     ),
     lots=st.column_config.TextColumn("lots (quantity)", width="medium"),
+    tier=st.column_config.NumberColumn("tier", help=f"{WORDS['tier']} Empty: the line takes no part."),
 )
 
 st.subheader("Lots serving these lines")

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from planner.app import whatif
-from planner.app.dashboard import changed_lines, difference_by
+from planner.app.dashboard import changed_lines
 from views.common import (
     add_change,
     delta_metrics,
-    difference_chart,
+    differences,
     md,
     plan,
     remove_change,
@@ -25,7 +25,7 @@ from views.common import (
 path = selected()
 base = scenario(path)
 edit = whatif_of(path)
-st.title(f"What-if on {md(path.stem)}")
+st.title(f"What-if · {md(path.stem)}")
 st.caption("Each change applies on top of the scenario, and the plan is solved again at once.")
 
 order_tab, line_tab, lot_tab, window_tab, today_tab = st.tabs(
@@ -124,7 +124,9 @@ with today_tab:
 show_message()
 st.subheader("Changes")
 if edit.today is not None:
-    st.markdown(f"- today = {edit.today.isoformat()} (was {base.today.isoformat()})")
+    text, remove = st.columns([6, 1])
+    text.markdown(f"- today = {edit.today.isoformat()} (was {base.today.isoformat()})")
+    remove.button("Remove", key="wi-remove-today", on_click=set_today, args=(path, None))
 for i, change in enumerate(edit.changes):
     text, remove = st.columns([6, 1])
     text.markdown(f"- {md(change.describe())}")
@@ -137,15 +139,7 @@ st.button("Start over", key="wi-reset", on_click=start_over, args=(path,))
 before, after = plan(path), whatif_plan(path, edit)
 st.subheader("Result")
 delta_metrics(before, after)
-by_priority, by_week = st.columns(2)
-with by_priority:
-    priorities = difference_by([before, after], "priority")
-    difference_chart(priorities, "priority")
-    table(priorities.reset_index(), "whatif_difference_by_priority")
-with by_week:
-    weeks = difference_by([before, after], "week")
-    difference_chart(weeks, "ship week")
-    table(weeks.reset_index(), "whatif_difference_by_week")
+differences([before, after], prefix="whatif_")
 st.subheader("Lines that gained or lost")
 changes = changed_lines([before, after])
 if changes.empty:

@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
 from models.records import DEFAULT_UNIT
-from planner.app.compare import KPI_COLUMNS, WrittenPlan, kpis, line_changes
+from planner.app.compare import KPI_COLUMNS, PRIORITIES, WrittenPlan, kpis, line_changes
 from planner.result.plan import Plan
 from planner.result.reasons import reason_words
 
@@ -43,6 +44,11 @@ LINE_VIEW_COLUMNS = [
     "lots",
 ]
 Dimension = Literal["priority", "week"]
+DIMENSION_WORDS: dict[Dimension, str] = {"priority": "priority", "week": "ship week"}
+NO_PART = "takes no part"
+"""The status the Lines page filters by for a line with no tier (a quote, a vendor shipment, a nonstock
+line ...): never counted as full, partial or none."""
+LINE_STATUSES = ("full", "partial", "none", NO_PART)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,8 @@ class Headline:
     lines_full: int
     lines_partial: int
     lines_none: int
+    lines_no_part: int
+    """Lines that take no part (no tier): in none of the three counts before."""
     orders: int
     orders_full: int
     unit: str = DEFAULT_UNIT
@@ -131,13 +139,15 @@ def filter_lines(
     types: Iterable[str] = (),
     text: str = "",
 ) -> pd.DataFrame:
-    """The rows of `line_table` with a status, reason and type among those given (none given: any),
-    whose order or item contains `text` (case-insensitive)."""
+    """The rows of `line_table` with a status (of `LINE_STATUSES`: full, partial and none count the
+    lines that take part), reason and type among those given (none given: any), whose order or item
+    contains `text` (case-insensitive)."""
     keep = pd.Series(True, index=lines.index)
-    for column, allowed in (("status", statuses), ("reason", reasons), ("type", types)):
+    status = lines["status"].where(lines["tier"].notna(), NO_PART)
+    for column, allowed in ((status, statuses), (lines["reason"], reasons), (lines["type"], types)):
         chosen = set(allowed)
         if chosen:
-            keep &= lines[column].isin(chosen)
+            keep &= column.isin(chosen)
     if text.strip():
         needle = text.strip().lower()
         for_text = lines["order"] + " " + lines["item"]
@@ -237,8 +247,10 @@ class DashboardPlan:
     The frames are shared with everyone who asks: read them, never change them in place.
     """
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, read_from: Path | None = None) -> None:
         self.plan = plan
+        self.read_from = read_from
+        """The result folder the plan was read from (planner.io.runs.read_run); None: solved."""
 
     @property
     def name(self) -> str:
@@ -263,6 +275,7 @@ class DashboardPlan:
             solver=self.plan.solver,
             seconds=self.plan.seconds,
             greedy=summary.greedy_allocated,
+            lines_no_part=len(self.lines) - row["lines"],
             **{f: row[f] for f in _HEADLINE_KPIS},
         )
         units = self.units
@@ -344,6 +357,45 @@ def kpi_deltas(views: list[DashboardPlan]) -> pd.DataFrame:
     deltas = numeric.iloc[1:] - numeric.iloc[0]
     rounded: pd.DataFrame = deltas.round(4).reset_index()
     return rounded
+
+
+_KPI_WORDS = {
+    "lines": "lines taking part",
+    "lines_full": "lines full",
+    "lines_partial": "lines partial",
+    "lines_none": "lines with none",
+    "orders_full": "orders complete",
+    "fill_rate": "fill rate",
+    **{f"fill_p{p}": f"fill, priority {p}" for p in PRIORITIES},
+}
+
+
+def kpi_view(table: pd.DataFrame, deltas: bool = False) -> pd.DataFrame:
+    """`kpi_comparison` (or, `deltas`, `kpi_deltas`) as a planner reads it: columns in words, fill rates
+    as the Overview writes them (78.1%; deltas in points), signed deltas, priorities no plan has left
+    out, and every cell shown ("n/a" where the greedy was not run, "-" for a priority a plan lacks)."""
+    fills = [c for c in table.columns if c == "fill_rate" or c.startswith("fill_p")]
+    kept = [c for c in table.columns if c not in fills or table[c].notna().any()]
+    out = table[kept].copy()
+    for column in kept[1:]:
+        if deltas:
+            out[column] = [_signed(v, column in fills) for v in out[column]]
+        elif column in fills:
+            out[column] = ["-" if pd.isna(v) else f"{v:.1%}" for v in out[column]]
+        elif column in ("greedy", "gain"):
+            out[column] = [
+                "n/a" if pd.isna(v) else f"{int(v):+,}" if column == "gain" else f"{int(v):,}"
+                for v in out[column]
+            ]
+    return out.rename(columns=_KPI_WORDS)
+
+
+def _signed(value: object, fill: bool) -> str:
+    """A delta as text: "+80", "-1.2 pts" for a fill rate, "n/a" where either side has no value."""
+    if pd.isna(value):  # type: ignore[call-overload]
+        return "n/a"
+    number = float(value)  # type: ignore[arg-type]
+    return f"{number * 100:+.1f} pts" if fill else f"{round(number):+,}"
 
 
 def difference_by(views: list[DashboardPlan], by: Dimension, unit: str | None = None) -> pd.DataFrame:

@@ -6,10 +6,13 @@ import argparse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from models.loading import SCENARIO_FILE, scenario_inputs
+from models.loading import SCENARIO_FILE, scenario_inputs, settings_file
 
 FOLDER_VARIABLE = "PLANNER_SCENARIOS"
 """Environment variable naming the folder of scenarios the dashboard lists."""
+
+RESULTS_VARIABLE = "PLANNER_RESULTS"
+"""Environment variable naming a folder of results written by `planner run` for the dashboard to read."""
 
 Fingerprint = tuple[tuple[str, int], ...]
 
@@ -20,17 +23,34 @@ def scenario_folder(args: Sequence[str], environ: Mapping[str, str], default: Pa
     `args` are the script's own arguments (after `--` in `streamlit run app.py -- --scenarios DIR`);
     anything else in them is ignored (under a test runner they are the runner's).
     """
+    return _folder_option(args, "scenarios", environ.get(FOLDER_VARIABLE)) or default
+
+
+def results_folder(args: Sequence[str], environ: Mapping[str, str]) -> Path | None:
+    """The folder of `planner run` results to read before solving: `--results DIR` in `args`, else
+    $PLANNER_RESULTS, else None (every scenario is solved)."""
+    return _folder_option(args, "results", environ.get(RESULTS_VARIABLE))
+
+
+def _folder_option(args: Sequence[str], name: str, from_environ: str | None) -> Path | None:
+    """`--NAME DIR` among `args`, else the environment's value, else None."""
     parser = argparse.ArgumentParser(prog="app.py", add_help=False, allow_abbrev=False, exit_on_error=False)
-    parser.add_argument("--scenarios", type=Path)
+    parser.add_argument(f"--{name}", type=Path)
     try:
-        given, _ = parser.parse_known_args(list(args))
+        given = vars(parser.parse_known_args(list(args))[0])
     except argparse.ArgumentError:
-        given = argparse.Namespace(scenarios=None)
-    if given.scenarios is not None:
-        return Path(given.scenarios)
-    if environ.get(FOLDER_VARIABLE):
-        return Path(environ[FOLDER_VARIABLE])
-    return default
+        given = {}
+    if given.get(name) is not None:
+        return Path(given[name])
+    return Path(from_environ) if from_environ else None
+
+
+def folder_stamp(folder: Path) -> Fingerprint:
+    """(file, modification time) of the files in `folder` (none if it is missing): it changes when a
+    run writes the folder again."""
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((str(f), f.stat().st_mtime_ns) for f in folder.iterdir() if f.is_file()))
 
 
 def scenario_files(folder: Path) -> list[Path]:
@@ -53,9 +73,8 @@ def fingerprint(path: Path) -> Fingerprint:
 
 def description(path: Path) -> str:
     """The comment lines a scenario file opens with, as one text ('' if none)."""
-    file = path / SCENARIO_FILE if path.is_dir() else path
     try:
-        text = file.read_text(encoding="utf-8")
+        text = settings_file(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
     lines = []

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from models.errors import PlannerError
+from models.loading import settings_file
 from models.records import Lot, Scenario
 from planner.result.output import safe_name, write_file_atomically
 
@@ -36,6 +37,14 @@ EDITABLE: dict[str, tuple[str, ...]] = {
     "items": ("window_days",),
 }
 """The columns a what-if may change, per table (the Scenario field holding its records)."""
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "orders": ("order",),
+    "lines": ("order", "line"),
+    "lots": ("lot",),
+    "items": ("item",),
+}
+"""The columns that name the row a change is aimed at, per table."""
 
 
 class WhatIfError(PlannerError):
@@ -192,7 +201,8 @@ def _lot_floor_problems(scenario: Scenario, lots: tuple[Lot, ...]) -> list[str]:
 
 def to_toml(whatif: WhatIf, base: Path, target: Path) -> str:
     """The text of a scenario file at `target` that extends `base` with this edit."""
-    extends = Path(os.path.relpath(base.resolve(), target.parent.resolve())).as_posix()
+    # a folder scenario is extended through its scenario.toml: `extends` names a file (SPEC)
+    extends = Path(os.path.relpath(settings_file(base).resolve(), target.parent.resolve())).as_posix()
     out = [f"# What-if on {base.name}, made in the dashboard."]
     out += ["#  - " + " ".join(c.describe().splitlines()) for c in whatif.changes]
     out += [f"name = {_toml(whatif.name)}", f"extends = {_toml(extends)}"]
@@ -219,6 +229,46 @@ def _toml(value: Value | str) -> str:
     if isinstance(value, int):
         return str(value)
     return json.dumps(value, ensure_ascii=False)  # JSON string escapes are valid TOML basic strings
+
+
+def to_query(whatif: WhatIf) -> str:
+    """The what-if as one line of JSON text, for a URL query parameter (`from_query` reads it back)."""
+    changes = [[c.table, [list(pair) for pair in c.where], c.column, _plain(c.value)] for c in whatif.changes]
+    data = {"name": whatif.name, "today": _plain(whatif.today), "changes": changes}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain(value: Value) -> int | str | None:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def from_query(text: str) -> WhatIf:
+    """The what-if `to_query` wrote; raises WhatIfError for any other text (a URL edited or cut off)."""
+    try:
+        data = json.loads(text)
+        name, today, changes = data["name"], data["today"], data["changes"]
+        if not isinstance(name, str) or not isinstance(changes, list):
+            raise TypeError("name or changes of the wrong type")
+        edit = WhatIf(name, None if today is None else date.fromisoformat(today))
+        for table, where, column, value in changes:
+            change = Change(table, tuple((str(k), str(v)) for k, v in where), column, value)
+            if change.column == "ship_date" and isinstance(value, str):
+                change = dataclasses.replace(change, value=date.fromisoformat(value))
+            if problem := _check_value(change) or _check_where(change, where):
+                raise ValueError(f"{change.describe()}: {problem}")
+            edit = edit.with_change(change)
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise WhatIfError([f"not a what-if of this dashboard: {exc}"]) from None
+    return edit
+
+
+def _check_where(change: Change, where: object) -> str:
+    """Why `where` (as read) does not name a row of the change's table by its key, or ''."""
+    pairs = change.where
+    plain = isinstance(where, list) and all(
+        isinstance(p, list) and all(isinstance(x, str) for x in p) for p in where
+    )
+    return "" if plain and tuple(k for k, _ in pairs) == KEYS[change.table] else "names no row"
 
 
 def file_name(name: str) -> str:

@@ -2,7 +2,8 @@
 
 `run.json` records what is needed to reproduce a result and verify its inputs:
 the SHA-256 of every input file, the project's and the solvers' versions, the
-options and the time each phase took.
+options and the time each phase took. `read_run` reads a result folder back
+instead of solving again, while it is up to date with the scenario's files.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from models.errors import InputErrors
 from models.loading import load_scenario, scenario_inputs
 from models.previous import read_previous
 from models.records import Scenario
+from planner.check.checker import check_dir
+from planner.engine.eligibility import prepare
 from planner.engine.solve import solve
 from planner.progress import Progress
 from planner.result.output import MARKER, OutputRefused, output_folder, safe_name
 from planner.result.plan import Plan
+from planner.result.reread import plan_from_folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,22 +113,79 @@ def run_record(
 ) -> dict[str, Any]:
     """The content of run.json, hashing `inputs` (the files the run read); options.previous only
     when given, so other runs' records stay as they were."""
-    base = Path(os.path.commonpath([p.parent for p in inputs]))
     return {
         "written_by": "solve",
         "scenario": plan.scenario_name,
         "scenario_file": str(scenario),
-        "inputs": {str(p.relative_to(base)): hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs},
+        "inputs": _hashes(inputs),
         "planner_version": metadata.version("allocation-planner"),
         "python": platform.python_version(),
         "solver": plan.solver,
         "solver_versions": {pkg: _version(pkg) for pkg in ("ortools", "pulp")},
-        "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()}
-        if options.previous is not None
-        else {k: v for k, v in asdict(options).items() if k != "previous"},
+        "options": _options(options),
         "status": plan.status,
         "timings": {phase: round(seconds, 3) for phase, seconds in timings.items()},
     }
+
+
+def _hashes(inputs: list[Path]) -> dict[str, str]:
+    """SHA-256 of each input, named relative to the folder holding them all."""
+    base = Path(os.path.commonpath([p.parent for p in inputs]))
+    return {str(p.relative_to(base)): hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs}
+
+
+def _options(options: RunOptions) -> dict[str, Any]:
+    """The options as run.json records them (previous only when given)."""
+    if options.previous is None:
+        return {k: v for k, v in asdict(options).items() if k != "previous"}
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()}
+
+
+SAME_PLAN_OPTIONS = ("workers", "scheduler")
+"""Options that never change the plan (planner.engine.workers), so a run under others still stands."""
+
+
+def up_to_date(folder: Path, scenario: Path, options: RunOptions = RunOptions()) -> bool:
+    """Whether `folder` holds a run of `scenario` that solving it again with `options` would repeat:
+    its run.json was written by a solve of this planner version, under the same options (those of
+    SAME_PLAN_OPTIONS aside), and hashes exactly the files the scenario reads now, unchanged."""
+    try:
+        record = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or record.get("written_by") != "solve":
+            return False
+        recorded = dict(record.get("options") or {})
+        now = _options(options)
+        for name in SAME_PLAN_OPTIONS:
+            recorded.pop(name, None)
+            now.pop(name, None)
+        return bool(
+            record.get("planner_version") == metadata.version("allocation-planner")
+            and recorded == now
+            and record.get("inputs") == _hashes(_inputs(scenario, options))
+        )
+    except (OSError, ValueError):
+        return False
+
+
+def read_run(folder: Path, scenario: Path, options: RunOptions = RunOptions()) -> Plan | None:
+    """The plan in `folder`, read instead of solved: when it is `up_to_date`, the plan rebuilt from its
+    tables writes them again byte for byte, and the independent checker passes them; None otherwise
+    (solve again). Raises InputErrors if the scenario does not load."""
+    if not up_to_date(folder, scenario, options):
+        return None
+    data = load_scenario(scenario)
+    if options.previous is not None:
+        data = data.replace(previous=read_previous(options.previous))
+    try:
+        plan = plan_from_folder(prepare(data), folder)
+        same = all(
+            (folder / name).read_text(encoding="utf-8") == text
+            for name, text in plan.files().items()
+            if name != MARKER
+        )
+    except (OSError, ValueError, KeyError):
+        return None
+    return plan if same and not check_dir(data, folder) else None
 
 
 def _version(package: str) -> str | None:
@@ -132,6 +193,12 @@ def _version(package: str) -> str | None:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return None
+
+
+def run_folder_name(data: Scenario, path: Path) -> str:
+    """The folder `run_batch` writes scenario `path` into, under its output folder: the scenario's name
+    made a safe file name (the file's stem if that leaves nothing)."""
+    return safe_name(data.name, fallback=safe_name(path.stem, "scenario"))
 
 
 def run_batch(
@@ -151,7 +218,7 @@ def run_batch(
 
     def folder_for(path: Path) -> Callable[[Scenario], Path]:
         def folder(data: Scenario) -> Path:
-            name = safe_name(data.name, fallback=safe_name(path.stem, "scenario"))
+            name = run_folder_name(data, path)
             if name in taken:
                 raise OutputRefused(
                     f"scenario '{data.name}' would be written to {name}/, as {taken[name]} was"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -35,3 +37,17 @@ def downloads(at: AppTest) -> list[str]:
     buttons = at.get("download_button")
     assert all(isinstance(b, DownloadButton) for b in buttons)
     return [b.label for b in buttons if isinstance(b, DownloadButton)]
+
+
+def charts(at: AppTest) -> list[dict[str, Any]]:
+    """The Vega-Lite specification of every chart on the page, top to bottom."""
+    return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+
+
+def column_help(at: AppTest, *columns: str) -> dict[str, str]:
+    """Column -> its tooltip, in the first table on the page that has all these columns."""
+    for element in at.dataframe:
+        if set(columns) <= set(element.value.columns):
+            config = json.loads(element.proto.columns or "{}")
+            return {name: str(c.get("help", "")) for name, c in config.items()}
+    raise AssertionError(f"no table with columns {columns}")

@@ -44,9 +44,14 @@ Open = Callable[..., AppTest]
 def _opener(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Open:
     monkeypatch.setenv(FOLDER_VARIABLE, str(folder))
 
-    def open_app(page: str | None = None, scenario: str | None = None) -> AppTest:
-        """The app after its first run; then on `scenario` (a file name) and `page` (views/NAME.py)."""
-        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    def open_app(
+        page: str | None = None, scenario: str | None = None, query: dict[str, str] | None = None
+    ) -> AppTest:
+        """The app after its first run (at a URL with the `query` parameters); then on `scenario`
+        (a file name) and `page` (views/NAME.py)."""
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        at.query_params.update(query or {})
+        at.run()
         if scenario is not None:
             at.selectbox(key="scenario").set_value(str(folder / scenario)).run()
         if page is not None:

@@ -1,19 +1,28 @@
 """Every page of the dashboard, run by AppTest on the bundled scenarios: renders, shows the right numbers.
 
 The demo's numbers (README): 2,150 of 2,765 units (77.8%), 6 / 3 / 3 lines
-full / partial / none, 5 of 9 orders complete, 290 units over the ERP greedy.
+full / partial / none (and 7 that take no part), 5 of 9 orders complete, 290 units over the ERP greedy.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
+import pytest
+
 from models.loading import load_scenario
+from planner.app.glossary import WORDS
+from planner.app.scenarios import RESULTS_VARIABLE
+from planner.app.whatif import WhatIf, from_query, order_priority, to_query
+from planner.io.generate import generate, write_scenario
+from planner.io.runs import run_batch
 from planner.result.reasons import REASON_WORDS
-from tests.dashboard.apptest import downloads, frame_with, frames_with, metrics, shown
+from tests.dashboard.apptest import charts, column_help, downloads, frame_with, frames_with, metrics, shown
 from tests.dashboard.conftest import Open
+from views.common import COMPARE_KEY
 
 
 def test_overview_shows_the_demo_kpis(app: Open) -> None:
@@ -23,9 +32,12 @@ def test_overview_shows_the_demo_kpis(app: Open) -> None:
     assert metrics(at) == {
         "Fill rate": "77.8%",
         "Allocated": "2,150",
-        "Lines full / partial / none": "6 / 3 / 3",
         "Orders complete": "5 of 9",
         "Gain over ERP greedy": "+290",
+        "Lines full": "6",
+        "Lines partial": "3",
+        "Lines with none": "3",
+        "Lines taking no part": "7",
     }
     status = at.markdown[0].value
     assert "optimal" in status
@@ -102,31 +114,67 @@ def test_items_page_filters_to_the_items_in_deficit(app: Open) -> None:
 
 
 def test_compare_page_shows_deltas_and_the_lines_that_changed(app: Open, shared_scenarios: Path) -> None:
-    """Demo against early cables: DO-2001 ships complete (+85), MO-3001 gives up 5, with both reasons."""
+    """Demo against early cables: DO-2001 ships complete (+85), MO-3001 gives up 5, with both reasons;
+    the KPI tables read as the Overview (77.8%), the CSV download keeps kpis.csv's columns."""
     at = app("views/compare.py")
-    at.multiselect(key="compare").set_value(
-        [str(shared_scenarios / "demo.toml"), str(shared_scenarios / "early_cables.toml")]
-    ).run()
+    assert shown(at.title[0].value) == "Compare · demo"
+    at.multiselect(key=COMPARE_KEY).set_value([str(shared_scenarios / "early_cables.toml")]).run()
     assert not at.exception
-    shown = {m.label: (m.value, m.delta) for m in at.metric}
-    assert shown["Allocated"] == ("2,230", "+80")
-    assert shown["Lines full"] == ("8", "+2")
-    kpis, deltas = frames_with(at, "scenario", "allocated", "fill_rate", "gain")
+    values = {m.label: (m.value, m.delta) for m in at.metric}
+    assert values["Allocated"] == ("2,230", "+80")
+    assert values["Lines full"] == ("8", "+2")
+    kpis, deltas = frames_with(at, "scenario", "allocated", "fill rate", "gain")
     assert list(kpis["allocated"]) == [2150, 2230]
-    assert deltas.set_index("scenario").loc["early_cables", "allocated"] == 80
+    assert kpis["fill rate"].iloc[0] == "77.8%"
+    assert deltas.set_index("scenario").loc["early_cables", "allocated"] == "+80"
     changes = frame_with(at, "order", "base_reason", "reason", "base_why", "why").set_index(["order", "line"])
     assert changes.loc[("DO-2001", "2"), "delta"] == 60
     assert changes.loc[("DO-2001", "2"), "base_reason"] == "full_delivery_blocked"
     assert changes.loc[("MO-3001", "1"), "reason"] == "safety_stock"
     by_priority = frame_with(at, "priority", "early_cables")
     assert by_priority.set_index("priority").loc["2", "early_cables"] == 80
-    assert "Download line_changes.csv" in downloads(at)
+    assert {"Download kpis.csv", "Download line_changes.csv"} <= set(downloads(at))
+
+
+def test_compare_base_follows_the_sidebar(app: Open, shared_scenarios: Path) -> None:
+    """The base is the scenario chosen in the sidebar, also after Compare was first shown on another."""
+    at = app("views/compare.py")
+    at.selectbox(key="scenario").set_value(str(shared_scenarios / "early_cables.toml")).run()
+    assert shown(at.title[0].value) == "Compare · early_cables"
+    at.multiselect(key=COMPARE_KEY).set_value([str(shared_scenarios / "demo.toml")]).run()
+    kpis = frame_with(at, "scenario", "allocated", "fill rate")
+    assert list(kpis["scenario"]) == ["early_cables", "demo"]
+
+
+def test_an_invalid_scenario_is_left_out_of_compare(writable_app: Open, own_scenarios: Path) -> None:
+    """A scenario with input errors among those compared is named as left out; the others are compared."""
+    (own_scenarios / "aaa_bad.toml").write_text('extends = "demo.toml"\ntoday = "soon"\n', encoding="utf-8")
+    at = writable_app("views/compare.py")
+    at.multiselect(key=COMPARE_KEY).set_value(
+        [str(own_scenarios / "aaa_bad.toml"), str(own_scenarios / "early_cables.toml")]
+    ).run()
+    assert not at.exception
+    assert any("aaa_bad" in shown(w.value) and "input error" in w.value for w in at.warning)
+    assert list(frame_with(at, "scenario", "allocated", "fill rate")["scenario"]) == ["demo", "early_cables"]
+
+
+def test_gain_over_the_greedy_is_not_read_as_a_loss_when_only_the_greedy_moved(
+    app: Open, shared_scenarios: Path
+) -> None:
+    """rush_beta plans every line as the demo does, but its own greedy allocates 270 more: no KPI shows a
+    change (the gain's delta was -270 in red) and the page says that the greedy moved, not the plan."""
+    at = app("views/compare.py")
+    at.multiselect(key=COMPARE_KEY).set_value([str(shared_scenarios / "rush_beta.toml")]).run()
+    assert frame_with(at, "order", "delta").empty
+    deltas = {m.label: m.delta for m in at.metric}
+    assert not any(deltas.values()), deltas
+    assert any("1,860" in c.value and "2,130" in c.value for c in at.caption)
 
 
 def test_whatif_page_opens_with_no_change(app: Open) -> None:
     """With no change made, the editor shows its forms and says so, and solves nothing new."""
     at = app("views/whatif.py")
-    assert at.title[0].value == "What-if on demo"
+    assert at.title[0].value == "What-if · demo"
     assert any("No change yet" in i.value for i in at.info)
 
 
@@ -159,6 +207,25 @@ def test_whatif_priority_change_gives_a_different_plan(writable_app: Open, own_s
     assert metrics(at)["Allocated"] == "2,170"  # 2,150 + 30 - 10
 
 
+def test_a_whatif_saved_from_a_folder_scenario_opens(writable_app: Open, own_scenarios: Path) -> None:
+    """A what-if saved on a folder scenario (generated: scenario.toml and its tables) is listed, opens
+    on the Overview without an error and plans the edited scenario."""
+    write_scenario(generate(lines=40, seed=3), own_scenarios / "generated", name="generated")
+    at = writable_app("views/whatif.py", scenario="generated")
+    lot = load_scenario(own_scenarios / "generated").lots[0]
+    at.selectbox(key="wi-lot").set_value(lot.lot).run()
+    at.number_input(key=f"wi-lot-qty-{lot.lot}").set_value(lot.quantity + 5).run()
+    at.button(key="wi-lot-apply").click().run()
+    at.text_input(key="wi-name").input("more_stock").run()
+    at.button(key="wi-save").click().run()
+    assert any("Saved" in s.value for s in at.success)
+    at.selectbox(key="scenario").set_value(str(own_scenarios / "more_stock.toml")).run()
+    at.switch_page("views/overview.py").run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert shown(at.title[0].value) == "Overview · more_stock"
+
+
 def test_an_invalid_scenario_shows_its_errors_instead_of_failing(
     writable_app: Open, own_scenarios: Path
 ) -> None:
@@ -185,6 +252,129 @@ def test_whatif_priority_on_the_demo_moves_tiers_not_quantities(app: Open) -> No
 
     at.button(key="wi-remove-0").click().run()
     assert any("No change yet" in i.value for i in at.info)
+
+
+PAGES = {
+    "views/overview.py": "Overview",
+    "views/lines.py": "Lines",
+    "views/items.py": "Items",
+    "views/compare.py": "Compare",
+    "views/whatif.py": "What-if",
+}
+"""Each page and its name in the sidebar (app.py's st.navigation)."""
+
+
+def test_every_page_is_titled_as_the_sidebar_names_it(app: Open) -> None:
+    """Each page's title is its name in the sidebar, then the scenario: "Compare · demo"."""
+    for page, name in PAGES.items():
+        assert shown(app(page).title[0].value) == f"{name} · demo"
+
+
+def test_a_changed_today_can_be_removed(app: Open) -> None:
+    """`today` changed in the What-if is listed with a Remove button like every change; removing it
+    leaves no change."""
+    at = app("views/whatif.py")
+    at.date_input(key="wi-today").set_value(date(2026, 11, 27)).run()
+    at.button(key="wi-today-apply").click().run()
+    assert any("today = 2026-11-27" in shown(m.value) for m in at.markdown)
+    at.button(key="wi-remove-today").click().run()
+    assert not any("today = " in shown(m.value) for m in at.markdown)
+    assert any("No change yet" in i.value for i in at.info)
+
+
+def test_every_chart_has_a_title_and_a_text_summary(app: Open, shared_scenarios: Path) -> None:
+    """Each chart of the Overview, Compare and What-if has a visible title and a description (what a
+    screen reader reads instead of "Vega visualization") that names its numbers; the stock chart names
+    the unit on its quantity axis and shows every warehouse / owner label in full."""
+    overview = app()
+    compare = app("views/compare.py")
+    compare.multiselect(key=COMPARE_KEY).set_value([str(shared_scenarios / "early_cables.toml")]).run()
+    whatif = app("views/whatif.py")
+    whatif.selectbox(key="wi-order").set_value("SO-1009").run()
+    whatif.number_input(key="wi-order-priority-SO-1009").set_value(0).run()
+    whatif.button(key="wi-order-apply").click().run()
+    pages = {"overview": charts(overview), "compare": charts(compare), "whatif": charts(whatif)}
+    assert [len(found) for found in pages.values()] == [3, 2, 1]  # the what-if moves no ship week
+    for page, found in pages.items():
+        for spec in found:
+            assert spec.get("title"), (page, spec)
+            assert spec["title"] in spec.get("description", ""), (page, spec)
+    by_week, _, stock = pages["overview"]
+    assert "2026-11-23: 1,320 of 1,465" in by_week["description"]
+    assert stock["encoding"]["x"]["title"] == "pcs"
+    assert stock["encoding"]["y"]["axis"]["labelLimit"] == 0
+    assert "NY / CONSIGN-ACME: 30 allocated, 20 left" in stock["description"]
+    assert "+80" in pages["compare"][0]["description"]
+    assert "0: demo_whatif +760" in pages["whatif"][0]["description"]
+
+
+def test_tier_key_bound_and_greedy_are_explained_on_screen(app: Open, shared_scenarios: Path) -> None:
+    """The tier table's columns tier, key, bound, greedy and gain carry their meaning as a tooltip, and the
+    Lines page's tier column and status filter say what "takes no part" is; Compare's greedy too."""
+    overview = app()
+    tips = column_help(overview, "tier", "key", "bound", "greedy")
+    for column in ("tier", "key", "bound", "greedy", "gain"):
+        assert tips.get(column) == WORDS[column]
+    assert any(WORDS["bound"] in c.value for c in overview.caption)
+    lines = app("views/lines.py")
+    assert WORDS["tier"] in column_help(lines, "order", "tier")["tier"]
+    assert WORDS["no_part"] in str(lines.multiselect(key="lines-status").help)
+    compare = app("views/compare.py")
+    compare.multiselect(key=COMPARE_KEY).set_value([str(shared_scenarios / "early_cables.toml")]).run()
+    assert column_help(compare, "scenario", "greedy")["greedy"] == WORDS["greedy"]
+
+
+def test_the_url_keeps_the_scenario_and_the_whatif(app: Open) -> None:
+    """The chosen scenario and the what-if's changes are written to the URL's query parameters, and a
+    new session (a browser refresh) opened at that URL shows the same scenario and the same changes."""
+    at = app("views/whatif.py", scenario="priority_first.toml")
+    at.selectbox(key="wi-order").set_value("SO-1006").run()
+    at.number_input(key="wi-order-priority-SO-1006").set_value(0).run()
+    at.button(key="wi-order-apply").click().run()
+    at.date_input(key="wi-today").set_value(date(2026, 11, 24)).run()
+    at.button(key="wi-today-apply").click().run()
+    url = dict(at.query_params)
+    assert url["scenario"] == "priority_first.toml"
+    assert from_query(url["whatif"]) == WhatIf(
+        "priority_first_whatif", date(2026, 11, 24), (order_priority("SO-1006", 0),)
+    )
+
+    again = app("views/whatif.py", query=url)
+    assert shown(again.title[0].value) == "What-if · priority_first"
+    assert any("orders SO-1006: priority = 0" in shown(m.value) for m in again.markdown)
+    assert frame_with(again, "order", "delta").set_index("order").loc["SO-1006", "delta"] == 30
+    again.button(key="wi-reset").click().run()
+    assert "whatif" not in again.query_params
+    assert again.query_params["scenario"] == "priority_first.toml"
+
+
+def test_a_broken_whatif_in_the_url_is_named_and_left_out(app: Open) -> None:
+    """A what-if in the URL that does not read (cut off) or does not fit the scenario (no such order)
+    is said so; the page opens without it."""
+    cut = app(query={"scenario": "demo.toml", "whatif": '{"name":"x","today":null,"chan'})
+    assert any("not used" in w.value for w in cut.sidebar.warning)
+    stray = to_query(WhatIf("x").with_change(order_priority("NO-SUCH", 1)))
+    at = app("views/whatif.py", query={"scenario": "demo.toml", "whatif": stray})
+    assert any("no such row" in e.value for e in at.error)
+    assert any("No change yet" in i.value for i in at.info)
+
+
+def test_an_up_to_date_result_folder_is_read_not_solved(
+    writable_app: Open, own_scenarios: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With $PLANNER_RESULTS set, the demo's `planner run` folder is read (the page says so) and shows
+    the numbers solving gives; once one of the demo's files changes, the demo is solved again."""
+    results = tmp_path / "results"
+    assert all(o.ok for o in run_batch([own_scenarios / "demo.toml"], results))
+    monkeypatch.setenv(RESULTS_VARIABLE, str(results))
+    at = writable_app()
+    assert f"read from {results / 'demo'}" in shown(at.markdown[0].value)
+    assert metrics(at)["Allocated"] == "2,150"
+    lots = own_scenarios / "demo" / "lots.csv"
+    lots.write_text(lots.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = writable_app()
+    assert "read from" not in shown(again.markdown[0].value)
+    assert metrics(again)["Allocated"] == "2,150"
 
 
 def test_the_dashboard_listens_on_loopback_only_by_default() -> None:

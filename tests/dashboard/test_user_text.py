@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from tests.dashboard.conftest import Open, _opener
+from views.common import COMPARE_KEY
 
 NAME = "[site](http://example.com/n) ![x](http://example.com/n.png) **b** <http://example.com/a> `c`"
 DESCRIPTION = "see [here](http://example.com/d) and ![i](http://example.com/d.png)"
@@ -107,8 +108,10 @@ def test_overview_and_sidebar_show_the_name_and_description_as_text(hostile_app:
 @pytest.mark.parametrize("page", ["views/lines.py", "views/items.py", "views/compare.py"])
 def test_every_page_shows_user_text_as_text(hostile_app: tuple[Open, Path], page: str) -> None:
     """Lines, items and compare (whose headings name both scenarios) hold no link or image."""
-    open_app, _ = hostile_app
+    open_app, folder = hostile_app
     at = open_app(page)
+    if page == "views/compare.py":
+        at.multiselect(key=COMPARE_KEY).set_value([str(folder / "b_other.toml")]).run()
     assert_no_link_or_image(at)
     if page == "views/compare.py":
         assert any(shown_text(s.value) == f"KPI deltas against {NAME}" for s in at.subheader)

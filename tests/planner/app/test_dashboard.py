@@ -11,6 +11,8 @@ import pytest
 from models.codes import INELIGIBLE_REASONS, SHORT_REASONS, Reason
 from models.loading import load_scenario
 from planner.app.dashboard import (
+    LINE_STATUSES,
+    NO_PART,
     DashboardPlan,
     by_warehouse_owner,
     changed_lines,
@@ -21,6 +23,7 @@ from planner.app.dashboard import (
     item_table,
     kpi_comparison,
     kpi_deltas,
+    kpi_view,
     left_short,
     line_lots,
     line_table,
@@ -146,6 +149,23 @@ def test_filter_lines_by_status_reason_type_and_text(demo: Plan) -> None:
     assert filter_lines(table, statuses=["full"], reasons=["quote"]).empty
 
 
+def test_lines_that_take_no_part_are_a_status_of_their_own(demo: Plan) -> None:
+    """ "partial" and "none" hold only lines that take part (short ones); the quote, the vendor shipment,
+    the nonstock line and the others with no tier are "takes no part", and the four statuses split
+    every line once; the headline counts agree."""
+    table = line_table(demo)
+    none = filter_lines(table, statuses=["none"])
+    apart = filter_lines(table, statuses=[NO_PART])
+    assert none["tier"].notna().all()
+    assert set(none["order"]) == {"DO-2001", "SO-1006"}
+    assert {"quote", "vendor_shipment", "nonstock"} <= set(apart["reason"])
+    assert apart["tier"].isna().all()
+    split = [len(filter_lines(table, statuses=[s])) for s in LINE_STATUSES]
+    assert sum(split) == len(table)
+    head = DashboardPlan(demo).headline
+    assert split == [head.lines_full, head.lines_partial, head.lines_none, head.lines_no_part]
+
+
 def test_line_lots_are_the_allocations_of_the_lines_shown(demo: Plan) -> None:
     """Only the allocation rows of the given lines, reservations and nonstock rows included."""
     shown = filter_lines(line_table(demo), text="MO-3001")
@@ -200,6 +220,25 @@ def test_a_plan_against_itself_changes_nothing(demo: Plan, early_cables: Plan) -
     deltas = kpi_deltas([view, DashboardPlan(early_cables)]).set_index("scenario")
     assert deltas.loc["early_cables", "allocated"] == 80
     assert deltas.loc["early_cables", "lines_full"] == 2
+
+
+def test_kpi_views_read_as_the_overview_does(demo: Plan, early_cables: Plan) -> None:
+    """The KPI tables shown: words for column names (no fill_pN), no empty cell, a fill rate written as
+    the Overview writes it (78.1%, not 0.7812), priorities no plan has left out; deltas signed, fill
+    rates in points."""
+    plans = [DashboardPlan(demo), DashboardPlan(early_cables)]
+    shown = kpi_view(kpi_comparison(plans))
+    assert not any("_" in column for column in shown.columns)
+    assert shown.notna().all().all()
+    assert not shown.isin(["None", "nan", ""]).any().any()
+    rows = shown.set_index("scenario")
+    assert rows.loc["demo", "fill rate"] == f"{plans[0].headline.fill_rate:.1%}" == "77.8%"
+    assert "fill, priority 0" not in shown.columns  # the demo has no line of priority 0
+    assert rows.loc["demo", "fill, priority 7"] == "63.3%"
+    deltas = kpi_view(kpi_deltas(plans), deltas=True).set_index("scenario")
+    assert deltas.loc["early_cables", "allocated"] == "+80"
+    fill_points = (early_cables.summary.totals.fill_rate - demo.summary.totals.fill_rate) * 100
+    assert deltas.loc["early_cables", "fill rate"] == f"{fill_points:+.1f} pts"
 
 
 def test_a_plan_view_builds_each_table_once(demo: Plan) -> None:

@@ -6,7 +6,15 @@ import os
 import shutil
 from pathlib import Path
 
-from planner.app.scenarios import FOLDER_VARIABLE, description, fingerprint, scenario_files, scenario_folder
+from planner.app.scenarios import (
+    FOLDER_VARIABLE,
+    RESULTS_VARIABLE,
+    description,
+    fingerprint,
+    results_folder,
+    scenario_files,
+    scenario_folder,
+)
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios"
 
@@ -18,6 +26,15 @@ def test_the_folder_comes_from_args_then_the_environment_then_the_default() -> N
     assert scenario_folder(["-q", "tests", "--scenarios", "given"], env, default) == Path("given")
     assert scenario_folder(["-q", "tests"], env, default) == Path("from_env")
     assert scenario_folder(["tests", "--scenarios"], {}, default) == default
+
+
+def test_the_results_folder_comes_from_args_then_the_environment_or_is_none() -> None:
+    """`--results DIR` wins, then $PLANNER_RESULTS; without either no folder is read (None)."""
+    env = {RESULTS_VARIABLE: "from_env"}
+    args = ["--scenarios", "s", "--results", "given"]
+    assert results_folder(args, env) == Path("given")
+    assert results_folder(["--scenarios", "s"], env) == Path("from_env")
+    assert results_folder(["--scenarios", "s"], {}) is None
 
 
 def test_scenario_files_are_the_toml_files_and_scenario_folders(tmp_path: Path) -> None:

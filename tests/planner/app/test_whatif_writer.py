@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from models.loading import load_scenario
 from planner.app.whatif import (
@@ -29,7 +30,9 @@ from planner.app.whatif import (
     save,
     to_toml,
 )
+from planner.cli import main
 from planner.engine.solve import solve
+from planner.io.generate import generate, write_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios"
 
@@ -88,6 +91,22 @@ def test_a_whatif_of_a_whatif_saved_in_another_folder_still_loads(folder: Path) 
     saved = save(edit, base, folder / "mine")
     assert 'extends = "../wide_window.toml"' in saved.read_text()
     assert load_scenario(saved) == apply(load_scenario(base), edit)
+
+
+def test_a_whatif_of_a_folder_scenario_extends_its_scenario_file(folder: Path, tmp_path: Path) -> None:
+    """A what-if on a folder scenario (a generated or imported one: `scenario.toml` and its tables)
+    extends the folder's `scenario.toml`, a file the loader reads, and `planner solve` solves it."""
+    generated = folder / "generated"
+    write_scenario(generate(lines=40, seed=3), generated, name="generated")
+    base_lot = load_scenario(generated).lots[0]
+    edit = WhatIf("on_generated").with_change(lot_quantity(base_lot.lot, base_lot.quantity + 5))
+    saved = save(edit, generated, folder)
+    assert 'extends = "generated/scenario.toml"' in saved.read_text()
+    assert load_scenario(saved) == apply(load_scenario(generated), edit)
+    out = tmp_path / "out"
+    solved = CliRunner().invoke(main, ["solve", str(saved), "--out", str(out)])
+    assert solved.exit_code == 0, solved.output
+    assert (out / "lines.csv").is_file()
 
 
 def test_a_later_change_of_the_same_target_replaces_the_earlier() -> None:
