@@ -28,6 +28,15 @@ from models.previous import read_previous
 from models.records import OBJECTIVE_FIELDS, PreviousPlan, Scenario
 from models.workbook import read_folder_tables, write_workbook, written_by_planner
 from planner.app.compare import WrittenPlan, kpi_table, line_changes, lot_changes, moved
+from planner.app.stocktake import (
+    MODES,
+    Mode,
+    count_sheet,
+    is_blank_sheet,
+    take_stock,
+    write_sheet,
+    write_whatif,
+)
 from planner.check import check_dir
 from planner.engine.backends import solver_choices
 from planner.engine.solve import solve as solve_scenario
@@ -493,6 +502,59 @@ def export_template(out_file: Path, source: Path | None, force: bool) -> None:
     out.print(
         f'written to {_plain(str(out_file))}; use it with data = "{_plain(out_file.name)}" in a scenario file'
     )
+
+
+@main.group()
+def stocktake() -> None:
+    """Stock take (SPEC 9): a sheet of the lots to count, then the counts as a what-if."""
+
+
+@stocktake.command(name="sheet")
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--force", is_flag=True, help="Replace a file that holds counts or was not written by the planner."
+)
+def stocktake_sheet(scenario: Path, out_file: Path, force: bool) -> None:
+    """Write the lots on hand to count, with an empty `counted` column (.xlsx or .csv by the suffix)."""
+    if out_file.suffix.lower() not in (".xlsx", ".csv"):
+        raise click.UsageError("--out must name an .xlsx or a .csv file")
+    data = _load(scenario)
+    try:
+        refuse_file(out_file, ours=is_blank_sheet, protect=scenario_inputs(scenario), force=force)
+    except PlannerError as exc:
+        _fail(exc)
+    sheet = count_sheet(data)
+    write_sheet(sheet, out_file)
+    out.print(f"{len(sheet)} lot(s) to count written to {_plain(str(out_file))}; fill in `counted`")
+
+
+@stocktake.command(name="apply")
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("counts", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    required=True,
+    help="listed: set the counted lots only; all: also set every uncounted lot on hand with nothing "
+    "committed on it to 0.",
+)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@_FORCE
+def stocktake_apply(scenario: Path, counts: Path, mode: Mode, out_file: Path, force: bool) -> None:
+    """Write the counts as a what-if (a TOML file) that extends SCENARIO; solve it with --previous."""
+    if out_file.suffix.lower() != ".toml":
+        raise click.UsageError("--out must name a .toml file")
+    data = _load(scenario)
+    try:
+        stock = take_stock(data, counts, mode)
+        write_whatif(stock, scenario, counts, mode, out_file, force=force)
+    except PlannerError as exc:
+        _fail(exc)
+    out.print(f"{len(stock.changes)} lot quantity change(s), {len(stock.new_lots)} new lot(s)")
+    if stock.kept:
+        out.print(_plain(f"not counted, kept (committed stock on them): {', '.join(stock.kept)}"))
+    out.print(f"written to {_plain(str(out_file))}")
 
 
 def print_summary(plan: Plan, max_tiers: int = 15) -> None:
