@@ -4,8 +4,9 @@
 
 Per size: `planner generate` writes a scenario, `planner solve` plans it into
 base/, a what-if that extends it changes one order (the first line of the
-middle order gets one unit less), and that what-if is solved from nothing and
-with `--previous base`, taking turns. Prints a Markdown table (for
+middle order among the lines the base plan fills gets one unit less, so the
+edit forces a change), and that what-if is solved from nothing and with
+`--previous base`, taking turns. Prints a Markdown table (for
 docs/benchmarks.md) with the median wall time of each, their ratio, and the
 units the re-plan changed against the plan made from nothing. Run by hand, not
 in CI.
@@ -67,6 +68,10 @@ def main() -> None:
             planner("generate", "--lines", size, "--seed", args.seed, "--out", root / "data")
             planner("solve", root / "data" / "scenario.toml", "--out", root / "base", "--quiet")
             lines = pd.read_csv(root / "data" / "lines.csv", dtype=str, keep_default_na=False)
+            planned = pd.read_csv(root / "base" / "lines.csv", dtype=str, keep_default_na=False)
+            full = planned[(planned["status"] == "full") & (planned["reason"] == "")]
+            served = set(zip(full["order"], full["line"]))
+            lines = lines[[key in served for key in zip(lines["order"], lines["line"])]]
             orders = sorted(set(lines["order"]))
             order = orders[len(orders) // 2]
             first = lines[lines["order"] == order].iloc[0]
