@@ -27,7 +27,7 @@ from models.loading import MAX_TIME_LIMIT, load_scenario, scenario_inputs
 from models.previous import read_previous
 from models.records import OBJECTIVE_FIELDS, PreviousPlan, Scenario
 from models.workbook import read_folder_tables, write_workbook, written_by_planner
-from planner.app.compare import WrittenPlan, kpi_table, line_changes, lot_changes, moved
+from planner.app.compare import WrittenPlan, kpi_table, line_changes, lot_changes, move_totals, moves
 from planner.app.stocktake import (
     MODES,
     Mode,
@@ -287,8 +287,9 @@ def compare(
     """Compare scenarios (TOML files to solve, or result folders) with the first.
 
     With --previous PREV, the base is the previous plan PREV and every scenario file is re-planned
-    from it. Writes kpis.csv, line_changes.csv and lot_changes.csv (stock moved between lots and
-    warehouses) to --out and prints the KPIs side by side.
+    from it. Writes kpis.csv, line_changes.csv, lot_changes.csv (each line's quantity per lot, before
+    and now) and moves.csv (stock a line took from one lot and now takes from another, with
+    warehouses and owners) to --out and prints the KPIs side by side.
     """
     if len(scenarios) < (1 if previous is not None else 2):
         raise click.UsageError("compare needs a base and at least one other scenario")
@@ -299,12 +300,13 @@ def compare(
             out_dir, protect=[*inputs, *([previous] if previous else [])], force=force
         ) as claim:
             kpi, changes, results = _compared(scenarios, solver, prev, previous)
-            moves = lot_changes(results[0], results[1:])
+            moved = moves(results[0], results[1:])
             claim.write(
                 {
                     "kpis.csv": write_csv_text(kpi),
                     "line_changes.csv": write_csv_text(changes),
-                    "lot_changes.csv": write_csv_text(moves),
+                    "lot_changes.csv": write_csv_text(lot_changes(results[0], results[1:])),
+                    "moves.csv": write_csv_text(moved),
                     MARKER: marker("compare", scenarios=[str(p) for p in scenarios]),
                 }
             )
@@ -319,8 +321,12 @@ def compare(
             table.add_row(column, *(_cell(v) for v in kpi[column]))
     out.print(table)
     for r in results[1:]:
-        lots, warehouses = moved(moves, r.name), moved(moves, r.name, "warehouse")
-        out.print(f"{escape(r.name)}: {lots} unit(s) moved between lots, {warehouses} between warehouses")
+        n = move_totals(moved, r.name)
+        out.print(
+            f"{_plain(r.name)}: {n['between_lots']} unit(s) moved between lots "
+            f"({n['between_warehouses']} between warehouses), {n['allocated']} newly allocated, "
+            f"{n['released']} released"
+        )
     out.print(f"{len(changes)} line(s) changed; written to {_plain(str(out_dir))}")
 
 

@@ -163,3 +163,33 @@ def test_a_warehouse_preference_change_moves_nothing_it_does_not_force(demo: Pat
     assert fresh.exit_code == 0, fresh.output
     assert by_lot(demo / "ny_fresh")[("SO-1001", "1", "R10K-NY-1")] == 400
     assert by_lot(demo / "ny_fresh") != by_lot(demo / "base")
+
+
+def test_compare_with_previous_lists_the_moves_an_event_forces(demo: Path) -> None:
+    """`planner compare --previous base` re-plans each event from base/ and writes moves.csv: the rush
+    order's 30 resistors are released by LN-5001 and newly allocated to SO-1010 (no lot-to-lot move),
+    and the preference change moves nothing. Compared without --previous, the preference change
+    solved from nothing moves stock between lots and warehouses."""
+    scenarios = demo / "scenarios"
+    done = planner(
+        "compare",
+        scenarios / "rush_order.toml",
+        scenarios / "prefer_ny.toml",
+        "--previous",
+        demo / "base",
+        "--out",
+        demo / "cmp",
+    )
+    assert done.exit_code == 0, done.output
+    table = pd.read_csv(demo / "cmp" / "moves.csv", dtype=str, keep_default_na=False)
+    rows = [tuple(r) for r in table.itertuples(index=False)]
+    assert rows == [
+        ("rush_order", "LN-5001", "1", "RES-10K", "R10K-NY-1", "NY", "MAIN", "", "", "", "30"),
+        ("rush_order", "SO-1010", "1", "RES-10K", "", "", "", "R10K-NY-1", "NY", "MAIN", "30"),
+    ]
+    assert "prefer_ny: 0 unit(s) moved between lots (0 between warehouses)" in done.output
+    fresh = planner("compare", scenarios / "demo.toml", scenarios / "prefer_ny.toml", "--out", demo / "cmp0")
+    assert fresh.exit_code == 0, fresh.output
+    table = pd.read_csv(demo / "cmp0" / "moves.csv", dtype=str, keep_default_na=False)
+    across = table[(table["from_lot"] != "") & (table["from_warehouse"] != table["to_warehouse"])]
+    assert len(across) > 0
