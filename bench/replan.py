@@ -7,7 +7,7 @@ base/, a what-if that extends it changes one order (the first line of the
 middle order among the lines the base plan fills gets one unit less, so the
 edit forces a change), and that what-if is solved from nothing and with
 `--previous base`, taking turns. Prints a Markdown table (for
-docs/benchmarks.md) with the median wall time of each, their ratio, and the
+docs/benchmarks.md) with the median wall time of each, their ratio, every run's time, and the
 units the re-plan changed against the plan made from nothing. Run by hand, not
 in CI.
 """
@@ -59,9 +59,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     print(
-        "| lines | from nothing s | with --previous s | ratio | units moved: from nothing | with --previous |"
+        "| lines | from nothing s | with --previous s | ratio | units moved: from nothing | with --previous "
+        "| runs: from nothing / with --previous s |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
@@ -93,7 +94,8 @@ def main() -> None:
             a, b = statistics.median(plain), statistics.median(replan)
             print(
                 f"| {size:,} | {a:.2f} | {b:.2f} | {b / a:.2f} | "
-                f"{moved(root / 'base', root / 'plain')} | {moved(root / 'base', root / 're')} |",
+                f"{moved(root / 'base', root / 'plain')} | {moved(root / 'base', root / 're')} | "
+                f"{', '.join(f'{t:.1f}' for t in plain)} / {', '.join(f'{t:.1f}' for t in replan)} |",
                 flush=True,
             )
 

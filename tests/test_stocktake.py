@@ -64,6 +64,9 @@ def _fill(path: Path, counts: dict[str, int | str], new: Sequence[list[object]] 
             row[-1].value = counts[str(row[0].value)]
     for r in new:
         sheet.append(r)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # typed as text, as a counter's '=2+3 is in a spreadsheet
     book.save(path)
 
 
@@ -221,3 +224,19 @@ def test_take_stock_reports_every_problem_at_once(demo: Path) -> None:
     with pytest.raises(InputErrors) as raised:
         take_stock(load_scenario(demo / "scenarios" / "demo.toml"), sheet, "listed")
     assert [(e.row, e.column) for e in raised.value.errors] == [(2, "lot"), (3, "counted")]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_formula_looking_lot_ids_stay_text_through_the_stock_take(demo: Path, suffix: str) -> None:
+    """Property (SPEC 11): a new lot counted with the id `=2+3` is written to the new lots file as a
+    text cell (`'=2+3`) and the what-if loads it back as the lot `=2+3`; no sheet cell is a formula."""
+    sheet, whatif = demo / f"counts{suffix}", demo / "scenarios" / "count.toml"
+    assert planner("stocktake", "sheet", demo / "scenarios" / "demo.toml", "--out", sheet).exit_code == 0
+    _fill(sheet, {}, [["=2+3", "RES-10K", "NY", "MAIN", None, None, None, 5]])
+    done = planner(
+        "stocktake", "apply", demo / "scenarios" / "demo.toml", sheet, "--mode", "listed", "--out", whatif
+    )
+    assert done.exit_code == 0, done.output
+    assert "'=2+3,RES-10K" in (demo / "scenarios" / "count.new_lots.csv").read_text()
+    lots = {lot.lot: lot.quantity for lot in load_scenario(whatif).lots}
+    assert lots["=2+3"] == 5
