@@ -84,7 +84,7 @@ class WrittenPlan:
             lines[column] = lines[column].astype(int)
         allocations = None
         if (folder / "allocations.csv").is_file():
-            allocations = pd.read_csv(folder / "allocations.csv", dtype=str, keep_default_na=False)
+            allocations = read_csv_file(folder / "allocations.csv")
             allocations["quantity"] = allocations["quantity"].astype(int)
         return cls(
             lines,
