@@ -115,13 +115,13 @@ def take_stock(scenario: Scenario, path: Path, mode: Mode) -> StockTake:
     committed on its lot, an unknown lot without item and warehouse, a row that contradicts its lot."""
     errors: list[InputError] = []
     counts = read_counts(path, errors)
-    stock = stock_take(scenario, counts, mode, errors) if counts is not None else None
+    stock = _stock_take(scenario, counts, mode, errors) if counts is not None else None
     if errors or stock is None:
         raise InputErrors(errors)
     return stock
 
 
-def stock_take(scenario: Scenario, counts: pd.DataFrame, mode: Mode, errors: list[InputError]) -> StockTake:
+def _stock_take(scenario: Scenario, counts: pd.DataFrame, mode: Mode, errors: list[InputError]) -> StockTake:
     """The counts as changes of `scenario`; what is wrong with a row is added to `errors` (see
     `take_stock`)."""
     label = str(counts.attrs.get("label", COUNTS.name))
