@@ -211,6 +211,12 @@ def test_outputs_never_replace_what_the_planner_did_not_write(demo: Path) -> Non
     again = planner("stocktake", "apply", scenario, sheet, "--mode", "all", "--out", whatif)
     assert again.exit_code == 0, again.output
     assert planner("stocktake", "apply", scenario, sheet, "--mode", "all", "--out", scenario).exit_code == 2
+    chained = demo / "scenarios" / "early_cables.toml"  # extends demo.toml: an input, even with --force
+    assert (
+        planner("stocktake", "apply", chained, sheet, "--mode", "all", "--out", scenario, "--force").exit_code
+        == 2
+    )
+    assert (demo / "scenarios" / "demo.toml").read_text() == (SCENARIOS / "demo.toml").read_text()
     assert (
         planner("stocktake", "sheet", scenario, "--out", demo / "scenarios" / "demo" / "lots.csv").exit_code
         == 2

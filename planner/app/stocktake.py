@@ -25,6 +25,7 @@ import pandas as pd
 
 from models.cells import write_csv_text
 from models.errors import InputError, InputErrors
+from models.loading import scenario_inputs
 from models.records import Lot, Scenario
 from models.tables import MAX_QUANTITY, ROW, Column, TableSpec, parse_table, read_raw
 from models.workbook import is_workbook, read_workbook, sheet_label, write_table_workbook, written_by_planner
@@ -244,7 +245,7 @@ def write_whatif(
     """Write the what-if at `target` (extending `scenario_file`) and its new lots beside it, each in one
     rename, the new lots first; refuses (OutputRefused) before writing anything."""
     new_lots = new_lots_file(target)
-    protect = [scenario_file, counts_file]
+    protect = [*scenario_inputs(scenario_file), counts_file]
     refuse_file(target, ours=is_whatif_file, protect=protect, force=force)
     if len(stock.new_lots):
         refuse_file(new_lots, ours=is_new_lots_file, protect=protect, force=force)
