@@ -4,17 +4,19 @@
 
 Per size: `planner generate` writes a scenario, `planner solve` plans it into
 base/, a what-if that extends it changes one order (the first line of the
-middle order gets one unit less), and that what-if is solved from nothing and
-with `--previous base`, taking turns. Prints a Markdown table (for
-docs/benchmarks.md) with the median wall time of each, their ratio, and the
-units the re-plan changed against the plan made from nothing. Run by hand, not
-in CI.
+middle order among the lines the base plan fills gets one unit less, so the
+edit forces a change), and that what-if is solved from nothing and with
+`--previous base`, taking turns. Prints a Markdown table (for
+docs/benchmarks.md) with the median wall and CPU time of each, their ratios,
+every run's wall time, and the units the re-plan changed against the plan made
+from nothing. Run by hand, not in CI.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -27,11 +29,17 @@ import pandas as pd
 PLANNER = [sys.executable, "-c", "from planner.cli import main; main()"]
 
 
-def planner(*args: str | Path) -> float:
-    """Run `planner ARGS`; its wall seconds."""
-    start = time.monotonic()
+def planner(*args: str | Path) -> tuple[float, float]:
+    """Run `planner ARGS`; its wall seconds and its CPU seconds (user + system; less swayed by other
+    work on a shared machine than the wall time)."""
+    start, used = time.monotonic(), _children_cpu()
     subprocess.run([*PLANNER, *map(str, args)], check=True, capture_output=True)
-    return time.monotonic() - start
+    return time.monotonic() - start, _children_cpu() - used
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def moved(previous: Path, plan: Path) -> int:
@@ -58,15 +66,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     print(
-        "| lines | from nothing s | with --previous s | ratio | units moved: from nothing | with --previous |"
+        "| lines | from nothing s | with --previous s | ratio "
+        "| CPU s: from nothing | with --previous | CPU ratio | units moved: from nothing | with --previous "
+        "| wall s of each run: from nothing / with --previous |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
             planner("generate", "--lines", size, "--seed", args.seed, "--out", root / "data")
             planner("solve", root / "data" / "scenario.toml", "--out", root / "base", "--quiet")
             lines = pd.read_csv(root / "data" / "lines.csv", dtype=str, keep_default_na=False)
+            planned = pd.read_csv(root / "base" / "lines.csv", dtype=str, keep_default_na=False)
+            full = planned[(planned["status"] == "full") & (planned["reason"] == "")]
+            served = set(zip(full["order"], full["line"]))
+            lines = lines[[key in served for key in zip(lines["order"], lines["line"])]]
             orders = sorted(set(lines["order"]))
             order = orders[len(orders) // 2]
             first = lines[lines["order"] == order].iloc[0]
@@ -85,10 +99,12 @@ def main() -> None:
                         "solve", edit, "--out", root / "re", "--previous", root / "base", "--quiet", "--force"
                     )
                 )
-            a, b = statistics.median(plain), statistics.median(replan)
+            a, b = (statistics.median(t for t, _ in runs) for runs in (plain, replan))
+            ca, cb = (statistics.median(c for _, c in runs) for runs in (plain, replan))
+            walls = " / ".join(", ".join(f"{t:.1f}" for t, _ in runs) for runs in (plain, replan))
             print(
-                f"| {size:,} | {a:.2f} | {b:.2f} | {b / a:.2f} | "
-                f"{moved(root / 'base', root / 'plain')} | {moved(root / 'base', root / 're')} |",
+                f"| {size:,} | {a:.2f} | {b:.2f} | {b / a:.2f} | {ca:.2f} | {cb:.2f} | {cb / ca:.2f} | "
+                f"{moved(root / 'base', root / 'plain')} | {moved(root / 'base', root / 're')} | {walls} |",
                 flush=True,
             )
 

@@ -178,17 +178,37 @@ def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame] | None = None)
     workbook.properties.creator = CREATOR
     _documentation_sheet(workbook.active)
     for spec in TABLES:
-        frame = (tables or {}).get(spec.name)
-        sheet = workbook.create_sheet(sheet_name(spec))
-        columns = list(frame.columns) if frame is not None and len(frame.columns) else list(spec.column_names)
-        kinds = {c.name: c.kind for c in spec.columns}
-        sheet.append(columns)
-        if frame is not None:
-            for row in frame.itertuples(index=False):
-                sheet.append([_cell_value(v, kinds.get(str(c), "str")) for c, v in zip(columns, row)])
-        _no_formulas(sheet)
-        _format_sheet(sheet, columns, kinds)
-    path = Path(path)
+        _table_sheet(workbook, spec, (tables or {}).get(spec.name))
+    _save(workbook, Path(path))
+
+
+def write_table_workbook(path: Path, spec: TableSpec, frame: pd.DataFrame) -> None:
+    """Write one table as a workbook of one sheet named after it (`sheet_name`), atomically, with the
+    same cells as `write_workbook` (numbers in number columns, no formula)."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.properties.creator = CREATOR
+    workbook.remove(workbook.active)
+    _table_sheet(workbook, spec, frame)
+    _save(workbook, Path(path))
+
+
+def _table_sheet(workbook: Any, spec: TableSpec, frame: pd.DataFrame | None) -> None:
+    """A sheet for `spec`'s table: its header, then the frame's rows (none for None)."""
+    sheet = workbook.create_sheet(sheet_name(spec))
+    columns = list(frame.columns) if frame is not None and len(frame.columns) else list(spec.column_names)
+    kinds = {c.name: c.kind for c in spec.columns}
+    sheet.append(columns)
+    if frame is not None:
+        for row in frame.itertuples(index=False):
+            sheet.append([_cell_value(v, kinds.get(str(c), "str")) for c, v in zip(columns, row)])
+    _no_formulas(sheet)
+    _format_sheet(sheet, columns, kinds)
+
+
+def _save(workbook: Any, path: Path) -> None:
+    """Save the workbook at `path` in one rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=WORKBOOK_SUFFIX, dir=path.parent)
     os.close(handle)

@@ -29,7 +29,16 @@ from models.loading import MAX_TIME_LIMIT, load_scenario, scenario_inputs
 from models.previous import read_previous
 from models.records import OBJECTIVE_FIELDS, PreviousPlan, Scenario
 from models.workbook import read_folder_tables, write_workbook, written_by_planner
-from planner.app.compare import WrittenPlan, kpi_table, line_changes, lot_changes, moved
+from planner.app.compare import WrittenPlan, kpi_table, line_changes, lot_changes, move_totals, moves
+from planner.app.stocktake import (
+    MODES,
+    Mode,
+    count_sheet,
+    is_blank_sheet,
+    take_stock,
+    write_sheet,
+    write_whatif,
+)
 from planner.check import check_dir
 from planner.console import log, logging_to, phase_progress
 from planner.engine.backends import solver_choices
@@ -343,8 +352,9 @@ def compare(
     """Compare scenarios (TOML files to solve, or result folders) with the first.
 
     With --previous PREV, the base is the previous plan PREV and every scenario file is re-planned
-    from it. Writes kpis.csv, line_changes.csv and lot_changes.csv (stock moved between lots and
-    warehouses) to --out and prints the KPIs side by side.
+    from it. Writes kpis.csv, line_changes.csv, lot_changes.csv (each line's quantity per lot, before
+    and now) and moves.csv (stock a line took from one lot and now takes from another, with
+    warehouses and owners) to --out and prints the KPIs side by side.
     """
     if len(scenarios) < (1 if previous is not None else 2):
         raise click.UsageError("compare needs a base and at least one other scenario")
@@ -355,12 +365,13 @@ def compare(
             out_dir, protect=[*inputs, *([previous] if previous else [])], force=force
         ) as claim:
             kpi, changes, results = _compared(scenarios, solver, prev, previous)
-            moves = lot_changes(results[0], results[1:])
+            moved = moves(results[0], results[1:])
             claim.write(
                 {
                     "kpis.csv": write_csv_text(kpi),
                     "line_changes.csv": write_csv_text(changes),
-                    "lot_changes.csv": write_csv_text(moves),
+                    "lot_changes.csv": write_csv_text(lot_changes(results[0], results[1:])),
+                    "moves.csv": write_csv_text(moved),
                     MARKER: marker("compare", scenarios=[str(p) for p in scenarios]),
                 }
             )
@@ -378,8 +389,12 @@ def compare(
             table.add_row(column, *(_cell(v) for v in kpi[column]))
     out.print(table)
     for r in results[1:]:
-        lots, warehouses = moved(moves, r.name), moved(moves, r.name, "warehouse")
-        out.print(f"{escape(r.name)}: {lots} unit(s) moved between lots, {warehouses} between warehouses")
+        n = move_totals(moved, r.name)
+        out.print(
+            f"{_plain(r.name)}: {n['between_lots']} unit(s) moved between lots "
+            f"({n['between_warehouses']} between warehouses), {n['allocated']} newly allocated, "
+            f"{n['released']} released"
+        )
     out.print(f"{len(changes)} line(s) changed; written to {_plain(str(out_dir))}")
 
 
@@ -565,6 +580,59 @@ def export_template(out_file: Path, source: Path | None, force: bool) -> None:
     out.print(
         f'written to {_plain(str(out_file))}; use it with data = "{_plain(out_file.name)}" in a scenario file'
     )
+
+
+@main.group()
+def stocktake() -> None:
+    """Stock take (SPEC 9): a sheet of the lots to count, then the counts as a what-if."""
+
+
+@stocktake.command(name="sheet")
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--force", is_flag=True, help="Replace a file that holds counts or was not written by the planner."
+)
+def stocktake_sheet(scenario: Path, out_file: Path, force: bool) -> None:
+    """Write the lots on hand to count, with an empty `counted` column (.xlsx or .csv by the suffix)."""
+    if out_file.suffix.lower() not in (".xlsx", ".csv"):
+        raise click.UsageError("--out must name an .xlsx or a .csv file")
+    data = _load(scenario)
+    try:
+        refuse_file(out_file, ours=is_blank_sheet, protect=scenario_inputs(scenario), force=force)
+    except PlannerError as exc:
+        _fail(exc)
+    sheet = count_sheet(data)
+    write_sheet(sheet, out_file)
+    out.print(f"{len(sheet)} lot(s) to count written to {_plain(str(out_file))}; fill in `counted`")
+
+
+@stocktake.command(name="apply")
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("counts", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    required=True,
+    help="listed: set the counted lots only; all: also set every uncounted lot on hand with nothing "
+    "committed on it to 0.",
+)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@_FORCE
+def stocktake_apply(scenario: Path, counts: Path, mode: Mode, out_file: Path, force: bool) -> None:
+    """Write the counts as a what-if (a TOML file) that extends SCENARIO; solve it with --previous."""
+    if out_file.suffix.lower() != ".toml":
+        raise click.UsageError("--out must name a .toml file")
+    data = _load(scenario)
+    try:
+        stock = take_stock(data, counts, mode)
+        write_whatif(stock, scenario, counts, mode, out_file, force=force)
+    except PlannerError as exc:
+        _fail(exc)
+    out.print(f"{len(stock.changes)} lot quantity change(s), {len(stock.new_lots)} new lot(s)")
+    if stock.kept:
+        out.print(_plain(f"not counted, kept (committed stock on them): {', '.join(stock.kept)}"))
+    out.print(f"written to {_plain(str(out_file))}")
 
 
 def print_summary(plan: Plan, max_tiers: int = 15) -> None:

@@ -145,7 +145,8 @@ def test_solve_writes_formula_looking_ids_as_text_that_reads_back(tmp_path: Path
 
 
 def test_compare_quotes_its_tables_and_reads_result_folders_back(tmp_path: Path) -> None:
-    """kpis.csv and line_changes.csv carry no formula; a result folder read back keeps the ids."""
+    """kpis.csv, line_changes.csv, lot_changes.csv and moves.csv carry no formula; a result folder read
+    back keeps the ids (its allocations too: a lot id is not quoted twice)."""
     base = write_folder(tmp_path / "base", FORMULAS)
     more = {**FORMULAS, "lots.csv": FORMULAS["lots.csv"].assign(quantity=2)}
     other = write_folder(tmp_path / "other", more, toml=f'name = "=other"\ntoday = "{TODAY}"\n')
@@ -156,6 +157,13 @@ def test_compare_quotes_its_tables_and_reads_result_folders_back(tmp_path: Path)
     assert changes[1] == "'=other,'=1+1,'-2,'@SUM(A1),4,2,-2,,short"
     kpis = (tmp_path / "cmp" / "kpis.csv").read_text(encoding="utf-8").splitlines()
     assert kpis[2].startswith("'=other,")
+    lot = '=HYPERLINK("http://x","y")'
+    lots = read_csv_text((tmp_path / "cmp" / "lot_changes.csv").read_text(encoding="utf-8"))
+    assert list(lots["lot"]) == [lot]
+    moves = read_csv_text((tmp_path / "cmp" / "moves.csv").read_text(encoding="utf-8"))
+    assert list(moves[["from_lot", "from_warehouse", "to_lot"]].itertuples(index=False, name=None)) == [
+        (lot, "+NY", "")
+    ]
 
 
 def test_export_template_writes_no_formula_and_reads_back(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""Comparing plans: KPIs per scenario, the lines whose allocation changed, and the stock that moved
-between lots and warehouses (the same quantity on a line, from other lots).
+"""Comparing plans: KPIs per scenario, the lines whose allocation changed, the (line, lot) quantities
+that changed, and the moves: stock a line took from one lot and now takes from another.
 
 Both work on the written form of a plan (lines.csv as a frame and summary.json
 as a dict), so a fresh solve and a result folder on disk compare alike.
@@ -84,7 +84,7 @@ class WrittenPlan:
             lines[column] = lines[column].astype(int)
         allocations = None
         if (folder / "allocations.csv").is_file():
-            allocations = pd.read_csv(folder / "allocations.csv", dtype=str, keep_default_na=False)
+            allocations = read_csv_file(folder / "allocations.csv")
             allocations["quantity"] = allocations["quantity"].astype(int)
         return cls(
             lines,
@@ -207,12 +207,93 @@ def lot_changes(base: WrittenPlan, others: list[WrittenPlan]) -> pd.DataFrame:
     return out.iloc[order].reset_index(drop=True)
 
 
-def moved(changes: pd.DataFrame, scenario: str, by: str = "lot") -> int:
-    """Units a scenario moves between lots (`by="lot"`) or warehouses (`by="warehouse"`) on its
-    lines: per line, what it gains in some places and loses in others at once."""
-    rows = changes[changes["scenario"] == scenario]
-    total = 0
-    for _, group in rows.groupby(["order", "line"]):
-        deltas = group.groupby(by)["delta"].sum()
-        total += min(int(deltas[deltas > 0].sum()), int(-deltas[deltas < 0].sum()))
-    return total
+MOVE_COLUMNS = [
+    "scenario",
+    "order",
+    "line",
+    "item",
+    "from_lot",
+    "from_warehouse",
+    "from_owner",
+    "to_lot",
+    "to_warehouse",
+    "to_owner",
+    "quantity",
+]
+
+Held = dict[tuple[str, str], dict[str, tuple[str, str, str, int]]]
+"""Per (order, line): lot -> (item, warehouse, owner, quantity) the line takes of it."""
+
+
+def _held(plan: WrittenPlan) -> Held:
+    out: Held = {}
+    frame = plan.allocations
+    if frame is None:
+        return out
+    columns = ["order", "line", "lot", "item", "warehouse", "owner", "quantity"]
+    for order, line, lot, item, warehouse, owner, quantity in zip(*(frame[c] for c in columns)):
+        if lot != "":
+            lots = out.setdefault((str(order), str(line)), {})
+            held = lots.get(str(lot), ("", "", "", 0))[3]
+            lots[str(lot)] = (str(item), str(warehouse), str(owner), held + int(quantity))
+    return out
+
+
+def moves(base: WrittenPlan, others: list[WrittenPlan]) -> pd.DataFrame:
+    """moves.csv: per scenario and line, where its stock went: `quantity` units the line took from
+    `from_lot` in the base and takes from `to_lot` now. A line's losses are paired with its gains of
+    the same item (a kit's component stays with its component) in the same warehouse first, then of
+    the same item, then in the same warehouse, then any, each in lot order; what is left is stock
+    newly allocated (no `from_lot`) or released (no `to_lot`). Summed per (line, lot) the rows are
+    lot_changes.csv."""
+    rows: list[list[object]] = []
+    for other in others:
+        before, now = _held(base), _held(other)
+        items = {
+            (str(o), str(ln)): str(i)
+            for plan in (base, other)
+            for o, ln, i in zip(plan.lines["order"], plan.lines["line"], plan.lines["item"])
+        }
+        for key in sorted({*before, *now}, key=lambda k: (k[0], line_sort_key(k[1]))):
+            for move in _line_moves(before.get(key, {}), now.get(key, {})):
+                rows.append([other.name, *key, items.get(key, ""), *move])
+    return pd.DataFrame(rows, columns=MOVE_COLUMNS)
+
+
+def _line_moves(
+    before: dict[str, tuple[str, str, str, int]], now: dict[str, tuple[str, str, str, int]]
+) -> list[list[object]]:
+    """One line's moves: [from lot, warehouse, owner, to lot, warehouse, owner, quantity] rows."""
+    items = {lot: held[0] for lot, held in (before | now).items()}
+    facts = {lot: held[1:3] for lot, held in (before | now).items()}
+    change = {lot: now.get(lot, ("", "", "", 0))[3] - before.get(lot, ("", "", "", 0))[3] for lot in facts}
+    lost = {lot: -d for lot, d in sorted(change.items()) if d < 0}
+    gained = {lot: d for lot, d in sorted(change.items()) if d > 0}
+
+    def rank(a: str, b: str) -> tuple[bool, bool]:
+        return (items[a] != items[b], facts[a][0] != facts[b][0])
+
+    out: list[list[object]] = []
+    for a, b in sorted(((a, b) for a in lost for b in gained), key=lambda p: (rank(*p), p)):
+        quantity = min(lost[a], gained[b])
+        if quantity:
+            out.append([a, *facts[a], b, *facts[b], quantity])
+            lost[a] -= quantity
+            gained[b] -= quantity
+    out += [[a, *facts[a], "", "", "", q] for a, q in lost.items() if q]
+    out += [["", "", "", b, *facts[b], q] for b, q in gained.items() if q]
+    return sorted(out, key=lambda r: (str(r[0]), str(r[3])))
+
+
+def move_totals(table: pd.DataFrame, scenario: str) -> dict[str, int]:
+    """A scenario's moves summed: units moved between lots, of them between warehouses, newly
+    allocated and released."""
+    rows = table[table["scenario"] == scenario]
+    paired = (rows["from_lot"] != "") & (rows["to_lot"] != "")
+    across = paired & (rows["from_warehouse"] != rows["to_warehouse"])
+    return {
+        "between_lots": int(rows["quantity"][paired].sum()),
+        "between_warehouses": int(rows["quantity"][across].sum()),
+        "allocated": int(rows["quantity"][rows["from_lot"] == ""].sum()),
+        "released": int(rows["quantity"][rows["to_lot"] == ""].sum()),
+    }

@@ -199,11 +199,22 @@ def _lot_floor_problems(scenario: Scenario, lots: tuple[Lot, ...]) -> list[str]:
     return out
 
 
-def to_toml(whatif: WhatIf, base: Path, target: Path) -> str:
-    """The text of a scenario file at `target` that extends `base` with this edit."""
+WHATIF_HEADER = "# What-if on "
+"""How every what-if file the planner writes begins (so it may replace one it wrote)."""
+
+
+def to_toml(
+    whatif: WhatIf,
+    base: Path,
+    target: Path,
+    origin: str = "made in the dashboard",
+    added: tuple[tuple[str, str], ...] = (),
+) -> str:
+    """The text of a scenario file at `target` that extends `base` with this edit; `origin` says where
+    it was made, and `added` (table, file beside `target`) become `[[add]]` edits after the changes."""
     # a folder scenario is extended through its scenario.toml: `extends` names a file (SPEC)
     extends = Path(os.path.relpath(settings_file(base).resolve(), target.parent.resolve())).as_posix()
-    out = [f"# What-if on {base.name}, made in the dashboard."]
+    out = [f"{WHATIF_HEADER}{base.name}, {origin}."]
     out += ["#  - " + " ".join(c.describe().splitlines()) for c in whatif.changes]
     out += [f"name = {_toml(whatif.name)}", f"extends = {_toml(extends)}"]
     if whatif.today is not None:
@@ -217,6 +228,8 @@ def to_toml(whatif: WhatIf, base: Path, target: Path) -> str:
             f"where = {{ {where} }}",
             f"set = {{ {change.column} = {_toml(change.value)} }}",
         ]
+    for table, file in added:
+        out += ["", "[[add]]", f"table = {_toml(table)}", f"file = {_toml(file)}"]
     return "\n".join(out) + "\n"
 
 
