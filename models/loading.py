@@ -34,6 +34,7 @@ from models.records import (
     Line,
     Lot,
     Order,
+    Pin,
     Reservation,
     Scenario,
     SolverOptions,
@@ -47,7 +48,9 @@ from models.tables import (
     LINES,
     LOTS,
     ORDERS,
+    PINS,
     RESERVATIONS,
+    ROW,
     SAFETY_STOCK,
     TABLES,
     parse_table,
@@ -164,12 +167,24 @@ def load_scenario(path: str | Path) -> Scenario:
                 key=lambda r: (r.order, line_sort_key(r.line), r.lot),
             )
         ),
+        pins=_pins(frames[PINS.name], origins, settings.data),
         objective_key=settings.objective_key,
         solver=settings.solver,
         company=settings.company,
         keep=settings.keep,
         previous=previous,
     )
+
+
+def _pins(frame: pd.DataFrame, origins: RowOrigins, data: Path | None) -> tuple[Pin, ...]:
+    """The pins, each with the file (or sheet) and row it was written in, in (order, line, lot) order."""
+    pins = []
+    for pin in _records(frame.assign(table=PINS.name, row=frame[ROW]), Pin):
+        where = origins.locate(InputError(PINS.name, pin.row, None, ""))
+        if data is not None and is_workbook(data):
+            where = workbook_error(where, data)
+        pins.append(dataclasses.replace(pin, table=where.table, row=where.row or 0))
+    return tuple(sorted(pins, key=lambda p: (p.order, line_sort_key(p.line), p.lot)))
 
 
 def _records(frame: pd.DataFrame, cls: type[R]) -> list[R]:

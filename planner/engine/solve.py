@@ -26,6 +26,7 @@ from planner.engine.eligibility import Prepared, prepare
 from planner.engine.flow import assign, lexicographic_flow
 from planner.engine.greedy import greedy
 from planner.engine.ids import LineId, PairId
+from planner.engine.pins import incomplete
 from planner.engine.stability import fewest_changes, targets
 from planner.engine.workers import solve_components
 from planner.result.plan import Allocation, Plan, TierResult
@@ -102,6 +103,13 @@ def solve(
     else:
         deadline = None if limit is None else start + limit
         result = _optimise(prep, name, deadline, progress, workers, scheduler, route)
+        short = {
+            li
+            for li in prep.pins.forced
+            if result.added.get(LineId(li), 0) < prep.lines[li].open_after_reservations
+        }
+        if short:
+            raise incomplete(prep.pins, prep.lines, short, result.proved)
         done("optimise")
         flow_lines = {li for lines in result.flow_components for li in lines}
         fixed = {li: q for li, q in result.added.items() if li not in flow_lines}
@@ -277,26 +285,36 @@ def _allocations(prep: Prepared, added: dict[int, int], flows: dict[PairId, int]
 def _tier_results(
     prep: Prepared, added: dict[int, int], baseline: dict[int, int], bounds: dict[int, int] | None
 ) -> tuple[TierResult, ...]:
+    """Per tier of the contract: requested, allocated, the proven bound and the baseline's. A line
+    pins force to complete was solved in the pinned tier, which is complete: its whole quantity
+    counts towards its own tier's bound."""
     requested: dict[int, int] = defaultdict(int)
     allocated: dict[int, int] = defaultdict(int)
-    reserved: dict[int, int] = defaultdict(int)
+    fixed: dict[int, int] = defaultdict(int)
     greedy_total: dict[int, int] = defaultdict(int)
+    solved_as: dict[int, int] = {}
     for li, line in enumerate(prep.lines):
-        tier = prep.line_tier[li]
+        tier = prep.report_tier[li]
         if tier is None:
             continue
         requested[tier] += line.requested
-        reserved[tier] += line.reserved
+        fixed[tier] += line.requested if li in prep.pins.forced else line.reserved
         allocated[tier] += line.reserved + added.get(li, 0)
         greedy_total[tier] += line.reserved + baseline.get(li, 0)
+        if li not in prep.pins.forced:
+            solved_as[tier] = prep.line_tier[li] or 0
     return tuple(
         TierResult(
             tier=t + 1,
             key=key,
             requested=requested[t],
             allocated=allocated[t],
-            bound=requested[t] if bounds is None else reserved[t] + bounds.get(t, 0),
+            bound=(
+                requested[t]
+                if bounds is None
+                else fixed[t] + (bounds.get(solved_as[t], 0) if t in solved_as else 0)
+            ),
             baseline=greedy_total[t],
         )
-        for t, key in enumerate(prep.tiers)
+        for t, key in enumerate(prep.report_tiers)
     )
