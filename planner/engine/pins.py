@@ -217,8 +217,9 @@ def _forced(
                 why = "its order ships complete" if line.full_delivery else "a full line"
                 for pin in line_pins:
                     message = (
-                        f"line {_name(other.key)} must be completed ({why} with a pin), but the {open_qty[member]} the pins and reservations leave open"
-                        f" are not whole packs of {other.pack_size}"
+                        f"line {_name(other.key)} must be completed ({why} with a pin), but the"
+                        f" {open_qty[member]} the pins and reservations leave open are not whole packs"
+                        f" of {other.pack_size}"
                     )
                     errors.append(_error(pin, "quantity", message))
             elif open_qty[member] > 0:
