@@ -18,6 +18,10 @@ after the lines' ship dates, so a receipt is usable by later lines only) and,
 in about a third of the examples, a `company` (lots of owner "" or MAIN are its
 own; owners lists may hold `*`).
 
+`pinned_scenarios()` adds random valid pins (SPEC 9) to `scenarios()`: exact pins
+and pins of 0 on lines that take part, from lots that may serve them, `only`
+sometimes, within what lots and lines have left after reservations.
+
 `tier_loop_scenarios()` is aimed at the lexicographic tier loop: many tiers,
 full-delivery orders spanning them, reservations covering whole lines, pools
 that turn contended late; see its docstring.
@@ -41,6 +45,7 @@ from models.records import (
     Line,
     Lot,
     Order,
+    Pin,
     Reservation,
     Scenario,
     WarehouseSafetyStock,
@@ -453,3 +458,53 @@ def tier_loop_scenarios(
         reservations=tuple(reservations),
         objective_key=objective_key,
     )
+
+
+# ---------------------------------------------------------------------------
+# Pins (SPEC 9)
+# ---------------------------------------------------------------------------
+
+
+@st.composite
+def pinned_scenarios(draw: st.DrawFn) -> Scenario:
+    """A scenario of `scenarios()` with 1-3 valid pins on plain lines that take part, from lots that
+    may serve them (section 3, as tests/reference.py transcribes it): a pin is at least the
+    reservations of its (line, lot), and pins and reservations stay within each lot's allocable
+    quantity and each line's quantity; `only` about one pin in four."""
+    from tests.reference import lot_may_serve, no_part_reason
+
+    scenario = draw(scenarios())
+    kit_items = {k.kit for k in scenario.kits}
+    alternates: dict[str, set[str]] = {}
+    for a in scenario.alternates:
+        alternates.setdefault(a.item, set()).add(a.alternate)
+    candidates = [
+        (ln, lot)
+        for ln in scenario.lines
+        if ln.item not in kit_items and no_part_reason(scenario, ln) is None
+        for lot in scenario.lots
+        if lot_may_serve(scenario, ln, lot, {ln.item} | alternates.get(ln.item, set()))
+    ]
+    if not candidates:
+        return scenario
+    chosen = draw(st.lists(st.sampled_from(range(len(candidates))), min_size=1, max_size=3, unique=True))
+    reserved_pair: dict[tuple[tuple[str, str], str], int] = {}
+    line_left = {ln.key: ln.quantity for ln in scenario.lines}
+    lot_left = {lot.lot: lot.allocable for lot in scenario.lots}
+    for r in scenario.reservations:
+        reserved_pair[((r.order, r.line), r.lot)] = (
+            reserved_pair.get(((r.order, r.line), r.lot), 0) + r.quantity
+        )
+        line_left[(r.order, r.line)] -= r.quantity
+        lot_left[r.lot] -= r.quantity
+    pins = []
+    for c in chosen:
+        ln, lot = candidates[c]
+        reserved = reserved_pair.get((ln.key, lot.lot), 0)
+        beyond = draw(st.integers(0, max(0, min(line_left[ln.key], lot_left[lot.lot]))))
+        line_left[ln.key] -= beyond
+        lot_left[lot.lot] -= beyond
+        reserved_elsewhere = any(key == ln.key and other != lot.lot for key, other in reserved_pair)
+        only = _often(draw, 4) and not reserved_elsewhere  # else an input error
+        pins.append(Pin(ln.order, ln.line, lot.lot, reserved + beyond, only))
+    return scenario.replace(pins=tuple(sorted(pins, key=lambda p: (p.order, p.line, p.lot))))

@@ -130,6 +130,16 @@ def resolve_pins(
             continue
         fixed_lines[li] = units
         fixed += [(li, lo, q) for lo, q in beyond.items() if q > 0]
+    for li, line_pins in sorted(pins_of.items()):
+        pinned = {lot_index[p.lot] for p in line_pins}
+        elsewhere = sorted(lots[lo].lot for (m, lo) in reserved_pair if m == li and lo not in pinned)
+        if elsewhere and any(p.only for p in line_pins):
+            for pin in line_pins:
+                message = (
+                    f"line {_name(lines[li].key)} is pinned to its lots only, but it has reservations on"
+                    f" lot(s) {', '.join(elsewhere)}; pin those lots too"
+                )
+                errors.append(_error(pin, "only", message))
     forced = _forced(pins_of, lines, fixed_lines, errors)
     if errors:
         raise InputErrors(errors)
