@@ -370,11 +370,11 @@ def reference_optimum(
         reserved_from_lot[i] += beyond
         closed[line.key].add(i)
         only |= {line.key} if pin.only else set()
-        part = next(
+        component = next(
             (c for c, _ in _kit(scenario, line.item) if lots[i].item in {c} | _alternates(scenario, c)),
             line.item,
         )
-        pinned_units[(line.key, part)] += beyond
+        pinned_units[(line.key, component)] += beyond
         if pin.quantity > 0:
             forced_lines.add(line.key)
     for line in lines:
