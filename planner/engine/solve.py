@@ -267,9 +267,10 @@ def _allocations(prep: Prepared, added: dict[int, int], flows: dict[PairId, int]
     for li, pline in enumerate(prep.lines):
         if pline.reason == Reason.NONSTOCK:
             rows[(li, 2, pline.item, Source.NONSTOCK)] += pline.requested
-    for demand in prep.nonstock_components:
-        if added.get(demand.line, 0) > 0:
-            rows[(demand.line, 2, demand.item, Source.NONSTOCK)] += demand.per_unit * added[demand.line]
+    for demand in prep.nonstock_components:  # every kit the line holds, fixed (carried, pinned) or added
+        kits = prep.lines[demand.line].reserved + added.get(demand.line, 0)
+        if kits > 0:
+            rows[(demand.line, 2, demand.item, Source.NONSTOCK)] += demand.per_unit * kits
     lot_of = {lot.lot: lot for lot in prep.lots}
     out = []
     for (li, _, ref, source), q in sorted(rows.items()):
