@@ -129,11 +129,13 @@ def test_a_pinned_full_delivery_order_that_cannot_be_filled_is_an_input_error() 
 
 
 def test_a_kit_pinned_in_ratio_counts_its_kits_and_the_optimiser_adds_whole_kits(run: Run) -> None:
-    """Kit K = 1 A + 2 B. K/1 wants 3 kits; pins of 1 of A1 and 2 of B1 make 1 kit, fixed; the
-    optimiser adds 2 whole kits from the other lots A2, B2 (A1 and B1 are closed beyond the pins)."""
+    """Kit K = 1 A + 2 B + 1 S (S nonstock). K/1 wants 3 kits; pins of 1 of A1 and 2 of B1 make 1
+    kit, fixed; the optimiser adds 2 whole kits from the other lots A2, B2 (A1 and B1 are closed
+    beyond the pins), and S gets a nonstock row for all 3 kits."""
     data = scenario(
+        items=[item("S", stocking=False)],
         lots=[lot("A1", "A", 5), lot("A2", "A", 5), lot("B1", "B", 5), lot("B2", "B", 5)],
-        kits=[kit("K", "A", 1), kit("K", "B", 2)],
+        kits=[kit("K", "A", 1), kit("K", "B", 2), kit("K", "S", 1)],
         lines=[line("K", "1", "K", 3, D1)],
         pins=[pin("K", "1", "A1", 1), pin("K", "1", "B1", 2)],
     )
@@ -143,6 +145,7 @@ def test_a_kit_pinned_in_ratio_counts_its_kits_and_the_optimiser_adds_whole_kits
         ("A2", 2, "optimizer"),
         ("B1", 2, "pin"),
         ("B2", 4, "optimizer"),
+        ("", 3, "nonstock"),
     ]
     assert line_result(plan, "K", "1") == (3, "full", "")
 
