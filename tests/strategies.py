@@ -470,7 +470,9 @@ def pinned_scenarios(draw: st.DrawFn) -> Scenario:
     """A scenario of `scenarios()` with 1-3 valid pins on plain lines that take part, from lots that
     may serve them (section 3, as tests/reference.py transcribes it): a pin is at least the
     reservations of its (line, lot), and pins and reservations stay within each lot's allocable
-    quantity and each line's quantity; `only` about one pin in four."""
+    quantity and each line's quantity; `only` about one pin in four. A full line or a line of a
+    full-delivery order is pinned in about half the examples that have one, and a kit line's
+    components in whole kits wherever a kit line takes part."""
     from tests.reference import lot_may_serve, no_part_reason
 
     scenario = draw(scenarios())
@@ -485,9 +487,15 @@ def pinned_scenarios(draw: st.DrawFn) -> Scenario:
         for lot in scenario.lots
         if lot_may_serve(scenario, ln, lot, {ln.item} | alternates.get(ln.item, set()))
     ]
-    if not candidates:
-        return scenario
-    chosen = draw(st.lists(st.sampled_from(range(len(candidates))), min_size=1, max_size=3, unique=True))
+    chosen = (
+        draw(st.lists(st.sampled_from(range(len(candidates))), min_size=1, max_size=3, unique=True))
+        if candidates
+        else []
+    )
+    orders = {o.order: o for o in scenario.orders}
+    forcing = [n for n, (ln, _) in enumerate(candidates) if ln.full_line or orders[ln.order].full_delivery]
+    if forcing and _often(draw, 2):
+        chosen = list(dict.fromkeys([draw(st.sampled_from(forcing)), *chosen]))
     reserved_pair: dict[tuple[tuple[str, str], str], int] = {}
     line_left = {ln.key: ln.quantity for ln in scenario.lines}
     lot_left = {lot.lot: lot.allocable for lot in scenario.lots}
@@ -507,4 +515,45 @@ def pinned_scenarios(draw: st.DrawFn) -> Scenario:
         reserved_elsewhere = any(key == ln.key and other != lot.lot for key, other in reserved_pair)
         only = _often(draw, 4) and not reserved_elsewhere  # else an input error
         pins.append(Pin(ln.order, ln.line, lot.lot, reserved + beyond, only))
+    pins += draw(_kit_pins(scenario, alternates, lot_left))
     return scenario.replace(pins=tuple(sorted(pins, key=lambda p: (p.order, p.line, p.lot))))
+
+
+@st.composite
+def _kit_pins(
+    draw: st.DrawFn, scenario: Scenario, alternates: dict[str, set[str]], lot_left: dict[str, int]
+) -> list[Pin]:
+    """Pins of one kit line that takes part, in whole kits: k kits, each stocking component pinned
+    k x its per-kit quantity on one lot of that very item that may serve the line (none when a
+    component is an alternate of another, so that which component a lot gives is never in doubt)."""
+    from tests.reference import lot_may_serve, no_part_reason
+
+    per_kit = {k.component: k.quantity for k in scenario.kits}
+    stocking = {i.item for i in scenario.items if i.stocking}
+    components = [c for c in per_kit if c in stocking]
+    if any(c in alternates.get(d, set()) for c in components for d in components):
+        return []
+    kit_lines = [ln for ln in scenario.lines if ln.item in {k.kit for k in scenario.kits}]
+    kit_lines = [ln for ln in kit_lines if no_part_reason(scenario, ln) is None]
+    if not kit_lines or not components:
+        return []
+    ln = draw(st.sampled_from(kit_lines))
+    serving = {
+        c: [
+            lot
+            for lot in scenario.lots
+            if lot.item == c and lot_may_serve(scenario, ln, lot, {c} | alternates.get(c, set()))
+        ]
+        for c in components
+    }
+    if not all(serving.values()):
+        return []
+    most = min(max(lot_left[lot.lot] for lot in lots) // per_kit[c] for c, lots in serving.items())
+    kits = draw(st.integers(0, max(0, min(ln.quantity, most))))
+    pins = []
+    for c, lots in serving.items():
+        lot = draw(st.sampled_from([lot for lot in lots if lot_left[lot.lot] >= kits * per_kit[c]]))
+        pins.append(Pin(ln.order, ln.line, lot.lot, kits * per_kit[c], _often(draw, 4)))
+    for pin in pins:
+        lot_left[pin.lot] -= pin.quantity
+    return pins
