@@ -258,7 +258,8 @@ def _prepare_lines(scenario: Scenario, kit_items: set[str]) -> list[PreparedLine
 
 
 def prepare(scenario: Scenario) -> Prepared:
-    """Apply section 3 and reservations; list every (demand, lot) pair with its preference cost."""
+    """Apply section 3, reservations, pins and the previous plan; list every (demand, lot) pair with
+    its preference cost."""
     today = scenario.today
     items = {i.item: i for i in scenario.items}
     components: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -314,11 +315,13 @@ def prepare(scenario: Scenario) -> Prepared:
             for item, per_unit in parts
         ]
 
-    giving = [frozenset().union(*(n.items for n in parts_of(li))) for li in range(len(lines))]
+    giving: dict[int, frozenset[str]] = {}  # per line asked about: the items whose lots may give it
 
     def why_not_serve(li: int, lo: int) -> str | None:
         """Why lot `lo` may not serve line `li` (section 3 and 8), or None when it may."""
         line, lot = lines[li], lots[lo]
+        if li not in giving:
+            giving[li] = frozenset().union(*(n.items for n in parts_of(li)))
         if not usable[lo]:
             return "lot is not available or has expired"
         if lot.item not in giving[li]:
