@@ -78,7 +78,7 @@ def previous_rows(facts: Facts, plan: PlanTables) -> Iterator[str]:
     got = carried(plan)
     held_by_lot: dict[str, int] = defaultdict(int)
     for row in plan.rows:
-        if row.source in ("previous", "reservation"):
+        if row.source in ("previous", "reservation", "pin"):  # pins are served before the carry-over
             held_by_lot[row.lot] += row.quantity
     for (key, lot_id), quantity in sorted(set(stands.items()) | {(k, 0) for k in got if k not in stands}):
         line = facts.lines.get(key)
@@ -101,7 +101,7 @@ def previous_rows(facts: Facts, plan: PlanTables) -> Iterator[str]:
         elif has < quantity:
             lot = facts.lots[lot_id]
             exhausted = held_by_lot[lot_id] >= lot.allocable
-            line_full = carried_units(facts, plan, key) + facts.reserved(key) >= line.quantity
+            line_full = fixed(facts, plan, key) >= line.quantity
             if not (exhausted or line_full or facts.is_kit(line)):
                 yield (
                     f"{line_name(key)} had {quantity} of lot {lot_id} and carries only {has} over,"

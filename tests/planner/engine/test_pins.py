@@ -262,3 +262,17 @@ def test_a_scenario_without_pins_is_solved_as_before() -> None:
     prep = solve(data).prepared
     assert prep.tiers == prep.report_tiers
     assert prep.line_tier == prep.report_tier
+
+
+def test_pins_are_served_before_a_kept_line_keeps_what_it_had() -> None:
+    """A1 holds 10. K/1 is kept and had 5 of A1; P/1 is pinned to 8 of A1. The pin comes first, so
+    K/1 keeps only the 2 left (reported in the notes), and the checker accepts the shortfall."""
+    data = scenario(
+        lots=[lot("A1", "X", 10)],
+        lines=[line("K", "1", "X", 5, D1, keep=True), line("P", "1", "X", 8, D2)],
+        pins=[pin("P", "1", "A1", 8)],
+    )
+    plan = solve(data.replace(previous=PreviousPlan("prev", (PreviousAllocation("K", "1", "A1", 5, 2),))))
+    assert rows(plan, "K", "1") == [("A1", 2, "previous")]
+    assert rows(plan, "P", "1") == [("A1", 8, "pin")]
+    assert any("keeps 2 of lot A1" in note for note in plan.summary.notes)
