@@ -40,8 +40,10 @@ How it works (obviously correct rather than fast):
    a line nothing from a lot pinned to it, and nothing at all to an `only` line.
    A full line with a pin above 0 has only its whole quantity to choose, and a
    full-delivery order with one only the whole order: when no choice completes
-   them, `reference_optimum` raises `PinsCannotComplete`. A kit line's pins
-   (in whole kits) count as that many kits fixed.
+   them, `reference_optimum` raises `PinsCannotComplete`. A kit line's pins fix
+   the fewest whole kits that hold them, and every choice for the line must
+   also give each component what those kits need beyond its pins (the other
+   components matched), or there is no choice.
 
 Limits: meant for tiny scenarios (about <= 5 lines, <= 4 lots, quantities <= 6:
 well under a second each, about 1 s at worst when every lot is usable and
@@ -187,8 +189,9 @@ class _LineSpec:
     """Quantity still open after honoured reservations (units, or kits)."""
     allowed: tuple[int, ...]
     """Every added quantity sections 4.4 and 4.5 allow, ascending (0 always)."""
-    needs: tuple[tuple[int, tuple[int, ...]], ...]
-    """Per stocking part: (units per line unit, indices of lots that may give it)."""
+    needs: tuple[tuple[int, tuple[int, ...], int], ...]
+    """Per stocking part: (units per line unit, indices of lots that may give it, units it needs
+    besides: what a kit's pinned kits need beyond the pins, section 9)."""
 
 
 def _splits(need: int, lots: tuple[int, ...], state: list[int]) -> Iterator[None]:
@@ -238,8 +241,8 @@ class _Search:
                 if self._within_caps(state):
                     yield
                 return
-            per_unit, lots = spec.needs[n]
-            for _ in _splits(per_unit * qty, lots, state):
+            per_unit, lots, besides = spec.needs[n]
+            for _ in _splits(per_unit * qty + besides, lots, state):
                 if self._within_caps(state):
                     yield from part(n + 1)
 
@@ -269,7 +272,7 @@ class _Search:
         taken: dict[LineKey, dict[int, int]] = {}
 
         def took(spec: _LineSpec, start: list[int]) -> dict[int, int]:
-            lots = {i for _, lots in spec.needs for i in lots}
+            lots = {i for _, lots, _ in spec.needs for i in lots}
             return {i: start[i] - work[i] for i in lots if start[i] != work[i]}
 
         if self.full_delivery[step]:
@@ -362,6 +365,7 @@ def reference_optimum(
     closed: dict[LineKey, set[int]] = defaultdict(set)
     only: set[LineKey] = set()
     pinned_units: dict[tuple[LineKey, str], int] = defaultdict(int)
+    makeup: dict[tuple[LineKey, str], int] = {}
     forced_lines: set[LineKey] = set()
     for pin in scenario.pins:
         line = line_by_key[pin.key]
@@ -380,8 +384,14 @@ def reference_optimum(
     for line in lines:
         parts = _kit(scenario, line.item)
         if parts:
-            kits = [pinned_units[(line.key, c)] // q for c, q in parts if items[c].stocking]
-            reserved_on_line[line.key] += min(kits, default=0)
+            kits = max(
+                (-(-pinned_units[(line.key, c)] // q) for c, q in parts if items[c].stocking), default=0
+            )
+            reserved_on_line[line.key] += kits
+            for c, q in parts:  # the other components of the pinned kits, matched by the optimiser
+                if items[c].stocking and kits * q > pinned_units[(line.key, c)]:
+                    makeup[(line.key, c)] = kits * q - pinned_units[(line.key, c)]
+                    forced_lines.add(line.key)
         else:
             reserved_on_line[line.key] += pinned_units[(line.key, line.item)]
 
@@ -428,6 +438,7 @@ def reference_optimum(
                         and i not in closed[line.key]
                         and line.key not in only
                     ),
+                    makeup.get((line.key, part), 0),
                 )
             )
         return _LineSpec(line.key, tier_of[tier_key(scenario, line)], open_qty, tuple(allowed), tuple(needs))

@@ -523,9 +523,11 @@ def pinned_scenarios(draw: st.DrawFn) -> Scenario:
 def _kit_pins(
     draw: st.DrawFn, scenario: Scenario, alternates: dict[str, set[str]], lot_left: dict[str, int]
 ) -> list[Pin]:
-    """Pins of one kit line that takes part, in whole kits: k kits, each stocking component pinned
-    k x its per-kit quantity on one lot of that very item that may serve the line (none when a
-    component is an alternate of another, so that which component a lot gives is never in doubt)."""
+    """Pins of one kit line that takes part, on lots of its very component items that may serve it
+    (none when a component is an alternate of another, so that which component a lot gives is
+    never in doubt): about half the time in whole kits (every stocking component k x its per-kit
+    quantity, `only` sometimes), else on some components only, any quantity (the optimiser then
+    matches the others), as long as the kits they start fit the line."""
     from tests.reference import lot_may_serve, no_part_reason
 
     per_kit = {k.component: k.quantity for k in scenario.kits}
@@ -546,14 +548,21 @@ def _kit_pins(
         ]
         for c in components
     }
-    if not all(serving.values()):
-        return []
-    most = min(max(lot_left[lot.lot] for lot in lots) // per_kit[c] for c, lots in serving.items())
-    kits = draw(st.integers(0, max(0, min(ln.quantity, most))))
     pins = []
-    for c, lots in serving.items():
-        lot = draw(st.sampled_from([lot for lot in lots if lot_left[lot.lot] >= kits * per_kit[c]]))
-        pins.append(Pin(ln.order, ln.line, lot.lot, kits * per_kit[c], _often(draw, 4)))
+    if _often(draw, 2):  # in whole kits
+        if not all(serving.values()):
+            return []
+        most = min(max(lot_left[lot.lot] for lot in lots) // per_kit[c] for c, lots in serving.items())
+        kits = draw(st.integers(0, max(0, min(ln.quantity, most))))
+        for c, lots in serving.items():
+            lot = draw(st.sampled_from([lot for lot in lots if lot_left[lot.lot] >= kits * per_kit[c]]))
+            pins.append(Pin(ln.order, ln.line, lot.lot, kits * per_kit[c], _often(draw, 4)))
+    else:  # some components, any quantity
+        for c, lots in serving.items():
+            if lots and _often(draw, 2):
+                lot = draw(st.sampled_from(lots))
+                most = min(lot_left[lot.lot], ln.quantity * per_kit[c])
+                pins.append(Pin(ln.order, ln.line, lot.lot, draw(st.integers(0, max(0, most)))))
     for pin in pins:
         lot_left[pin.lot] -= pin.quantity
     return pins

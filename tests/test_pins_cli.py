@@ -90,20 +90,18 @@ def test_pins_that_name_nothing_or_too_much_are_refused_by_row(copy: Path, tmp_p
 
 
 def test_pins_on_lines_or_lots_that_cannot_take_them_are_refused_by_row(copy: Path, tmp_path: Path) -> None:
-    """A pin on a line that takes no part, on a lot that may not serve the line, and kit pins that
-    make no whole kit: each named by its pins.csv row."""
+    """A pin on a line that takes no part, on a lot that may not serve the line, and `only` kit pins
+    that make no whole kit: each named by its pins.csv row."""
     output = _refused(
         copy,
         tmp_path,
         "SO-1008,1,R10K-NY-1,5,\n"  # row 2: SO-1008 is printed
         "SO-1002,1,R10K-NY-1,5,\n"  # row 3: SO-1002 may use only CA
-        "SH-4001,1,PCB-NY-1,3,\n",  # row 4: 3 PCBs and no other component: no whole kit
+        "SH-4001,1,PCB-NY-1,3,true\n",  # row 4: only 3 PCBs, no other component: no whole kit
     )
     assert "pins.csv, row 2, column line: line (SO-1008, 1) takes no part (printed)" in output
     assert "pins.csv, row 3, column lot: lot 'R10K-NY-1' may not serve line (SO-1002, 1)" in output
-    assert (
-        "pins.csv, row 4, column quantity: the pins of kit line (SH-4001, 1) do not make whole kits" in output
-    )
+    assert "pins.csv, row 4, column quantity: kit line (SH-4001, 1) is pinned to its lots only" in output
 
 
 def test_a_pinned_order_that_cannot_ship_complete_is_refused_by_row(copy: Path, tmp_path: Path) -> None:

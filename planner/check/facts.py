@@ -58,8 +58,9 @@ class Facts:
                 self.only.add(pin.key)
 
     def pinned_units(self, line: Line) -> int:
-        """What the line's pins give beyond its reservations, in line units: units, or for a kit line
-        the whole kits its component pins make (the fewest over its stocking components)."""
+        """What the line's pins fix beyond its reservations, in line units: units, or for a kit line
+        the fewest whole kits that hold every component's pinned units (SPEC 9: the kit's other
+        components are matched to them)."""
         pins = self.pins.get(line.key, {})
         if not pins:
             return 0
@@ -69,8 +70,8 @@ class Facts:
         for part, items in self.serving_items(line).items():
             if self.item(part).stocking:
                 got = sum(q for lot, q in pins.items() if lot in self.lots and self.lots[lot].item in items)
-                kits.append(got // self.kits[line.item][part])
-        return min(kits, default=0)
+                kits.append(-(-got // self.kits[line.item][part]))
+        return max(kits, default=0)
 
     def may_add(self, line: Line, lot: Lot) -> bool:
         """Whether the optimiser may give the line anything from the lot: it may serve the line

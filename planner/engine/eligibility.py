@@ -392,6 +392,11 @@ def prepare(scenario: Scenario) -> Prepared:
     lines = [
         replace(ln, reserved=reserved_on_line[i]) if reserved_on_line[i] else ln for i, ln in enumerate(lines)
     ]
+    reported = len(lines)
+    if pins.makeup:  # kit lines whose pins are not in kit ratio: a forced make-up line each
+        kit_of = {reported + n: li for n, li in enumerate(sorted(pins.makeup))}
+        lines += [_makeup_line(lines[li]) for li in kit_of.values()]
+        pins = pins.with_makeup_lines(kit_of)
     capacity = tuple(
         max(0, lot.allocable - reserved_from_lot[i]) if usable[i] else 0 for i, lot in enumerate(lots)
     )
@@ -419,6 +424,8 @@ def prepare(scenario: Scenario) -> Prepared:
         if not line.takes_part:
             continue
         needs = components[line.item] if line.is_kit else [(line.item, 1)]
+        if li in pins.kit_of:
+            needs = [(needs[part][0], units) for part, units in pins.makeup[pins.kit_of[li]]]
         for item, per_unit in needs:
             if not items[item].stocking:
                 nonstock_components.append(Demand(li, item, per_unit))
@@ -442,7 +449,9 @@ def prepare(scenario: Scenario) -> Prepared:
 
     report_tiers = tuple(sorted({ln.tier_key for ln in lines if ln.takes_part}))
     tier_of = {key: t for t, key in enumerate(report_tiers)}
-    report_tier = tuple(tier_of[ln.tier_key] if ln.takes_part else None for ln in lines)
+    report_tier = tuple(
+        tier_of[ln.tier_key] if ln.takes_part and li < reported else None for li, ln in enumerate(lines)
+    )
     tiers, line_tier = _solve_tiers(report_tiers, report_tier, pins.forced)
     cap_groups = _safety_stock_groups(scenario, lots, usable, reserved_from_lot)
     return Prepared(
@@ -474,6 +483,15 @@ def prepare(scenario: Scenario) -> Prepared:
         demand_lots=tuple(demand_lots),
         previous=previous,
         notes=_late_supply(lots, today),
+    )
+
+
+def _makeup_line(kit_line: PreparedLine) -> PreparedLine:
+    """The line that gives a kit line's pinned kits what the pins leave out (planner.engine.pins):
+    one unit, whole or nothing, whose demands are the make-up of each part; it is forced, and
+    reported as part of its kit line (`Prepared.reported`)."""
+    return replace(
+        kit_line, requested=1, reserved=0, pack_size=1, full_line=True, full_delivery=False, keep=False
     )
 
 

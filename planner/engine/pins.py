@@ -11,9 +11,15 @@ A full line with a pin above 0, and every line of a full-delivery order with suc
 pin, must be completed: they are *forced*. The engine serves them in a tier of their
 own before every other (`Prepared.line_tier` 0), which its lexicographic proof then
 holds; a forced line left short there cannot be completed and is an input error
-naming its pins (`incomplete`). A kit line's pins on component lots must make whole
-kits in ratio (the optimiser does not yet match the other components of a partial
-kit; docs/design.md).
+naming its pins (`incomplete`).
+
+A kit line's pins on component lots fix the fewest whole kits that hold them,
+k = max over components of ceil(pinned / per kit). Where the pins are not in kit
+ratio, the units those k kits need beyond the pins (the *make-up*) are one more,
+forced, line of the engine (`with_makeup_lines`), closed to the same lots, whose
+demands are the make-up per component; its allocations are reported as its kit
+line's. Left short, the kit cannot be matched: an input error on the kit's pins.
+What the optimiser adds beyond the k kits is whole kits, as for any kit line.
 
 Every pin that cannot be honoured is an input error naming its row (`PinErrors`).
 The module works on indices and callables, as `planner.engine.previous` does.
@@ -23,7 +29,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from models.errors import InputError, InputErrors
@@ -70,6 +76,21 @@ class PinState:
     order with one; only those the pins and reservations leave open."""
     pins_of: dict[int, tuple[Pin, ...]]
     """Per line, its pins (for messages)."""
+    makeup: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    """Per kit line whose pins are not in kit ratio: (part, units) its pinned kits need beyond the
+    pins, per part (an index into its kit's parts); the optimiser must add them."""
+    kit_of: dict[int, int] = field(default_factory=dict)
+    """Per make-up line (`with_makeup_lines`), the kit line it completes."""
+
+    def with_makeup_lines(self, kit_of: dict[int, int]) -> PinState:
+        """The state with the make-up lines the engine added (make-up line -> its kit line): each
+        is forced, and closed to the same lots as its kit line."""
+        closed = dict(self.closed) | {m: self.closed[kit] for m, kit in kit_of.items()}
+        return replace(self, forced=self.forced | frozenset(kit_of), closed=closed, kit_of=kit_of)
+
+    def owner(self, li: int) -> int:
+        """The line whose allocation line `li`'s is: its kit line for a make-up line, else itself."""
+        return self.kit_of.get(li, li)
 
     def closes(self, li: int) -> frozenset[int] | None:
         """The lots closed to line `li` (None: the optimiser gives it nothing at all)."""
@@ -116,19 +137,20 @@ def resolve_pins(
         pins_of[li].append(pin)
     fixed: list[tuple[int, int, int]] = []
     fixed_lines: dict[int, int] = {}
+    makeup: dict[int, tuple[tuple[int, int], ...]] = {}
     for li, line_pins in sorted(pins_of.items()):
         beyond = {
             lot_index[p.lot]: p.quantity - reserved_pair.get((li, lot_index[p.lot]), 0) for p in line_pins
         }
-        parts = needs(li)
-        units = (
-            sum(beyond.values())
-            if not lines[li].is_kit
-            else _kits(line_pins, lines[li], lots, lot_index, parts, errors)
-        )
-        if units is None:
-            continue
-        fixed_lines[li] = units
+        if lines[li].is_kit:
+            kits = _kits(line_pins, lines[li], lots, lot_index, needs(li), errors)
+            if kits is None:
+                continue
+            fixed_lines[li] = kits[0]
+            if kits[1]:
+                makeup[li] = kits[1]
+        else:
+            fixed_lines[li] = sum(beyond.values())
         fixed += [(li, lo, q) for lo, q in beyond.items() if q > 0]
     for li, line_pins in sorted(pins_of.items()):
         pinned = {lot_index[p.lot] for p in line_pins}
@@ -148,6 +170,7 @@ def resolve_pins(
         fixed_lines={li: q for li, q in fixed_lines.items() if q > 0},
         closed={li: frozenset(lot_index[p.lot] for p in ps) for li, ps in pins_of.items()},
         only=frozenset(li for li, ps in pins_of.items() if any(p.only for p in ps)),
+        makeup=makeup,
         forced=forced,
         pins_of={li: tuple(ps) for li, ps in pins_of.items()},
     )
@@ -160,38 +183,40 @@ def _kits(
     lot_index: dict[str, int],
     parts: list[Need],
     errors: list[InputError],
-) -> int | None:
-    """The whole kits a kit line's pins make, every stocking component pinned in kit ratio (kit
-    lines have no reservations); None after an error."""
-    stocking = [n for n in parts if n.items]
-    units: list[int] = [0] * len(stocking)
+) -> tuple[int, tuple[tuple[int, int], ...]] | None:
+    """The kits a kit line's pins fix (kit lines have no reservations): the fewest whole kits that
+    hold every pinned component's units, k = max over components of ceil(pinned / per kit), and
+    per part (its index in `parts`) the units k kits need beyond the pins, which the optimiser
+    must add from other lots (the make-up); None after an error (k above the line's quantity, or
+    an `only` line whose pins are not in kit ratio)."""
+    units = [0] * len(parts)
     for pin in line_pins:
         item = lots[lot_index[pin.lot]].item
-        c = next(i for i, need in enumerate(stocking) if item in need.items)
-        units[c] += pin.quantity
-    kits = {u // need.per_unit for u, need in zip(units, stocking)}
-    whole = all(u % need.per_unit == 0 for u, need in zip(units, stocking)) and len(kits) == 1
-    if not whole:
-        per_kit = ", ".join(
-            f"{u} of {'/'.join(sorted(n.items))} ({n.per_unit} per kit)" for u, n in zip(units, stocking)
-        )
-        for pin in line_pins:
-            message = (
-                f"the pins of kit line {_name(line.key)} do not make whole kits ({per_kit}); pin every"
-                " component in kit ratio"
-            )
-            errors.append(_error(pin, "quantity", message))
-        return None
-    (k,) = kits
+        units[next(i for i, need in enumerate(parts) if item in need.items)] += pin.quantity
+    stocking = [i for i, need in enumerate(parts) if need.items]
+    k = max((-(-units[i] // parts[i].per_unit) for i in stocking), default=0)
+    makeup = tuple(
+        (i, k * parts[i].per_unit - units[i]) for i in stocking if k * parts[i].per_unit > units[i]
+    )
+    problem = None
     if k > line.requested:
-        for pin in line_pins:
-            message = (
-                f"the pins of kit line {_name(line.key)} make {k} kits,"
-                f" above the line's quantity {line.requested}"
-            )
-            errors.append(_error(pin, "quantity", message))
+        problem = (
+            f"the pins of kit line {_name(line.key)} need {k} kits,"
+            f" above the line's quantity {line.requested}"
+        )
+    elif makeup and any(p.only for p in line_pins):
+        shown = ", ".join(
+            f"{units[i]} of {'/'.join(sorted(parts[i].items))} ({parts[i].per_unit} per kit)"
+            for i in stocking
+        )
+        problem = (
+            f"kit line {_name(line.key)} is pinned to its lots only, but its pins make no whole kits"
+            f" ({shown}); pin every component in kit ratio"
+        )
+    if problem is not None:
+        errors.extend(_error(pin, "quantity", problem) for pin in line_pins)
         return None
-    return k
+    return k, makeup
 
 
 def _forced(
@@ -239,12 +264,18 @@ def _forced(
 
 def incomplete(state: PinState, lines: Sequence[PinnedLine], short: set[int], proved: bool) -> InputErrors:
     """The error for forced lines `short` of completion after the pinned tier, on the pins above 0
-    of each full line, and of each full-delivery order, left short."""
+    of each full line, full-delivery order and kit line (its make-up line) left short."""
     how = "under the pins and the rules" if proved else "(no plan that does was found within the time limit)"
     what: dict[Pin, str] = {}
     for li in sorted(short):
         line = lines[li]
-        if line.full_delivery:
+        if li in state.kit_of:
+            for pin in state.pins_of.get(state.kit_of[li], ()):
+                what[pin] = (
+                    f"kit line {_name(line.key)}: the other components of the kits its pins start cannot"
+                    f" be matched {how}"
+                )
+        elif line.full_delivery:
             order = line.key[0]
             gaps = ", ".join(_name(lines[m].key) for m in sorted(short) if lines[m].key[0] == order)
             for m, pins in state.pins_of.items():

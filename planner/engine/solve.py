@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, cast
 
 from models.codes import PlanStatus, Reason, Source
@@ -122,7 +122,7 @@ def solve(
     # Lines that share a tier total may have traded quantity in the assignment.
     added = _added_from_flows(prep, result.added, flow_lines, flows)
     plan = Plan(
-        prepared=prep,
+        prepared=_reported(prep),
         added=added,
         allocations=_allocations(prep, added, flows),
         status=PlanStatus.OPTIMAL if result.proved else PlanStatus.FEASIBLE,
@@ -256,14 +256,30 @@ def _added_from_flows(
     return out
 
 
+def _reported(prep: Prepared) -> Prepared:
+    """The prepared tables the plan reports from: without the make-up lines of kit lines whose pins
+    are not in kit ratio (their allocations are their kit lines', planner.engine.pins)."""
+    if not prep.pins.kit_of:
+        return prep
+    n = min(prep.pins.kit_of)
+    return replace(
+        prep,
+        lines=prep.lines[:n],
+        line_tier=prep.line_tier[:n],
+        report_tier=prep.report_tier[:n],
+        line_demands=prep.line_demands[:n],
+    )
+
+
 def _allocations(prep: Prepared, added: dict[int, int], flows: dict[PairId, int]) -> tuple[Allocation, ...]:
     """Rows of allocations.csv in line order: reservations, optimiser lots, nonstock."""
     rows: dict[tuple[int, int, str, Source], int] = defaultdict(int)  # (line, rank, lot/item, source)
     for r in prep.reservations:
         rows[(r.line, 0, prep.lots[r.lot].lot, r.source)] += r.quantity
-    for p, q in flows.items():
+    for p, q in flows.items():  # a make-up line's rows are its kit line's (planner.engine.pins)
         pair = prep.pairs[p]
-        rows[(prep.demands[pair.demand].line, 1, prep.lots[pair.lot].lot, Source.OPTIMIZER)] += q
+        owner = prep.pins.owner(prep.demands[pair.demand].line)
+        rows[(owner, 1, prep.lots[pair.lot].lot, Source.OPTIMIZER)] += q
     for li, pline in enumerate(prep.lines):
         if pline.reason == Reason.NONSTOCK:
             rows[(li, 2, pline.item, Source.NONSTOCK)] += pline.requested

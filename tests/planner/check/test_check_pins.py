@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from models.records import Item, Line, Lot, Order, Pin, Reservation, Scenario
+from models.records import Item, KitComponent, Line, Lot, Order, Pin, Reservation, Scenario
 from tests.planner.check.test_check import LinesRow, check, make, rules, take
 
 SHIP = date(2026, 12, 1)
@@ -118,3 +118,20 @@ def test_pins_count_as_fixed_for_the_pack_size() -> None:
     assert check(sc, good, [row(7, "pack_size")]) == []
     bad = [take(sc, "S", "1", "A1", 4, "pin"), take(sc, "S", "1", "A2", 4)]
     assert rules(check(sc, bad, [row(8)])) == {"pack_size"}
+
+
+def test_a_kit_pin_on_one_component_counts_the_kits_it_starts() -> None:
+    """Kit K = 1 A + 2 B, pack size 2 (kits), K/1 of 5 kits pinned to 1 A: the pin starts 1 kit, so 1 +
+    2 kits (a pack beyond it) = 3 kits passes, with 3 A and 6 B; 4 kits (3 beyond the pin) is
+    flagged for the pack size."""
+    sc = make(
+        lots=[Lot("A1", "A", "W1", 5), Lot("A2", "A", "W1", 5), Lot("B1", "B", "W1", 10)],
+        lines=[Line("K", "1", "K", 5, SHIP)],
+        items=[Item("K", pack_size=2)],
+        kits=(KitComponent("K", "A", 1), KitComponent("K", "B", 2)),
+        pins=(Pin("K", "1", "A1", 1),),
+    )
+    three = [take(sc, "K", "1", "A1", 1, "pin"), take(sc, "K", "1", "A2", 2), take(sc, "K", "1", "B1", 6)]
+    assert check(sc, three, [("K", "1", "K", 5, 3, "partial", "pack_size", 1)]) == []
+    four = [take(sc, "K", "1", "A1", 1, "pin"), take(sc, "K", "1", "A2", 3), take(sc, "K", "1", "B1", 8)]
+    assert rules(check(sc, four, [("K", "1", "K", 5, 4, "partial", "pack_size", 1)])) == {"pack_size"}

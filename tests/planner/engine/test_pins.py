@@ -150,13 +150,55 @@ def test_a_kit_pinned_in_ratio_counts_its_kits_and_the_optimiser_adds_whole_kits
     assert line_result(plan, "K", "1") == (3, "full", "")
 
 
-def test_kit_pins_not_in_ratio_are_an_input_error() -> None:
-    """Kit K = 1 A + 2 B: pins of 1 A and 1 B make no whole kit; both pin rows are named."""
+def test_a_kit_pin_on_one_component_has_the_others_matched(run: Run) -> None:
+    """Kit K = 1 A + 2 B. K/1 wants 3 kits; a pin of 1 of A1 starts one kit, so the optimiser must
+    add its 2 B (from B1, 5). Beyond that kit it adds whole kits: A from A2 (A1 is closed beyond the
+    pin), B from the 3 left in B1: one more kit. K/1 gets 2 kits, its components in ratio."""
+    data = scenario(
+        lots=[lot("A1", "A", 5), lot("A2", "A", 5), lot("B1", "B", 5)],
+        kits=[kit("K", "A", 1), kit("K", "B", 2)],
+        lines=[line("K", "1", "K", 3, D1)],
+        pins=[pin("K", "1", "A1", 1)],
+    )
+    plan = run(data)
+    assert rows(plan, "K", "1") == [("A1", 1, "pin"), ("A2", 1, "optimizer"), ("B1", 4, "optimizer")]
+    assert line_result(plan, "K", "1") == (2, "partial", "short")
+
+
+def test_matching_a_kit_pin_takes_stock_an_earlier_tier_would_have_got(run: Run) -> None:
+    """As above with S/1 (tier 1) wanting 5 B: unpinned it takes all of B1 and K/1 (tier 2) gets no
+    kit. With the pin of 1 A, K/1's kit must be matched first: 2 B go to it, S/1 gets 3."""
+    data = scenario(
+        lots=[lot("A1", "A", 5), lot("B1", "B", 5)],
+        kits=[kit("K", "A", 1), kit("K", "B", 2)],
+        lines=[line("S", "1", "B", 5, D1), line("K", "1", "K", 3, D2)],
+    )
+    assert tier_totals(run(data)) == [5, 0]
+    plan = run(data.replace(pins=(pin("K", "1", "A1", 1),)))
+    assert rows(plan, "K", "1") == [("A1", 1, "pin"), ("B1", 2, "optimizer")]
+    assert tier_totals(plan) == [3, 1]
+
+
+def test_a_kit_pin_that_cannot_be_matched_is_an_input_error() -> None:
+    """Kit K = 1 A + 2 B and no B in stock: a pin of 1 A starts a kit no plan can match; refused."""
+    data = scenario(
+        lots=[lot("A1", "A", 5), lot("B1", "B", 1)],
+        kits=[kit("K", "A", 1), kit("K", "B", 2)],
+        lines=[line("K", "1", "K", 3, D1)],
+        pins=[pin("K", "1", "A1", 1)],
+    )
+    with pytest.raises(InputErrors, match="cannot be matched"):
+        solve(data)
+
+
+def test_an_only_kit_pinned_out_of_ratio_is_an_input_error() -> None:
+    """With `only` the kit gets nothing beyond its pins, so pins of 1 A and 1 B (kit = 1 A + 2 B)
+    can never make whole kits: both pin rows are refused."""
     data = scenario(
         lots=[lot("A1", "A", 5), lot("B1", "B", 5)],
         kits=[kit("K", "A", 1), kit("K", "B", 2)],
         lines=[line("K", "1", "K", 3, D1)],
-        pins=[pin("K", "1", "A1", 1), pin("K", "1", "B1", 1)],
+        pins=[pin("K", "1", "A1", 1, only=True), pin("K", "1", "B1", 1)],
     )
     with pytest.raises(InputErrors) as caught:
         solve(data)
