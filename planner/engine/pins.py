@@ -21,7 +21,7 @@ demands are the make-up per component; its allocations are reported as its kit
 line's. Left short, the kit cannot be matched: an input error on the kit's pins.
 What the optimiser adds beyond the k kits is whole kits, as for any kit line.
 
-Every pin that cannot be honoured is an input error naming its row (`PinErrors`).
+Every pin that cannot be honoured is an input error naming its row (`InputErrors`).
 The module works on indices and callables, as `planner.engine.previous` does.
 """
 
@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from models.codes import Reason
 from models.errors import InputError, InputErrors
 from models.records import LineKey, Lot, Pin
 from planner.engine.previous import Need
@@ -241,6 +242,8 @@ def _forced(
         members = of_order[line.key[0]] if line.full_delivery else ([li] if line.full_line else [])
         for member in members:
             other = lines[member]
+            if other.reason == Reason.NONSTOCK:  # allocated in full; never blocks its order
+                continue
             if other.reason is not None:
                 for pin in line_pins:
                     message = (

@@ -114,6 +114,21 @@ def test_a_full_delivery_order_with_a_pin_is_completed(run: Run) -> None:
     assert tier_totals(plan) == [0, 7]
 
 
+def test_a_nonstock_line_does_not_keep_a_pinned_full_delivery_order_from_completing(run: Run) -> None:
+    """Full-delivery F: F/1 wants 4 X (pinned to 1 of A1), F/2 is nonstock. The nonstock line is
+    allocated in full and blocks nothing: F completes, F/1 with 3 more from A2."""
+    data = scenario(
+        items=[item("S", stocking=False)],
+        lots=[lot("A1", "X", 10), lot("A2", "X", 10)],
+        orders=[order("F", full_delivery=True)],
+        lines=[line("F", "1", "X", 4, D1), line("F", "2", "S", 2, D1)],
+        pins=[pin("F", "1", "A1", 1)],
+    )
+    plan = run(data)
+    assert rows(plan, "F", "1") == [("A1", 1, "pin"), ("A2", 3, "optimizer")]
+    assert rows(plan, "F", "2") == [("", 2, "nonstock")]
+
+
 def test_a_pinned_full_delivery_order_that_cannot_be_filled_is_an_input_error() -> None:
     """As above, but Y holds only 2: F cannot ship complete, so its pin is refused, naming the row."""
     data = scenario(
