@@ -67,14 +67,15 @@ class PinState:
     """(line, lot, quantity) each pin gives beyond the reservations of its (line, lot), in line
     then lot order (only quantities above 0)."""
     fixed_lines: dict[int, int]
-    """Per line, what its pins give beyond reservations in line units (kits for a kit line)."""
+    """Per line, what its pins fix beyond reservations in line units (for a kit line the whole kits
+    they start)."""
     closed: dict[int, frozenset[int]]
     """Per line, the lots the optimiser gives it nothing from (every lot pinned to it)."""
     only: frozenset[int]
     """Lines the optimiser gives nothing at all."""
     forced: frozenset[int]
     """Lines that must be completed: a full line with a pin above 0, every line of a full-delivery
-    order with one; only those the pins and reservations leave open."""
+    order with one (only those the pins and reservations leave open), and the make-up lines."""
     pins_of: dict[int, tuple[Pin, ...]]
     """Per line, its pins (for messages)."""
     makeup: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
@@ -153,9 +154,12 @@ def resolve_pins(
         else:
             fixed_lines[li] = sum(beyond.values())
         fixed += [(li, lo, q) for lo, q in beyond.items() if q > 0]
+    reserved_lots: dict[int, set[int]] = defaultdict(set)
+    for m, lo in reserved_pair:
+        reserved_lots[m].add(lo)
     for li, line_pins in sorted(pins_of.items()):
         pinned = {lot_index[p.lot] for p in line_pins}
-        elsewhere = sorted(lots[lo].lot for (m, lo) in reserved_pair if m == li and lo not in pinned)
+        elsewhere = sorted(lots[lo].lot for lo in reserved_lots[li] - pinned)
         if elsewhere and any(p.only for p in line_pins):
             for pin in line_pins:
                 message = (
