@@ -25,8 +25,8 @@ def unknown_references(facts: Facts, plan: PlanTables) -> Iterator[str]:
 
 
 def mismatches(facts: Facts, plan: PlanTables) -> Iterator[str]:
-    """A lot row repeats its lot's item, warehouse, owner, due date and source_id; a lines row its line's item and
-    quantity."""
+    """A lot row repeats its lot's item, warehouse, owner, due date and source_id; a lines row its line's
+    item and quantity."""
     for row in plan.rows:
         lot = facts.lots.get(row.lot)
         if lot is None:

@@ -1,4 +1,5 @@
-"""InvenTree data export (a Django fixture, as in InvenTree's demo dataset) -> scenario tables.
+"""InvenTree data (a Django fixture export, as in InvenTree's demo dataset, or a live server) -> scenario
+tables.
 
 Supply is every stock item InvenTree counts as in stock, and supply still to
 come (SPEC 8): open purchase-order lines and the outputs of open builds, a build
@@ -16,12 +17,13 @@ from typing import Any
 
 import pandas as pd
 
-from planner.io.importers.inventree import demand, incoming, supply
+from planner.io.importers.inventree import demand, incoming, server, supply
 from planner.io.importers.inventree.fixture import (
     STOCK_STATUS,
     Fields,
     Fixture,
     dec,
+    fixture_of,
     item_names,
     read_fixture,
 )
@@ -37,6 +39,18 @@ def import_inventree(path: Path, today: date) -> ImportResult:
     """
     path = Path(path)
     return scenario_of(read_fixture(path), today, path)
+
+
+def import_inventree_server(url: str | None, token: str | None, today: date) -> ImportResult:
+    """The scenario a live InvenTree server describes, read through the official client (`url` and
+    `token`, or the client's environment variables), planned on `today`: the same mapping as an
+    export's, on the server's records in export form (`server.read_server`).
+
+    Raises ServerFailed when the server cannot be read, ImportFailed naming every record it cannot map.
+    """
+    api = server.connect(url, token)
+    source = str(api.base_url)
+    return scenario_of(fixture_of(server.read_server(api), source), today, source)
 
 
 def scenario_of(fx: Fixture, today: date, source: Path | str) -> ImportResult:

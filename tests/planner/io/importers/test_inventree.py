@@ -220,7 +220,9 @@ def test_every_lot_on_hand_carries_its_stock_item_pk(result: ImportResult) -> No
     lots = result.tables["lots.csv"]
     on_hand, to_come = lots[lots["due"].isna()], lots[lots["due"].notna()]
     stock = {
-        str(r["pk"]) for r in json.loads(FIXTURE.read_text(encoding="utf-8")) if r["model"] == "stock.stockitem"
+        str(r["pk"])
+        for r in json.loads(FIXTURE.read_text(encoding="utf-8"))
+        if r["model"] == "stock.stockitem"
     }
     assert set(on_hand["source_id"]) <= stock
     assert on_hand["source_id"].is_unique
