@@ -35,6 +35,7 @@ from planner.check import check_dir
 from planner.console import log, logging_to, phase_progress
 from planner.engine.backends import solver_choices
 from planner.engine.solve import solve as solve_scenario
+from planner.io.exporters.post import REQUESTS_FILE, post_plan
 from planner.io.generate import Features, write_scenario
 from planner.io.generate import generate as generate_tables
 from planner.io.importers import (
@@ -587,6 +588,41 @@ def _imported(
         out.print(f"note: {_plain(note)}")
     where = _plain(str(out_dir))
     out.print(f"written to {where} (report: import_report.json there); next: planner solve {where}")
+
+
+@main.group(name="export")
+def export_() -> None:
+    """Write a plan back into another system."""
+
+
+@export_.command(name="inventree")
+@click.argument("scenario", type=click.Path(exists=True, path_type=Path))
+@click.argument("result_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_URL
+@_TOKEN
+@click.option("--apply", is_flag=True, help="Send the requests (without it: a dry run that sends nothing).")
+def export_inventree_command(
+    scenario: Path, result_dir: Path, url: str | None, token: str | None, apply: bool
+) -> None:
+    """The plan in RESULT_DIR as InvenTree allocations: every request it takes, listed (and kept in
+    RESULT_DIR/inventree_requests.json); sent only with --apply, stopping at the first refused."""
+    try:
+        outcome = post_plan(scenario, result_dir, url, token, apply)
+    except PlannerError as exc:
+        _fail(exc)
+    for request in outcome.export.requests:
+        body = json.dumps(request.body, separators=(",", ":"))
+        out.print(
+            f"POST /api/{_plain(request.path)} {_plain(body)}  # {_plain(request.what)}", highlight=False
+        )
+    for reason in outcome.export.not_sent:
+        out.print(f"not sent: {_plain(reason)}", highlight=False)
+    done = f"sent {len(outcome.sent)}" if apply else "dry run: sent nothing (--apply sends them)"
+    out.print(
+        f"{len(outcome.export.requests)} request(s), {done}; {outcome.export.already} already in InvenTree;"
+        f" listed in {_plain(str(result_dir / REQUESTS_FILE))}",
+        highlight=False,
+    )
 
 
 @main.command(name="export-template")

@@ -71,7 +71,7 @@ def schema_problem(method: str, path: str, query: str, headers: dict[str, str], 
         base_url=SCHEMA_HOST,
         path=path,
         query_string=query,
-        headers=headers,
+        headers=list(headers.items()),
         data=body,
         content_type=headers.get("Content-Type"),
     )
