@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -43,9 +44,16 @@ from planner.check import check_dir
 from planner.console import log, logging_to, phase_progress
 from planner.engine.backends import solver_choices
 from planner.engine.solve import solve as solve_scenario
+from planner.io.exporters.post import REQUESTS_FILE, post_plan
 from planner.io.generate import Features, write_scenario
 from planner.io.generate import generate as generate_tables
-from planner.io.importers import ImportResult, import_frepple, import_inventree, write_import
+from planner.io.importers import (
+    ImportResult,
+    import_frepple,
+    import_inventree,
+    import_inventree_server,
+    write_import,
+)
 from planner.io.runs import RunOptions, RunOutcome, run_batch, solve_into
 from planner.progress import Progress
 from planner.result.output import (
@@ -478,18 +486,51 @@ def import_() -> None:
 _TODAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
+_URL = click.option(
+    "--url",
+    envvar="INVENTREE_API_HOST",
+    default=None,
+    help="InvenTree server, e.g. http://inventree.example.com:8000 (env INVENTREE_API_HOST).",
+)
+_TOKEN = click.option(
+    "--token",
+    envvar="INVENTREE_API_TOKEN",
+    default=None,
+    help="Its API token (env INVENTREE_API_TOKEN; never printed).",
+)
+
+
 @import_.command(name="inventree")
-@click.argument("fixture", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("fixture", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_URL
+@_TOKEN
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Scenario folder.")
 @click.option("--today", type=_TODAY, default=None, help="Planning date YYYY-MM-DD (default: today).")
 @click.option("--name", default=None, help="Scenario name (default: the folder's name).")
 @_FORCE
 def import_inventree_command(
-    fixture: Path, out_dir: Path, today: datetime | None, name: str | None, force: bool
+    fixture: Path | None,
+    url: str | None,
+    token: str | None,
+    out_dir: Path,
+    today: datetime | None,
+    name: str | None,
+    force: bool,
 ) -> None:
-    """An InvenTree data export (JSON fixture) as a scenario: stock, builds, sales orders."""
+    """InvenTree as a scenario: stock, builds, sales orders, open purchases. Either a data export
+    (FIXTURE, a JSON fixture) or a live server (--url, --token, read through the official client)."""
     planning_date = today.date() if today else date.today()
-    _imported(lambda: import_inventree(fixture, planning_date), fixture, out_dir, name, force)
+    from_command_line = click.get_current_context().get_parameter_source("url") == ParameterSource.COMMANDLINE
+    if fixture is not None and from_command_line:
+        raise click.UsageError("give FIXTURE or --url, not both")
+    if fixture is not None:
+        _imported(
+            lambda: import_inventree(fixture, planning_date), fixture.name, out_dir, name, force, fixture
+        )
+        return
+    if url is None:
+        raise click.UsageError("give FIXTURE (an InvenTree export) or --url (an InvenTree server)")
+    _imported(lambda: import_inventree_server(url, token, planning_date), url, out_dir, name, force)
 
 
 @import_.command(name="frepple")
@@ -512,10 +553,11 @@ def import_frepple_command(
     objective_key = _objective_key(key)
     _imported(
         lambda: import_frepple(model, today.date() if today else None, objective_key),
-        model,
+        model.name,
         out_dir,
         name,
         force,
+        model,
     )
 
 
@@ -536,16 +578,22 @@ def _objective_key(text: str | None) -> tuple[str, ...] | None:
 
 
 def _imported(
-    run_import: Callable[[], ImportResult], source: Path, out_dir: Path, name: str | None, force: bool
+    run_import: Callable[[], ImportResult],
+    origin: str,
+    out_dir: Path,
+    name: str | None,
+    force: bool,
+    source: Path | None = None,
 ) -> None:
-    """Run an import, write its folder, print its report; exit 2 if the file cannot be imported."""
+    """Run an import of `origin` (a file's name or a server's address; `source` the file, never
+    replaced), write its folder, print its report; exit 2 if it cannot be imported."""
     try:
-        refuse_folder(out_dir, protect=[source], force=force)
+        refuse_folder(out_dir, protect=[source] if source else [], force=force)
         result = run_import()
-        write_import(result, out_dir, name, source.name, source=source, force=force)
+        write_import(result, out_dir, name, origin, source=source, force=force)
     except PlannerError as exc:
         _fail(exc)
-    table = Table(title=f"{result.source} import of {source.name} (today {result.today})")
+    table = Table(title=f"{result.source} import of {_plain(origin)} (today {result.today})")
     table.add_column("count")
     table.add_column("n", justify="right")
     for key, n in result.report.items():
@@ -555,6 +603,41 @@ def _imported(
         out.print(f"note: {_plain(note)}")
     where = _plain(str(out_dir))
     out.print(f"written to {where} (report: import_report.json there); next: planner solve {where}")
+
+
+@main.group(name="export")
+def export_() -> None:
+    """Write a plan back into another system."""
+
+
+@export_.command(name="inventree")
+@click.argument("scenario", type=click.Path(exists=True, path_type=Path))
+@click.argument("result_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_URL
+@_TOKEN
+@click.option("--apply", is_flag=True, help="Send the requests (without it: a dry run that sends nothing).")
+def export_inventree_command(
+    scenario: Path, result_dir: Path, url: str | None, token: str | None, apply: bool
+) -> None:
+    """The plan in RESULT_DIR as InvenTree allocations: every request it takes, listed (and kept in
+    RESULT_DIR/inventree_requests.json); sent only with --apply, stopping at the first refused."""
+    try:
+        outcome = post_plan(scenario, result_dir, url, token, apply)
+    except PlannerError as exc:
+        _fail(exc)
+    for request in outcome.export.requests:
+        body = json.dumps(request.body, separators=(",", ":"))
+        out.print(
+            f"POST /api/{_plain(request.path)} {_plain(body)}  # {_plain(request.what)}", highlight=False
+        )
+    for reason in outcome.export.not_sent:
+        out.print(f"not sent: {_plain(reason)}", highlight=False)
+    done = f"sent {len(outcome.sent)}" if apply else "dry run: sent nothing (--apply sends them)"
+    out.print(
+        f"{len(outcome.export.requests)} request(s), {done}; {outcome.export.already} already in InvenTree;"
+        f" listed in {_plain(str(result_dir / REQUESTS_FILE))}",
+        highlight=False,
+    )
 
 
 @main.command(name="export-template")

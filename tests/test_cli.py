@@ -354,6 +354,7 @@ def test_solve_writes_the_hand_computed_plan(solved: tuple[Path, Path]) -> None:
         "quantity",
         "source",
         "due",
+        "source_id",
     ]
     lines = pd.read_csv(out / "lines.csv", dtype=str, keep_default_na=False)
     assert lines.columns.tolist() == [

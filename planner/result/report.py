@@ -24,7 +24,10 @@ from models.records import Lot, line_sort_key
 if TYPE_CHECKING:
     from planner.result.plan import Plan
 
-ALLOCATION_COLUMNS = ["order", "line", "item", "lot", "warehouse", "owner", "quantity", "source", "due"]
+ALLOCATION_COLUMNS = [
+    *("order", "line", "item", "lot", "warehouse", "owner", "quantity", "source", "due", "source_id")
+]
+"""The last two come from the allocation's lot."""
 ITEM_COLUMNS = [
     "item",
     "in_stock",
@@ -66,10 +69,13 @@ def changes_frame(plan: Plan) -> pd.DataFrame:
 
 def allocations_frame(plan: Plan) -> pd.DataFrame:
     """allocations.csv: one row per (line, lot, source), in line then lot order; `due` is the lot's
-    due date (SPEC 8), empty for stock on hand and nonstock rows."""
-    columns = {c: list(map(attrgetter(c), plan.allocations)) for c in ALLOCATION_COLUMNS if c != "due"}
+    due date (SPEC 8), empty for stock on hand and nonstock rows; `source_id` the lot's id in the
+    system it was imported from."""
+    columns = {c: list(map(attrgetter(c), plan.allocations)) for c in ALLOCATION_COLUMNS[:-2]}
     due = _lot_due(plan)
     columns["due"] = [due.get(a.lot, "") for a in plan.allocations]
+    source_id = {lot.lot: lot.source_id for lot in plan.prepared.lots}
+    columns["source_id"] = [source_id.get(a.lot, "") for a in plan.allocations]
     return _frame(columns)
 
 
