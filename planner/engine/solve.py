@@ -218,6 +218,16 @@ def _fewest_changes(
     outcome = fewest_changes(prep, integer, fixed, flows, target, backend, deadline)
     result.notes += outcome.notes
     result.proved &= outcome.proved
+    if prep.pins.kit_of:
+        # A make-up line's lots are counted apart from its kit line's: |now - before| per (line,
+        # lot) of the kit line is not what the level minimised, so its minimum is not proved.
+        kits = sorted({prep.lines[li].key for li in prep.pins.kit_of.values()})
+        result.proved = False
+        result.notes.append(
+            "fewest changes: not proved for kit line(s) "
+            + ", ".join(f"{order}/{line}" for order, line in kits)
+            + " (pins out of kit ratio: the units that make up their kits are counted apart)"
+        )
     if outcome.added == fixed:
         return flows
     fixed.update(outcome.added)

@@ -333,3 +333,21 @@ def test_pins_are_served_before_a_kept_line_keeps_what_it_had() -> None:
     assert rows(plan, "K", "1") == [("A1", 2, "previous")]
     assert rows(plan, "P", "1") == [("A1", 8, "pin")]
     assert any("keeps 2 of lot A1" in note for note in plan.summary.notes)
+
+
+def test_fewest_changes_beside_a_kit_pin_out_of_ratio_is_not_claimed_proved() -> None:
+    """Kit K = 1 A + 2 B, K/1 pinned to 1 of A1 (a kit made up from B beyond the pin), re-planned
+    from a previous plan: the make-up's lots are counted apart from the kit line's in the
+    fewest-changes level, so its minimum over the kit line's rows is not proved; the plan says so
+    (status feasible, a note naming the kit line) instead of calling it optimal."""
+    data = scenario(
+        lots=[lot("A1", "A", 5), lot("A2", "A", 5), lot("B1", "B", 5), lot("B2", "B", 5)],
+        kits=[kit("K", "A", 1), kit("K", "B", 2)],
+        lines=[line("K", "1", "K", 3, D1)],
+        pins=[pin("K", "1", "A1", 1)],
+    )
+    before = PreviousPlan("prev", (PreviousAllocation("K", "1", "B2", 2, 2),))
+    plan = solve(data.replace(previous=before))
+    assert plan.summary.status == "feasible"
+    assert any("fewest changes" in note and "K/1" in note for note in plan.summary.notes)
+    assert solve(data).summary.status == "optimal"
