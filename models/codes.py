@@ -32,7 +32,9 @@ class Reason(enum.StrEnum):
     FULL_DELIVERY_BLOCKED = "full_delivery_blocked"
     FULL_LINE_SHORT = "full_line_short"
     SAFETY_STOCK = "safety_stock"
+    PACK_REMAINDER = "pack_remainder"
     PACK_SIZE = "pack_size"
+    TIE_BREAK = "tie_break"
     SHORT = "short"
 
 
@@ -52,7 +54,9 @@ SHORT_REASONS = (
     Reason.FULL_DELIVERY_BLOCKED,
     Reason.FULL_LINE_SHORT,
     Reason.SAFETY_STOCK,
+    Reason.PACK_REMAINDER,
     Reason.PACK_SIZE,
+    Reason.TIE_BREAK,
     Reason.SHORT,
 )
 """Reasons a line that takes part gets less than it asks, in the order they are tested."""
@@ -66,3 +70,24 @@ class Source(enum.StrEnum):
     NONSTOCK = "nonstock"
     PREVIOUS = "previous"
     """Carried over from the previous plan: a printed line's pick list, a kept line's floor (SPEC 9)."""
+
+
+class ExplainKind(enum.StrEnum):
+    """explain.csv's kind (SPEC 10): one fact about a line that is not full."""
+
+    RULE = "rule"
+    HELD_BY = "held_by"
+    FIRST_IN_TIER = "first_in_tier"
+    EXTRA_STOCK = "extra_stock"
+    RELAX = "relax"
+
+
+class Filter(enum.StrEnum):
+    """A condition of SPEC 3 (and 8) that keeps a lot from serving a line: explain.csv's `relax` detail."""
+
+    WAREHOUSES = "warehouses"
+    OWNERS = "owners"
+    PNP = "pnp"
+    STATUS = "status"
+    EXPIRED = "expired"
+    DUE = "due"

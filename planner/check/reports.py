@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from models.codes import Reason
-from models.records import Line, Lot
+from models.records import Line, LineKey, Lot
 from planner.check.facts import Facts
+from planner.check.slack import Slack
 from planner.check.tables import PlanTables, integer
 from planner.check.violation import line_name
 
@@ -24,12 +26,7 @@ def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
     """A line's reason is its exclusion code, empty when full, else the shortage code the facts give
     (the first that applies, in the order of the README's table), decided here from the scenario and
     the allocations."""
-    short_orders = {key[0] for key, line, allocated in plan.allocated if allocated < line.quantity}
-    short_orders |= {
-        line.order for line in facts.scenario.lines if facts.reason[line.key] not in (None, Reason.NONSTOCK)
-    }
-    slack = _Slack(facts, plan)
-    taken = plan.previous_by_lot
+    short = ShortReasons(facts, plan)
     for key, line, allocated in plan.allocated:
         said, kept_out = plan.results[key].reason, facts.reason[key]
         if kept_out is not None:
@@ -37,45 +34,48 @@ def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
         elif allocated == line.quantity:
             want, why = "", "it is allocated in full"
         else:
-            want, why = _short_reason(facts, slack, line, short_orders, taken)
+            want, why = short.of(line, allocated)
         if said != want:
             yield f"{line_name(key)} has reason {said!r} but {why}: {want!r}"
 
 
-class _Slack:
-    """What each usable lot has left after the plan: on its own (`lot`), and within its item's and
-    its (item, warehouse)'s safety-stock caps (`free`, SPEC 4.2: max(0, A - R - S) less what the
-    optimiser takes; what previous rows carry over counts like a reservation)."""
+class ShortReasons:
+    """The shortage code the facts give a line that takes part and is not full, and why."""
 
     def __init__(self, facts: Facts, plan: PlanTables) -> None:
-        usable = [lot for lot in facts.scenario.lots if lot.usable_on(facts.today)]
-        carried = plan.previous_by_lot
-        fixed = {lot.lot: facts.reserved_from_lot.get(lot.lot, 0) + carried.get(lot.lot, 0) for lot in usable}
-        self.lot = {
-            lot.lot: lot.allocable - fixed[lot.lot] - plan.optimizer_by_lot.get(lot.lot, 0) for lot in usable
+        self.facts = facts
+        self.short_orders = {key[0] for key, line, allocated in plan.allocated if allocated < line.quantity}
+        self.short_orders |= {
+            line.order
+            for line in facts.scenario.lines
+            if facts.reason[line.key] not in (None, Reason.NONSTOCK)
         }
-        self.free = dict(self.lot)
-        usable_of = {
-            item: [lot for lot in lots if lot.lot in fixed] for item, lots in facts.lots_of_item.items()
-        }
-        groups: list[tuple[list[Lot], int]] = [
-            (usable_of.get(item.item, []), item.safety_stock) for item in facts.scenario.items
-        ]
-        groups += [
-            ([lot for lot in usable_of.get(ss.item, []) if lot.warehouse == ss.warehouse], ss.quantity)
-            for ss in facts.scenario.safety_stock
-        ]
-        for lots, stock in groups:
-            allocable = sum(lot.allocable - fixed[lot.lot] for lot in lots)
-            left = max(0, allocable - stock) - sum(plan.optimizer_by_lot.get(lot.lot, 0) for lot in lots)
-            for lot in lots:
-                self.free[lot.lot] = min(self.free[lot.lot], left)
+        self.slack = Slack(facts, plan)
+        self.in_tier: dict[tuple[str, tuple[object, ...]], set[LineKey]] = defaultdict(set)
+        """Per lot and tier key, the lines of that tier the optimiser gives some of the lot."""
+        for lot, holders in plan.optimizer_holders.items():
+            for holder in holders:
+                self.in_tier[(lot, tier_key(facts, facts.lines[holder]))].add(holder)
+        self.taken = plan.previous_by_lot
+        """What previous rows fix on each lot besides reservations."""
+
+    def of(self, line: Line, allocated: int) -> tuple[str, str]:
+        return _short_reason(
+            self.facts, self.in_tier, self.slack, line, allocated, self.short_orders, self.taken
+        )
 
 
 def _short_reason(
-    facts: Facts, slack: _Slack, line: Line, short_orders: set[str], taken: dict[str, int]
+    facts: Facts,
+    in_tier: dict[tuple[str, tuple[object, ...]], set[LineKey]],
+    slack: Slack,
+    line: Line,
+    allocated: int,
+    short_orders: set[str],
+    taken: dict[str, int],
 ) -> tuple[str, str]:
-    """The reason a taking-part line that is not full gets, and why (`taken`: what previous rows
+    """The reason a taking-part line that is not full gets, and why (`in_tier`: per lot and tier
+    key, the lines of that tier the optimiser gives some of the lot; `taken`: what previous rows
     fix on each lot besides reservations)."""
     order = facts.orders[line.order]
     if not facts.has_stock(line, taken):
@@ -84,18 +84,29 @@ def _short_reason(
         return Reason.FULL_DELIVERY_BLOCKED, f"its full-delivery order {order.order} is not complete"
     if line.full_line:
         return Reason.FULL_LINE_SHORT, "it is a full line that is not served whole"
-    parts = [
-        [lot for item in items for lot in facts.lots_of_item[item] if facts.why_not_serve(line, lot) is None]
-        for part, items in sorted(facts.serving_items(line).items())
-        if not (facts.is_kit(line) and not facts.item(part).stocking)
-    ]
-    left = min((sum(max(0, slack.lot.get(lot.lot, 0)) for lot in lots) for lots in parts), default=0)
-    free = min((sum(max(0, slack.free.get(lot.lot, 0)) for lot in lots) for lots in parts), default=0)
+    lacking = facts.item(line.item).pack_size
+    if lacking > 1 and line.quantity - allocated < lacking:
+        return Reason.PACK_REMAINDER, f"it lacks {line.quantity - allocated}, less than a pack of {lacking}"
+    parts = usable_parts(facts, line)
+    left = min((slack.left_in(lots) for lots in parts), default=0)
+    free = min((slack.free_of(lots) for lots in parts), default=0)
     if left > 0 and free == 0:
         return Reason.SAFETY_STOCK, f"what is left of the lots it may use ({left}) is safety stock"
     if facts.item(line.item).pack_size > 1 and free > 0:
         return Reason.PACK_SIZE, f"{free} are free in its lots, less than it can take in whole packs"
-    return Reason.SHORT, "the stock it may use is taken"
+    tier = tier_key(facts, line)
+    if any(in_tier.get((lot.lot, tier), set()) - {line.key} for lots in parts for lot in lots):
+        return Reason.TIE_BREAK, "a line of its own tier holds stock of a lot it may use"
+    return Reason.SHORT, "the stock it may use is taken by earlier tiers, reservations or kept lines"
+
+
+def usable_parts(facts: Facts, line: Line) -> list[list[Lot]]:
+    """Per stocking part of the line (its item, or each kit component), the lots that may serve it."""
+    return [
+        [lot for item in items for lot in facts.lots_of_item[item] if facts.why_not_serve(line, lot) is None]
+        for part, items in sorted(facts.serving_items(line).items())
+        if not (facts.is_kit(line) and not facts.item(part).stocking)
+    ]
 
 
 def available_on(facts: Facts, plan: PlanTables) -> Iterator[str]:

@@ -22,7 +22,7 @@ from models.errors import InputErrors
 from models.loading import load_scenario, scenario_inputs
 from models.previous import read_previous
 from models.records import Scenario
-from planner.engine.solve import Progress, solve
+from planner.engine.solve import Progress, explain_plan, solve
 from planner.result.output import MARKER, OutputRefused, output_folder, safe_name
 from planner.result.plan import Plan
 
@@ -39,6 +39,8 @@ class RunOptions:
     scheduler: str | None = None
     previous: Path | None = None
     """A result folder to re-plan from (SPEC 9); None: the scenario's own `previous`, if any."""
+    explain: bool = False
+    """Also write first_in_tier and extra_stock for every short line into explain.csv (SPEC 10)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,8 @@ def solve_into(
             workers=options.workers,
             scheduler=options.scheduler,
         )
+        if options.explain:
+            plan = explain_plan(plan, options.solver, options.time_limit)
         t2 = time.monotonic()
         record = run_record(scenario, plan, options, {"load": t1 - t0, "solve": t2 - t1}, inputs)
         claim.write(plan.files() | {MARKER: json.dumps(record, indent=2) + "\n"})
@@ -114,12 +118,21 @@ def run_record(
         "python": platform.python_version(),
         "solver": plan.solver,
         "solver_versions": {pkg: _version(pkg) for pkg in ("ortools", "pulp")},
-        "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()}
-        if options.previous is not None
-        else {k: v for k, v in asdict(options).items() if k != "previous"},
+        "options": _options(options),
         "status": plan.status,
         "timings": {phase: round(seconds, 3) for phase, seconds in timings.items()},
     }
+
+
+def _options(options: RunOptions) -> dict[str, Any]:
+    """The options as run.json records them: `previous` and `explain` only when given, so other
+    runs' records stay as they were."""
+    given = asdict(options)
+    if options.previous is None:
+        del given["previous"]
+    if not options.explain:
+        del given["explain"]
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in given.items()}
 
 
 def _version(package: str) -> str | None:
