@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from models.cells import read_csv_file
+import pandas as pd
+
+from models.cells import escape_cell, read_csv_file, unescape_frame
 from models.codes import ExplainKind, PlanStatus
 from models.errors import InputError, InputErrors
 from models.previous import read_previous
-from models.records import LineKey, Scenario
+from models.records import Line, LineKey, Scenario
 from planner.engine.eligibility import Prepared, prepare
 from planner.engine.first_in_tier import FirstInTier, first_in_tier
 from planner.engine.solve import mip_backend
@@ -71,7 +73,8 @@ def explain_lines(
     previous = options.get("previous") if isinstance(options, dict) else None
     if scenario.previous is None and isinstance(previous, str):
         scenario = scenario.replace(previous=read_previous(previous))
-    lines = read_csv_file(folder / "lines.csv")
+    table = read_csv_file(folder / "lines.csv")
+    lines = {str(c): [str(v) for v in table[c].tolist()] for c in table.columns}
     rows = {(o, ln): i for i, (o, ln) in enumerate(zip(lines["order"], lines["line"]))}
     known = {line.key for line in scenario.lines}
     if set(rows) != known:
@@ -94,7 +97,7 @@ def explain_lines(
     is_short = set(short)
     for key in chosen:
         first = _first_in_tier(scenario, key, allocated, proved, time_limit) if key in is_short else None
-        row = {str(c): str(v) for c, v in lines.iloc[rows[key]].items()}
+        row = {c: values[rows[key]] for c, values in lines.items()}
         out.append(_explanation(scenario, key, row, facts.get(key, []), first))
     return out
 
@@ -120,12 +123,16 @@ def _result_record(scenario: Scenario, folder: Path) -> dict[str, object]:
 
 def _facts(path: Path, keys: set[LineKey]) -> dict[LineKey, list[Fact]]:
     """explain.csv's rows of the lines `keys`."""
-    table = read_csv_file(path)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    wanted = {escape_cell(order) for order, _ in keys}
+    table = unescape_frame(raw[raw["order"].isin(wanted)]) if "order" in raw.columns else unescape_frame(raw)
+    missing = [c for c in EXPLAIN_COLUMNS if c not in table.columns]
+    if missing:
+        _refuse(path, f"lacks column(s) {', '.join(missing)}")
     columns = [[str(v) for v in table[c]] for c in EXPLAIN_COLUMNS]
     out: dict[LineKey, list[Fact]] = defaultdict(list)
-    for number, (order, line, kind, lot, other_order, other_line, quantity, detail) in enumerate(
-        zip(*columns), start=2
-    ):
+    rows = zip([int(i) + 2 for i in table.index], *columns)
+    for number, order, line, kind, lot, other_order, other_line, quantity, detail in rows:
         if (order, line) not in keys:
             continue
         try:
@@ -137,9 +144,12 @@ def _facts(path: Path, keys: set[LineKey]) -> dict[LineKey, list[Fact]]:
 
 
 def around(scenario: Scenario, key: LineKey) -> Scenario:
-    """The part of the scenario that can matter to one line's allocation: the lines tied to it by
-    the items whose lots they may use (alternates and kit components included) and by full-delivery
-    orders, with those items' lots; the rest shares no stock with it."""
+    """The part of the scenario that can matter to what one line could have first in its tier: the
+    lines that compete before it (earlier tiers, the lines of full-delivery orders with an earlier
+    line, lines with stock fixed before the tiers: reservations, printed and kept lines) tied to it
+    by the items whose lots they may use (alternates and kit components included) and by
+    full-delivery orders, with those items' lots. The other lines share no stock with it or get
+    nothing in that plan."""
     kits: dict[str, list[str]] = defaultdict(list)
     for k in scenario.kits:
         kits[k.kit].append(k.component)
@@ -151,10 +161,34 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
         parts = kits.get(item, [item])
         return {*parts, *(alt for part in parts for alt in alternates[part])}
 
+    orders = {o.order: o for o in scenario.orders}
+
+    def tier_key(line: Line) -> tuple[object, ...]:
+        priority = orders[line.order].priority if line.priority is None else line.priority
+        return tuple(line.ship_date if f == "ship_date" else priority for f in scenario.objective_key)
+
+    own = next(line for line in scenario.lines if line.key == key)
+    before = [tier_key(line) < tier_key(own) for line in scenario.lines]
+    full = {o.order for o in scenario.orders if o.full_delivery}
+    needed = {line.order for line, early in zip(scenario.lines, before) if early and line.order in full}
+    fixed = {(r.order, r.line) for r in scenario.reservations}
+    replanned = scenario.previous is not None
+    competing = [
+        early
+        or line.key == key
+        or line.order in needed
+        or line.key in fixed
+        or (
+            replanned
+            and (scenario.keeps(orders[line.order], line) or line.printed or orders[line.order].printed)
+        )
+        for line, early in zip(scenario.lines, before)
+    ]
     lines_of_item: dict[str, list[int]] = defaultdict(list)
     lines_of_order: dict[str, list[int]] = defaultdict(list)
-    full = {o.order for o in scenario.orders if o.full_delivery}
     for i, line in enumerate(scenario.lines):
+        if not competing[i]:
+            continue
         for item in giving(line.item):
             lines_of_item[item].append(i)
         lines_of_order[line.order].append(i)
@@ -172,11 +206,11 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
                 lines.add(other)
                 todo.append(other)
     chosen = [scenario.lines[i] for i in sorted(lines)]
-    orders = {line.order for line in chosen}
+    order_ids = {line.order for line in chosen}
     line_keys = {line.key for line in chosen}
     return scenario.replace(
         lines=tuple(chosen),
-        orders=tuple(o for o in scenario.orders if o.order in orders),
+        orders=tuple(o for o in scenario.orders if o.order in order_ids),
         lots=tuple(lot for lot in scenario.lots if lot.item in items),
         reservations=tuple(r for r in scenario.reservations if (r.order, r.line) in line_keys),
         safety_stock=tuple(s for s in scenario.safety_stock if s.item in items),
