@@ -31,8 +31,8 @@ class Reason(enum.StrEnum):
     NO_ELIGIBLE_STOCK = "no_eligible_stock"
     FULL_DELIVERY_BLOCKED = "full_delivery_blocked"
     FULL_LINE_SHORT = "full_line_short"
-    SAFETY_STOCK = "safety_stock"
     PACK_REMAINDER = "pack_remainder"
+    SAFETY_STOCK = "safety_stock"
     PACK_SIZE = "pack_size"
     TIE_BREAK = "tie_break"
     SHORT = "short"
@@ -53,8 +53,8 @@ SHORT_REASONS = (
     Reason.NO_ELIGIBLE_STOCK,
     Reason.FULL_DELIVERY_BLOCKED,
     Reason.FULL_LINE_SHORT,
-    Reason.SAFETY_STOCK,
     Reason.PACK_REMAINDER,
+    Reason.SAFETY_STOCK,
     Reason.PACK_SIZE,
     Reason.TIE_BREAK,
     Reason.SHORT,
