@@ -45,7 +45,6 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("full_line", restrictions.full_line),
     ("full_delivery", restrictions.full_delivery),
     ("status", reports.status),
-    ("reason", reports.reasons),
     ("tier", reports.tiers),
     ("available_on", reports.available_on),
     ("previous", previous.previous_rows),
@@ -92,12 +91,14 @@ def _violations(
     facts, plan = Facts(scenario), PlanTables(rows, results, scenario.lines)
     found = row_problems + line_problems
     found += [Violation(code, message) for code, rule in RULES for message in rule(facts, plan)]
+    short = reports.ShortReasons(facts, plan)
+    found += [Violation("reason", message) for message in reports.reasons(facts, plan, short)]
     if summary is not None:
         found += [Violation("summary", message) for message in summary_figures(facts, plan, summary)]
     if items is not None:
         found += [Violation("items", message) for message in item_figures(facts, plan, items)]
     if explain is not None:
-        found += [Violation("explain", message) for message in explain_rows(facts, plan, explain)]
+        found += [Violation("explain", message) for message in explain_rows(facts, plan, explain, short)]
     if scenario.previous is not None:
         if changes is None:
             found.append(Violation("changes", "a plan re-planned from a previous one has no changes table"))

@@ -18,8 +18,7 @@ import pandas as pd
 from models.records import Line, LineKey, Lot, line_sort_key
 from planner.check.facts import Facts
 from planner.check.previous import fixed
-from planner.check.reports import ShortReasons, tier_key, usable_parts
-from planner.check.slack import Slack
+from planner.check.reports import ShortReasons, tier_key
 from planner.check.tables import AllocationRow, PlanTables, _cells, integer
 from planner.check.violation import line_name
 
@@ -33,8 +32,9 @@ Row = tuple[str, str, str, int, str]
 """A compared row: kind, lot, other line as "order/line", quantity, detail."""
 
 
-def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame) -> Iterator[str]:
-    """Every way explain.csv differs from what the plan and the scenario say."""
+def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: ShortReasons) -> Iterator[str]:
+    """Every way explain.csv differs from what the plan and the scenario say (`short`: the shortage
+    codes the facts give: `known`)."""
     missing = [c for c in EXPLAIN_COLUMNS if c not in explain.columns]
     if missing and len(explain.columns):
         yield f"explain lacks column(s) {', '.join(missing)}"
@@ -64,7 +64,7 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame) -> Itera
             counterfactual[key][kind] = (quantity, detail)
         else:
             yield f"{where}: unknown kind {kind!r}"
-    expect = _Expect(facts, plan)
+    expect = _Expect(facts, plan, known)
     for key, (line, got) in sorted(short.items()):
         want = Counter(expect.rows(line, got))
         if written.get(key, Counter()) != want:
@@ -94,9 +94,8 @@ def _per_unit(facts: Facts, line: Line) -> list[int]:
 class _Expect:
     """The rows the facts give a short line, with what every line needs looked up once."""
 
-    def __init__(self, facts: Facts, plan: PlanTables) -> None:
-        self.facts, self.plan, self.slack = facts, plan, Slack(facts, plan)
-        self.reasons = ShortReasons(facts, plan)
+    def __init__(self, facts: Facts, plan: PlanTables, reasons: ShortReasons) -> None:
+        self.facts, self.plan, self.slack, self.reasons = facts, plan, reasons.slack, reasons
         self.got = {key: a for key, _, a in plan.allocated}
         taking_part = [line for line in facts.scenario.lines if facts.reason[line.key] is None]
         keys = sorted({tier_key(facts, line) for line in taking_part})
@@ -118,26 +117,14 @@ class _Expect:
         self.up_tiers = {lot: [r[0] for r in rows] for lot, rows in self.up.items()}
         self.down = {lot: sorted(rows, key=lambda r: (-r[0], r[1])) for lot, rows in self.by_tier.items()}
         self.down_tiers = {lot: [-r[0] for r in rows] for lot, rows in self.down.items()}
-        self._parts: dict[tuple[object, ...], list[list[Lot]]] = {}
         self._relaxed: dict[tuple[object, ...], list[Row]] = {}
 
-    def _alike(self, line: Line) -> tuple[object, ...]:
-        """What the lots that may serve a line depend on: lines alike have the same."""
-        order = self.facts.orders[line.order]
-        warehouses = line.warehouses if line.warehouses is not None else order.warehouses
-        owners = line.owners if line.owners is not None else order.owners
-        return (line.item, warehouses, owners, line.requires_pnp, line.ship_date)
-
     def parts(self, line: Line) -> list[list[Lot]]:
-        """`usable_parts` of the line, found once for lines alike."""
-        alike = self._alike(line)
-        if alike not in self._parts:
-            self._parts[alike] = usable_parts(self.facts, line)
-        return self._parts[alike]
+        return self.reasons.parts(line)
 
     def relax(self, line: Line) -> list[Row]:
         """`_relax` of the line, found once for lines alike."""
-        alike = self._alike(line)
+        alike = self.reasons.alike(line)
         if alike not in self._relaxed:
             self._relaxed[alike] = list(_relax(self.facts, line))
         return self._relaxed[alike]

@@ -22,11 +22,10 @@ def status(facts: Facts, plan: PlanTables) -> Iterator[str]:
             yield f"{line_name(key)} is allocated {allocated} of {line.quantity}: {want}, not {said!r}"
 
 
-def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
+def reasons(facts: Facts, plan: PlanTables, short: ShortReasons) -> Iterator[str]:
     """A line's reason is its exclusion code, empty when full, else the shortage code the facts give
     (the first that applies, in the order of the README's table), decided here from the scenario and
-    the allocations."""
-    short = ShortReasons(facts, plan)
+    the allocations (`short`)."""
     for key, line, allocated in plan.allocated:
         said, kept_out = plan.results[key].reason, facts.reason[key]
         if kept_out is not None:
@@ -58,36 +57,45 @@ class ShortReasons:
                 self.in_tier[(lot, tier_key(facts, facts.lines[holder]))].add(holder)
         self.taken = plan.previous_by_lot
         """What previous rows fix on each lot besides reservations."""
+        self._found: dict[LineKey, tuple[str, str]] = {}
+        self._parts: dict[tuple[object, ...], list[list[Lot]]] = {}
 
     def of(self, line: Line, allocated: int) -> tuple[str, str]:
-        return _short_reason(
-            self.facts, self.in_tier, self.slack, line, allocated, self.short_orders, self.taken
-        )
+        """The line's shortage code and why (found once per line)."""
+        if line.key not in self._found:
+            self._found[line.key] = _short_reason(self, line, allocated)
+        return self._found[line.key]
+
+    def alike(self, line: Line) -> tuple[object, ...]:
+        """What the lots that may serve a line depend on (item, lists, pnp need, ship date): lines
+        alike have the same."""
+        order = self.facts.orders[line.order]
+        warehouses = line.warehouses if line.warehouses is not None else order.warehouses
+        owners = line.owners if line.owners is not None else order.owners
+        return (line.item, warehouses, owners, line.requires_pnp, line.ship_date)
+
+    def parts(self, line: Line) -> list[list[Lot]]:
+        """`usable_parts` of the line, found once for lines alike."""
+        alike = self.alike(line)
+        if alike not in self._parts:
+            self._parts[alike] = usable_parts(self.facts, line)
+        return self._parts[alike]
 
 
-def _short_reason(
-    facts: Facts,
-    in_tier: dict[tuple[str, tuple[object, ...]], set[LineKey]],
-    slack: Slack,
-    line: Line,
-    allocated: int,
-    short_orders: set[str],
-    taken: dict[str, int],
-) -> tuple[str, str]:
-    """The reason a taking-part line that is not full gets, and why (`in_tier`: per lot and tier
-    key, the lines of that tier the optimiser gives some of the lot; `taken`: what previous rows
-    fix on each lot besides reservations)."""
+def _short_reason(known: ShortReasons, line: Line, allocated: int) -> tuple[str, str]:
+    """The reason a taking-part line that is not full gets, and why."""
+    facts, slack, taken = known.facts, known.slack, known.taken
     order = facts.orders[line.order]
     if not facts.has_stock(line, taken):
         return Reason.NO_ELIGIBLE_STOCK, "no lot that may serve it has allocable stock"
-    if order.full_delivery and line.order in short_orders:
+    if order.full_delivery and line.order in known.short_orders:
         return Reason.FULL_DELIVERY_BLOCKED, f"its full-delivery order {order.order} is not complete"
     if line.full_line:
         return Reason.FULL_LINE_SHORT, "it is a full line that is not served whole"
     lacking = facts.item(line.item).pack_size
     if lacking > 1 and line.quantity - allocated < lacking:
         return Reason.PACK_REMAINDER, f"it lacks {line.quantity - allocated}, less than a pack of {lacking}"
-    parts = usable_parts(facts, line)
+    parts = known.parts(line)
     left = min((slack.left_in(lots) for lots in parts), default=0)
     free = min((slack.free_of(lots) for lots in parts), default=0)
     if left > 0 and free == 0:
@@ -95,7 +103,7 @@ def _short_reason(
     if facts.item(line.item).pack_size > 1 and free > 0:
         return Reason.PACK_SIZE, f"{free} are free in its lots, less than it can take in whole packs"
     tier = tier_key(facts, line)
-    if any(in_tier.get((lot.lot, tier), set()) - {line.key} for lots in parts for lot in lots):
+    if any(known.in_tier.get((lot.lot, tier), set()) - {line.key} for lots in parts for lot in lots):
         return Reason.TIE_BREAK, "a line of its own tier holds stock of a lot it may use"
     return Reason.SHORT, "the stock it may use is taken by earlier tiers, reservations or kept lines"
 

@@ -116,6 +116,10 @@ class Plan:
         return explain.explain_facts(self, self.first_in_tier)
 
     def explain_frame(self) -> pd.DataFrame:
+        return self._explain.copy()
+
+    @cached_property
+    def _explain(self) -> pd.DataFrame:
         return explain.explain_frame(self._explain_facts)
 
     def with_first_in_tier(self, first: Mapping[int, FirstInTier]) -> Plan:
