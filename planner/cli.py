@@ -31,6 +31,7 @@ from models.previous import read_previous
 from models.records import OBJECTIVE_FIELDS, PreviousPlan, Scenario
 from models.workbook import read_folder_tables, write_workbook, written_by_planner
 from planner.app.compare import WrittenPlan, kpi_table, line_changes, lot_changes, move_totals, moves
+from planner.app.explain import explain_lines, in_words
 from planner.app.stocktake import (
     MODES,
     Mode,
@@ -215,6 +216,12 @@ def validate(scenario: Path) -> None:
 @_SCHEDULER
 @_PREVIOUS
 @_FORCE
+@click.option(
+    "--explain",
+    "explain",
+    is_flag=True,
+    help="Also write first_in_tier and extra_stock for every short line into explain.csv.",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing on success (as `planner -q`, and no summary).")
 @_JSON
 def solve(
@@ -226,13 +233,14 @@ def solve(
     scheduler: str | None,
     previous: Path | None,
     force: bool,
+    explain: bool,
     quiet: bool,
     as_json: bool,
 ) -> None:
-    """Solve SCENARIO and write allocations, lines, items, summary and run.json to --out."""
+    """Solve SCENARIO and write allocations, lines, items, explain, summary and run.json to --out."""
     quiet = quiet or _verbosity() < 0
     try:
-        options = RunOptions(solver, time_limit, workers, scheduler, previous)
+        options = RunOptions(solver, time_limit, workers, scheduler, previous, explain)
         with _progress(quiet) as progress:
             plan, _ = solve_into(scenario, lambda _: out_dir, options, progress, force=force)
     except PlannerError as exc:
@@ -456,6 +464,34 @@ def check(scenario: Path, result: Path, previous: Path | None, as_json: bool) ->
         err.print(f"{len(violations)} violation(s)")
         sys.exit(1)
     out.print("the plan honours every restriction of the contract")
+
+
+@main.command("explain")
+@click.argument("scenario", type=click.Path(exists=True, path_type=Path))
+@click.argument("result", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--line",
+    "lines",
+    multiple=True,
+    metavar="ORDER/LINE",
+    help="A line to explain (repeatable; default: every line that takes part and is not full).",
+)
+@click.option("--time-limit", type=_SECONDS, default=None, help="Seconds for each line's MIP.")
+def explain_command(scenario: Path, result: Path, lines: tuple[str, ...], time_limit: float | None) -> None:
+    """Why each chosen line of the plan in RESULT is short, who holds its stock and what would fill it."""
+    data = _load(scenario)
+    keys = []
+    for text in lines:
+        order, slash, number = text.rpartition("/")
+        if not slash or not order or not number:
+            raise click.BadParameter(f"{text!r} is not ORDER/LINE", param_hint="--line")
+        keys.append((order, number))
+    try:
+        explained = explain_lines(data, result, keys or None, time_limit)
+    except PlannerError as exc:
+        _fail(exc)
+    for e in explained:
+        out.print(_plain(in_words(e)), highlight=False)
 
 
 @main.command()

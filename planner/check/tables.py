@@ -179,16 +179,22 @@ class PlanTables:
         self.rows = rows
         self.results = results
         self.by_line: dict[LineKey, list[AllocationRow]] = defaultdict(list)
+        self.by_lot: dict[str, list[AllocationRow]] = defaultdict(list)
         self.given_to_line: dict[LineKey, int] = defaultdict(int)
         self.optimizer_by_lot: dict[str, int] = defaultdict(int)
         self.held_by_lot: dict[str, int] = defaultdict(int)
         """What the plan's `previous` and `pin` rows fix on each lot, besides reservations."""
+        self.optimizer_holders: dict[str, set[LineKey]] = defaultdict(set)
+        """The lines the plan's `optimizer` rows give some of each lot to."""
         for row in rows:
             key = row.key
             self.by_line[key].append(row)
+            if row.lot:
+                self.by_lot[row.lot].append(row)
             self.given_to_line[key] += row.quantity
             if row.source == "optimizer":
                 self.optimizer_by_lot[row.lot] += row.quantity
+                self.optimizer_holders[row.lot].add(key)
             elif row.source in ("previous", "pin"):
                 self.held_by_lot[row.lot] += row.quantity
         self.allocated: list[tuple[LineKey, Line, int]] = []

@@ -427,10 +427,11 @@ def pack_scenario() -> Scenario:
 
 
 def test_pack_size_multiple_passes() -> None:
-    """A line of a packed item may get a multiple of its pack size."""
+    """A line of a packed item may get a multiple of its pack size; lacking less than a pack, its
+    reason is pack_remainder."""
     sc = pack_scenario()
     assert (
-        check(sc, [take(sc, "SO1", "1", "A1", 8)], [("SO1", "1", "P", 10, 8, "partial", "pack_size", 1)])
+        check(sc, [take(sc, "SO1", "1", "A1", 8)], [("SO1", "1", "P", 10, 8, "partial", "pack_remainder", 1)])
         == []
     )
 
@@ -439,7 +440,7 @@ def test_pack_size_broken_is_flagged() -> None:
     """A line of a packed item getting no multiple of its pack size breaks pack size."""
     sc = pack_scenario()
     violations = check(
-        sc, [take(sc, "SO1", "1", "A1", 7)], [("SO1", "1", "P", 10, 7, "partial", "pack_size", 1)]
+        sc, [take(sc, "SO1", "1", "A1", 7)], [("SO1", "1", "P", 10, 7, "partial", "pack_remainder", 1)]
     )
     assert rules(violations) == {"pack_size"}
     assert "pack size 4" in violations[0].message

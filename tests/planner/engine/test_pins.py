@@ -224,7 +224,7 @@ def test_an_only_kit_pinned_out_of_ratio_is_an_input_error() -> None:
 def test_pins_count_towards_the_pack_size(run: Run) -> None:
     """Pack size 3. S/1 wants 10 and is pinned to 4 of A1; the optimiser adds whole packs beyond
     the pin from A2 (10): 6 (10 - 4), so S/1 is full. T/1 wants 9 pinned to 4 of A3: of the 5
-    open one pack (3) fits, from A2; the 1 left in A2 is less than a pack: 7, pack_size."""
+    open one pack (3) fits, from A2; it lacks 2, less than a pack: 7, pack_remainder."""
     data = scenario(
         items=[item("X", pack_size=3)],
         lots=[lot("A1", "X", 4), lot("A2", "X", 10), lot("A3", "X", 4)],
@@ -234,7 +234,7 @@ def test_pins_count_towards_the_pack_size(run: Run) -> None:
     plan = run(data)
     assert rows(plan, "S", "1") == [("A1", 4, "pin"), ("A2", 6, "optimizer")]
     assert rows(plan, "T", "1") == [("A2", 3, "optimizer"), ("A3", 4, "pin")]
-    assert line_result(plan, "T", "1") == (7, "partial", "pack_size")
+    assert line_result(plan, "T", "1") == (7, "partial", "pack_remainder")
 
 
 def test_a_pin_may_use_safety_stock(run: Run) -> None:
