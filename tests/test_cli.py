@@ -369,8 +369,17 @@ def test_solve_writes_the_hand_computed_plan(solved: tuple[Path, Path]) -> None:
         "tier",
         "available_on",
         "unit",
+        "ship_date",
+        "priority",
+        "type",
+        "customer",
     ]
     by_key = {(r["order"], r["line"]): r for r in lines.to_dict("records")}
+    # what a planner sorts and filters by, repeated from the scenario (the line's priority, else its order's)
+    assert [tuple(by_key[("S", "1")][c] for c in ("ship_date", "priority", "type", "customer"))] == [
+        ("2026-12-01", "5", "sales", "Acme")
+    ]
+    assert by_key[("P", "1")]["type"] == "production"
     assert (by_key[("P", "2")]["status"], by_key[("P", "2")]["reason"], by_key[("P", "2")]["tier"]) == (
         "full",
         "nonstock",

@@ -52,6 +52,17 @@ def mismatches(facts: Facts, plan: PlanTables) -> Iterator[str]:
         line = facts.lines.get(key)
         if line is None:
             continue
+        order = facts.orders[line.order]
+        scenario_says = {
+            "unit": facts.item(line.item).unit,
+            "ship_date": line.ship_date.isoformat(),
+            "priority": str(facts.priority(line)),
+            "type": order.type,
+            "customer": order.customer,
+        }
+        for column, said in (result.described or {}).items():
+            if said != (true_value := scenario_says[column]):
+                yield f"{line_name(key)} is listed with {column} {said!r}, the scenario's is {true_value!r}"
         if result.item != line.item:
             yield f"{line_name(key)} is listed with item {result.item!r}, the line's is {line.item!r}"
         if result.requested is not None and result.requested != line.quantity:

@@ -18,7 +18,9 @@ ALLOCATION_COLUMNS = ("order", "line", "item", "lot", "warehouse", "owner", "qua
 LINE_COLUMNS = ("order", "line", "item", "requested", "allocated", "status", "reason", "tier")
 SOURCES = ("optimizer", "reservation", "nonstock", "previous", "pin")
 OPTIONAL_ALLOCATION_COLUMNS = ("due", "source_id")
-OPTIONAL_LINE_COLUMNS = ("available_on",)
+OPTIONAL_LINE_COLUMNS = ("available_on", "unit", "ship_date", "priority", "type", "customer")
+DESCRIBING_COLUMNS = OPTIONAL_LINE_COLUMNS[1:]
+"""lines.csv's columns that repeat what the scenario says of a line (for people: sort and filter)."""
 """SPEC 8's columns: checked where written (a table from before them still reads)."""
 
 
@@ -54,6 +56,8 @@ class LineRow(NamedTuple):
     tier: str
     available_on: str | None = None
     """As written; None when the table has no available_on column."""
+    described: dict[str, str] | None = None
+    """DESCRIBING_COLUMNS as written (those the table has)."""
 
 
 def _text(value: object) -> str:
@@ -147,6 +151,7 @@ def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, LineRow], list[Violat
     """The lines table by (order, line), first row per line; duplicates and bad numbers reported."""
     cells = _cells(frame, LINE_COLUMNS + OPTIONAL_LINE_COLUMNS)
     written_on = "available_on" in frame.columns
+    describing = [c for c in DESCRIBING_COLUMNS if c in frame.columns]
     numbers = {column: _integers(cells[column]) for column in ("requested", "allocated")}
     results: dict[LineKey, LineRow] = {}
     problems: list[Violation] = []
@@ -166,7 +171,8 @@ def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, LineRow], list[Violat
             problems.append(Violation("table_format", message))
             continue
         available_on = cells["available_on"][number - 1] if written_on else None
-        results[key] = LineRow(item, requested, allocated, status, reason, tier, available_on)
+        described = {c: cells[c][number - 1] for c in describing}
+        results[key] = LineRow(item, requested, allocated, status, reason, tier, available_on, described)
     return results, problems
 
 

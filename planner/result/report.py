@@ -129,6 +129,7 @@ def lines_frame(plan: Plan) -> pd.DataFrame:
     reasons = plan.short_reasons
     available_on = _available_on(plan)
     units = {i.item: i.unit for i in prep.scenario.items}
+    customers = {o.order: o.customer for o in prep.scenario.orders}
     return _frame(
         {
             "order": [line.key[0] for line in prep.lines],
@@ -141,6 +142,10 @@ def lines_frame(plan: Plan) -> pd.DataFrame:
             "tier": ["" if tier is None else tier + 1 for tier in prep.report_tier],
             "available_on": [available_on.get(line.key, "") for line in prep.lines],
             "unit": [units[line.item] for line in prep.lines],
+            "ship_date": [line.ship_date.isoformat() for line in prep.lines],
+            "priority": [line.priority for line in prep.lines],
+            "type": [line.order_type for line in prep.lines],
+            "customer": [customers[line.key[0]] for line in prep.lines],
         }
     )
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from models.loading import load_scenario
 from models.records import (
     Alternate,
     Item,
@@ -958,3 +959,23 @@ def test_solved_plan_writes_each_lots_source_id(tmp_path: Path) -> None:
     written = pd.read_csv(tmp_path / "allocations.csv", dtype=str, keep_default_na=False)
     assert dict(zip(written["lot"], written["source_id"])) == {"A1": "417", "A2": ""}
     assert check_dir(sc, tmp_path) == []
+
+
+def test_lines_columns_that_repeat_the_scenario_are_checked(tmp_path: Path) -> None:
+    """lines.csv's ship_date, priority, type, customer and unit repeat the scenario (priority: the
+    line's, else its order's); a row that says otherwise is a violation naming the column."""
+    demo = load_scenario(Path(__file__).resolve().parents[3] / "scenarios" / "demo.toml")
+    plan = solve(demo)
+    lines = plan.lines_frame()
+    assert not check_tables(demo, plan.allocations_frame(), lines)
+    for column, wrong in (
+        ("ship_date", "2030-01-01"),
+        ("priority", "0"),
+        ("type", "quote"),
+        ("customer", "X"),
+        ("unit", "kg"),
+    ):
+        bad = lines.astype(object)
+        bad.loc[0, column] = wrong
+        found = check_tables(demo, plan.allocations_frame(), bad)
+        assert any(column in v.message for v in found), (column, found)
