@@ -16,7 +16,7 @@ from models.records import Scenario
 from planner.engine.solve import solve
 from tests.planner.engine.test_properties import BASE, _examples
 from tests.reference import PinsCannotComplete, reference_optimum
-from tests.strategies import pinned_scenarios
+from tests.strategies import kit_scenarios, pinned_scenarios
 
 pytestmark = pytest.mark.slow
 
@@ -49,3 +49,22 @@ def test_pinned_plans_through_the_tier_loop_reach_the_same_optimum(scenario: Sce
         return
     plan = solve(scenario, route="tier_loop")
     assert tuple(t.allocated for t in plan.tiers) == expected.totals
+
+
+@settings(BASE, max_examples=_examples(200))
+@given(pinned_scenarios(kit_scenarios(), out_of_ratio=True))
+def test_kit_pins_out_of_ratio_reach_the_brute_force_optimum(scenario: Scenario) -> None:
+    """A kit line pinned on one component only (out of kit ratio: the optimiser must match the
+    other component) beside lines that compete for the same lots: on both routes, solve() gives
+    the brute force's tier totals, proved, or refuses the pins exactly when no plan matches them."""
+    try:
+        expected = reference_optimum(scenario)
+    except PinsCannotComplete:
+        with pytest.raises(InputErrors):
+            solve(scenario)
+        return
+    for route in ("auto", "tier_loop"):
+        plan = solve(scenario, route=route)
+        assert plan.status == "optimal"
+        assert tuple(t.allocated for t in plan.tiers) == expected.totals, f"{route}: {expected.added}"
+        assert all(t.bound == t.allocated for t in plan.tiers)
