@@ -155,6 +155,12 @@ class Prepared:
     pins: PinState = NO_PINS
     """The pins (SPEC 9)."""
 
+    def tier_name(self, tier: int) -> str:
+        """How notes name solved tier `tier` (an index into `tiers`): by its number in the contract,
+        as summary.json numbers tiers, or as the pinned tier."""
+        pinned = len(self.tiers) - len(self.report_tiers)  # 1 when a pinned tier comes first
+        return "the pinned tier" if tier < pinned else f"tier {tier + 1 - pinned}"
+
 
 def _ineligible_reason(line: Line, order: Order, line_item: Item, today: date) -> Reason | None:
     if order.type == "quote":

@@ -351,3 +351,21 @@ def test_fewest_changes_beside_a_kit_pin_out_of_ratio_is_not_claimed_proved() ->
     assert plan.summary.status == "feasible"
     assert any("fewest changes" in note and "K/1" in note for note in plan.summary.notes)
     assert solve(data).summary.status == "optimal"
+
+
+def test_under_a_time_limit_a_pinned_plan_is_not_claimed_optimal_and_its_notes_name_the_contract_tiers() -> None:
+    """The case of test_a_pin_on_a_full_line_forces_it_to_complete, stopped at once by a time limit of
+    0: the pinned T/1 is still completed, the plan is `feasible`, not `optimal`, every tier's bound
+    is at least its allocation, and the notes name the tier left unsolved by its number in the
+    contract (tier 1, S/1's), as summary.json numbers tiers, not by the engine's count with its
+    pinned tier first (which would call it tier 2)."""
+    data = scenario(
+        lots=[lot("A1", "X", 10), lot("A2", "X", 10)],
+        lines=[line("S", "1", "X", 15, D1), line("T", "1", "X", 10, D2, full_line=True)],
+        pins=[pin("T", "1", "A1", 2)],
+    )
+    plan = solve(data, time_limit=0.0)
+    assert plan.status == "feasible"
+    assert rows(plan, "T", "1") == [("A1", 2, "pin"), ("A2", 8, "optimizer")]
+    assert all(t.bound >= t.allocated for t in plan.tiers)
+    assert plan.notes and all(note.startswith("tier 1:") for note in plan.notes), plan.notes
