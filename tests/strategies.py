@@ -469,13 +469,13 @@ def tier_loop_scenarios(
 def pinned_scenarios(
     draw: st.DrawFn, base: st.SearchStrategy[Scenario] | None = None, out_of_ratio: bool = False
 ) -> Scenario:
-    """A scenario of `base` (default `scenarios()`) with 1-3 valid pins on plain lines that take part, from lots that
-    may serve them (section 3, as tests/reference.py transcribes it): a pin is at least the
-    reservations of its (line, lot), and pins and reservations stay within each lot's allocable
-    quantity and each line's quantity; `only` about one pin in four. A full line or a line of a
-    full-delivery order is pinned in about half the examples that have one, and a kit line's
-    components in whole kits wherever a kit line takes part; with `out_of_ratio`, always on one
-    component only (out of kit ratio wherever the kit has another stocking component)."""
+    """A scenario of `base` (default `scenarios()`) with 1-3 valid pins on plain lines that take
+    part, from lots that may serve them (section 3, as tests/reference.py transcribes it): a pin is
+    at least the reservations of its (line, lot), and pins and reservations stay within each lot's
+    allocable quantity and each line's quantity; `only` about one pin in four. A full line or a
+    line of a full-delivery order is pinned in about half the examples that have one, and a kit
+    line's components in whole kits wherever a kit line takes part; with `out_of_ratio`, always on
+    one component only (out of kit ratio wherever the kit has another stocking component)."""
     from tests.reference import lot_may_serve, no_part_reason
 
     scenario = draw(scenarios() if base is None else base)
@@ -531,18 +531,16 @@ def _kit_pins(
     out_of_ratio: bool = False,
 ) -> list[Pin]:
     """Pins of one kit line that takes part, on lots of its very component items that may serve it
-    (none when a component is an alternate of another, so that which component a lot gives is
-    never in doubt): about half the time in whole kits (every stocking component k x its per-kit
-    quantity, `only` sometimes), else on some components only, any quantity (the optimiser then
-    matches the others), as long as the kits they start fit the line; with `out_of_ratio`, one
-    component only, at least one unit."""
+    (each gives its own item's component, even where another component may use it): about half
+    the time in whole kits (every stocking component k x its per-kit quantity, `only` sometimes),
+    else on some components only, any quantity (the optimiser then matches the others), as long
+    as the kits they start fit the line; with `out_of_ratio`, one component only, at least one
+    unit."""
     from tests.reference import lot_may_serve, no_part_reason
 
     per_kit = {k.component: k.quantity for k in scenario.kits}
     stocking = {i.item for i in scenario.items if i.stocking}
     components = [c for c in per_kit if c in stocking]
-    if any(c in alternates.get(d, set()) for c in components for d in components):
-        return []
     kit_lines = [ln for ln in scenario.lines if ln.item in {k.kit for k in scenario.kits}]
     kit_lines = [ln for ln in kit_lines if no_part_reason(scenario, ln) is None]
     if not kit_lines or not components:
@@ -589,9 +587,9 @@ def _kit_pins(
 def kit_scenarios(draw: st.DrawFn, max_qty: int = 6) -> Scenario:
     """A tiny scenario around a kit K1 of two stocking components P1 and P2 (1-2 of each per kit):
     1-2 kit lines that take part, beside 1-3 lines of P1 or P2 that compete for the same 2-4 lots
-    (packs, full lines, full-delivery orders, safety stock, lots to come, warehouse lists
-    sometimes). For kit pins out of kit ratio, which `scenarios()` seldom gives
-    (`pinned_scenarios(kit_scenarios(), out_of_ratio=True)`)."""
+    (packs, full lines, full-delivery orders, safety stock, lots to come, warehouse lists, one
+    component an alternate of the other sometimes). For kit pins out of kit ratio, which
+    `scenarios()` seldom gives (`pinned_scenarios(kit_scenarios(), out_of_ratio=True)`)."""
     items = [
         Item(
             item=p,
@@ -610,9 +608,7 @@ def kit_scenarios(draw: st.DrawFn, max_qty: int = 6) -> Scenario:
             quantity=draw(st.integers(0, max_qty)),
             due=draw(st.sampled_from(DUES)),
         )
-        for n, item in enumerate(
-            ["P1", "P2", *draw(st.lists(st.sampled_from(["P1", "P2"]), max_size=2))]
-        )
+        for n, item in enumerate(["P1", "P2", *draw(st.lists(st.sampled_from(["P1", "P2"]), max_size=2))])
     ]
     orders = [
         Order(order=f"O{n + 1}", priority=draw(st.integers(0, 2)), full_delivery=_often(draw, 3))
@@ -635,6 +631,7 @@ def kit_scenarios(draw: st.DrawFn, max_qty: int = 6) -> Scenario:
             )
         )
         next_line[order] += 1
+    alternates = draw(st.sampled_from([(), (), (Alternate("P1", "P2", 1),), (Alternate("P2", "P1", 1),)]))
     return Scenario(
         name="kit-pins",
         today=TODAY,
@@ -643,4 +640,5 @@ def kit_scenarios(draw: st.DrawFn, max_qty: int = 6) -> Scenario:
         orders=tuple(orders),
         lines=tuple(lines),
         kits=tuple(kits),
+        alternates=alternates,
     )

@@ -317,6 +317,7 @@ def prepare(scenario: Scenario) -> Prepared:
             Need(
                 per_unit,
                 frozenset([item, *(a for a, _ in alternates[item])]) if items[item].stocking else frozenset(),
+                item,
             )
             for item, per_unit in parts
         ]
