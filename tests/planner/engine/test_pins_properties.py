@@ -8,11 +8,15 @@ PLANNER_PROPERTY_RANDOM work the same way)."""
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.errors import InputErrors
-from models.records import Scenario
+from models.records import PreviousAllocation, PreviousPlan, Scenario
 from planner.engine.solve import solve
 from tests.planner.engine.test_properties import BASE, _examples
 from tests.reference import PinsCannotComplete, reference_optimum
@@ -68,3 +72,48 @@ def test_kit_pins_out_of_ratio_reach_the_brute_force_optimum(scenario: Scenario)
         assert plan.status == "optimal"
         assert tuple(t.allocated for t in plan.tiers) == expected.totals, f"{route}: {expected.added}"
         assert all(t.bound == t.allocated for t in plan.tiers)
+
+
+@st.composite
+def pinned_replans(draw: st.DrawFn) -> tuple[Scenario, PreviousPlan]:
+    """A pinned scenario (pins of `pinned_scenarios()`, or kit pins out of ratio), nothing printed,
+    `keep` half the time, and a previous plan: the plan of the scenario without its pins, with a
+    row or two the optimiser would not have chosen."""
+    scenario = draw(st.one_of(pinned_scenarios(), pinned_scenarios(kit_scenarios(), out_of_ratio=True)))
+    scenario = replace(
+        scenario,
+        orders=tuple(replace(o, printed=False) for o in scenario.orders),
+        lines=tuple(replace(ln, printed=None) for ln in scenario.lines),
+        keep=draw(st.booleans()),
+    )
+    unpinned = solve(scenario.replace(pins=()))
+    rows = [PreviousAllocation(a.order, a.line, a.lot, a.quantity) for a in unpinned.allocations if a.lot]
+    for _ in range(draw(st.integers(0, 2))):
+        ln, lot = draw(st.sampled_from(scenario.lines)), draw(st.sampled_from(scenario.lots))
+        rows.append(PreviousAllocation(ln.order, ln.line, lot.lot, draw(st.integers(1, 3))))
+    return scenario, PreviousPlan("prev", tuple(rows))
+
+
+@settings(BASE, max_examples=_examples(150))
+@given(pinned_replans())
+def test_pinned_replans_keep_the_tier_totals_under_the_pins(case: tuple[Scenario, PreviousPlan]) -> None:
+    """Re-planned from a previous plan, pins still decide: without `keep` (nothing carried over)
+    the tier totals are the brute force's under the pins, or the pins are refused exactly when no
+    plan completes them; with `keep` (kept lines carry their lots over first, pinned lots aside)
+    solve() returns a plan the checker accepts (pins, pack sizes, kits, full lines counted with
+    what is carried) or refuses the pins."""
+    scenario, previous = case
+    replan = scenario.replace(previous=previous)
+    if scenario.keep:
+        with contextlib.suppress(InputErrors):
+            solve(replan)
+        return
+    try:
+        expected = reference_optimum(scenario)
+    except PinsCannotComplete:
+        with pytest.raises(InputErrors):
+            solve(replan)
+        return
+    plan = solve(replan)
+    assert tuple(t.allocated for t in plan.tiers) == expected.totals
+    assert all(t.bound == t.allocated for t in plan.tiers)
