@@ -155,6 +155,20 @@ class Prepared:
     pins: PinState = NO_PINS
     """The pins (SPEC 9)."""
 
+    def reported(self) -> Prepared:
+        """The tables a plan reports from: without the make-up lines of kit lines whose pins are not
+        in kit ratio (their allocations are their kit lines', planner.engine.pins)."""
+        if not self.pins.kit_of:
+            return self
+        n = min(self.pins.kit_of)
+        return replace(
+            self,
+            lines=self.lines[:n],
+            line_tier=self.line_tier[:n],
+            report_tier=self.report_tier[:n],
+            line_demands=self.line_demands[:n],
+        )
+
     def tier_name(self, tier: int) -> str:
         """How notes name solved tier `tier` (an index into `tiers`): by its number in the contract,
         as summary.json numbers tiers, or as the pinned tier."""

@@ -28,6 +28,7 @@ def plan_from_folder(prep: Prepared, folder: Path) -> Plan:
     Raises OSError, ValueError (SummaryError among them) or KeyError when the files do not read as a
     plan of this scenario; the caller compares the rebuilt plan's tables with the files.
     """
+    prep = prep.reported()
     summary = Summary.from_json(json.loads((folder / "summary.json").read_text(encoding="utf-8")))
     lines = read_csv_file(folder / "lines.csv")
     allocated = {
@@ -36,7 +37,7 @@ def plan_from_folder(prep: Prepared, folder: Path) -> Plan:
     added = {
         li: allocated[line.key] - line.reserved
         for li, line in enumerate(prep.lines)
-        if prep.line_tier[li] is not None and allocated[line.key] != line.reserved
+        if prep.report_tier[li] is not None and allocated[line.key] != line.reserved
     }
     rows = read_csv_file(folder / "allocations.csv")
     columns = (rows[c].tolist() for c in ALLOCATION_COLUMNS)
@@ -44,11 +45,13 @@ def plan_from_folder(prep: Prepared, folder: Path) -> Plan:
         Allocation(o, n, item, lot, warehouse, owner, int(q), Source(source))
         for o, n, item, lot, warehouse, owner, q, source in zip(*columns, strict=True)
     )
-    if len(summary.tiers) != len(prep.tiers):
-        raise ValueError(f"summary.json has {len(summary.tiers)} tiers, the scenario {len(prep.tiers)}")
+    if len(summary.tiers) != len(prep.report_tiers):
+        raise ValueError(
+            f"summary.json has {len(summary.tiers)} tiers, the scenario {len(prep.report_tiers)}"
+        )
     tiers = tuple(
         TierResult(t.tier, key, t.requested, t.allocated, t.bound, t.greedy)
-        for t, key in zip(summary.tiers, prep.tiers, strict=True)
+        for t, key in zip(summary.tiers, prep.report_tiers, strict=True)
     )
     return Plan(
         prepared=prep,
