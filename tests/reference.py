@@ -374,9 +374,12 @@ def reference_optimum(
         reserved_from_lot[i] += beyond
         closed[line.key].add(i)
         only |= {line.key} if pin.only else set()
-        component = next(
-            (c for c, _ in _kit(scenario, line.item) if lots[i].item in {c} | _alternates(scenario, c)),
-            line.item,
+        # The component a pinned lot gives: its own item's, else the first (by name) it stands in for.
+        components = sorted(c for c, _ in _kit(scenario, line.item))
+        component = (
+            lots[i].item
+            if lots[i].item in components
+            else next((c for c in components if lots[i].item in _alternates(scenario, c)), line.item)
         )
         pinned_units[(line.key, component)] += beyond
         if pin.quantity > 0:

@@ -466,16 +466,19 @@ def tier_loop_scenarios(
 
 
 @st.composite
-def pinned_scenarios(draw: st.DrawFn) -> Scenario:
-    """A scenario of `scenarios()` with 1-3 valid pins on plain lines that take part, from lots that
-    may serve them (section 3, as tests/reference.py transcribes it): a pin is at least the
-    reservations of its (line, lot), and pins and reservations stay within each lot's allocable
-    quantity and each line's quantity; `only` about one pin in four. A full line or a line of a
-    full-delivery order is pinned in about half the examples that have one, and a kit line's
-    components in whole kits wherever a kit line takes part."""
+def pinned_scenarios(
+    draw: st.DrawFn, base: st.SearchStrategy[Scenario] | None = None, out_of_ratio: bool = False
+) -> Scenario:
+    """A scenario of `base` (default `scenarios()`) with 1-3 valid pins on plain lines that take
+    part, from lots that may serve them (section 3, as tests/reference.py transcribes it): a pin is
+    at least the reservations of its (line, lot), and pins and reservations stay within each lot's
+    allocable quantity and each line's quantity; `only` about one pin in four. A full line or a
+    line of a full-delivery order is pinned in about half the examples that have one, and a kit
+    line's components in whole kits wherever a kit line takes part; with `out_of_ratio`, always on
+    one component only (out of kit ratio wherever the kit has another stocking component)."""
     from tests.reference import lot_may_serve, no_part_reason
 
-    scenario = draw(scenarios())
+    scenario = draw(scenarios() if base is None else base)
     kit_items = {k.kit for k in scenario.kits}
     alternates: dict[str, set[str]] = {}
     for a in scenario.alternates:
@@ -515,26 +518,29 @@ def pinned_scenarios(draw: st.DrawFn) -> Scenario:
         reserved_elsewhere = any(key == ln.key and other != lot.lot for key, other in reserved_pair)
         only = _often(draw, 4) and not reserved_elsewhere  # else an input error
         pins.append(Pin(ln.order, ln.line, lot.lot, reserved + beyond, only))
-    pins += draw(_kit_pins(scenario, alternates, lot_left))
+    pins += draw(_kit_pins(scenario, alternates, lot_left, out_of_ratio))
     return scenario.replace(pins=tuple(sorted(pins, key=lambda p: (p.order, p.line, p.lot))))
 
 
 @st.composite
 def _kit_pins(
-    draw: st.DrawFn, scenario: Scenario, alternates: dict[str, set[str]], lot_left: dict[str, int]
+    draw: st.DrawFn,
+    scenario: Scenario,
+    alternates: dict[str, set[str]],
+    lot_left: dict[str, int],
+    out_of_ratio: bool = False,
 ) -> list[Pin]:
     """Pins of one kit line that takes part, on lots of its very component items that may serve it
-    (none when a component is an alternate of another, so that which component a lot gives is
-    never in doubt): about half the time in whole kits (every stocking component k x its per-kit
-    quantity, `only` sometimes), else on some components only, any quantity (the optimiser then
-    matches the others), as long as the kits they start fit the line."""
+    (each gives its own item's component, even where another component may use it): about half
+    the time in whole kits (every stocking component k x its per-kit quantity, `only` sometimes),
+    else on some components only, any quantity (the optimiser then matches the others), as long
+    as the kits they start fit the line; with `out_of_ratio`, one component only, at least one
+    unit."""
     from tests.reference import lot_may_serve, no_part_reason
 
     per_kit = {k.component: k.quantity for k in scenario.kits}
     stocking = {i.item for i in scenario.items if i.stocking}
     components = [c for c in per_kit if c in stocking]
-    if any(c in alternates.get(d, set()) for c in components for d in components):
-        return []
     kit_lines = [ln for ln in scenario.lines if ln.item in {k.kit for k in scenario.kits}]
     kit_lines = [ln for ln in kit_lines if no_part_reason(scenario, ln) is None]
     if not kit_lines or not components:
@@ -549,7 +555,16 @@ def _kit_pins(
         for c in components
     }
     pins = []
-    if _often(draw, 2):  # in whole kits
+    if out_of_ratio:  # one component only: the optimiser must match the others
+        pinnable = [c for c in components if serving[c]]
+        if not pinnable:
+            return []
+        c = draw(st.sampled_from(pinnable))
+        lot = draw(st.sampled_from(serving[c]))
+        most = min(lot_left[lot.lot], ln.quantity * per_kit[c])
+        if most > 0:
+            pins.append(Pin(ln.order, ln.line, lot.lot, draw(st.integers(1, most))))
+    elif _often(draw, 2):  # in whole kits
         if not all(serving.values()):
             return []
         most = min(max(lot_left[lot.lot] for lot in lots) // per_kit[c] for c, lots in serving.items())
@@ -566,3 +581,64 @@ def _kit_pins(
     for pin in pins:
         lot_left[pin.lot] -= pin.quantity
     return pins
+
+
+@st.composite
+def kit_scenarios(draw: st.DrawFn, max_qty: int = 6) -> Scenario:
+    """A tiny scenario around a kit K1 of two stocking components P1 and P2 (1-2 of each per kit):
+    1-2 kit lines that take part, beside 1-3 lines of P1 or P2 that compete for the same 2-4 lots
+    (packs, full lines, full-delivery orders, safety stock, lots to come, warehouse lists, one
+    component an alternate of the other sometimes). For kit pins out of kit ratio, which
+    `scenarios()` seldom gives (`pinned_scenarios(kit_scenarios(), out_of_ratio=True)`)."""
+    items = [
+        Item(
+            item=p,
+            safety_stock=draw(st.sampled_from([0, 0, 0, 1])),
+            pack_size=draw(st.sampled_from([1, 1, 2])),
+        )
+        for p in ("P1", "P2")
+    ]
+    items.append(Item(item="K1", pack_size=draw(st.sampled_from([1, 1, 2]))))
+    kits = [KitComponent("K1", p, draw(st.sampled_from([1, 1, 2]))) for p in ("P1", "P2")]
+    lots = [
+        Lot(
+            lot=f"L{n + 1}",
+            item=item,
+            warehouse=draw(st.sampled_from(WAREHOUSES)),
+            quantity=draw(st.integers(0, max_qty)),
+            due=draw(st.sampled_from(DUES)),
+        )
+        for n, item in enumerate(["P1", "P2", *draw(st.lists(st.sampled_from(["P1", "P2"]), max_size=2))])
+    ]
+    orders = [
+        Order(order=f"O{n + 1}", priority=draw(st.integers(0, 2)), full_delivery=_often(draw, 3))
+        for n in range(_count(draw, 2))
+    ]
+    line_items = ["K1", *draw(st.lists(st.sampled_from(["K1", "P1", "P2"]), min_size=1, max_size=3))]
+    lines: list[Line] = []
+    next_line = {o.order: 1 for o in orders}
+    for item in line_items:
+        order = draw(st.sampled_from([o.order for o in orders]))
+        lines.append(
+            Line(
+                order=order,
+                line=str(next_line[order]),
+                item=item,
+                quantity=draw(st.integers(1, 3 if item == "K1" else max_qty - 1)),
+                ship_date=TODAY + timedelta(days=draw(st.integers(0, 3))),
+                full_line=_often(draw, 3),
+                warehouses=draw(st.sampled_from(WAREHOUSE_LISTS)) if _often(draw, 4) else None,
+            )
+        )
+        next_line[order] += 1
+    alternates = draw(st.sampled_from([(), (), (Alternate("P1", "P2", 1),), (Alternate("P2", "P1", 1),)]))
+    return Scenario(
+        name="kit-pins",
+        today=TODAY,
+        items=tuple(items),
+        lots=tuple(lots),
+        orders=tuple(orders),
+        lines=tuple(lines),
+        kits=tuple(kits),
+        alternates=alternates,
+    )

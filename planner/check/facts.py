@@ -66,12 +66,21 @@ class Facts:
             return 0
         if not self.is_kit(line):
             return sum(q - self.honoured.get((line.key, lot), 0) for lot, q in pins.items())
-        kits = []
-        for part, items in self.serving_items(line).items():
-            if self.item(part).stocking:
-                got = sum(q for lot, q in pins.items() if lot in self.lots and self.lots[lot].item in items)
-                kits.append(-(-got // self.kits[line.item][part]))
-        return max(kits, default=0)
+        got: dict[str, int] = defaultdict(int)
+        for lot_id, quantity in pins.items():
+            if lot_id in self.lots and (part := self.pinned_part(line, self.lots[lot_id])) is not None:
+                got[part] += quantity
+        parts = self.kits[line.item]
+        return max((-(-got[p] // parts[p]) for p in parts if self.item(p).stocking), default=0)
+
+    def pinned_part(self, line: Line, lot: Lot) -> str | None:
+        """The part of the line a lot pinned to it gives (SPEC 9; the SPEC is silent where a kit's
+        components may stand in for one another): the part that is the lot's item, else the first
+        part by name it is an alternate of (None: no part)."""
+        serving = self.serving_items(line)
+        if lot.item in serving:
+            return lot.item
+        return min((part for part, items in serving.items() if lot.item in items), default=None)
 
     def may_add(self, line: Line, lot: Lot) -> bool:
         """Whether the optimiser may give the line anything from the lot: it may serve the line

@@ -71,7 +71,9 @@ def solve_block(
     if result.status is SolveStatus.ERROR or (
         result.values is None and result.status is not SolveStatus.NO_SOLUTION
     ):
-        raise SolverError(f"{backend.name} on tier {tier + 1}: {result.status.value} {result.message}")
+        raise SolverError(
+            f"{backend.name} on {state.prep.tier_name(tier)}: {result.status.value} {result.message}"
+        )
     bound = upper
     if math.isfinite(result.bound):
         bound = min(upper, outside + math.floor(result.bound + 1e-6))
@@ -84,7 +86,9 @@ def solve_block(
             for li in lines:
                 state.holdings.hold(li, round(values[model.line_col[li]]))
         else:
-            outcome.notes.append(f"tier {tier + 1}: {backend.name} returned a worse plan than its start")
+            outcome.notes.append(
+                f"{state.prep.tier_name(tier)}: {backend.name} returned a worse plan than its start"
+            )
     if result.status is not SolveStatus.OPTIMAL:
         outcome.proved = False
     return value, max(bound, value)

@@ -155,6 +155,26 @@ class Prepared:
     pins: PinState = NO_PINS
     """The pins (SPEC 9)."""
 
+    def reported(self) -> Prepared:
+        """The tables a plan reports from: without the make-up lines of kit lines whose pins are not
+        in kit ratio (their allocations are their kit lines', planner.engine.pins)."""
+        if not self.pins.kit_of:
+            return self
+        n = min(self.pins.kit_of)
+        return replace(
+            self,
+            lines=self.lines[:n],
+            line_tier=self.line_tier[:n],
+            report_tier=self.report_tier[:n],
+            line_demands=self.line_demands[:n],
+        )
+
+    def tier_name(self, tier: int) -> str:
+        """How notes name solved tier `tier` (an index into `tiers`): by its number in the contract,
+        as summary.json numbers tiers, or as the pinned tier."""
+        pinned = len(self.tiers) - len(self.report_tiers)  # 1 when a pinned tier comes first
+        return "the pinned tier" if tier < pinned else f"tier {tier + 1 - pinned}"
+
 
 def _ineligible_reason(line: Line, order: Order, line_item: Item, today: date) -> Reason | None:
     if order.type == "quote":
@@ -330,6 +350,7 @@ def prepare(scenario: Scenario) -> Prepared:
             Need(
                 per_unit,
                 frozenset([item, *(a for a, _ in alternates[item])]) if items[item].stocking else frozenset(),
+                item,
             )
             for item, per_unit in parts
         ]

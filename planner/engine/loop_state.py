@@ -87,5 +87,5 @@ class LoopState:
         """Whether the deadline has passed (then the outcome notes which tier it left unsolved)."""
         if self.deadline is None or time.monotonic() < self.deadline:
             return False
-        self.outcome.notes.append(f"tier {tier + 1}: time limit reached before it was solved")
+        self.outcome.notes.append(f"{self.prep.tier_name(tier)}: time limit reached before it was solved")
         return True

@@ -196,8 +196,7 @@ def _kits(
     an `only` line whose pins are not in kit ratio)."""
     units = [0] * len(parts)
     for pin in line_pins:
-        item = lots[lot_index[pin.lot]].item
-        units[next(i for i, need in enumerate(parts) if item in need.items)] += pin.quantity
+        units[_part_of(lots[lot_index[pin.lot]].item, parts)] += pin.quantity
     stocking = [i for i, need in enumerate(parts) if need.items]
     k = max((-(-units[i] // parts[i].per_unit) for i in stocking), default=0)
     makeup = tuple(
@@ -222,6 +221,13 @@ def _kits(
         errors.extend(_error(pin, "quantity", problem) for pin in line_pins)
         return None
     return k, makeup
+
+
+def _part_of(item: str, parts: list[Need]) -> int:
+    """The part a pinned lot of `item` gives: the part that is the item itself, else the first part
+    it may stand in for (a kit's components may be alternates of one another)."""
+    giving = [i for i, need in enumerate(parts) if item in need.items]
+    return next((i for i in giving if parts[i].item == item), giving[0])
 
 
 def _forced(

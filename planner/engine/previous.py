@@ -32,6 +32,8 @@ class Need:
 
     per_unit: int
     items: frozenset[str]
+    item: str = ""
+    """The part's own item (its alternates' lots may give it too)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal, cast
 
 from models.codes import PlanStatus, Reason, Source
@@ -131,7 +131,7 @@ def solve(
     # Lines that share a tier total may have traded quantity in the assignment.
     added = _added_from_flows(prep, result.added, flow_lines, flows)
     plan = Plan(
-        prepared=_reported(prep),
+        prepared=prep.reported(),
         added=added,
         allocations=_allocations(prep, added, flows),
         status=PlanStatus.OPTIMAL if result.proved else PlanStatus.FEASIBLE,
@@ -293,21 +293,6 @@ def _added_from_flows(
         if demand.line in flow_lines:
             out[demand.line] += q
     return out
-
-
-def _reported(prep: Prepared) -> Prepared:
-    """The prepared tables the plan reports from: without the make-up lines of kit lines whose pins
-    are not in kit ratio (their allocations are their kit lines', planner.engine.pins)."""
-    if not prep.pins.kit_of:
-        return prep
-    n = min(prep.pins.kit_of)
-    return replace(
-        prep,
-        lines=prep.lines[:n],
-        line_tier=prep.line_tier[:n],
-        report_tier=prep.report_tier[:n],
-        line_demands=prep.line_demands[:n],
-    )
 
 
 def _allocations(prep: Prepared, added: dict[int, int], flows: dict[PairId, int]) -> tuple[Allocation, ...]:

@@ -62,7 +62,7 @@ def solve_component(
         outcome.bounds[tier] = bound
         if value < bound:
             outcome.proved = False
-            outcome.notes.append(f"tier {tier + 1}: not proved optimal ({value}, bound {bound})")
+            outcome.notes.append(f"{prep.tier_name(tier)}: not proved optimal ({value}, bound {bound})")
         if on_tier is not None:
             on_tier()
     outcome.added = dict(state.holdings.added)

@@ -29,6 +29,7 @@ def plan_from_folder(prep: Prepared, folder: Path) -> Plan:
     Raises OSError, ValueError (SummaryError among them) or KeyError when the files do not read as a
     plan of this scenario; the caller compares the rebuilt plan's tables with the files.
     """
+    prep = prep.reported()
     summary = Summary.from_json(json.loads((folder / "summary.json").read_text(encoding="utf-8")))
     lines = read_csv_file(folder / "lines.csv")
     allocated = {
@@ -37,7 +38,7 @@ def plan_from_folder(prep: Prepared, folder: Path) -> Plan:
     added = {
         li: allocated[line.key] - line.reserved
         for li, line in enumerate(prep.lines)
-        if prep.line_tier[li] is not None and allocated[line.key] != line.reserved
+        if prep.report_tier[li] is not None and allocated[line.key] != line.reserved
     }
     rows = read_csv_file(folder / "allocations.csv")
     columns = (rows[c].tolist() for c in ALLOCATION_COLUMNS)

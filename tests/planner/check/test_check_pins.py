@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from models.records import Item, KitComponent, Line, Lot, Order, Pin, Reservation, Scenario
+from models.records import Alternate, Item, KitComponent, Line, Lot, Order, Pin, Reservation, Scenario
 from tests.planner.check.test_check import LinesRow, check, make, rules, take
 
 SHIP = date(2026, 12, 1)
@@ -136,3 +136,22 @@ def test_a_kit_pin_on_one_component_counts_the_kits_it_starts() -> None:
     assert check(sc, three, [("K", "1", "K", 5, 3, "partial", "pack_size", 1)]) == []
     four = [take(sc, "K", "1", "A1", 1, "pin"), take(sc, "K", "1", "A2", 3), take(sc, "K", "1", "B1", 8)]
     assert rules(check(sc, four, [("K", "1", "K", 5, 4, "partial", "pack_remainder", 1)])) == {"pack_size"}
+
+
+def test_a_kit_pin_on_a_lot_of_one_component_counts_for_that_component() -> None:
+    """Kit K = 1 A + 2 B, pack size 2 (kits), and B may stand in for A. K/1 of 3 kits pinned to 2 of
+    B1, a lot of component B itself: the pin starts 1 kit (2 B), not 2 (as A), so 1 + 2 kits (a pack
+    beyond it) passes, with 3 A and 6 B; 2 kits (1 beyond the pin) is flagged for the pack size (it
+    lacks 1 kit, less than a pack: pack_remainder)."""
+    sc = make(
+        lots=[Lot("A1", "A", "W1", 10), Lot("B1", "B", "W1", 10), Lot("B2", "B", "W1", 10)],
+        lines=[Line("K", "1", "K", 3, SHIP)],
+        items=[Item("K", pack_size=2)],
+        kits=(KitComponent("K", "A", 1), KitComponent("K", "B", 2)),
+        alternates=(Alternate("A", "B", 1),),
+        pins=(Pin("K", "1", "B1", 2),),
+    )
+    three = [take(sc, "K", "1", "A1", 3), take(sc, "K", "1", "B1", 2, "pin"), take(sc, "K", "1", "B2", 4)]
+    assert check(sc, three, [("K", "1", "K", 3, 3, "full", "", 1)]) == []
+    two = [take(sc, "K", "1", "A1", 2), take(sc, "K", "1", "B1", 2, "pin"), take(sc, "K", "1", "B2", 2)]
+    assert rules(check(sc, two, [("K", "1", "K", 3, 2, "partial", "pack_remainder", 1)])) == {"pack_size"}

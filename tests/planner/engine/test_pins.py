@@ -17,6 +17,7 @@ from tests.builders import (
     D1,
     D2,
     allocations,
+    alternate,
     item,
     kit,
     line,
@@ -194,6 +195,25 @@ def test_matching_a_kit_pin_takes_stock_an_earlier_tier_would_have_got(run: Run)
     assert tier_totals(plan) == [3, 1]
 
 
+def test_a_kit_pin_on_a_lot_of_one_component_gives_that_component_where_another_may_use_it(run: Run) -> None:
+    """Kit K = 1 A + 2 B in packs of 2 kits, and B may stand in for A (alternates). K/1 wants 3
+    kits; a pin of 2 of B1, a lot of component B itself, gives B: 1 kit (counted as A it would be
+    2). The optimiser matches it with 1 A from A1 (preferred to B2: the primary item) and adds one
+    pack of 2 kits (2 A from A1, 4 B from B2; B1 is closed beyond the pin): 3 kits. The checker
+    counts B1 as B alike (1 kit fixed, 2 added: whole packs)."""
+    data = scenario(
+        items=[item("K", pack_size=2)],
+        lots=[lot("A1", "A", 10), lot("B1", "B", 10), lot("B2", "B", 10)],
+        kits=[kit("K", "A", 1), kit("K", "B", 2)],
+        alternates=[alternate("A", "B")],
+        lines=[line("K", "1", "K", 3, D1)],
+        pins=[pin("K", "1", "B1", 2)],
+    )
+    plan = run(data)
+    assert rows(plan, "K", "1") == [("A1", 3, "optimizer"), ("B1", 2, "pin"), ("B2", 4, "optimizer")]
+    assert line_result(plan, "K", "1") == (3, "full", "")
+
+
 def test_a_kit_pin_that_cannot_be_matched_is_an_input_error() -> None:
     """Kit K = 1 A + 2 B and no B in stock: a pin of 1 A starts a kit no plan can match; refused."""
     data = scenario(
@@ -351,3 +371,24 @@ def test_fewest_changes_beside_a_kit_pin_out_of_ratio_is_not_claimed_proved() ->
     assert plan.summary.status == "feasible"
     assert any("fewest changes" in note and "K/1" in note for note in plan.summary.notes)
     assert solve(data).summary.status == "optimal"
+
+
+def test_under_a_time_limit_a_pinned_plan_is_not_claimed_optimal_and_its_notes_name_the_contract_tiers() -> (
+    None
+):
+    """The case of test_a_pin_on_a_full_line_forces_it_to_complete, stopped at once by a time limit of
+    0: the pinned T/1 is still completed, the plan is `feasible`, not `optimal`, every tier's bound
+    is at least its allocation, and the notes name the tier left unsolved by its number in the
+    contract (tier 1, S/1's), as summary.json numbers tiers, not by the engine's count with its
+    pinned tier first (which would call it tier 2)."""
+    data = scenario(
+        lots=[lot("A1", "X", 10), lot("A2", "X", 10)],
+        lines=[line("S", "1", "X", 15, D1), line("T", "1", "X", 10, D2, full_line=True)],
+        pins=[pin("T", "1", "A1", 2)],
+    )
+    plan = solve(data, time_limit=0.0)
+    assert plan.status == "feasible"
+    assert rows(plan, "T", "1") == [("A1", 2, "pin"), ("A2", 8, "optimizer")]
+    assert all(t.bound >= t.allocated for t in plan.tiers)
+    assert plan.notes
+    assert all(note.startswith("tier 1:") for note in plan.notes), plan.notes

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from models.errors import InputErrors
 from models.loading import load_scenario
 from models.records import Scenario
 from planner.engine.eligibility import prepare
@@ -23,7 +25,7 @@ from planner.io.generate import generate, write_scenario
 from planner.io.runs import RunOptions, read_run, solve_into, up_to_date
 from planner.result.plan import Plan
 from planner.result.reread import plan_from_folder
-from tests.strategies import scenarios
+from tests.strategies import kit_scenarios, pinned_scenarios, scenarios
 
 ROOT = Path(__file__).resolve().parents[3]
 SCENARIOS = ROOT / "scenarios"
@@ -49,6 +51,24 @@ def test_a_plan_read_back_from_its_files_is_that_plan(scenario: Scenario) -> Non
     """For random scenarios (kits, alternates, reservations, nonstock, supply to come, company), the
     plan rebuilt from the tables solve wrote writes exactly those tables again."""
     plan = solve(scenario)
+    with tempfile.TemporaryDirectory() as folder:
+        for name, text in plan.files().items():
+            (Path(folder) / name).write_text(text, encoding="utf-8")
+        again = plan_from_folder(prepare(scenario), Path(folder))
+    assert _tables(again) == _tables(plan)
+    assert again.tiers == plan.tiers
+
+
+@given(st.one_of(pinned_scenarios(), pinned_scenarios(kit_scenarios(), out_of_ratio=True)))
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_pinned_plan_read_back_from_its_files_is_that_plan(scenario: Scenario) -> None:
+    """The same under random pins, those that force lines to complete (a pinned tier solved first)
+    and kit pins out of kit ratio (a make-up line) included: the plan rebuilt from its tables writes
+    exactly those tables again (pins the engine refuses are left out)."""
+    try:
+        plan = solve(scenario)
+    except InputErrors:
+        return
     with tempfile.TemporaryDirectory() as folder:
         for name, text in plan.files().items():
             (Path(folder) / name).write_text(text, encoding="utf-8")
