@@ -156,8 +156,13 @@ def filter_lines(
 
 
 def line_lots(plan: Plan, lines: pd.DataFrame) -> pd.DataFrame:
-    """The allocation rows (lot, warehouse, owner, quantity, source) serving the given lines."""
+    """The allocation rows (lot, warehouse, owner, quantity and its unit, source) serving the given
+    lines."""
     allocations = plan.allocations_frame()
+    units = {i.item: i.unit for i in plan.prepared.scenario.items}
+    allocations.insert(
+        list(allocations.columns).index("quantity") + 1, "unit", allocations["item"].map(units)
+    )
     keys = lines[["order", "line"]].drop_duplicates()
     return allocations.merge(keys, on=["order", "line"], how="inner").reset_index(drop=True)
 
