@@ -10,25 +10,26 @@ from datetime import date
 
 import pandas as pd
 
-from models.records import Order, line_sort_key
+from models.records import Order
 
 ORDER_COLUMNS = [
     "order",
+    "days_overdue",
+    "missing",
+    "unit",
+    "status",
+    "blocks",
     "type",
     "customer",
     "priority",
     "ship_complete",
     "ship_date",
-    "days_overdue",
     "lines",
     "lines_short",
     "requested",
     "allocated",
-    "missing",
-    "unit",
-    "status",
-    "blocks",
 ]
+"""The Orders table's columns: what it is sorted by and what blocks it first, then the order's facts."""
 BLOCKS_SHOWN = 3
 """How many short lines `blocks` names before it counts the rest."""
 
@@ -47,64 +48,70 @@ def order_table(lines: pd.DataFrame, orders: tuple[Order, ...], today: date) -> 
     (each line not served in full, taking part or not, with its item, what it misses and its reason).
 
     Sorted by what matters: overdue first (most days first), then the most missing, then by order."""
-    by_order = {o.order: o for o in orders}
-    rows = []
-    for order, own in lines.groupby("order", sort=False):
-        facts = by_order[str(order)]
-        open_ = own[own["missing"] > 0]
-        short = open_[open_["tier"].notna()]
-        first = min(own["ship_date"])
-        units = list(dict.fromkeys(own["unit"]))
-        one_unit = len(units) == 1
-        missing_per_unit = {u: int(short.loc[short["unit"] == u, "missing"].sum()) for u in units}
-        rows.append(
-            {
-                "order": str(order),
-                "type": facts.type,
-                "customer": facts.customer,
-                "priority": facts.priority,
-                "ship_complete": facts.full_delivery,
-                "ship_date": first,
-                "days_overdue": max(0, (today - first).days),
-                "lines": len(own),
-                "lines_short": len(short),
-                "requested": int(own["requested"].sum()) if one_unit else None,
-                "allocated": int(own["allocated"].sum()) if one_unit else None,
-                "missing": int(short["missing"].sum()) if one_unit else None,
-                "unit": units[0] if one_unit else quantity_text(missing_per_unit) + " missing",
-                "status": _status(own),
-                "blocks": _blocks(open_),
-                "_missing": int(short["missing"].sum()),
-            }
-        )
-    frame = pd.DataFrame(rows, columns=[*ORDER_COLUMNS, "_missing"])
-    frame = frame.sort_values(
-        ["days_overdue", "_missing", "order"], ascending=[False, False, True], kind="stable"
+    part = lines["tier"].notna()
+    short = part & (lines["missing"] > 0)
+    frame = lines.assign(
+        _short=short,
+        _missing=lines["missing"].where(short, 0),
+        _got=part & (lines["allocated"] > 0),
+        _part=part,
     )
-    out = frame[ORDER_COLUMNS].reset_index(drop=True)
+    out = frame.groupby("order", sort=False).agg(
+        ship_date=("ship_date", "min"),
+        lines=("line", "size"),
+        lines_short=("_short", "sum"),
+        requested=("requested", "sum"),
+        allocated=("allocated", "sum"),
+        missing=("_missing", "sum"),
+        unit=("unit", "first"),
+        units=("unit", "nunique"),
+        part=("_part", "any"),
+        got=("_got", "any"),
+    )
+    by_order = {o.order: o for o in orders}
+    facts = [by_order[str(o)] for o in out.index]
+    out["type"] = [f.type for f in facts]
+    out["customer"] = [f.customer for f in facts]
+    out["priority"] = [f.priority for f in facts]
+    out["ship_complete"] = [f.full_delivery for f in facts]
+    out["days_overdue"] = [max(0, (today - d).days) for d in out["ship_date"]]
+    out["status"] = [
+        "takes no part" if not p else "complete" if n == 0 else "partial" if g else "none"
+        for p, n, g in zip(out["part"], out["lines_short"], out["got"])
+    ]
+    out["blocks"] = _blocks(lines[lines["missing"] > 0]).reindex(out.index, fill_value="")
+    total_missing = out["missing"].copy()
+    mixed = out.index[out["units"] > 1]
     for column in ("requested", "allocated", "missing"):
         out[column] = out[column].astype("Int64")
-    return out
+        out.loc[mixed, column] = pd.NA
+    for order in mixed:
+        own = frame[frame["order"] == order]
+        per_unit = {u: int(own.loc[own["unit"] == u, "_missing"].sum()) for u in dict.fromkeys(own["unit"])}
+        out.loc[order, "unit"] = quantity_text(per_unit) + " missing"
+    out = out.assign(_missing=total_missing).reset_index()
+    out["order"] = out["order"].astype(str)
+    out = out.sort_values(
+        ["days_overdue", "_missing", "order"], ascending=[False, False, True], kind="stable"
+    )
+    return out[ORDER_COLUMNS].reset_index(drop=True)
 
 
-def _status(lines: pd.DataFrame) -> str:
-    """complete: every line full; none: no line taking part gets anything; else partial. An order of
-    lines that all take no part (a quote ...) "takes no part"."""
-    taking_part = lines[lines["tier"].notna()]
-    if taking_part.empty:
-        return "takes no part"
-    if (taking_part["missing"] <= 0).all():
-        return "complete"
-    return "none" if (taking_part["allocated"] == 0).all() else "partial"
-
-
-def _blocks(short: pd.DataFrame) -> str:
-    """The lines not served in full, in line order: "line 2 CABLE-USB 60 pcs (no_eligible_stock)",
-    the first few named and the rest counted."""
-    ordered = sorted(short.itertuples(index=False), key=lambda r: line_sort_key(str(r.line)))
-    named = [f"line {r.line} {r.item} {r.missing:,} {r.unit} ({r.reason})" for r in ordered[:BLOCKS_SHOWN]]
-    more = len(ordered) - BLOCKS_SHOWN
-    return "; ".join(named) + (f"; and {more} more" if more > 0 else "")
+def _blocks(open_lines: pd.DataFrame) -> pd.Series:
+    """Per order, its lines not served in full in the order `open_lines` has them (line order):
+    "line 2 CABLE-USB 60 pcs (no_eligible_stock)", the first few named and the rest counted."""
+    named: dict[str, list[str]] = {}
+    columns = ("order", "line", "item", "missing", "unit", "reason")
+    for order, line, item, missing, unit, reason in zip(*(open_lines[c] for c in columns), strict=True):
+        named.setdefault(str(order), []).append(f"line {line} {item} {missing:,} {unit} ({reason})")
+    return pd.Series(
+        {
+            order: "; ".join(texts[:BLOCKS_SHOWN])
+            + (f"; and {len(texts) - BLOCKS_SHOWN} more" if len(texts) > BLOCKS_SHOWN else "")
+            for order, texts in named.items()
+        },
+        dtype=object,
+    )
 
 
 def order_lines(lines: pd.DataFrame, order: str) -> pd.DataFrame:

@@ -233,3 +233,33 @@ def test_a_refresh_keeps_the_scenario_and_the_whatif(
     _screenshot(browser, tmp_path / "dashboard-refreshed.png", record_property)
     assert "What-if · priority_first" in _texts(browser, "h1")
     assert browser.current_url == before
+
+
+def _click_row(driver: Any, table: Any, row: int) -> None:
+    """Click the selection box of row `row` (0 first) of a selectable table: the grid is a canvas, so
+    the click goes to where the row is drawn (one header row, then rows of equal height)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    height = int(driver.execute_script("return arguments[0].getBoundingClientRect().height;", table))
+    rows = int(driver.execute_script("return arguments[0].querySelectorAll('[role=row]').length;", table))
+    row_height = height / max(rows, 1) if rows else 35
+    top = -height / 2
+    y = top + row_height * (row + 1) + row_height / 2
+    width = int(driver.execute_script("return arguments[0].getBoundingClientRect().width;", table))
+    ActionChains(driver).move_to_element_with_offset(table, int(-width / 2 + 15), int(y)).click().perform()
+
+
+def test_an_order_opens_its_lines_when_its_row_is_clicked(
+    dashboard: str, browser: Any, tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
+    """On the Orders page, clicking the first order's row (SO-1009, the most missing) opens its lines
+    below, not a search box; clicking that line opens the lots that serve it."""
+    browser.get(f"{dashboard}/orders")
+    tables = _wait(browser, lambda d: _find(d, '[data-testid="stDataFrame"]'))
+    _wait(browser, lambda d: "Orders · demo" in _texts(d, "h1"))
+    _click_row(browser, tables[0], 0)
+    _wait(browser, lambda d: "Lines of SO-1009" in _texts(d, "h3"))
+    lines = _wait(browser, lambda d: _find(d, '[data-testid="stDataFrame"]')[1:2])
+    _click_row(browser, lines[0], 0)
+    _wait(browser, lambda d: "Lots serving SO-1009 / 1" in _texts(d, "h3"))
+    _screenshot(browser, tmp_path / "dashboard-orders.png", record_property)
