@@ -66,3 +66,5 @@ class Source(enum.StrEnum):
     NONSTOCK = "nonstock"
     PREVIOUS = "previous"
     """Carried over from the previous plan: a printed line's pick list, a kept line's floor (SPEC 9)."""
+    PIN = "pin"
+    """A planner's pin (SPEC 9): exactly this quantity of this lot."""

@@ -35,6 +35,7 @@ from models.records import (
     Line,
     Lot,
     Order,
+    Pin,
     PreviousPlan,
     Reservation,
     Scenario,
@@ -49,7 +50,9 @@ from models.tables import (
     LINES,
     LOTS,
     ORDERS,
+    PINS,
     RESERVATIONS,
+    ROW,
     SAFETY_STOCK,
     TABLES,
     RawTable,
@@ -140,6 +143,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise InputErrors(located)
     return _assembled(
         frames,
+        pins=_pins(frames[PINS.name], origins, settings.data),
         name=settings.name,
         today=settings.today,
         objective_key=settings.objective_key,
@@ -203,6 +207,7 @@ def scenario_from_frames(
         raise InputErrors(errors)
     return _assembled(
         frames,
+        pins=_pins(frames[PINS.name], RowOrigins(), None),
         name=name,
         today=day,
         objective_key=tier_key,
@@ -246,6 +251,7 @@ def _parsed(raws: Mapping[str, RawTable | None], errors: list[InputError]) -> di
 def _assembled(
     frames: dict[str, pd.DataFrame],
     *,
+    pins: tuple[Pin, ...],
     name: str,
     today: date,
     objective_key: tuple[str, ...],
@@ -280,12 +286,24 @@ def _assembled(
                 key=lambda r: (r.order, line_sort_key(r.line), r.lot),
             )
         ),
+        pins=pins,
         objective_key=objective_key,
         solver=solver,
         company=company,
         keep=keep,
         previous=previous,
     )
+
+
+def _pins(frame: pd.DataFrame, origins: RowOrigins, data: Path | None) -> tuple[Pin, ...]:
+    """The pins, each with the file (or sheet) and row it was written in, in (order, line, lot) order."""
+    pins = []
+    for pin in _records(frame.assign(table=PINS.name, row=frame[ROW]), Pin):
+        where = origins.locate(InputError(PINS.name, pin.row, None, ""))
+        if data is not None and is_workbook(data):
+            where = workbook_error(where, data)
+        pins.append(dataclasses.replace(pin, table=where.table, row=where.row or 0))
+    return tuple(sorted(pins, key=lambda p: (p.order, line_sort_key(p.line), p.lot)))
 
 
 def _records(frame: pd.DataFrame, cls: type[R]) -> list[R]:

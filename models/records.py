@@ -153,6 +153,27 @@ class Reservation:
 
 
 @dataclass(frozen=True, slots=True)
+class Pin:
+    """A planner's decision (SPEC 9): the line gets exactly `quantity` of `lot` (0: never from it);
+    with `only`, nothing from any lot it is not pinned to.
+
+    `table` and `row` say where the pin was written (pins.csv, a what-if's added rows or a sheet),
+    so an error found while solving names that row."""
+
+    order: str
+    line: str
+    lot: str
+    quantity: int
+    only: bool = False
+    table: str = "pins.csv"
+    row: int = 0
+
+    @property
+    def key(self) -> LineKey:
+        return (self.order, self.line)
+
+
+@dataclass(frozen=True, slots=True)
 class PreviousAllocation:
     """One row of a previous plan's allocations.csv (SPEC 9): `quantity` of `lot` to a line.
 
@@ -205,6 +226,7 @@ class Scenario:
     alternates: tuple[Alternate, ...] = ()
     safety_stock: tuple[WarehouseSafetyStock, ...] = ()
     reservations: tuple[Reservation, ...] = ()
+    pins: tuple[Pin, ...] = ()
     objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY
     solver: SolverOptions = field(default_factory=SolverOptions)
     company: str = ""

@@ -187,6 +187,19 @@ RESERVATIONS = TableSpec(
     optional=True,
 )
 
+PINS = TableSpec(
+    "pins.csv",
+    (
+        _req("order"),
+        _req("line"),
+        _req("lot"),
+        _req("quantity", "int", minimum=0),
+        Column("only", "bool", default=False),
+    ),
+    key=("order", "line", "lot"),
+    optional=True,
+)
+
 TABLES: tuple[TableSpec, ...] = (
     ITEMS,
     LOTS,
@@ -196,6 +209,7 @@ TABLES: tuple[TableSpec, ...] = (
     ALTERNATES,
     SAFETY_STOCK,
     RESERVATIONS,
+    PINS,
 )
 """Every table of a scenario, in reading order."""
 

@@ -22,6 +22,7 @@ from models.tables import (
     MAX_QUANTITY,
     MAX_TOTAL,
     ORDERS,
+    PINS,
     RESERVATIONS,
     ROW,
     SAFETY_STOCK,
@@ -52,6 +53,7 @@ def cross_check(tables: Mapping[str, pd.DataFrame]) -> list[InputError]:
     errors.extend(_check_alternates(tables.get(ALTERNATES.name), known_items))
     errors.extend(_check_safety_stock(tables.get(SAFETY_STOCK.name), known_items))
     errors.extend(_check_reservations(tables, kit_items))
+    errors.extend(_check_pins(tables, kit_items))
     errors.extend(_check_kit_needs(tables.get(LINES.name), kits))
     errors.extend(_check_totals(tables))
     return errors
@@ -340,6 +342,116 @@ def _check_reservations(tables: Mapping[str, pd.DataFrame], kit_items: set[str])
             "quantity",
             lambda r: (
                 f"reservations on lot '{r['lot']}' total {r['_total']},"
+                f" above its allocable quantity {r['_allocable']}"
+            ),
+        )
+    return errors
+
+
+def _check_pins(tables: Mapping[str, pd.DataFrame], kit_items: set[str]) -> list[InputError]:
+    """Pins name known orders, lines and lots (SPEC 9); a pin is the line's whole quantity from its lot,
+    so it is not below the reservations of that (line, lot); and what pins and reservations fix
+    stays within each lot's allocable quantity and each plain line's quantity (a kit line's pins
+    count component units, checked when its kit is known: planner.engine.pins)."""
+    pins = tables.get(PINS.name)
+    if pins is None or pins.empty:
+        return []
+    table = PINS.name
+    errors: list[InputError] = []
+    orders, lines, lots = tables.get(ORDERS.name), tables.get(LINES.name), tables.get(LOTS.name)
+    unknown_order = pd.Series(False, index=pins.index)
+    if orders is not None:
+        unknown_order = _unknown(pins, "order", _values(orders, "order"))
+        errors += _flag(pins, unknown_order, table, "order", lambda r: f"unknown order '{r['order']}'")
+    reservations = tables.get(RESERVATIONS.name)
+    keys = ["order", "line", "lot"]
+    reserved_pair = (
+        reservations.groupby(keys)["quantity"].sum().rename("_reserved").reset_index()
+        if reservations is not None and not reservations.empty
+        else pd.DataFrame(
+            {**{k: pd.Series(dtype=object) for k in keys}, "_reserved": pd.Series(dtype="Int64")}
+        )
+    )
+    merged = pins.merge(reserved_pair, on=keys, how="left")
+    merged["_reserved"] = merged["_reserved"].astype("Int64").fillna(0)
+    errors += _flag(
+        merged,
+        merged["quantity"] < merged["_reserved"],
+        table,
+        "quantity",
+        lambda r: (
+            f"the pin gives line ({r['order']}, {r['line']}) {r['quantity']} of lot '{r['lot']}', less than"
+            f" its reservations of that lot ({r['_reserved']}); a pin is the line's whole quantity of the lot"
+        ),
+    )
+    merged["_beyond"] = (merged["quantity"] - merged["_reserved"]).clip(lower=0)
+    if lines is not None:
+        line_info = (
+            lines[["order", "line", "quantity", "item"]]
+            .dropna(subset=["order", "line"])
+            .drop_duplicates(subset=["order", "line"])
+            .rename(columns={"quantity": "_line_quantity", "item": "_line_item"})
+            .assign(_known_line=True)
+        )
+        on_line = merged.merge(line_info, on=["order", "line"], how="left")
+        keyed = _true(on_line["order"].notna() & on_line["line"].notna())
+        known_line = _true(on_line["_known_line"].astype("boolean"))
+        missing = keyed & ~known_line & ~unknown_order.to_numpy()
+        errors += _flag(
+            on_line, missing, table, "line", lambda r: f"unknown line ({r['order']}, {r['line']})"
+        )
+        line_reserved = (
+            reservations.groupby(["order", "line"])["quantity"].sum()
+            if reservations is not None and not reservations.empty
+            else pd.Series(dtype="Int64")
+        )
+        on_line["_line_reserved"] = [
+            int(line_reserved.get((o, ln), 0))
+            for o, ln in zip(on_line["order"], on_line["line"], strict=True)
+        ]
+        on_line["_fixed"] = (
+            on_line.groupby(["order", "line"])["_beyond"].transform("sum") + on_line["_line_reserved"]
+        )
+        plain = known_line & ~_isin(on_line["_line_item"], kit_items)
+        errors += _flag(
+            on_line,
+            plain & _true(on_line["_fixed"] > on_line["_line_quantity"]),
+            table,
+            "quantity",
+            lambda r: (
+                f"pins and reservations for line ({r['order']}, {r['line']}) total {r['_fixed']},"
+                f" above the line's quantity {r['_line_quantity']}"
+            ),
+        )
+    if lots is not None:
+        lot_info = (
+            lots.assign(
+                _allocable=lots["quantity"] - lots["allocated"] - lots["planned_issue"],
+                _known_lot=True,
+            )[["lot", "_allocable", "_known_lot"]]
+            .dropna(subset=["lot"])
+            .drop_duplicates(subset=["lot"])
+        )
+        on_lot = merged.merge(lot_info, on="lot", how="left")
+        known_lot = _true(on_lot["_known_lot"].astype("boolean"))
+        unknown_lot = _true(on_lot["lot"].notna()) & ~known_lot
+        errors += _flag(on_lot, unknown_lot, table, "lot", lambda r: f"unknown lot '{r['lot']}'")
+        lot_reserved = (
+            reservations.groupby("lot")["quantity"].sum()
+            if reservations is not None and not reservations.empty
+            else pd.Series(dtype="Int64")
+        )
+        on_lot["_fixed"] = on_lot.groupby("lot")["_beyond"].transform("sum") + [
+            int(lot_reserved.get(lot, 0)) for lot in on_lot["lot"]
+        ]
+        over = known_lot & _true(on_lot["_allocable"] >= 0) & _true(on_lot["_fixed"] > on_lot["_allocable"])
+        errors += _flag(
+            on_lot,
+            over,
+            table,
+            "quantity",
+            lambda r: (
+                f"pins and reservations on lot '{r['lot']}' total {r['_fixed']},"
                 f" above its allocable quantity {r['_allocable']}"
             ),
         )

@@ -284,7 +284,7 @@ def _documentation_sheet(sheet: Any) -> None:
 _INTRO = (
     "One sheet per table, named like the CSV file without .csv; the header row is row 1;",
     "column order is free; unknown columns are ignored with a warning; an empty cell takes the default.",
-    "Sheets kits, alternates, safety_stock and reservations are optional.",
+    "Sheets kits, alternates, safety_stock, reservations and pins are optional.",
     "Booleans: true/false, yes/no, 1/0. Dates: Excel dates or text YYYY-MM-DD.",
     "Lists: ';'-separated, first preferred. Quantities: whole numbers in the item's base unit.",
     "Errors name the sheet and the Excel row: book.xlsx[lines], row 7, column quantity.",
@@ -375,5 +375,12 @@ COLUMN_DOCS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("line", "reserved line", ""),
         ("lot", "lot reserved", ""),
         ("quantity", "allocated before anything else; may use safety stock", ""),
+    ),
+    "pins": (
+        ("order", "order of the pinned line", ""),
+        ("line", "pinned line", ""),
+        ("lot", "lot pinned", ""),
+        ("quantity", "the line gets exactly this much of the lot (0: never from it)", ""),
+        ("only", "the line gets nothing from lots it is not pinned to", "false"),
     ),
 }

@@ -23,6 +23,7 @@ from models.records import (
     Line,
     Lot,
     Order,
+    Pin,
     Reservation,
     Scenario,
     WarehouseSafetyStock,
@@ -95,6 +96,11 @@ def reservation(order: str, line: str, lot: str, quantity: int) -> Reservation:
     return Reservation(order, line, lot, quantity)
 
 
+def pin(order: str, line: str, lot: str, quantity: int, only: bool = False) -> Pin:
+    """A row of pins.csv (SPEC 9): the line gets exactly `quantity` of `lot`."""
+    return Pin(order, line, lot, quantity, only)
+
+
 def scenario(
     *,
     lots: Iterable[Lot] = (),
@@ -105,6 +111,7 @@ def scenario(
     alternates: Iterable[Alternate] = (),
     safety_stock: Iterable[WarehouseSafetyStock] = (),
     reservations: Iterable[Reservation] = (),
+    pins: Iterable[Pin] = (),
     today: date | str = TODAY,
     objective_key: tuple[str, ...] = DEFAULT_OBJECTIVE_KEY,
     name: str = "test",
@@ -135,6 +142,7 @@ def scenario(
         alternates=alternates,
         safety_stock=tuple(safety_stock),
         reservations=tuple(reservations),
+        pins=tuple(pins),
         objective_key=objective_key,
         company=company,
     )

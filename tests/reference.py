@@ -35,6 +35,16 @@ How it works (obviously correct rather than fast):
    lexicographic order is invariant under adding the same vector to both sides,
    keeping only the best continuation of each state is exact.
 
+5. Pins (section 9): a pin fixes what it gives beyond the reservations of its
+   (line, lot) like a reservation (it may use safety stock); the optimiser gives
+   a line nothing from a lot pinned to it, and nothing at all to an `only` line.
+   A full line with a pin above 0 has only its whole quantity to choose, and a
+   full-delivery order with one only the whole order: when no choice completes
+   them, `reference_optimum` raises `PinsCannotComplete`. A kit line's pins fix
+   the fewest whole kits that hold them, and every choice for the line must
+   also give each component what those kits need beyond its pins (the other
+   components matched), or there is no choice.
+
 Limits: meant for tiny scenarios (about <= 5 lines, <= 4 lots, quantities <= 6:
 well under a second each, about 1 s at worst when every lot is usable and
 contended); its running time grows like (stock per lot + 1) ** lots times the
@@ -61,6 +71,10 @@ MAX_STEPS = 8
 TierKey = tuple[object, ...]
 State = tuple[int, ...]
 """Stock the optimiser may still take from each lot, in the scenario's lot order."""
+
+
+class PinsCannotComplete(Exception):
+    """No plan completes the full lines and full-delivery orders that pins force (an input error)."""
 
 
 @dataclass(frozen=True)
@@ -175,8 +189,9 @@ class _LineSpec:
     """Quantity still open after honoured reservations (units, or kits)."""
     allowed: tuple[int, ...]
     """Every added quantity sections 4.4 and 4.5 allow, ascending (0 always)."""
-    needs: tuple[tuple[int, tuple[int, ...]], ...]
-    """Per stocking part: (units per line unit, indices of lots that may give it)."""
+    needs: tuple[tuple[int, tuple[int, ...], int], ...]
+    """Per stocking part: (units per line unit, indices of lots that may give it, units it needs
+    besides: what a kit's pinned kits need beyond the pins, section 9)."""
 
 
 def _splits(need: int, lots: tuple[int, ...], state: list[int]) -> Iterator[None]:
@@ -204,14 +219,16 @@ class _Search:
         initial: State,
         groups: list[tuple[tuple[int, ...], int]],
         change: Callable[[LineKey, dict[int, int]], int] | None = None,
+        forced: list[bool] | None = None,
     ) -> None:
         self.change = change
+        self.forced = forced or [False] * len(steps)
         self.steps = steps
         self.full_delivery = full_delivery
         self.n_tiers = n_tiers
         self.initial = initial
         self.groups = groups
-        self.memo: dict[tuple[int, State], tuple[tuple[int, ...], dict[LineKey, int]]] = {}
+        self.memo: dict[tuple[int, State], tuple[tuple[int, ...], dict[LineKey, int]] | None] = {}
 
     def _within_caps(self, state: list[int]) -> bool:
         return all(sum(self.initial[i] - state[i] for i in lots) <= cap for lots, cap in self.groups)
@@ -224,8 +241,8 @@ class _Search:
                 if self._within_caps(state):
                     yield
                 return
-            per_unit, lots = spec.needs[n]
-            for _ in _splits(per_unit * qty, lots, state):
+            per_unit, lots, besides = spec.needs[n]
+            for _ in _splits(per_unit * qty + besides, lots, state):
                 if self._within_caps(state):
                     yield from part(n + 1)
 
@@ -255,11 +272,12 @@ class _Search:
         taken: dict[LineKey, dict[int, int]] = {}
 
         def took(spec: _LineSpec, start: list[int]) -> dict[int, int]:
-            lots = {i for _, lots in spec.needs for i in lots}
+            lots = {i for _, lots, _ in spec.needs for i in lots}
             return {i: start[i] - work[i] for i in lots if start[i] != work[i]}
 
         if self.full_delivery[step]:
-            offer(state, {s.key: 0 for s in specs}, specs, {})
+            if not self.forced[step]:
+                offer(state, {s.key: 0 for s in specs}, specs, {})
             if all(s.open in s.allowed for s in specs):
 
                 def whole(n: int) -> Iterator[None]:
@@ -281,19 +299,22 @@ class _Search:
                     offer(tuple(work), {spec.key: qty}, specs, {spec.key: took(spec, start)})
         return out
 
-    def best(self, step: int, state: State) -> tuple[tuple[int, ...], dict[LineKey, int]]:
-        """The lexicographically best tier vector the steps from `step` on can add, and how."""
+    def best(self, step: int, state: State) -> tuple[tuple[int, ...], dict[LineKey, int]] | None:
+        """The lexicographically best tier vector the steps from `step` on can add, and how; None
+        when no choice completes what pins force (without pins, adding nothing always works)."""
         if step == len(self.steps):
             return (0,) * (self.n_tiers + (self.change is not None)), {}
         memo_key = (step, state)
         if memo_key not in self.memo:
             best: tuple[tuple[int, ...], dict[LineKey, int]] | None = None
             for nxt, (contribution, added) in self._options(step, state).items():
-                rest, rest_added = self.best(step + 1, nxt)
+                found = self.best(step + 1, nxt)
+                if found is None:
+                    continue
+                rest, rest_added = found
                 total = tuple(a + b for a, b in zip(contribution, rest, strict=True))
                 if best is None or total > best[0]:
                     best = (total, {**added, **rest_added})
-            assert best is not None  # adding nothing is always possible
             self.memo[memo_key] = best
         return self.memo[memo_key]
 
@@ -307,6 +328,8 @@ def reference_optimum(
     fewest changed units holding those totals: one more level of the same search, the change being
     a sum over lines of |reserved + added - before| per lot."""
     lots = list(scenario.lots)
+    if before is not None and scenario.pins:
+        raise ValueError("reference: a previous plan and pins together are not transcribed")
     if len(lots) > MAX_LOTS:
         raise ValueError(f"reference: {len(lots)} lots, at most {MAX_LOTS}")
     items = {i.item: i for i in scenario.items}
@@ -330,6 +353,48 @@ def reference_optimum(
             reserved_on_line[line.key] += r.quantity
             reserved_from_lot[i] += r.quantity
 
+    # Pins (section 9): what each gives beyond the reservations of its (line, lot) is fixed.
+    reserved_at_pair: dict[tuple[LineKey, int], int] = defaultdict(int)
+    for r in scenario.reservations:
+        line = line_by_key[(r.order, r.line)]
+        i = next(n for n, lot in enumerate(lots) if lot.lot == r.lot)
+        if reasons[line.key] is None and lot_may_serve(
+            scenario, line, lots[i], {line.item} | _alternates(scenario, line.item)
+        ):
+            reserved_at_pair[(line.key, i)] += r.quantity
+    closed: dict[LineKey, set[int]] = defaultdict(set)
+    only: set[LineKey] = set()
+    pinned_units: dict[tuple[LineKey, str], int] = defaultdict(int)
+    makeup: dict[tuple[LineKey, str], int] = {}
+    forced_lines: set[LineKey] = set()
+    for pin in scenario.pins:
+        line = line_by_key[pin.key]
+        i = next(n for n, lot in enumerate(lots) if lot.lot == pin.lot)
+        beyond = pin.quantity - reserved_at_pair[(line.key, i)]
+        reserved_from_lot[i] += beyond
+        closed[line.key].add(i)
+        only |= {line.key} if pin.only else set()
+        component = next(
+            (c for c, _ in _kit(scenario, line.item) if lots[i].item in {c} | _alternates(scenario, c)),
+            line.item,
+        )
+        pinned_units[(line.key, component)] += beyond
+        if pin.quantity > 0:
+            forced_lines.add(line.key)
+    for line in lines:
+        parts = _kit(scenario, line.item)
+        if parts:
+            kits = max(
+                (-(-pinned_units[(line.key, c)] // q) for c, q in parts if items[c].stocking), default=0
+            )
+            reserved_on_line[line.key] += kits
+            for c, q in parts:  # the other components of the pinned kits, matched by the optimiser
+                if items[c].stocking and kits * q > pinned_units[(line.key, c)]:
+                    makeup[(line.key, c)] = kits * q - pinned_units[(line.key, c)]
+                    forced_lines.add(line.key)
+        else:
+            reserved_on_line[line.key] += pinned_units[(line.key, line.item)]
+
     # What the optimiser may take per lot, and the safety-stock caps (section 4.2).
     usable = [lot_usable(scenario, lot) for lot in lots]
     initial = tuple(lot.allocable - reserved_from_lot[i] if usable[i] else 0 for i, lot in enumerate(lots))
@@ -347,6 +412,7 @@ def reference_optimum(
 
     keys = tuple(sorted({tier_key(scenario, ln) for ln in taking_part}))
     tier_of = {k: t for t, k in enumerate(keys)}
+    orders = {o.order: o for o in scenario.orders}
 
     def spec(line: Line) -> _LineSpec:
         item = items[line.item]
@@ -354,6 +420,8 @@ def reference_optimum(
         allowed = [q for q in range(open_qty + 1) if q % item.pack_size == 0]
         if line.full_line:
             allowed = [q for q in allowed if q in (0, open_qty)]
+            if line.key in forced_lines and not orders[line.order].full_delivery:
+                allowed = [q for q in allowed if q == open_qty]
         parts = _kit(scenario, line.item) or [(line.item, 1)]
         needs = []
         for part, per_unit in parts:
@@ -363,7 +431,14 @@ def reference_optimum(
             needs.append(
                 (
                     per_unit,
-                    tuple(i for i, lot in enumerate(lots) if lot_may_serve(scenario, line, lot, serving)),
+                    tuple(
+                        i
+                        for i, lot in enumerate(lots)
+                        if lot_may_serve(scenario, line, lot, serving)
+                        and i not in closed[line.key]
+                        and line.key not in only
+                    ),
+                    makeup.get((line.key, part), 0),
                 )
             )
         return _LineSpec(line.key, tier_of[tier_key(scenario, line)], open_qty, tuple(allowed), tuple(needs))
@@ -371,22 +446,26 @@ def reference_optimum(
     # Steps: each line on its own, except full-delivery orders, which are one step.
     steps: list[list[_LineSpec]] = []
     full_delivery: list[bool] = []
+    forced: list[bool] = []
     fixed_zero: list[LineKey] = []
-    orders = {o.order: o for o in scenario.orders}
     for order in scenario.orders:
         own = [ln for ln in lines if ln.order == order.order]
         if order.full_delivery:
             blocked = any(reasons[ln.key] not in (None, "nonstock") for ln in own)
             part = [ln for ln in own if reasons[ln.key] is None]
+            if blocked and any(ln.key in forced_lines for ln in own):
+                raise PinsCannotComplete(f"order {order.order} ships complete, has a pin and is blocked")
             if blocked:
                 fixed_zero += [ln.key for ln in part]
             elif part:
                 steps.append([spec(ln) for ln in part])
                 full_delivery.append(True)
+                forced.append(any(ln.key in forced_lines for ln in own))
     for ln in taking_part:
         if not orders[ln.order].full_delivery:
             steps.append([spec(ln)])
             full_delivery.append(False)
+            forced.append(False)
     if len(steps) > MAX_STEPS:
         raise ValueError(f"reference: {len(steps)} steps, at most {MAX_STEPS}")
 
@@ -419,8 +498,11 @@ def reference_optimum(
                 now[lot_id[i]] += q
             return sum(abs(now[n] - before.get((key, n), 0)) for n in names)
 
-    search = _Search(steps, full_delivery, len(keys), initial, groups, change)
-    added_vec, added = search.best(0, initial)
+    search = _Search(steps, full_delivery, len(keys), initial, groups, change, forced)
+    found = search.best(0, initial)
+    if found is None:
+        raise PinsCannotComplete("no plan completes the lines and orders the pins force")
+    added_vec, added = found
     changed = None
     if change is not None:
         changed = constant - added_vec[-1]

@@ -18,6 +18,10 @@ after the lines' ship dates, so a receipt is usable by later lines only) and,
 in about a third of the examples, a `company` (lots of owner "" or MAIN are its
 own; owners lists may hold `*`).
 
+`pinned_scenarios()` adds random valid pins (SPEC 9) to `scenarios()`: exact pins
+and pins of 0 on lines that take part, from lots that may serve them, `only`
+sometimes, within what lots and lines have left after reservations.
+
 `tier_loop_scenarios()` is aimed at the lexicographic tier loop: many tiers,
 full-delivery orders spanning them, reservations covering whole lines, pools
 that turn contended late; see its docstring.
@@ -41,6 +45,7 @@ from models.records import (
     Line,
     Lot,
     Order,
+    Pin,
     Reservation,
     Scenario,
     WarehouseSafetyStock,
@@ -453,3 +458,111 @@ def tier_loop_scenarios(
         reservations=tuple(reservations),
         objective_key=objective_key,
     )
+
+
+# ---------------------------------------------------------------------------
+# Pins (SPEC 9)
+# ---------------------------------------------------------------------------
+
+
+@st.composite
+def pinned_scenarios(draw: st.DrawFn) -> Scenario:
+    """A scenario of `scenarios()` with 1-3 valid pins on plain lines that take part, from lots that
+    may serve them (section 3, as tests/reference.py transcribes it): a pin is at least the
+    reservations of its (line, lot), and pins and reservations stay within each lot's allocable
+    quantity and each line's quantity; `only` about one pin in four. A full line or a line of a
+    full-delivery order is pinned in about half the examples that have one, and a kit line's
+    components in whole kits wherever a kit line takes part."""
+    from tests.reference import lot_may_serve, no_part_reason
+
+    scenario = draw(scenarios())
+    kit_items = {k.kit for k in scenario.kits}
+    alternates: dict[str, set[str]] = {}
+    for a in scenario.alternates:
+        alternates.setdefault(a.item, set()).add(a.alternate)
+    candidates = [
+        (ln, lot)
+        for ln in scenario.lines
+        if ln.item not in kit_items and no_part_reason(scenario, ln) is None
+        for lot in scenario.lots
+        if lot_may_serve(scenario, ln, lot, {ln.item} | alternates.get(ln.item, set()))
+    ]
+    chosen = (
+        draw(st.lists(st.sampled_from(range(len(candidates))), min_size=1, max_size=3, unique=True))
+        if candidates
+        else []
+    )
+    orders = {o.order: o for o in scenario.orders}
+    forcing = [n for n, (ln, _) in enumerate(candidates) if ln.full_line or orders[ln.order].full_delivery]
+    if forcing and _often(draw, 2):
+        chosen = list(dict.fromkeys([draw(st.sampled_from(forcing)), *chosen]))
+    reserved_pair: dict[tuple[tuple[str, str], str], int] = {}
+    line_left = {ln.key: ln.quantity for ln in scenario.lines}
+    lot_left = {lot.lot: lot.allocable for lot in scenario.lots}
+    for r in scenario.reservations:
+        reserved_pair[((r.order, r.line), r.lot)] = (
+            reserved_pair.get(((r.order, r.line), r.lot), 0) + r.quantity
+        )
+        line_left[(r.order, r.line)] -= r.quantity
+        lot_left[r.lot] -= r.quantity
+    pins = []
+    for c in chosen:
+        ln, lot = candidates[c]
+        reserved = reserved_pair.get((ln.key, lot.lot), 0)
+        beyond = draw(st.integers(0, max(0, min(line_left[ln.key], lot_left[lot.lot]))))
+        line_left[ln.key] -= beyond
+        lot_left[lot.lot] -= beyond
+        reserved_elsewhere = any(key == ln.key and other != lot.lot for key, other in reserved_pair)
+        only = _often(draw, 4) and not reserved_elsewhere  # else an input error
+        pins.append(Pin(ln.order, ln.line, lot.lot, reserved + beyond, only))
+    pins += draw(_kit_pins(scenario, alternates, lot_left))
+    return scenario.replace(pins=tuple(sorted(pins, key=lambda p: (p.order, p.line, p.lot))))
+
+
+@st.composite
+def _kit_pins(
+    draw: st.DrawFn, scenario: Scenario, alternates: dict[str, set[str]], lot_left: dict[str, int]
+) -> list[Pin]:
+    """Pins of one kit line that takes part, on lots of its very component items that may serve it
+    (none when a component is an alternate of another, so that which component a lot gives is
+    never in doubt): about half the time in whole kits (every stocking component k x its per-kit
+    quantity, `only` sometimes), else on some components only, any quantity (the optimiser then
+    matches the others), as long as the kits they start fit the line."""
+    from tests.reference import lot_may_serve, no_part_reason
+
+    per_kit = {k.component: k.quantity for k in scenario.kits}
+    stocking = {i.item for i in scenario.items if i.stocking}
+    components = [c for c in per_kit if c in stocking]
+    if any(c in alternates.get(d, set()) for c in components for d in components):
+        return []
+    kit_lines = [ln for ln in scenario.lines if ln.item in {k.kit for k in scenario.kits}]
+    kit_lines = [ln for ln in kit_lines if no_part_reason(scenario, ln) is None]
+    if not kit_lines or not components:
+        return []
+    ln = draw(st.sampled_from(kit_lines))
+    serving = {
+        c: [
+            lot
+            for lot in scenario.lots
+            if lot.item == c and lot_may_serve(scenario, ln, lot, {c} | alternates.get(c, set()))
+        ]
+        for c in components
+    }
+    pins = []
+    if _often(draw, 2):  # in whole kits
+        if not all(serving.values()):
+            return []
+        most = min(max(lot_left[lot.lot] for lot in lots) // per_kit[c] for c, lots in serving.items())
+        kits = draw(st.integers(0, max(0, min(ln.quantity, most))))
+        for c, lots in serving.items():
+            lot = draw(st.sampled_from([lot for lot in lots if lot_left[lot.lot] >= kits * per_kit[c]]))
+            pins.append(Pin(ln.order, ln.line, lot.lot, kits * per_kit[c], _often(draw, 4)))
+    else:  # some components, any quantity
+        for c, lots in serving.items():
+            if lots and _often(draw, 2):
+                lot = draw(st.sampled_from(lots))
+                most = min(lot_left[lot.lot], ln.quantity * per_kit[c])
+                pins.append(Pin(ln.order, ln.line, lot.lot, draw(st.integers(0, max(0, most)))))
+    for pin in pins:
+        lot_left[pin.lot] -= pin.quantity
+    return pins

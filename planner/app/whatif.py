@@ -182,10 +182,15 @@ def _check_value(change: Change) -> str:
 
 
 def lot_floor(scenario: Scenario, lot: str) -> int:
-    """The least quantity lot `lot` may have: what is committed elsewhere and what reservations take."""
+    """The least quantity lot `lot` may have: what is committed elsewhere and what reservations and
+    pins take (a pin beyond the reservations of its line and lot, SPEC 9)."""
     record = next(r for r in scenario.lots if r.lot == lot)
-    reserved = sum(r.quantity for r in scenario.reservations if r.lot == lot)
-    return record.allocated + record.planned_issue + reserved
+    reserved: dict[tuple[str, str], int] = {}
+    for r in scenario.reservations:
+        if r.lot == lot:
+            reserved[(r.order, r.line)] = reserved.get((r.order, r.line), 0) + r.quantity
+    pinned = sum(max(0, p.quantity - reserved.get(p.key, 0)) for p in scenario.pins if p.lot == lot)
+    return record.allocated + record.planned_issue + sum(reserved.values()) + pinned
 
 
 def _lot_floor_problems(scenario: Scenario, lots: tuple[Lot, ...]) -> list[str]:

@@ -11,7 +11,7 @@ import pandas as pd
 from models.cells import read_csv_file
 from models.collector import collector_paused
 from models.records import Scenario
-from planner.check import eligibility, previous, references, reports, restrictions
+from planner.check import eligibility, pins, previous, references, reports, restrictions
 from planner.check.facts import Facts
 from planner.check.items import item_figures
 from planner.check.summary import summary_figures
@@ -48,6 +48,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("tier", reports.tiers),
     ("available_on", reports.available_on),
     ("previous", previous.previous_rows),
+    ("pin", pins.pins_honoured),
+    ("pin", pins.pins_complete),
 )
 
 

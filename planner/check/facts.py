@@ -1,5 +1,6 @@
 """What the scenario says, looked up by key: SPEC section 3 (which lines take part, which lot may
-serve which line) and the honoured reservations, transcribed again apart from the optimiser."""
+serve which line), the honoured reservations and the pins (SPEC 9), transcribed again apart from the
+optimiser."""
 
 from __future__ import annotations
 
@@ -47,6 +48,39 @@ class Facts:
         for (key, lot_id), quantity in self.honoured.items():
             self.reserved_on_line[key] += quantity
             self.reserved_from_lot[lot_id] += quantity
+        self.pins: dict[LineKey, dict[str, int]] = defaultdict(dict)
+        """SPEC 9: per line, what each lot pinned to it gives it, reservations of that lot included."""
+        self.only: set[LineKey] = set()
+        """Lines that get nothing from a lot not pinned to them."""
+        for pin in scenario.pins:
+            self.pins[pin.key][pin.lot] = pin.quantity
+            if pin.only:
+                self.only.add(pin.key)
+
+    def pinned_units(self, line: Line) -> int:
+        """What the line's pins fix beyond its reservations, in line units: units, or for a kit line
+        the fewest whole kits that hold every component's pinned units (SPEC 9: the kit's other
+        components are matched to them)."""
+        pins = self.pins.get(line.key, {})
+        if not pins:
+            return 0
+        if not self.is_kit(line):
+            return sum(q - self.honoured.get((line.key, lot), 0) for lot, q in pins.items())
+        kits = []
+        for part, items in self.serving_items(line).items():
+            if self.item(part).stocking:
+                got = sum(q for lot, q in pins.items() if lot in self.lots and self.lots[lot].item in items)
+                kits.append(-(-got // self.kits[line.item][part]))
+        return max(kits, default=0)
+
+    def may_add(self, line: Line, lot: Lot) -> bool:
+        """Whether the optimiser may give the line anything from the lot: it may serve the line
+        (section 3), the line is not `only`, and the lot is not pinned to it (SPEC 9)."""
+        return (
+            self.why_not_serve(line, lot) is None
+            and line.key not in self.only
+            and lot.lot not in self.pins.get(line.key, {})
+        )
 
     def item(self, name: str) -> Item:
         return self.items.get(name) or Item(name)
@@ -129,15 +163,16 @@ class Facts:
         return None
 
     def has_stock(self, line: Line, taken: dict[str, int] | None = None) -> bool:
-        """Some lot that may serve the line has allocable stock left after honoured reservations
-        and what `taken` says is fixed on each lot besides (kits: every stocking component has one)."""
+        """Some lot the optimiser may give the line from (`may_add`) has allocable stock left after
+        honoured reservations and what `taken` says is fixed on each lot besides (kits: every
+        stocking component has one)."""
         taken = taken or {}
         for part, items in self.serving_items(line).items():
             if self.is_kit(line) and not self.item(part).stocking:
                 continue
             if not any(
                 lot.allocable - self.reserved_from_lot.get(lot.lot, 0) - taken.get(lot.lot, 0) > 0
-                and self.why_not_serve(line, lot) is None
+                and self.may_add(line, lot)
                 for item in items
                 for lot in self.lots_of_item[item]
             ):

@@ -62,8 +62,8 @@ def carried_units(facts: Facts, plan: PlanTables, key: LineKey) -> int:
 
 
 def fixed(facts: Facts, plan: PlanTables, key: LineKey) -> int:
-    """What is fixed on the line before the tiers: honoured reservations and what it carries over."""
-    return facts.reserved(key) + carried_units(facts, plan, key)
+    """What is fixed on the line before the tiers: honoured reservations, pins and what it carries over."""
+    return facts.reserved(key) + facts.pinned_units(facts.lines[key]) + carried_units(facts, plan, key)
 
 
 def previous_rows(facts: Facts, plan: PlanTables) -> Iterator[str]:
@@ -78,24 +78,30 @@ def previous_rows(facts: Facts, plan: PlanTables) -> Iterator[str]:
     got = carried(plan)
     held_by_lot: dict[str, int] = defaultdict(int)
     for row in plan.rows:
-        if row.source in ("previous", "reservation"):
+        if row.source in ("previous", "reservation", "pin"):  # pins are served before the carry-over
             held_by_lot[row.lot] += row.quantity
     for (key, lot_id), quantity in sorted(set(stands.items()) | {(k, 0) for k in got if k not in stands}):
         line = facts.lines.get(key)
         if line is None:
             continue
         has = got.get((key, lot_id), 0)
-        carries = facts.reason[key] == "printed" or (facts.reason[key] is None and facts.keeps(line))
+        pinned = key in facts.only or lot_id in facts.pins.get(key, {})  # a pin decides, not the keep
+        carries = facts.reason[key] == "printed" or (
+            facts.reason[key] is None and facts.keeps(line) and not pinned
+        )
         if not carries:
             if has:
-                yield f"{line_name(key)} has previous rows from lot {lot_id} but is neither printed nor kept"
+                yield (
+                    f"{line_name(key)} has previous rows from lot {lot_id} but is neither printed nor kept"
+                    " (or a pin decides what it gets of the lot)"
+                )
             continue
         if has > quantity:
             yield f"{line_name(key)} carries {has} of lot {lot_id} over, more than the {quantity} it had"
         elif has < quantity:
             lot = facts.lots[lot_id]
             exhausted = held_by_lot[lot_id] >= lot.allocable
-            line_full = carried_units(facts, plan, key) + facts.reserved(key) >= line.quantity
+            line_full = fixed(facts, plan, key) >= line.quantity
             if not (exhausted or line_full or facts.is_kit(line)):
                 yield (
                     f"{line_name(key)} had {quantity} of lot {lot_id} and carries only {has} over,"

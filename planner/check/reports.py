@@ -29,7 +29,7 @@ def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
         line.order for line in facts.scenario.lines if facts.reason[line.key] not in (None, Reason.NONSTOCK)
     }
     slack = _Slack(facts, plan)
-    taken = plan.previous_by_lot
+    taken = plan.held_by_lot
     for key, line, allocated in plan.allocated:
         said, kept_out = plan.results[key].reason, facts.reason[key]
         if kept_out is not None:
@@ -45,12 +45,12 @@ def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
 class _Slack:
     """What each usable lot has left after the plan: on its own (`lot`), and within its item's and
     its (item, warehouse)'s safety-stock caps (`free`, SPEC 4.2: max(0, A - R - S) less what the
-    optimiser takes; what previous rows carry over counts like a reservation)."""
+    optimiser takes; what previous and pin rows fix counts like a reservation)."""
 
     def __init__(self, facts: Facts, plan: PlanTables) -> None:
         usable = [lot for lot in facts.scenario.lots if lot.usable_on(facts.today)]
-        carried = plan.previous_by_lot
-        fixed = {lot.lot: facts.reserved_from_lot.get(lot.lot, 0) + carried.get(lot.lot, 0) for lot in usable}
+        held = plan.held_by_lot
+        fixed = {lot.lot: facts.reserved_from_lot.get(lot.lot, 0) + held.get(lot.lot, 0) for lot in usable}
         self.lot = {
             lot.lot: lot.allocable - fixed[lot.lot] - plan.optimizer_by_lot.get(lot.lot, 0) for lot in usable
         }
@@ -75,8 +75,9 @@ class _Slack:
 def _short_reason(
     facts: Facts, slack: _Slack, line: Line, short_orders: set[str], taken: dict[str, int]
 ) -> tuple[str, str]:
-    """The reason a taking-part line that is not full gets, and why (`taken`: what previous rows
-    fix on each lot besides reservations)."""
+    """The reason a taking-part line that is not full gets, and why (`taken`: what previous and pin
+    rows fix on each lot besides reservations). The lots it may use are those of section 3 less
+    the lots its pins close to it (SPEC 9: a pinned lot gives nothing more, an `only` line none)."""
     order = facts.orders[line.order]
     if not facts.has_stock(line, taken):
         return Reason.NO_ELIGIBLE_STOCK, "no lot that may serve it has allocable stock"
@@ -85,7 +86,7 @@ def _short_reason(
     if line.full_line:
         return Reason.FULL_LINE_SHORT, "it is a full line that is not served whole"
     parts = [
-        [lot for item in items for lot in facts.lots_of_item[item] if facts.why_not_serve(line, lot) is None]
+        [lot for item in items for lot in facts.lots_of_item[item] if facts.may_add(line, lot)]
         for part, items in sorted(facts.serving_items(line).items())
         if not (facts.is_kit(line) and not facts.item(part).stocking)
     ]

@@ -36,7 +36,7 @@ def _over_safety_stock(
     """The optimiser takes at most max(0, A - R - S) from these lots (SPEC 4.2)."""
     usable = {lot.lot: lot for lot in lots if lot.usable_on(facts.today)}
     allocable = sum(lot.allocable for lot in usable.values())
-    reserved = sum(facts.reserved_from_lot.get(lot, 0) + plan.previous_by_lot.get(lot, 0) for lot in usable)
+    reserved = sum(facts.reserved_from_lot.get(lot, 0) + plan.held_by_lot.get(lot, 0) for lot in usable)
     taken = sum(plan.optimizer_by_lot.get(lot, 0) for lot in usable)
     limit = max(0, allocable - reserved - stock)
     if taken > limit:

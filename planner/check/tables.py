@@ -16,7 +16,7 @@ from planner.check.violation import Violation, line_name
 
 ALLOCATION_COLUMNS = ("order", "line", "item", "lot", "warehouse", "owner", "quantity", "source")
 LINE_COLUMNS = ("order", "line", "item", "requested", "allocated", "status", "reason", "tier")
-SOURCES = ("optimizer", "reservation", "nonstock", "previous")
+SOURCES = ("optimizer", "reservation", "nonstock", "previous", "pin")
 OPTIONAL_ALLOCATION_COLUMNS = ("due",)
 OPTIONAL_LINE_COLUMNS = ("available_on",)
 """SPEC 8's columns: checked where written (a table from before them still reads)."""
@@ -174,16 +174,16 @@ class PlanTables:
         self.by_line: dict[LineKey, list[AllocationRow]] = defaultdict(list)
         self.given_to_line: dict[LineKey, int] = defaultdict(int)
         self.optimizer_by_lot: dict[str, int] = defaultdict(int)
-        self.previous_by_lot: dict[str, int] = defaultdict(int)
-        """What the plan's `previous` rows carry over from each lot."""
+        self.held_by_lot: dict[str, int] = defaultdict(int)
+        """What the plan's `previous` and `pin` rows fix on each lot, besides reservations."""
         for row in rows:
             key = row.key
             self.by_line[key].append(row)
             self.given_to_line[key] += row.quantity
             if row.source == "optimizer":
                 self.optimizer_by_lot[row.lot] += row.quantity
-            elif row.source == "previous":
-                self.previous_by_lot[row.lot] += row.quantity
+            elif row.source in ("previous", "pin"):
+                self.held_by_lot[row.lot] += row.quantity
         self.allocated: list[tuple[LineKey, Line, int]] = []
         """Scenario lines listed in the lines table with a whole-number allocated, in scenario order."""
         for line in lines:

@@ -16,6 +16,7 @@ from typing import Any
 
 from models.codes import Reason, Source
 from models.records import ANY_OWNER, Item, Line, LineKey, Lot, Order, Scenario, line_sort_key
+from planner.engine.pins import NO_PINS, PinState, resolve_pins
 from planner.engine.previous import Need, PreviousState, resolve_previous
 
 LATE_NOTED = 20
@@ -125,8 +126,14 @@ class Prepared:
     reservations: tuple[HonouredReservation, ...]
     ignored_reservations: tuple[IgnoredReservation, ...]
     tiers: tuple[tuple[object, ...], ...]
+    """The tiers the engine solves in turn: the contract's, after a first tier of the lines pins
+    force to complete when there are any (planner.engine.pins)."""
     line_tier: tuple[int | None, ...]
-    """Tier index (0-based) of each line; None for lines that take no part."""
+    """Index into `tiers` of each line; None for lines that take no part."""
+    report_tiers: tuple[tuple[object, ...], ...]
+    """The contract's tiers (SPEC 5.1), as summary.json and lines.csv report them."""
+    report_tier: tuple[int | None, ...]
+    """Index into `report_tiers` of each line; None for lines that take no part."""
     blocked_orders: frozenset[str]
     """Full-delivery orders with a line that takes no part (other than nonstock)."""
     line_demands: tuple[tuple[int, ...], ...]
@@ -145,6 +152,8 @@ class Prepared:
     """What preparing the data noticed, for summary.json (late supply to come)."""
     previous: PreviousState | None = None
     """The previous plan re-planned from (SPEC 9), or None."""
+    pins: PinState = NO_PINS
+    """The pins (SPEC 9)."""
 
 
 def _ineligible_reason(line: Line, order: Order, line_item: Item, today: date) -> Reason | None:
@@ -249,7 +258,8 @@ def _prepare_lines(scenario: Scenario, kit_items: set[str]) -> list[PreparedLine
 
 
 def prepare(scenario: Scenario) -> Prepared:
-    """Apply section 3 and reservations; list every (demand, lot) pair with its preference cost."""
+    """Apply section 3, reservations, pins and the previous plan; list every (demand, lot) pair with
+    its preference cost."""
     today = scenario.today
     items = {i.item: i for i in scenario.items}
     components: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -294,64 +304,85 @@ def prepare(scenario: Scenario) -> Prepared:
         ln.key[0] for ln in lines if ln.full_delivery and ln.reason not in (None, Reason.NONSTOCK)
     )
 
+    def parts_of(li: int) -> list[Need]:
+        line = lines[li]
+        parts = components[line.item] if line.is_kit else [(line.item, 1)]
+        return [
+            Need(
+                per_unit,
+                frozenset([item, *(a for a, _ in alternates[item])]) if items[item].stocking else frozenset(),
+            )
+            for item, per_unit in parts
+        ]
+
+    giving: dict[int, frozenset[str]] = {}  # per line asked about: the items whose lots may give it
+
+    def why_not_serve(li: int, lo: int) -> str | None:
+        """Why lot `lo` may not serve line `li` (section 3 and 8), or None when it may."""
+        line, lot = lines[li], lots[lo]
+        if li not in giving:
+            giving[li] = frozenset().union(*(n.items for n in parts_of(li)))
+        if not usable[lo]:
+            return "lot is not available or has expired"
+        if lot.item not in giving[li]:
+            return "lot holds another item"
+        if (arrives := lot.arrives(today)) is not None and arrives > line.ship_date:
+            return f"lot is due {arrives.isoformat()}, after the line ships ({line.ship_date.isoformat()})"
+        if not _may_serve(lot, line, company, today):
+            return "lot may not serve the line (warehouse, owner or pnp)"
+        return None
+
     # Reservations: honoured when the line takes part and the lot may serve it.
     line_index = {ln.key: i for i, ln in enumerate(lines)}
     honoured: list[HonouredReservation] = []
     ignored: list[IgnoredReservation] = []
     reserved_on_line: dict[int, int] = defaultdict(int)
     reserved_from_lot: dict[int, int] = defaultdict(int)
+    reserved_pair: dict[tuple[int, int], int] = defaultdict(int)
     for r in sorted(scenario.reservations, key=lambda r: (r.order, line_sort_key(r.line), r.lot)):
         li, lo = line_index[(r.order, r.line)], lot_index[r.lot]
-        line, lot = lines[li], lots[lo]
-        why = None
-        if not line.takes_part:
-            why = f"line takes no part ({line.reason})"
-        elif not usable[lo]:
-            why = "lot is not available or has expired"
-        elif lot.item != line.item and lot.item not in {a for a, _ in alternates[line.item]}:
-            why = "lot holds another item"
-        elif (arrives := lot.arrives(today)) is not None and arrives > line.ship_date:
-            why = f"lot is due {arrives.isoformat()}, after the line ships ({line.ship_date.isoformat()})"
-        elif not _may_serve(lot, line, company, today):
-            why = "lot may not serve the line (warehouse, owner or pnp)"
+        line = lines[li]
+        why = f"line takes no part ({line.reason})" if not line.takes_part else why_not_serve(li, lo)
         if why:
             ignored.append(IgnoredReservation(r.order, r.line, r.lot, r.quantity, why))
             continue
         honoured.append(HonouredReservation(li, lo, r.quantity))
         reserved_on_line[li] += r.quantity
         reserved_from_lot[lo] += r.quantity
+        reserved_pair[(li, lo)] += r.quantity
+    pins = NO_PINS
+    if scenario.pins:
+        pins = resolve_pins(
+            scenario.pins,
+            [replace(ln, reserved=reserved_on_line[i]) for i, ln in enumerate(lines)],
+            line_index,
+            lots,
+            lot_index,
+            why_not_serve,
+            parts_of,
+            reserved_pair,
+        )
+        for li, lo, q in pins.fixed:
+            honoured.append(HonouredReservation(li, lo, q, Source.PIN))
+            reserved_from_lot[lo] += q
+        for li, units in pins.fixed_lines.items():
+            reserved_on_line[li] += units
     previous = None
     if scenario.previous is not None:
-
-        def parts_of(li: int) -> list[Need]:
-            line = lines[li]
-            parts = components[line.item] if line.is_kit else [(line.item, 1)]
-            return [
-                Need(
-                    per_unit,
-                    frozenset([item, *(a for a, _ in alternates[item])])
-                    if items[item].stocking
-                    else frozenset(),
-                )
-                for item, per_unit in parts
-            ]
-
-        giving = [frozenset().union(*(n.items for n in parts_of(li))) for li in range(len(lines))]
         previous = resolve_previous(
             scenario.previous,
             [ln.key for ln in lines],
             lots,
-            lambda li, lo: (
-                usable[lo] and lots[lo].item in giving[li] and _may_serve(lots[lo], lines[li], company, today)
-            ),
+            lambda li, lo: why_not_serve(li, lo) is None,
             parts_of,
             lambda li: (
                 0
                 if lines[li].reason == Reason.PRINTED
-                else (1 if lines[li].takes_part and lines[li].keep else None)
+                else (1 if lines[li].takes_part and lines[li].keep and li not in pins.only else None)
             ),
             [max(0, lot.allocable - reserved_from_lot[i]) if usable[i] else 0 for i, lot in enumerate(lots)],
             [ln.requested - reserved_on_line[i] for i, ln in enumerate(lines)],
+            lambda li, lo: lo in pins.closed.get(li, ()),
         )
         for li, lo, q in previous.carried:
             honoured.append(HonouredReservation(li, lo, q, Source.PREVIOUS))
@@ -361,16 +392,24 @@ def prepare(scenario: Scenario) -> Prepared:
     lines = [
         replace(ln, reserved=reserved_on_line[i]) if reserved_on_line[i] else ln for i, ln in enumerate(lines)
     ]
+    reported = len(lines)
+    if pins.makeup:  # kit lines whose pins are not in kit ratio: a forced make-up line each
+        kit_of = {reported + n: li for n, li in enumerate(sorted(pins.makeup))}
+        lines += [_makeup_line(lines[li]) for li in kit_of.values()]
+        pins = pins.with_makeup_lines(kit_of)
     capacity = tuple(
         max(0, lot.allocable - reserved_from_lot[i]) if usable[i] else 0 for i, lot in enumerate(lots)
     )
 
-    def preferred_lots(item: str, line: PreparedLine) -> tuple[int, ...]:
-        """The lots with capacity that may serve the line from the item's stock, best first."""
+    def preferred_lots(item: str, line: PreparedLine, closed: frozenset[int] | None) -> tuple[int, ...]:
+        """The lots with capacity that may serve the line from the item's stock, best first, less
+        the lots its pins close to it (`closed`; None: every lot)."""
+        if closed is None:
+            return ()
         candidates = [
             (_preference(lots[lo], line, rank, company, today), lo)
             for lo, rank in sources(item)
-            if capacity[lo] > 0 and _may_serve(lots[lo], line, company, today)
+            if capacity[lo] > 0 and lo not in closed and _may_serve(lots[lo], line, company, today)
         ]
         return tuple(lo for _, lo in sorted(candidates))
 
@@ -385,21 +424,35 @@ def prepare(scenario: Scenario) -> Prepared:
         if not line.takes_part:
             continue
         needs = components[line.item] if line.is_kit else [(line.item, 1)]
+        if li in pins.kit_of:
+            needs = [(needs[part][0], units) for part, units in pins.makeup[pins.kit_of[li]]]
         for item, per_unit in needs:
             if not items[item].stocking:
                 nonstock_components.append(Demand(li, item, per_unit))
                 continue
             d = len(demands)
             demands.append(Demand(li, item, per_unit))
-            like = (item, line.warehouses, line.owners, line.requires_pnp, horizon(item, line.ship_date))
+            closed = pins.closes(li)
+            like = (
+                item,
+                line.warehouses,
+                line.owners,
+                line.requires_pnp,
+                horizon(item, line.ship_date),
+                closed,
+            )
             if like not in lots_for:
                 lots_for[like] = len(lot_lists)
-                lot_lists.append(preferred_lots(item, line))
+                lot_lists.append(preferred_lots(item, line, closed))
             demand_lots.append(lots_for[like])
             pairs += [Pair(d, lo, cost) for cost, lo in enumerate(lot_lists[lots_for[like]])]
 
-    tiers = tuple(sorted({ln.tier_key for ln in lines if ln.takes_part}))
-    tier_of = {key: t for t, key in enumerate(tiers)}
+    report_tiers = tuple(sorted({ln.tier_key for ln in lines if ln.takes_part}))
+    tier_of = {key: t for t, key in enumerate(report_tiers)}
+    report_tier = tuple(
+        tier_of[ln.tier_key] if ln.takes_part and li < reported else None for li, ln in enumerate(lines)
+    )
+    tiers, line_tier = _solve_tiers(report_tiers, report_tier, pins.forced)
     cap_groups = _safety_stock_groups(scenario, lots, usable, reserved_from_lot)
     return Prepared(
         scenario=scenario,
@@ -413,7 +466,10 @@ def prepare(scenario: Scenario) -> Prepared:
         reservations=tuple(honoured),
         ignored_reservations=tuple(ignored),
         tiers=tiers,
-        line_tier=tuple(tier_of[ln.tier_key] if ln.takes_part else None for ln in lines),
+        line_tier=line_tier,
+        report_tiers=report_tiers,
+        report_tier=report_tier,
+        pins=pins,
         blocked_orders=blocked,
         line_demands=_group(len(lines), [d.line for d in demands], range(len(demands))),
         demand_pairs=_group(len(demands), [p.demand for p in pairs], range(len(pairs))),
@@ -427,6 +483,31 @@ def prepare(scenario: Scenario) -> Prepared:
         demand_lots=tuple(demand_lots),
         previous=previous,
         notes=_late_supply(lots, today),
+    )
+
+
+def _makeup_line(kit_line: PreparedLine) -> PreparedLine:
+    """The line that gives a kit line's pinned kits what the pins leave out (planner.engine.pins):
+    one unit, whole or nothing, whose demands are the make-up of each part; it is forced, and
+    reported as part of its kit line (`Prepared.reported`)."""
+    return replace(
+        kit_line, requested=1, reserved=0, pack_size=1, full_line=True, full_delivery=False, keep=False
+    )
+
+
+PINNED_TIER: tuple[object, ...] = ("pinned",)
+"""The key of the tier the engine serves before all others when pins force lines to complete."""
+
+
+def _solve_tiers(
+    report_tiers: tuple[tuple[object, ...], ...], report_tier: tuple[int | None, ...], forced: frozenset[int]
+) -> tuple[tuple[tuple[object, ...], ...], tuple[int | None, ...]]:
+    """The tiers the engine solves and each line's: the contract's, with the lines pins force to
+    complete in a tier of their own before every other (planner.engine.pins)."""
+    if not forced:
+        return report_tiers, report_tier
+    return (PINNED_TIER, *report_tiers), tuple(
+        0 if li in forced else (None if t is None else t + 1) for li, t in enumerate(report_tier)
     )
 
 

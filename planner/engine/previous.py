@@ -61,6 +61,7 @@ def resolve_previous(
     precedence: Callable[[int], int | None],
     room: list[int],
     line_room: list[int],
+    pinned: Callable[[int, int], bool],
 ) -> PreviousState:
     """The previous plan resolved against today's lines (`keys`) and lots.
 
@@ -86,7 +87,8 @@ def resolve_previous(
             before[(li, lo)] += row.quantity
     lots_of_line: dict[int, list[int]] = defaultdict(list)
     for li, lo in sorted(before):
-        lots_of_line[li].append(lo)
+        if not pinned(li, lo):
+            lots_of_line[li].append(lo)
     carried: list[tuple[int, int, int]] = []
     carried_lines: dict[int, int] = {}
     notes: list[str] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, cast
 
 from models.codes import PlanStatus, Reason, Source
@@ -25,6 +25,7 @@ from planner.engine.eligibility import Prepared, prepare
 from planner.engine.flow import assign, lexicographic_flow
 from planner.engine.greedy import greedy
 from planner.engine.ids import LineId, PairId
+from planner.engine.pins import incomplete
 from planner.engine.stability import fewest_changes, targets
 from planner.engine.workers import solve_components
 from planner.progress import Progress
@@ -104,6 +105,13 @@ def solve(
     else:
         deadline = None if limit is None else start + limit
         result = _optimise(prep, name, deadline, progress, workers, scheduler, route)
+        short = {
+            li
+            for li in prep.pins.forced
+            if result.added.get(LineId(li), 0) < prep.lines[li].open_after_reservations
+        }
+        if short:
+            raise incomplete(prep.pins, prep.lines, short, result.proved)
         done("optimise", "assign" if prep.previous is None else "fewest changes")
         flow_lines = {li for lines in result.flow_components for li in lines}
         fixed = {li: q for li, q in result.added.items() if li not in flow_lines}
@@ -116,7 +124,7 @@ def solve(
     # Lines that share a tier total may have traded quantity in the assignment.
     added = _added_from_flows(prep, result.added, flow_lines, flows)
     plan = Plan(
-        prepared=prep,
+        prepared=_reported(prep),
         added=added,
         allocations=_allocations(prep, added, flows),
         status=PlanStatus.OPTIMAL if result.proved else PlanStatus.FEASIBLE,
@@ -251,20 +259,37 @@ def _added_from_flows(
     return out
 
 
+def _reported(prep: Prepared) -> Prepared:
+    """The prepared tables the plan reports from: without the make-up lines of kit lines whose pins
+    are not in kit ratio (their allocations are their kit lines', planner.engine.pins)."""
+    if not prep.pins.kit_of:
+        return prep
+    n = min(prep.pins.kit_of)
+    return replace(
+        prep,
+        lines=prep.lines[:n],
+        line_tier=prep.line_tier[:n],
+        report_tier=prep.report_tier[:n],
+        line_demands=prep.line_demands[:n],
+    )
+
+
 def _allocations(prep: Prepared, added: dict[int, int], flows: dict[PairId, int]) -> tuple[Allocation, ...]:
     """Rows of allocations.csv in line order: reservations, optimiser lots, nonstock."""
     rows: dict[tuple[int, int, str, Source], int] = defaultdict(int)  # (line, rank, lot/item, source)
     for r in prep.reservations:
         rows[(r.line, 0, prep.lots[r.lot].lot, r.source)] += r.quantity
-    for p, q in flows.items():
+    for p, q in flows.items():  # a make-up line's rows are its kit line's (planner.engine.pins)
         pair = prep.pairs[p]
-        rows[(prep.demands[pair.demand].line, 1, prep.lots[pair.lot].lot, Source.OPTIMIZER)] += q
+        owner = prep.pins.owner(prep.demands[pair.demand].line)
+        rows[(owner, 1, prep.lots[pair.lot].lot, Source.OPTIMIZER)] += q
     for li, pline in enumerate(prep.lines):
         if pline.reason == Reason.NONSTOCK:
             rows[(li, 2, pline.item, Source.NONSTOCK)] += pline.requested
-    for demand in prep.nonstock_components:
-        if added.get(demand.line, 0) > 0:
-            rows[(demand.line, 2, demand.item, Source.NONSTOCK)] += demand.per_unit * added[demand.line]
+    for demand in prep.nonstock_components:  # every kit the line holds, fixed (carried, pinned) or added
+        kits = prep.lines[demand.line].reserved + added.get(demand.line, 0)
+        if kits > 0:
+            rows[(demand.line, 2, demand.item, Source.NONSTOCK)] += demand.per_unit * kits
     lot_of = {lot.lot: lot for lot in prep.lots}
     out = []
     for (li, _, ref, source), q in sorted(rows.items()):
@@ -280,26 +305,36 @@ def _allocations(prep: Prepared, added: dict[int, int], flows: dict[PairId, int]
 def _tier_results(
     prep: Prepared, added: dict[int, int], baseline: dict[int, int], bounds: dict[int, int] | None
 ) -> tuple[TierResult, ...]:
+    """Per tier of the contract: requested, allocated, the proven bound and the baseline's. A line
+    pins force to complete was solved in the pinned tier, which is complete: its whole quantity
+    counts towards its own tier's bound."""
     requested: dict[int, int] = defaultdict(int)
     allocated: dict[int, int] = defaultdict(int)
-    reserved: dict[int, int] = defaultdict(int)
+    fixed: dict[int, int] = defaultdict(int)
     greedy_total: dict[int, int] = defaultdict(int)
+    solved_as: dict[int, int] = {}
     for li, line in enumerate(prep.lines):
-        tier = prep.line_tier[li]
+        tier = prep.report_tier[li]
         if tier is None:
             continue
         requested[tier] += line.requested
-        reserved[tier] += line.reserved
+        fixed[tier] += line.requested if li in prep.pins.forced else line.reserved
         allocated[tier] += line.reserved + added.get(li, 0)
         greedy_total[tier] += line.reserved + baseline.get(li, 0)
+        if li not in prep.pins.forced:
+            solved_as[tier] = prep.line_tier[li] or 0
     return tuple(
         TierResult(
             tier=t + 1,
             key=key,
             requested=requested[t],
             allocated=allocated[t],
-            bound=requested[t] if bounds is None else reserved[t] + bounds.get(t, 0),
+            bound=(
+                requested[t]
+                if bounds is None
+                else fixed[t] + (bounds.get(solved_as[t], 0) if t in solved_as else 0)
+            ),
             baseline=greedy_total[t],
         )
-        for t, key in enumerate(prep.tiers)
+        for t, key in enumerate(prep.report_tiers)
     )

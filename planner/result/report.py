@@ -127,7 +127,7 @@ def lines_frame(plan: Plan) -> pd.DataFrame:
             "allocated": allocated,
             "status": [_status(line.requested, got) for line, got in zip(prep.lines, allocated)],
             "reason": [line.reason or reasons.get(li, "") for li, line in enumerate(prep.lines)],
-            "tier": ["" if tier is None else tier + 1 for tier in prep.line_tier],
+            "tier": ["" if tier is None else tier + 1 for tier in prep.report_tier],
             "available_on": [available_on.get(line.key, "") for line in prep.lines],
             "unit": [units[line.item] for line in prep.lines],
         }

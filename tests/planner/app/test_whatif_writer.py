@@ -146,6 +146,16 @@ def test_a_lot_cannot_drop_below_what_is_committed() -> None:
         apply(demo, WhatIf("low").with_change(lot_quantity("C100N-NY-1", 299)))
 
 
+def test_a_lot_cannot_drop_below_what_its_pins_take() -> None:
+    """scenarios/pinned_epsilon.toml pins 30 of ENC-NY-1 (40 in stock, nothing committed) to SO-1006:
+    30 is its floor (a pin of 0 elsewhere takes nothing), 29 is refused."""
+    pinned = load_scenario(SCENARIOS / "pinned_epsilon.toml")
+    assert lot_floor(pinned, "ENC-NY-1") == 30
+    assert lot_floor(pinned, "R10K-NY-1") == 0
+    with pytest.raises(WhatIfError, match="below 30"):
+        apply(pinned, WhatIf("low").with_change(lot_quantity("ENC-NY-1", 29)))
+
+
 def test_toml_text_round_trips_awkward_names(tmp_path: Path) -> None:
     """Quotes, backslashes, line breaks and non-ASCII in names are written as TOML that reads back alike."""
     odd = 'SO "7" \\ Zürich\nnext'

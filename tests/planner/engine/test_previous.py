@@ -12,7 +12,19 @@ from models.codes import Source
 from models.records import PreviousAllocation, PreviousPlan, Scenario
 from planner.engine.solve import solve
 from planner.result.plan import Plan
-from tests.builders import D1, D2, allocations, line, line_result, lot, order, scenario, tier_totals
+from tests.builders import (
+    D1,
+    D2,
+    allocations,
+    item,
+    kit,
+    line,
+    line_result,
+    lot,
+    order,
+    scenario,
+    tier_totals,
+)
 
 
 def previous(*rows: tuple[str, str, str, int]) -> PreviousPlan:
@@ -171,3 +183,18 @@ def test_integer_lines_of_one_tier_trade_quantity_to_avoid_moves() -> None:
         assert lots_of(plan) == {("S", served, "A1"): 10}
         assert tier_totals(plan) == [10, 0]
         assert str(plan.status) == "optimal"
+
+
+def test_a_kept_kit_line_gets_its_nonstock_component_for_the_kits_it_keeps() -> None:
+    """Property: kit K = 1 A + 2 S (S nonstock). K/1 had 2 kits (2 of A1) and is kept; A1 holds
+    no more, so it keeps those 2 kits and its nonstock row gives 2 x 2 = 4 S (not 0 for the
+    optimiser's 0 kits: the checker's kit ratio counts every kit the line holds)."""
+    data = scenario(
+        items=[item("S", stocking=False)],
+        lots=[lot("A1", "A", 2)],
+        kits=[kit("K", "A", 1), kit("K", "S", 2)],
+        lines=[line("K", "1", "K", 3, D1, keep=True)],
+    )
+    plan = replan(data, ("K", "1", "A1", 2))
+    assert ("K", "1", "S", "", 4, str(Source.NONSTOCK)) in allocations(plan)
+    assert line_result(plan, "K", "1") == (2, "partial", "no_eligible_stock")
