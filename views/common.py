@@ -21,7 +21,7 @@ from models.cells import write_csv_text
 from models.errors import InputErrors
 from models.loading import load_scenario
 from models.previous import read_previous
-from models.records import DEFAULT_UNIT, Scenario
+from models.records import DEFAULT_UNIT, Pin, Scenario
 from planner.app import charts
 from planner.app.dashboard import (
     DIMENSION_WORDS,
@@ -32,6 +32,7 @@ from planner.app.dashboard import (
     page_of,
     pages,
 )
+from planner.app.drill import item_lots
 from planner.app.glossary import WORDS
 from planner.app.scenarios import (
     Fingerprint,
@@ -41,7 +42,18 @@ from planner.app.scenarios import (
     result_folders,
     scenario_files,
 )
-from planner.app.whatif import Change, WhatIf, WhatIfError, apply, from_query, save, to_query
+from planner.app.whatif import (
+    Change,
+    WhatIf,
+    WhatIfError,
+    apply_pinned,
+    from_query,
+    order_keep,
+    pin,
+    release,
+    save,
+    to_query,
+)
 from planner.engine.solve import solve
 from planner.io.runs import RunOptions, read_run, run_folder_name
 
@@ -120,7 +132,7 @@ def _planned(path: Path) -> DashboardPlan:
 def _solved_whatif(
     path: str, stamp: Fingerprint, edit: WhatIf, previous: str | None, previous_stamp: Fingerprint
 ) -> DashboardPlan:
-    return DashboardPlan(solve(apply(_base(path, stamp, previous), edit)))
+    return DashboardPlan(solve(apply_pinned(Path(path), _base(path, stamp, previous), edit)))
 
 
 def scenario_sidebar(folder: Path, results: Path | None = None) -> None:
@@ -439,7 +451,7 @@ def whatif_of(path: Path) -> WhatIf:
 def _keep(path: Path, edit: WhatIf) -> None:
     """Keep `edit` if the scenario takes it; otherwise say why and keep the one before."""
     try:
-        apply(scenario(path), edit)
+        apply_pinned(path, scenario(path), edit)
     except WhatIfError as exc:
         st.session_state[MESSAGE_KEY] = ("error", str(exc))
         return
@@ -452,6 +464,58 @@ def add_change(path: Path, change: Change) -> None:
 
 def remove_change(path: Path, index: int) -> None:
     _keep(path, whatif_of(path).without_change(index))
+
+
+def add_pin(path: Path, new: Pin) -> None:
+    _keep(path, whatif_of(path).with_pin(new))
+
+
+def remove_pin(path: Path, index: int) -> None:
+    _keep(path, whatif_of(path).without_pin(index))
+
+
+def line_decisions(path: Path, current: DashboardPlan, line: pd.Series) -> None:
+    """Pin the line to a quantity of a lot (its lots now, or its item's), or release it: a what-if
+    change each, solved and saved on the What-if page."""
+    order, number = str(line["order"]), str(line["line"])
+    serving = current.lots_of(
+        current.lines[(current.lines["order"] == order) & (current.lines["line"] == number)]
+    )
+    lots = list(
+        dict.fromkeys(
+            [*serving["lot"][serving["lot"] != ""], *item_lots(current.plan, str(line["item"]))["lot"]]
+        )
+    )
+    st.markdown(
+        f"**Decide {md(order)} / {md(number)}** (a what-if change: solved and saved on the What-if page)"
+    )
+    if not lots:
+        st.caption("No lot to pin it to.")
+        return
+    which, much, only, pin_it, release_it = st.columns([3, 2, 2, 2, 2])
+    lot = which.selectbox("Lot", lots, key=f"pin-lot-{order}-{number}")
+    quantity = much.number_input(
+        f"Quantity ({line['unit']})", 0, None, 0, key=f"pin-qty-{order}-{number}-{lot}"
+    )
+    alone = only.checkbox("Only pinned lots", key=f"pin-only-{order}-{number}")
+    pin_it.button(
+        "Pin",
+        key=f"pin-{order}-{number}",
+        on_click=add_pin,
+        args=(path, pin(order, number, str(lot), int(quantity), alone)),
+        help="The line gets exactly this quantity of the lot (0: none of it)",
+    )
+    release_it.button(
+        "Release",
+        key=f"release-{order}-{number}",
+        on_click=add_pin,
+        args=(path, release(order, number, str(lot))),
+        help="The line gets nothing: pinned to 0 of this lot, and to its pinned lots only",
+    )
+
+
+def keep_order(path: Path, order: str) -> None:
+    add_change(path, order_keep(order, True))
 
 
 def set_today(path: Path, today: date | None) -> None:

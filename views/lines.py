@@ -6,10 +6,21 @@ import streamlit as st
 from planner.app.dashboard import LINE_STATUSES, NO_PART, filter_lines
 from planner.app.glossary import WORDS
 from planner.result.reasons import reason_words
-from views.common import LINE_COLUMNS, paged, pick, plan, plan_header, selected, table
+from views.common import (
+    LINE_COLUMNS,
+    line_decisions,
+    paged,
+    pick,
+    plan,
+    plan_header,
+    selected,
+    show_message,
+    table,
+)
 
 current = plan(selected())
 plan_header("Lines", current)
+show_message()
 lines = current.lines
 
 status, reason, kind, text = st.columns([2, 3, 2, 2])
@@ -36,6 +47,7 @@ if chosen is not None:
     st.subheader(f"Lots serving {chosen['order']} / {chosen['line']}")
     one = page[(page["order"] == chosen["order"]) & (page["line"] == chosen["line"])]
     table(current.lots_of(one), "line_lots")
+    line_decisions(selected(), current, chosen)
 else:
     st.subheader("Lots serving the lines on this page")
     table(current.lots_of(page), "line_lots")

@@ -4,10 +4,22 @@ to see its lines, and a line to see its lots."""
 import streamlit as st
 
 from planner.app.orders import order_lines
-from views.common import LINE_COLUMNS, paged, pick, plan, plan_header, selected, table
+from views.common import (
+    LINE_COLUMNS,
+    keep_order,
+    line_decisions,
+    paged,
+    pick,
+    plan,
+    plan_header,
+    selected,
+    show_message,
+    table,
+)
 
 current = plan(selected())
 plan_header("Orders", current)
+show_message()
 orders = current.orders
 
 text, only_open = st.columns([3, 2])
@@ -39,8 +51,16 @@ chosen = pick(
 if chosen is not None:
     order = str(chosen["order"])
     st.subheader(f"Lines of {order}")
+    st.button(
+        f"Keep {order}'s lots",
+        key=f"keep-{order}",
+        on_click=keep_order,
+        args=(selected(), order),
+        help="A what-if change: re-planned from a previous plan, its lines keep what that plan gave them",
+    )
     lines = order_lines(current.lines, order)
     line = pick(lines, "order_lines", "order-lines", **LINE_COLUMNS)
     if line is not None:
         st.subheader(f"Lots serving {order} / {line['line']}")
         table(current.lots_of(lines[lines["line"] == line["line"]]), "order_line_lots")
+        line_decisions(selected(), current, line)

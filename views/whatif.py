@@ -1,4 +1,5 @@
-"""What-if: change a priority, a ship date, a lot's quantity, a window or today; solve again; save."""
+"""What-if: change a priority, a ship date, a lot's quantity, a window or today (and the pins, releases
+and keeps made on the Lines and Orders pages); solve again; save."""
 
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -14,6 +15,7 @@ from views.common import (
     md,
     plan,
     remove_change,
+    remove_pin,
     save_whatif,
     scenario,
     selected,
@@ -31,8 +33,7 @@ edit = whatif_of(path)
 st.title(f"What-if · {md(path.stem)}")
 st.caption("Each change applies on top of the scenario, and the plan is solved again at once.")
 
-PICKED = 100
-"""Choices a picker offers at most: the first that match its filter (never every line of a large plan)."""
+PICKED = 100  # choices a picker offers at most: the first that match (never every line of a large plan)
 
 K = TypeVar("K")
 
@@ -163,6 +164,10 @@ for i, change in enumerate(edit.changes):
     text, remove = st.columns([6, 1])
     text.markdown(f"- {md(change.describe())}")
     remove.button("Remove", key=f"wi-remove-{i}", on_click=remove_change, args=(path, i))
+for i, pinned in enumerate(edit.pins):
+    text, remove = st.columns([6, 1])
+    text.markdown(f"- {md(whatif.describe_pin(pinned))}")
+    remove.button("Remove", key=f"wi-remove-pin-{i}", on_click=remove_pin, args=(path, i))
 if edit.is_empty:
     st.info("No change yet: make one above.")
     st.stop()
@@ -183,4 +188,9 @@ name = st.text_input("Name", edit.name, key="wi-name")
 overwrite = st.checkbox("Replace a file of that name", key="wi-overwrite")
 st.button("Save", key="wi-save", type="primary", on_click=save_whatif, args=(path, name, overwrite))
 st.caption(f"It extends {md(path.name)}, so `planner run` can re-run it in batch:")
-st.code(whatif.to_toml(edit.renamed(name), path, path.with_name(whatif.file_name(name))), language="toml")
+target = path.with_name(whatif.file_name(name))
+added = (("pins", whatif.pins_file(target).name),) if edit.pins else ()
+st.code(whatif.to_toml(edit.renamed(name), path, target, added=added), language="toml")
+if edit.pins:
+    st.caption(f"and its pins in {md(whatif.pins_file(target).name)} beside it:")
+    st.code(whatif.pins_csv(edit), language="text")

@@ -19,7 +19,7 @@ from planner.app.scenarios import RESULTS_VARIABLE
 from planner.engine.solve import solve
 from planner.io.generate import generate, write_scenario
 from planner.io.runs import run_batch
-from tests.dashboard.apptest import frame_with, metrics
+from tests.dashboard.apptest import frame_with, metrics, shown
 from tests.dashboard.conftest import SCENARIOS, Open
 from views.common import PAGE_ROWS, PREVIOUS_KEY
 
@@ -166,3 +166,46 @@ def test_whatif_pickers_offer_only_what_matches_their_filter(app: Open) -> None:
     assert offered == [o.order for o in demo.orders if "SO-100" in o.order]
     at.text_input(key="wi-line-text").input("CABLE").run()
     assert {o.split(" (")[1].split(",")[0] for o in at.selectbox(key="wi-line").options} == {"CABLE-USB"}
+
+
+def test_a_line_pinned_on_the_lines_page_is_solved_and_saved(writable_app: Open, own_scenarios: Path) -> None:
+    """Select SO-1006/1 (its full line short), pin it to 30 of ENC-NY-1: the What-if lists the pin, the
+    line gains 30, and Save writes a scenario and its pins CSV that `planner run` solves alike."""
+    at = writable_app("views/lines.py")
+    lines = frame_with(at, "order", "line", "why")
+    select(at, "lines-table", list(lines["order"]).index("SO-1006"))
+    at.selectbox(key="pin-lot-SO-1006-1").set_value("ENC-NY-1").run()
+    at.number_input(key="pin-qty-SO-1006-1-ENC-NY-1").set_value(30).run()
+    at.button(key="pin-SO-1006-1").click().run()
+    assert not at.error, [e.value for e in at.error]
+    at.switch_page("views/whatif.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "- pin SO-1006 / 1: 30 of ENC-NY-1" in [shown(m.value) for m in at.markdown]
+    gained = frame_with(at, "order", "base_allocated", "delta").set_index("order")
+    assert gained.loc["SO-1006", "delta"] == 30
+    at.text_input(key="wi-name").input("epsilon_pinned").run()
+    at.button(key="wi-save").click().run()
+    saved = own_scenarios / "epsilon_pinned.toml"
+    assert (own_scenarios / "epsilon_pinned_pins.csv").is_file()
+    plan = solve(load_scenario(saved))
+    assert plan.lines_frame().set_index("order").loc["SO-1006", "allocated"] == 30
+
+
+def test_an_order_kept_and_a_line_released_on_the_orders_page(app: Open) -> None:
+    """On the Orders page, Keep on MO-3001 and Release on its line 3 become what-if changes: the line
+    gets nothing in the what-if's plan."""
+    at = app("views/orders.py")
+    orders = frame_with(at, "order", "blocks")
+    select(at, "orders-table", list(orders["order"]).index("MO-3001"))
+    at.button(key="keep-MO-3001").click().run()
+    select(at, "order-lines", 2)
+    at.button(key="release-MO-3001-3").click().run()
+    assert not at.error, [e.value for e in at.error]
+    at.switch_page("views/whatif.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = " ".join(shown(m.value) for m in at.markdown)
+    assert "keep = True" in texts
+    assert "release MO" in texts
+    lost = frame_with(at, "order", "line", "base_allocated", "delta")
+    row = lost[(lost["order"] == "MO-3001") & (lost["line"] == "3")]
+    assert list(row["delta"]) == [-200]
