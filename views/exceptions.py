@@ -1,5 +1,5 @@
 """Exceptions a planner acts on: lines overdue against today, lines that lost stock since the previous
-plan, and lots allocated to lines that ship after the lot expires."""
+plan, lots allocated to lines that ship after the lot expires, and pins that bind."""
 
 import streamlit as st
 
@@ -30,3 +30,11 @@ st.caption(
     " most days first."
 )
 table(paged(expiring, "expiring-page"), "expiring", raw=expiring, expires=DAY, ship_date=DAY)
+
+st.subheader("Pins that bind")
+binding = current.binding_pins
+st.caption(
+    f"{len(binding):,} of {len(current.plan.prepared.scenario.pins):,} pins bind: a pin of 0 or with"
+    " only, on a line left short, or a pin taking stock that short lines of its item want."
+)
+table(paged(binding, "pins-page"), "binding_pins", raw=binding)

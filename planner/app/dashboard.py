@@ -31,7 +31,7 @@ from planner.app.compare import (
     line_changes,
     moves,
 )
-from planner.app.exceptions import expiring, lost_stock, overdue
+from planner.app.exceptions import binding_pins, expiring, lost_stock, overdue
 from planner.app.orders import order_table
 from planner.result.plan import Plan
 from planner.result.reasons import reason_words
@@ -372,6 +372,10 @@ class DashboardPlan:
     @cached_property
     def expiring(self) -> pd.DataFrame:
         return expiring(self.plan, self.lines)
+
+    @cached_property
+    def binding_pins(self) -> pd.DataFrame:
+        return binding_pins(self.plan, self.lines)
 
     @cached_property
     def previous(self) -> WrittenPlan | None:

@@ -15,6 +15,7 @@ from models.loading import load_scenario
 from models.previous import read_previous
 from planner.app.dashboard import DashboardPlan
 from planner.app.drill import SERVES_OTHER
+from planner.app.exceptions import TAKES_WANTED
 from planner.app.scenarios import RESULTS_VARIABLE
 from planner.engine.solve import solve
 from planner.io.generate import generate, write_scenario
@@ -209,3 +210,15 @@ def test_an_order_kept_and_a_line_released_on_the_orders_page(app: Open) -> None
     lost = frame_with(at, "order", "line", "base_allocated", "delta")
     row = lost[(lost["order"] == "MO-3001") & (lost["line"] == "3")]
     assert list(row["delta"]) == [-200]
+
+
+def test_exceptions_show_the_pins_that_bind(app: Open) -> None:
+    """pinned_epsilon pins 30 of ENC-NY-1 to SO-1006 while Acme's SO-1004 (the same item) is left
+    short: the Exceptions page lists that pin as binding; the demo has no pin."""
+    at = app("views/exceptions.py")
+    assert frame_with(at, "pinned", "binds").empty
+    at = app("views/exceptions.py", scenario="pinned_epsilon.toml")
+    binding = frame_with(at, "pinned", "binds")
+    assert binding[["order", "lot", "pinned", "binds"]].values.tolist() == [
+        ["SO-1006", "ENC-NY-1", 30, TAKES_WANTED]
+    ]

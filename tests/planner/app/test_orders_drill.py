@@ -12,7 +12,7 @@ from models.loading import load_scenario
 from models.records import PreviousAllocation, PreviousPlan
 from planner.app.dashboard import DashboardPlan
 from planner.app.drill import SERVES_OTHER, SERVES_OWN, item_lines, item_lots
-from planner.app.exceptions import expiring, lost_stock, overdue
+from planner.app.exceptions import HOLDS_SHORT, TAKES_WANTED, binding_pins, expiring, lost_stock, overdue
 from planner.app.orders import order_lines, order_table, quantity_text
 from planner.engine.solve import solve
 from tests.builders import line, lot, order, scenario
@@ -173,4 +173,33 @@ def test_lots_that_expire_before_the_line_ships() -> None:
     found = expiring(plan.plan, plan.lines)
     assert found[["order", "line", "lot", "quantity", "unit", "days_expired"]].values.tolist() == [
         ["A", "1", "L1", 4, "pcs", 6]
+    ]
+
+
+def test_pins_that_bind() -> None:
+    """L1 holds 10 X. A/1 is released (a pin of 0, only) and left short: its pin holds it short. B/1
+    is pinned to 8 of L1 while C/1 (X too) is short: that pin takes stock C/1 wants. D/1's pin of 2 of
+    L2 binds nothing (its item Y has no short line)."""
+    from models.records import Pin
+
+    data = scenario(
+        lots=[lot("L1", "X", 10), lot("L2", "Y", 5)],
+        lines=[
+            line("A", "1", "X", 3),
+            line("B", "1", "X", 8),
+            line("C", "1", "X", 5),
+            line("D", "1", "Y", 2),
+        ],
+    ).replace(
+        pins=(
+            Pin("A", "1", "L1", 0, only=True),
+            Pin("B", "1", "L1", 8),
+            Pin("D", "1", "L2", 2),
+        )
+    )
+    plan = DashboardPlan(solve(data))
+    binding = binding_pins(plan.plan, plan.lines)
+    assert binding[["order", "lot", "binds"]].values.tolist() == [
+        ["A", "L1", HOLDS_SHORT],
+        ["B", "L1", TAKES_WANTED],
     ]
