@@ -20,6 +20,7 @@ import os
 import random
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -69,8 +70,15 @@ def main() -> None:
 
     timed("Overview, the app just opened (result folder read)", run, rows)
     assert any("read from" in m.value for m in at.markdown), "the result folder was not read"
+
+    def visit(page: str) -> None:
+        at.switch_page(f"views/{page}.py").run()
+
+    def type_in(key: str, text: str) -> None:
+        at.text_input(key=key).input(text).run()
+
     for page in ("lines", "orders", "items", "exceptions"):
-        timed(f"{page.capitalize()}, first visit", lambda p=page: at.switch_page(f"views/{p}.py").run(), rows)
+        timed(f"{page.capitalize()}, first visit", partial(visit, page), rows)
     at.switch_page("views/lines.py").run()
     timed("Lines: filter by text", lambda: at.text_input(key="lines-text").input("000").run(), rows)
     timed(
@@ -87,7 +95,7 @@ def main() -> None:
         text = picks.choice(orders)[:6] if what in ("order", "line") else "1"
         timed(
             f"What-if: {what} picker filtered ('{text}')",
-            lambda k=key, t=text: at.text_input(key=k).input(t).run(),
+            partial(type_in, key, text),
             rows,
         )
 

@@ -117,9 +117,11 @@ def test_an_item_drills_down_to_its_lots_with_what_the_plan_takes(demo: Dashboar
     for item in {x.item for x in demo.plan.prepared.lots}:
         lots = item_lots(demo.plan, item)
         assert set(lots["lot"]) == {x.lot for x in demo.plan.prepared.lots if x.item == item}
-        for row in lots.itertuples():
-            assert row.allocated == allocations.loc[allocations["lot"] == row.lot, "quantity"].sum()
-            assert row.left == row.allocable - row.allocated
+        for lot_id, allocable, allocated, left in zip(
+            lots["lot"], lots["allocable"], lots["allocated"], lots["left"], strict=True
+        ):
+            assert allocated == allocations.loc[allocations["lot"] == lot_id, "quantity"].sum()
+            assert left == allocable - allocated
         assert set(lots["unit"]) == {"pcs"}
 
 
