@@ -31,8 +31,10 @@ class Reason(enum.StrEnum):
     NO_ELIGIBLE_STOCK = "no_eligible_stock"
     FULL_DELIVERY_BLOCKED = "full_delivery_blocked"
     FULL_LINE_SHORT = "full_line_short"
+    PACK_REMAINDER = "pack_remainder"
     SAFETY_STOCK = "safety_stock"
     PACK_SIZE = "pack_size"
+    TIE_BREAK = "tie_break"
     SHORT = "short"
 
 
@@ -51,8 +53,10 @@ SHORT_REASONS = (
     Reason.NO_ELIGIBLE_STOCK,
     Reason.FULL_DELIVERY_BLOCKED,
     Reason.FULL_LINE_SHORT,
+    Reason.PACK_REMAINDER,
     Reason.SAFETY_STOCK,
     Reason.PACK_SIZE,
+    Reason.TIE_BREAK,
     Reason.SHORT,
 )
 """Reasons a line that takes part gets less than it asks, in the order they are tested."""
@@ -68,3 +72,24 @@ class Source(enum.StrEnum):
     """Carried over from the previous plan: a printed line's pick list, a kept line's floor (SPEC 9)."""
     PIN = "pin"
     """A planner's pin (SPEC 9): exactly this quantity of this lot."""
+
+
+class ExplainKind(enum.StrEnum):
+    """explain.csv's kind (SPEC 10): one fact about a line that is not full."""
+
+    RULE = "rule"
+    HELD_BY = "held_by"
+    FIRST_IN_TIER = "first_in_tier"
+    EXTRA_STOCK = "extra_stock"
+    RELAX = "relax"
+
+
+class Filter(enum.StrEnum):
+    """A condition of SPEC 3 (and 8) that keeps a lot from serving a line: explain.csv's `relax` detail."""
+
+    WAREHOUSES = "warehouses"
+    OWNERS = "owners"
+    PNP = "pnp"
+    STATUS = "status"
+    EXPIRED = "expired"
+    DUE = "due"

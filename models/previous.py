@@ -24,7 +24,7 @@ PREVIOUS_ALLOCATIONS = TableSpec(
         Column("lot", default=""),
         Column("quantity", "int", required=True, minimum=0),
         Column("source", default=""),
-        *(Column(name, default="") for name in ("item", "warehouse", "owner", "due")),
+        *(Column(name, default="") for name in ("item", "warehouse", "owner", "due", "source_id")),
     ),
 )
 

@@ -63,6 +63,8 @@ class Lot:
     expires: date | None = None
     due: date | None = None
     """Expected receipt of supply still to come (SPEC 8); None = on hand."""
+    source_id: str = ""
+    """The lot's id in the system it was imported from (InvenTree's stock-item pk), carried to the plan."""
 
     @property
     def allocable(self) -> int:

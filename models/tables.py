@@ -118,6 +118,7 @@ LOTS = TableSpec(
         Column("received", "date"),
         Column("expires", "date"),
         Column("due", "date"),
+        Column("source_id", default=""),
     ),
     key=("lot",),
 )

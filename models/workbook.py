@@ -326,6 +326,7 @@ COLUMN_DOCS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "expected receipt date of supply still to come; it serves lines shipping on or after it",
             "on hand",
         ),
+        ("source_id", "the lot's id in the system it was imported from (InvenTree's stock-item pk)", "none"),
     ),
     "orders": (
         ("order", "order number", ""),

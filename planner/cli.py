@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -30,6 +31,7 @@ from models.previous import read_previous
 from models.records import OBJECTIVE_FIELDS, PreviousPlan, Scenario
 from models.workbook import read_folder_tables, write_workbook, written_by_planner
 from planner.app.compare import WrittenPlan, kpi_table, line_changes, lot_changes, move_totals, moves
+from planner.app.explain import explain_lines, in_words
 from planner.app.stocktake import (
     MODES,
     Mode,
@@ -43,9 +45,16 @@ from planner.check import check_dir
 from planner.console import log, logging_to, phase_progress
 from planner.engine.backends import solver_choices
 from planner.engine.solve import solve as solve_scenario
+from planner.io.exporters.post import REQUESTS_FILE, post_plan
 from planner.io.generate import Features, write_scenario
 from planner.io.generate import generate as generate_tables
-from planner.io.importers import ImportResult, import_frepple, import_inventree, write_import
+from planner.io.importers import (
+    ImportResult,
+    import_frepple,
+    import_inventree,
+    import_inventree_server,
+    write_import,
+)
 from planner.io.runs import RunOptions, RunOutcome, run_batch, solve_into
 from planner.progress import Progress
 from planner.result.output import (
@@ -207,6 +216,12 @@ def validate(scenario: Path) -> None:
 @_SCHEDULER
 @_PREVIOUS
 @_FORCE
+@click.option(
+    "--explain",
+    "explain",
+    is_flag=True,
+    help="Also write first_in_tier and extra_stock for every short line into explain.csv.",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing on success (as `planner -q`, and no summary).")
 @_JSON
 def solve(
@@ -218,13 +233,14 @@ def solve(
     scheduler: str | None,
     previous: Path | None,
     force: bool,
+    explain: bool,
     quiet: bool,
     as_json: bool,
 ) -> None:
-    """Solve SCENARIO and write allocations, lines, items, summary and run.json to --out."""
+    """Solve SCENARIO and write allocations, lines, items, explain, summary and run.json to --out."""
     quiet = quiet or _verbosity() < 0
     try:
-        options = RunOptions(solver, time_limit, workers, scheduler, previous)
+        options = RunOptions(solver, time_limit, workers, scheduler, previous, explain)
         with _progress(quiet) as progress:
             plan, _ = solve_into(scenario, lambda _: out_dir, options, progress, force=force)
     except PlannerError as exc:
@@ -450,6 +466,34 @@ def check(scenario: Path, result: Path, previous: Path | None, as_json: bool) ->
     out.print("the plan honours every restriction of the contract")
 
 
+@main.command("explain")
+@click.argument("scenario", type=click.Path(exists=True, path_type=Path))
+@click.argument("result", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--line",
+    "lines",
+    multiple=True,
+    metavar="ORDER/LINE",
+    help="A line to explain (repeatable; default: every line that takes part and is not full).",
+)
+@click.option("--time-limit", type=_SECONDS, default=None, help="Seconds for each line's MIP.")
+def explain_command(scenario: Path, result: Path, lines: tuple[str, ...], time_limit: float | None) -> None:
+    """Why each chosen line of the plan in RESULT is short, who holds its stock and what would fill it."""
+    data = _load(scenario)
+    keys = []
+    for text in lines:
+        order, slash, number = text.rpartition("/")
+        if not slash or not order or not number:
+            raise click.BadParameter(f"{text!r} is not ORDER/LINE", param_hint="--line")
+        keys.append((order, number))
+    try:
+        explained = explain_lines(data, result, keys or None, time_limit)
+    except PlannerError as exc:
+        _fail(exc)
+    for e in explained:
+        out.print(_plain(in_words(e)), highlight=False)
+
+
 @main.command()
 @click.option("--lines", type=click.IntRange(min=1), required=True, help="About how many order lines.")
 @click.option("--seed", type=int, default=1, show_default=True)
@@ -478,18 +522,51 @@ def import_() -> None:
 _TODAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
+_URL = click.option(
+    "--url",
+    envvar="INVENTREE_API_HOST",
+    default=None,
+    help="InvenTree server, e.g. http://inventree.example.com:8000 (env INVENTREE_API_HOST).",
+)
+_TOKEN = click.option(
+    "--token",
+    envvar="INVENTREE_API_TOKEN",
+    default=None,
+    help="Its API token (env INVENTREE_API_TOKEN; never printed).",
+)
+
+
 @import_.command(name="inventree")
-@click.argument("fixture", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("fixture", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_URL
+@_TOKEN
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Scenario folder.")
 @click.option("--today", type=_TODAY, default=None, help="Planning date YYYY-MM-DD (default: today).")
 @click.option("--name", default=None, help="Scenario name (default: the folder's name).")
 @_FORCE
 def import_inventree_command(
-    fixture: Path, out_dir: Path, today: datetime | None, name: str | None, force: bool
+    fixture: Path | None,
+    url: str | None,
+    token: str | None,
+    out_dir: Path,
+    today: datetime | None,
+    name: str | None,
+    force: bool,
 ) -> None:
-    """An InvenTree data export (JSON fixture) as a scenario: stock, builds, sales orders."""
+    """InvenTree as a scenario: stock, builds, sales orders, open purchases. Either a data export
+    (FIXTURE, a JSON fixture) or a live server (--url, --token, read through the official client)."""
     planning_date = today.date() if today else date.today()
-    _imported(lambda: import_inventree(fixture, planning_date), fixture, out_dir, name, force)
+    from_command_line = click.get_current_context().get_parameter_source("url") == ParameterSource.COMMANDLINE
+    if fixture is not None and from_command_line:
+        raise click.UsageError("give FIXTURE or --url, not both")
+    if fixture is not None:
+        _imported(
+            lambda: import_inventree(fixture, planning_date), fixture.name, out_dir, name, force, fixture
+        )
+        return
+    if url is None:
+        raise click.UsageError("give FIXTURE (an InvenTree export) or --url (an InvenTree server)")
+    _imported(lambda: import_inventree_server(url, token, planning_date), url, out_dir, name, force)
 
 
 @import_.command(name="frepple")
@@ -512,10 +589,11 @@ def import_frepple_command(
     objective_key = _objective_key(key)
     _imported(
         lambda: import_frepple(model, today.date() if today else None, objective_key),
-        model,
+        model.name,
         out_dir,
         name,
         force,
+        model,
     )
 
 
@@ -536,16 +614,22 @@ def _objective_key(text: str | None) -> tuple[str, ...] | None:
 
 
 def _imported(
-    run_import: Callable[[], ImportResult], source: Path, out_dir: Path, name: str | None, force: bool
+    run_import: Callable[[], ImportResult],
+    origin: str,
+    out_dir: Path,
+    name: str | None,
+    force: bool,
+    source: Path | None = None,
 ) -> None:
-    """Run an import, write its folder, print its report; exit 2 if the file cannot be imported."""
+    """Run an import of `origin` (a file's name or a server's address; `source` the file, never
+    replaced), write its folder, print its report; exit 2 if it cannot be imported."""
     try:
-        refuse_folder(out_dir, protect=[source], force=force)
+        refuse_folder(out_dir, protect=[source] if source else [], force=force)
         result = run_import()
-        write_import(result, out_dir, name, source.name, source=source, force=force)
+        write_import(result, out_dir, name, origin, source=source, force=force)
     except PlannerError as exc:
         _fail(exc)
-    table = Table(title=f"{result.source} import of {source.name} (today {result.today})")
+    table = Table(title=f"{result.source} import of {_plain(origin)} (today {result.today})")
     table.add_column("count")
     table.add_column("n", justify="right")
     for key, n in result.report.items():
@@ -555,6 +639,41 @@ def _imported(
         out.print(f"note: {_plain(note)}")
     where = _plain(str(out_dir))
     out.print(f"written to {where} (report: import_report.json there); next: planner solve {where}")
+
+
+@main.group(name="export")
+def export_() -> None:
+    """Write a plan back into another system."""
+
+
+@export_.command(name="inventree")
+@click.argument("scenario", type=click.Path(exists=True, path_type=Path))
+@click.argument("result_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_URL
+@_TOKEN
+@click.option("--apply", is_flag=True, help="Send the requests (without it: a dry run that sends nothing).")
+def export_inventree_command(
+    scenario: Path, result_dir: Path, url: str | None, token: str | None, apply: bool
+) -> None:
+    """The plan in RESULT_DIR as InvenTree allocations: every request it takes, listed (and kept in
+    RESULT_DIR/inventree_requests.json); sent only with --apply, stopping at the first refused."""
+    try:
+        outcome = post_plan(scenario, result_dir, url, token, apply)
+    except PlannerError as exc:
+        _fail(exc)
+    for request in outcome.export.requests:
+        body = json.dumps(request.body, separators=(",", ":"))
+        out.print(
+            f"POST /api/{_plain(request.path)} {_plain(body)}  # {_plain(request.what)}", highlight=False
+        )
+    for reason in outcome.export.not_sent:
+        out.print(f"not sent: {_plain(reason)}", highlight=False)
+    done = f"sent {len(outcome.sent)}" if apply else "dry run: sent nothing (--apply sends them)"
+    out.print(
+        f"{len(outcome.export.requests)} request(s), {done}; {outcome.export.already} already in InvenTree;"
+        f" listed in {_plain(str(result_dir / REQUESTS_FILE))}",
+        highlight=False,
+    )
 
 
 @main.command(name="export-template")

@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 
 from planner.cli import main
 
-CONTRACT_OUTPUTS = {"allocations.csv", "lines.csv", "items.csv", "summary.json"}
+CONTRACT_OUTPUTS = {"allocations.csv", "lines.csv", "items.csv", "explain.csv", "summary.json"}
 """The files SPEC section 6 says `planner solve` writes."""
 OUTPUTS = CONTRACT_OUTPUTS | {"run.json"}
 """What `planner solve` writes: the contract's files plus run.json, the project's reproducibility
@@ -333,7 +333,8 @@ def test_validate_good_scenario(tmp_path: Path) -> None:
 
 def test_solve_writes_exactly_the_contract_files(solved: tuple[Path, Path]) -> None:
     """`planner solve` writes exactly allocations.csv, lines.csv, items.csv and summary.json
-    (SPEC 6), plus the project's run.json record, and leaves no staging folder behind."""
+    (SPEC 6) and explain.csv (SPEC 10), plus the project's run.json record, and leaves no staging
+    folder behind."""
     _, out = solved
     assert {p.name for p in out.iterdir()} == OUTPUTS
     assert not list(out.parent.glob(".out*")), "a staging folder was left behind"
@@ -354,6 +355,7 @@ def test_solve_writes_the_hand_computed_plan(solved: tuple[Path, Path]) -> None:
         "quantity",
         "source",
         "due",
+        "source_id",
     ]
     lines = pd.read_csv(out / "lines.csv", dtype=str, keep_default_na=False)
     assert lines.columns.tolist() == [

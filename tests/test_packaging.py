@@ -13,8 +13,9 @@ import pytest
 
 DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo.toml"
 
-BLOCKED = ("streamlit", "distributed", "dask", "tornado")
-"""The dashboard's and Dask's top-level packages (tornado: the web server both run on)."""
+BLOCKED = ("streamlit", "distributed", "dask", "tornado", "inventree")
+"""The dashboard's, Dask's and InvenTree's client's top-level packages (tornado: the web server the
+first two run on)."""
 
 _WITHOUT_EXTRAS = textwrap.dedent(
     f"""
@@ -37,14 +38,17 @@ _WITHOUT_EXTRAS = textwrap.dedent(
 
 
 def test_the_core_requirements_name_no_extra_package() -> None:
-    """The requirements installed without extras include neither streamlit nor distributed; each is
-    an extra (`[dashboard]`, `[dask]`)."""
+    """The requirements installed without extras include neither streamlit, distributed nor the
+    inventree client; each is an extra (`[dashboard]`, `[dask]`, `[inventree]`)."""
     requirements = metadata.requires("allocation-planner") or []
     core = [r for r in requirements if "extra ==" not in r]
     assert core
-    assert not [r for r in core if r.split(">")[0].split("=")[0].strip() in {"streamlit", "distributed"}]
+    assert not [
+        r for r in core if r.split(">")[0].split("=")[0].strip() in {"streamlit", "distributed", "inventree"}
+    ]
     assert any(r.startswith("streamlit") and 'extra == "dashboard"' in r for r in requirements)
     assert any(r.startswith("distributed") and 'extra == "dask"' in r for r in requirements)
+    assert any(r.startswith("inventree") and 'extra == "inventree"' in r for r in requirements)
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])

@@ -12,6 +12,7 @@ from models.cells import read_csv_file
 from models.collector import collector_paused
 from models.records import Scenario
 from planner.check import eligibility, pins, previous, references, reports, restrictions
+from planner.check.explain import explain_rows
 from planner.check.facts import Facts
 from planner.check.items import item_figures
 from planner.check.summary import summary_figures
@@ -44,7 +45,6 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("full_line", restrictions.full_line),
     ("full_delivery", restrictions.full_delivery),
     ("status", reports.status),
-    ("reason", reports.reasons),
     ("tier", reports.tiers),
     ("available_on", reports.available_on),
     ("previous", previous.previous_rows),
@@ -60,19 +60,21 @@ def check_tables(
     summary: object = None,
     items: pd.DataFrame | None = None,
     changes: pd.DataFrame | None = None,
+    explain: pd.DataFrame | None = None,
 ) -> list[Violation]:
     """Every way the plan's tables break the contract; empty when they keep it.
 
     `summary` (summary.json's parsed content) and `items` (items.csv) are checked against the
     scenario, the allocations and the lines when given. A plan re-planned from a previous one
     (`scenario.previous`) also has `changes` (changes.csv) checked against the previous plan
-    (SPEC 9.5); without it, that it is missing.
+    (SPEC 9.5); without it, that it is missing. `explain` (explain.csv, SPEC 10) is checked
+    when given.
     """
     found = missing_columns(allocations, ALLOCATION_COLUMNS, "allocations")
     found += missing_columns(lines, LINE_COLUMNS, "lines")
     if not found:
         with collector_paused():
-            found = _violations(scenario, allocations, lines, summary, items, changes)
+            found = _violations(scenario, allocations, lines, summary, items, changes, explain)
     return sorted(set(found), key=lambda v: (v.rule, v.message))
 
 
@@ -83,6 +85,7 @@ def _violations(
     summary: object,
     items: pd.DataFrame | None,
     changes: pd.DataFrame | None,
+    explain: pd.DataFrame | None,
 ) -> list[Violation]:
     """The violations of tables that have every column, in no particular order."""
     rows, row_problems = read_allocations(allocations)
@@ -90,10 +93,14 @@ def _violations(
     facts, plan = Facts(scenario), PlanTables(rows, results, scenario.lines)
     found = row_problems + line_problems
     found += [Violation(code, message) for code, rule in RULES for message in rule(facts, plan)]
+    short = reports.ShortReasons(facts, plan)
+    found += [Violation("reason", message) for message in reports.reasons(facts, plan, short)]
     if summary is not None:
         found += [Violation("summary", message) for message in summary_figures(facts, plan, summary)]
     if items is not None:
         found += [Violation("items", message) for message in item_figures(facts, plan, items)]
+    if explain is not None:
+        found += [Violation("explain", message) for message in explain_rows(facts, plan, explain, short)]
     if scenario.previous is not None:
         if changes is None:
             found.append(Violation("changes", "a plan re-planned from a previous one has no changes table"))
@@ -112,6 +119,7 @@ def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:
     summary: object = None
     problems: list[Violation] = []
     names = CONTRACT_FILES + (("changes.csv",) if scenario.previous is not None else ())
+    names += ("explain.csv",) if (Path(out_dir) / "explain.csv").exists() else ()
     for name in names:
         path = Path(out_dir) / name
         try:
@@ -133,4 +141,5 @@ def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:
         summary,
         frames["items.csv"],
         frames.get("changes.csv"),
+        frames.get("explain.csv"),
     )

@@ -25,8 +25,8 @@ def unknown_references(facts: Facts, plan: PlanTables) -> Iterator[str]:
 
 
 def mismatches(facts: Facts, plan: PlanTables) -> Iterator[str]:
-    """A lot row repeats its lot's item, warehouse, owner and due date; a lines row its line's item and
-    quantity."""
+    """A lot row repeats its lot's item, warehouse, owner, due date and source_id; a lines row its line's
+    item and quantity."""
     for row in plan.rows:
         lot = facts.lots.get(row.lot)
         if lot is None:
@@ -34,6 +34,11 @@ def mismatches(facts: Facts, plan: PlanTables) -> Iterator[str]:
         due = lot.due.isoformat() if lot.due is not None else ""
         if row.due is not None and row.due != due:
             yield f"a row of {line_name(row.key)} from lot {lot.lot} says due {row.due!r}, not {due!r}"
+        if row.source_id is not None and row.source_id != lot.source_id:
+            yield (
+                f"a row of {line_name(row.key)} from lot {lot.lot} says source_id {row.source_id!r},"
+                f" not {lot.source_id!r}"
+            )
         if (row.item, row.warehouse, row.owner) == (lot.item, lot.warehouse, lot.owner):
             continue
         for column, said, true in (

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from models.codes import Reason
-from models.records import Line, Lot
+from models.records import Line, LineKey, Lot
 from planner.check.facts import Facts
+from planner.check.slack import Slack
 from planner.check.tables import PlanTables, integer
 from planner.check.violation import line_name
 
@@ -20,16 +22,10 @@ def status(facts: Facts, plan: PlanTables) -> Iterator[str]:
             yield f"{line_name(key)} is allocated {allocated} of {line.quantity}: {want}, not {said!r}"
 
 
-def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
+def reasons(facts: Facts, plan: PlanTables, short: ShortReasons) -> Iterator[str]:
     """A line's reason is its exclusion code, empty when full, else the shortage code the facts give
     (the first that applies, in the order of the README's table), decided here from the scenario and
-    the allocations."""
-    short_orders = {key[0] for key, line, allocated in plan.allocated if allocated < line.quantity}
-    short_orders |= {
-        line.order for line in facts.scenario.lines if facts.reason[line.key] not in (None, Reason.NONSTOCK)
-    }
-    slack = _Slack(facts, plan)
-    taken = plan.held_by_lot
+    the allocations (`short`)."""
     for key, line, allocated in plan.allocated:
         said, kept_out = plan.results[key].reason, facts.reason[key]
         if kept_out is not None:
@@ -37,66 +33,91 @@ def reasons(facts: Facts, plan: PlanTables) -> Iterator[str]:
         elif allocated == line.quantity:
             want, why = "", "it is allocated in full"
         else:
-            want, why = _short_reason(facts, slack, line, short_orders, taken)
+            want, why = short.of(line, allocated)
         if said != want:
             yield f"{line_name(key)} has reason {said!r} but {why}: {want!r}"
 
 
-class _Slack:
-    """What each usable lot has left after the plan: on its own (`lot`), and within its item's and
-    its (item, warehouse)'s safety-stock caps (`free`, SPEC 4.2: max(0, A - R - S) less what the
-    optimiser takes; what previous and pin rows fix counts like a reservation)."""
+class ShortReasons:
+    """The shortage code the facts give a line that takes part and is not full, and why."""
 
     def __init__(self, facts: Facts, plan: PlanTables) -> None:
-        usable = [lot for lot in facts.scenario.lots if lot.usable_on(facts.today)]
-        held = plan.held_by_lot
-        fixed = {lot.lot: facts.reserved_from_lot.get(lot.lot, 0) + held.get(lot.lot, 0) for lot in usable}
-        self.lot = {
-            lot.lot: lot.allocable - fixed[lot.lot] - plan.optimizer_by_lot.get(lot.lot, 0) for lot in usable
+        self.facts = facts
+        self.short_orders = {key[0] for key, line, allocated in plan.allocated if allocated < line.quantity}
+        self.short_orders |= {
+            line.order
+            for line in facts.scenario.lines
+            if facts.reason[line.key] not in (None, Reason.NONSTOCK)
         }
-        self.free = dict(self.lot)
-        usable_of = {
-            item: [lot for lot in lots if lot.lot in fixed] for item, lots in facts.lots_of_item.items()
-        }
-        groups: list[tuple[list[Lot], int]] = [
-            (usable_of.get(item.item, []), item.safety_stock) for item in facts.scenario.items
-        ]
-        groups += [
-            ([lot for lot in usable_of.get(ss.item, []) if lot.warehouse == ss.warehouse], ss.quantity)
-            for ss in facts.scenario.safety_stock
-        ]
-        for lots, stock in groups:
-            allocable = sum(lot.allocable - fixed[lot.lot] for lot in lots)
-            left = max(0, allocable - stock) - sum(plan.optimizer_by_lot.get(lot.lot, 0) for lot in lots)
-            for lot in lots:
-                self.free[lot.lot] = min(self.free[lot.lot], left)
+        self.slack = Slack(facts, plan)
+        self.in_tier: dict[tuple[str, tuple[object, ...]], set[LineKey]] = defaultdict(set)
+        """Per lot and tier key, the lines of that tier the optimiser gives some of the lot."""
+        for lot, holders in plan.optimizer_holders.items():
+            for holder in holders:
+                self.in_tier[(lot, tier_key(facts, facts.lines[holder]))].add(holder)
+        self.taken = plan.held_by_lot
+        """What previous and pin rows fix on each lot besides reservations."""
+        self._found: dict[LineKey, tuple[str, str]] = {}
+        self._parts: dict[tuple[object, ...], list[list[Lot]]] = {}
+
+    def of(self, line: Line, allocated: int) -> tuple[str, str]:
+        """The line's shortage code and why (found once per line)."""
+        if line.key not in self._found:
+            self._found[line.key] = _short_reason(self, line, allocated)
+        return self._found[line.key]
+
+    def alike(self, line: Line) -> tuple[object, ...]:
+        """What the lots that may serve a line depend on (item, lists, pnp need, ship date, its
+        pins): lines alike have the same."""
+        order = self.facts.orders[line.order]
+        warehouses = line.warehouses if line.warehouses is not None else order.warehouses
+        owners = line.owners if line.owners is not None else order.owners
+        pinned = (line.key in self.facts.only, tuple(sorted(self.facts.pins.get(line.key, {}))))
+        return (line.item, warehouses, owners, line.requires_pnp, line.ship_date, pinned)
+
+    def parts(self, line: Line) -> list[list[Lot]]:
+        """`usable_parts` of the line, found once for lines alike."""
+        alike = self.alike(line)
+        if alike not in self._parts:
+            self._parts[alike] = usable_parts(self.facts, line)
+        return self._parts[alike]
 
 
-def _short_reason(
-    facts: Facts, slack: _Slack, line: Line, short_orders: set[str], taken: dict[str, int]
-) -> tuple[str, str]:
-    """The reason a taking-part line that is not full gets, and why (`taken`: what previous and pin
-    rows fix on each lot besides reservations). The lots it may use are those of section 3 less
-    the lots its pins close to it (SPEC 9: a pinned lot gives nothing more, an `only` line none)."""
+def _short_reason(known: ShortReasons, line: Line, allocated: int) -> tuple[str, str]:
+    """The reason a taking-part line that is not full gets, and why."""
+    facts, slack, taken = known.facts, known.slack, known.taken
     order = facts.orders[line.order]
     if not facts.has_stock(line, taken):
         return Reason.NO_ELIGIBLE_STOCK, "no lot that may serve it has allocable stock"
-    if order.full_delivery and line.order in short_orders:
+    if order.full_delivery and line.order in known.short_orders:
         return Reason.FULL_DELIVERY_BLOCKED, f"its full-delivery order {order.order} is not complete"
     if line.full_line:
         return Reason.FULL_LINE_SHORT, "it is a full line that is not served whole"
-    parts = [
-        [lot for item in items for lot in facts.lots_of_item[item] if facts.may_add(line, lot)]
-        for part, items in sorted(facts.serving_items(line).items())
-        if not (facts.is_kit(line) and not facts.item(part).stocking)
-    ]
-    left = min((sum(max(0, slack.lot.get(lot.lot, 0)) for lot in lots) for lots in parts), default=0)
-    free = min((sum(max(0, slack.free.get(lot.lot, 0)) for lot in lots) for lots in parts), default=0)
+    lacking = facts.item(line.item).pack_size
+    if lacking > 1 and line.quantity - allocated < lacking:
+        return Reason.PACK_REMAINDER, f"it lacks {line.quantity - allocated}, less than a pack of {lacking}"
+    parts = known.parts(line)
+    left = min((slack.left_in(lots) for lots in parts), default=0)
+    free = min((slack.free_of(lots) for lots in parts), default=0)
     if left > 0 and free == 0:
         return Reason.SAFETY_STOCK, f"what is left of the lots it may use ({left}) is safety stock"
     if facts.item(line.item).pack_size > 1 and free > 0:
         return Reason.PACK_SIZE, f"{free} are free in its lots, less than it can take in whole packs"
-    return Reason.SHORT, "the stock it may use is taken"
+    tier = tier_key(facts, line)
+    if any(known.in_tier.get((lot.lot, tier), set()) - {line.key} for lots in parts for lot in lots):
+        return Reason.TIE_BREAK, "a line of its own tier holds stock of a lot it may use"
+    return Reason.SHORT, "the stock it may use is taken by earlier tiers, reservations or kept lines"
+
+
+def usable_parts(facts: Facts, line: Line) -> list[list[Lot]]:
+    """Per stocking part of the line (its item, or each kit component), the lots the optimiser may
+    give it: those of section 3 less the lots its pins close to it (SPEC 9: a pinned lot gives
+    nothing more, an `only` line none)."""
+    return [
+        [lot for item in items for lot in facts.lots_of_item[item] if facts.may_add(line, lot)]
+        for part, items in sorted(facts.serving_items(line).items())
+        if not (facts.is_kit(line) and not facts.item(part).stocking)
+    ]
 
 
 def available_on(facts: Facts, plan: PlanTables) -> Iterator[str]:

@@ -17,7 +17,7 @@ from planner.check.violation import Violation, line_name
 ALLOCATION_COLUMNS = ("order", "line", "item", "lot", "warehouse", "owner", "quantity", "source")
 LINE_COLUMNS = ("order", "line", "item", "requested", "allocated", "status", "reason", "tier")
 SOURCES = ("optimizer", "reservation", "nonstock", "previous", "pin")
-OPTIONAL_ALLOCATION_COLUMNS = ("due",)
+OPTIONAL_ALLOCATION_COLUMNS = ("due", "source_id")
 OPTIONAL_LINE_COLUMNS = ("available_on",)
 """SPEC 8's columns: checked where written (a table from before them still reads)."""
 
@@ -35,6 +35,8 @@ class AllocationRow(NamedTuple):
     source: str
     due: str | None = None
     """As written; None when the table has no due column."""
+    source_id: str | None = None
+    """As written; None when the table has no source_id column."""
 
     @property
     def key(self) -> LineKey:
@@ -113,10 +115,15 @@ def read_allocations(frame: pd.DataFrame) -> tuple[list[AllocationRow], list[Vio
     cells = _cells(frame, ALLOCATION_COLUMNS + OPTIONAL_ALLOCATION_COLUMNS)
     quantities = _integers(cells["quantity"])
     columns = [quantities if c == "quantity" else cells[c] for c in ALLOCATION_COLUMNS]
-    due: list[str | None] = list(cells["due"]) if "due" in frame.columns else [None] * len(frame)
+    due, source_id = (
+        list[str | None](cells[c]) if c in frame.columns else [None] * len(frame)
+        for c in OPTIONAL_ALLOCATION_COLUMNS
+    )
     rows = [
-        AllocationRow(order, line, item, lot, warehouse, owner, quantity, source, day)
-        for order, line, item, lot, warehouse, owner, quantity, source, day in zip(*columns, due)
+        AllocationRow(order, line, item, lot, warehouse, owner, quantity, source, day, origin)
+        for order, line, item, lot, warehouse, owner, quantity, source, day, origin in zip(
+            *columns, due, source_id
+        )
         if quantity is not None
     ]
     problems: list[Violation] = []
@@ -172,16 +179,22 @@ class PlanTables:
         self.rows = rows
         self.results = results
         self.by_line: dict[LineKey, list[AllocationRow]] = defaultdict(list)
+        self.by_lot: dict[str, list[AllocationRow]] = defaultdict(list)
         self.given_to_line: dict[LineKey, int] = defaultdict(int)
         self.optimizer_by_lot: dict[str, int] = defaultdict(int)
         self.held_by_lot: dict[str, int] = defaultdict(int)
         """What the plan's `previous` and `pin` rows fix on each lot, besides reservations."""
+        self.optimizer_holders: dict[str, set[LineKey]] = defaultdict(set)
+        """The lines the plan's `optimizer` rows give some of each lot to."""
         for row in rows:
             key = row.key
             self.by_line[key].append(row)
+            if row.lot:
+                self.by_lot[row.lot].append(row)
             self.given_to_line[key] += row.quantity
             if row.source == "optimizer":
                 self.optimizer_by_lot[row.lot] += row.quantity
+                self.optimizer_holders[row.lot].add(key)
             elif row.source in ("previous", "pin"):
                 self.held_by_lot[row.lot] += row.quantity
         self.allocated: list[tuple[LineKey, Line, int]] = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from models.codes import Reason, Source
+from models.codes import Filter, Reason, Source
 from models.records import ANY_OWNER, Item, Line, LineKey, Lot, Order, Scenario, line_sort_key
 from planner.engine.pins import NO_PINS, PinState, resolve_pins
 from planner.engine.previous import Need, PreviousState, resolve_previous
@@ -199,15 +199,34 @@ def _owner_position(lot: Lot, owners: tuple[str, ...], company: str) -> int:
     return owners.index(owner) if owner in owners else owners.index(ANY_OWNER)
 
 
+def _line_filters(lot: Lot, line: PreparedLine, company: str, today: date) -> list[Filter]:
+    """The line-side conditions of sections 3 and 8 the lot fails (item and usability aside)."""
+    arrives = lot.arrives(today)
+    failed = []
+    if line.warehouses and lot.warehouse not in line.warehouses:
+        failed.append(Filter.WAREHOUSES)
+    if not _owner_allowed(lot, line.owners, company):
+        failed.append(Filter.OWNERS)
+    if line.requires_pnp and not lot.pnp:
+        failed.append(Filter.PNP)
+    if arrives is not None and arrives > line.ship_date:
+        failed.append(Filter.DUE)
+    return failed
+
+
 def _may_serve(lot: Lot, line: PreparedLine, company: str, today: date) -> bool:
     """The line-side conditions of sections 3 and 8 (item and usability are checked by the caller)."""
-    arrives = lot.arrives(today)
-    return (
-        (not line.warehouses or lot.warehouse in line.warehouses)
-        and _owner_allowed(lot, line.owners, company)
-        and (lot.pnp or not line.requires_pnp)
-        and (arrives is None or arrives <= line.ship_date)
-    )
+    return not _line_filters(lot, line, company, today)
+
+
+def exclusions(lot: Lot, line: PreparedLine, company: str, today: date) -> tuple[Filter, ...]:
+    """Every condition of sections 3 and 8 that keeps a lot of one of the line's items from serving
+    it; none exactly when the lot may serve it."""
+    usability = [
+        *([Filter.STATUS] if lot.status != "available" else []),
+        *([Filter.EXPIRED] if lot.expires is not None and lot.expires < today else []),
+    ]
+    return (*usability, *_line_filters(lot, line, company, today))
 
 
 def _preference(lot: Lot, line: PreparedLine, alt_rank: int, company: str, today: date) -> tuple[object, ...]:

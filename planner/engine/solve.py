@@ -18,10 +18,11 @@ from models.collector import collector_paused
 from models.errors import PlannerError
 from models.records import Scenario
 from planner.check import Violation, check_tables
-from planner.engine.backends import SolverUnavailable, get_backend
+from planner.engine.backends import Backend, SolverUnavailable, get_backend
 from planner.engine.backends.pulp import PulpBackend
 from planner.engine.components import components
 from planner.engine.eligibility import Prepared, prepare
+from planner.engine.first_in_tier import first_in_tier
 from planner.engine.flow import assign, lexicographic_flow
 from planner.engine.greedy import greedy
 from planner.engine.ids import LineId, PairId
@@ -29,6 +30,7 @@ from planner.engine.pins import incomplete
 from planner.engine.stability import fewest_changes, targets
 from planner.engine.workers import solve_components
 from planner.progress import Progress
+from planner.result.explain import short_lines
 from planner.result.plan import Allocation, Plan, TierResult
 
 DEFAULT_MIP_SOLVER = "highs"
@@ -46,6 +48,11 @@ class PlanRejected(PlannerError):
         self.violations = violations
         lines = "\n".join(f"  {v.rule}: {v.message}" for v in violations[:20])
         super().__init__(f"the plan from {solver} breaks the contract:\n{lines}")
+
+
+def mip_backend(name: str) -> Backend:
+    """The MIP backend a solver name stands for (auto and greedy: the default MIP solver)."""
+    return get_backend(DEFAULT_MIP_SOLVER if name in ("auto", "greedy") else name)
 
 
 def _require(name: str) -> None:
@@ -133,6 +140,7 @@ def solve(
         tiers=_tier_results(prep, added, cast(dict[int, int], baseline_added), result.tier_bounds),
         notes=(*(prep.previous.notes if prep.previous else ()), *result.notes),
         phases=phases,
+        flow_lines=frozenset(flow_lines),
     )
     changes = plan.changes_frame() if prep.previous is not None else None
     violations = check_tables(
@@ -142,11 +150,29 @@ def solve(
         plan.summary.to_json(),
         plan.items_frame(),
         changes,
+        plan.explain_frame(),
     )
     if violations:
         raise PlanRejected(result.solver, violations)
     done("report and check")
     return plan
+
+
+def explain_plan(plan: Plan, solver: str | None = None, time_limit: float | None = None) -> Plan:
+    """The plan with explain.csv's first_in_tier and extra_stock for every participating line that is
+    not full (SPEC 10, `planner solve --explain`), each MIP within `time_limit`; checked like the plan."""
+    prep = plan.prepared
+    backend = mip_backend(solver or prep.scenario.solver.name)
+    proved = plan.status == PlanStatus.OPTIMAL
+    explained = plan.with_first_in_tier(
+        first_in_tier(prep, plan.added, short_lines(plan), backend, time_limit, proved)
+    )
+    violations = check_tables(
+        prep.scenario, plan.allocations_frame(), plan.lines_frame(), explain=explained.explain_frame()
+    )
+    if violations:
+        raise PlanRejected(plan.solver, violations)
+    return explained
 
 
 @dataclass(slots=True)
@@ -184,7 +210,7 @@ def _optimise(
             result.tier_bounds[prep.line_tier[li] or 0] += result.added[li]
     if not integer:
         return result
-    backend = get_backend(DEFAULT_MIP_SOLVER if name == "auto" else name)
+    backend = mip_backend(name)
     if not backend.available():
         raise PlannerError(f"solver {backend.name} is not available on this machine")
     result.solver = f"flow+{backend.name}" if flow_lines else backend.name
@@ -214,10 +240,20 @@ def _fewest_changes(
     shares = _shares(prep, result)
     flows = assign(prep, fixed, shares, target)
     integer = [c for c in components(prep) if c.needs_integers or route == "tier_loop"]
-    backend = None if name == "greedy" else get_backend(DEFAULT_MIP_SOLVER if name == "auto" else name)
+    backend = None if name == "greedy" else mip_backend(name)
     outcome = fewest_changes(prep, integer, fixed, flows, target, backend, deadline)
     result.notes += outcome.notes
     result.proved &= outcome.proved
+    if prep.pins.kit_of:
+        # A make-up line's lots are counted apart from its kit line's: |now - before| per (line,
+        # lot) of the kit line is not what the level minimised, so its minimum is not proved.
+        kits = sorted({prep.lines[li].key for li in prep.pins.kit_of.values()})
+        result.proved = False
+        result.notes.append(
+            "fewest changes: not proved for kit line(s) "
+            + ", ".join(f"{order}/{line}" for order, line in kits)
+            + " (pins out of kit ratio: the units that make up their kits are counted apart)"
+        )
     if outcome.added == fixed:
         return flows
     fixed.update(outcome.added)

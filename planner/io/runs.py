@@ -25,7 +25,7 @@ from models.previous import read_previous
 from models.records import Scenario
 from planner.check.checker import check_dir
 from planner.engine.eligibility import prepare
-from planner.engine.solve import solve
+from planner.engine.solve import explain_plan, solve
 from planner.progress import Progress
 from planner.result.output import MARKER, OutputRefused, output_folder, safe_name
 from planner.result.plan import Plan
@@ -44,6 +44,8 @@ class RunOptions:
     scheduler: str | None = None
     previous: Path | None = None
     """A result folder to re-plan from (SPEC 9); None: the scenario's own `previous`, if any."""
+    explain: bool = False
+    """Also write first_in_tier and extra_stock for every short line into explain.csv (SPEC 10)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,8 @@ def solve_into(
             workers=options.workers,
             scheduler=options.scheduler,
         )
+        if options.explain:
+            plan = explain_plan(plan, options.solver, options.time_limit)
         t2 = time.monotonic()
         record = run_record(scenario, plan, options, {"load": t1 - t0, "solve": t2 - t1}, inputs)
         if progress is not None:
@@ -135,10 +139,14 @@ def _hashes(inputs: list[Path]) -> dict[str, str]:
 
 
 def _options(options: RunOptions) -> dict[str, Any]:
-    """The options as run.json records them (previous only when given)."""
+    """The options as run.json records them: `previous` and `explain` only when given, so other
+    runs' records stay as they were."""
+    given = asdict(options)
     if options.previous is None:
-        return {k: v for k, v in asdict(options).items() if k != "previous"}
-    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()}
+        del given["previous"]
+    if not options.explain:
+        del given["explain"]
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in given.items()}
 
 
 SAME_PLAN_OPTIONS = ("workers", "scheduler")

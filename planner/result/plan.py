@@ -7,16 +7,19 @@ A `Plan` turns itself into the contract's tables (SPEC section 6) through
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from models.cells import write_csv_text
-from models.codes import PlanStatus, Source
+from models.codes import PlanStatus, Reason, Source
 from planner.engine.eligibility import Prepared
-from planner.result import report
+from planner.engine.first_in_tier import FirstInTier
+from planner.result import explain, report
+from planner.result.explain import Fact
 from planner.result.output import MARKER, marker, write_atomically
 from planner.result.summary import Changes, IgnoredReservation, Summary, TierSummary, Totals
 
@@ -64,6 +67,10 @@ class Plan:
     phases: dict[str, float] = field(default_factory=dict)
     """Wall seconds per phase of `solve` (eligibility, greedy, optimise, assign, report and
     check: the checker reads the report tables), for benchmarks; not in the contract files."""
+    flow_lines: frozenset[int] = frozenset()
+    """The lines the exact lexicographic flow solved (their tier's split is the assignment's)."""
+    first_in_tier: Mapping[int, FirstInTier] | None = None
+    """SPEC 10's first_in_tier per short line, when computed (`with_first_in_tier`)."""
 
     @property
     def scenario_name(self) -> str:
@@ -89,6 +96,35 @@ class Plan:
     @cached_property
     def _lines(self) -> pd.DataFrame:
         return report.lines_frame(self)
+
+    @cached_property
+    def line_allocated(self) -> list[int]:
+        """Allocated quantity of every prepared line (reservations included; nonstock in full)."""
+        return report.line_allocated(self)
+
+    @cached_property
+    def short_reasons(self) -> dict[int, Reason]:
+        """The reason of every participating line that is not full, by line index."""
+        return report.short_reasons(self)
+
+    def explain_facts(self) -> list[Fact]:
+        """explain.csv's rows (SPEC 10)."""
+        return list(self._explain_facts)
+
+    @cached_property
+    def _explain_facts(self) -> list[Fact]:
+        return explain.explain_facts(self, self.first_in_tier)
+
+    def explain_frame(self) -> pd.DataFrame:
+        return self._explain.copy()
+
+    @cached_property
+    def _explain(self) -> pd.DataFrame:
+        return explain.explain_frame(self._explain_facts)
+
+    def with_first_in_tier(self, first: Mapping[int, FirstInTier]) -> Plan:
+        """The same plan with explain.csv's first_in_tier and extra_stock for the lines in `first`."""
+        return replace(self, first_in_tier=first)
 
     def changes_frame(self) -> pd.DataFrame:
         """changes.csv: what changed against the previous plan (empty without one)."""
@@ -144,8 +180,8 @@ class Plan:
         )
 
     def files(self) -> dict[str, str]:
-        """The result folder's files (name -> text): the four tables (no cell a formula: SPEC 11) and a
-        minimal run.json; changes.csv too when re-planned from a previous plan."""
+        """The result folder's files (name -> text): the four tables and explain.csv (no cell a formula:
+        SPEC 11) and a minimal run.json; changes.csv too when re-planned from a previous plan."""
         changes = {}
         if self.prepared.previous is not None:
             changes["changes.csv"] = write_csv_text(self.changes_frame())
@@ -153,6 +189,7 @@ class Plan:
             "allocations.csv": write_csv_text(self.allocations_frame()),
             "lines.csv": write_csv_text(self.lines_frame()),
             "items.csv": write_csv_text(self.items_frame()),
+            "explain.csv": write_csv_text(self.explain_frame()),
             "summary.json": json.dumps(self.summary.to_json(), indent=2) + "\n",
             MARKER: marker("solve", scenario=self.scenario_name),
         }

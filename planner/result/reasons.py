@@ -23,8 +23,16 @@ REASON_WORDS: dict[Reason, str] = {
     Reason.FULL_DELIVERY_BLOCKED: "Its order must ship complete and cannot be completed.",
     Reason.FULL_LINE_SHORT: "It must be served whole, and that much is not free.",
     Reason.SAFETY_STOCK: "The stock left in the lots it may use is safety stock.",
-    Reason.PACK_SIZE: "Stock is left, but not a whole pack of it.",
-    Reason.SHORT: "The stock it may use went to lines that ship earlier or rank higher.",
+    Reason.PACK_REMAINDER: "What it still lacks is less than one pack, and it is allocated in whole packs.",
+    Reason.PACK_SIZE: "Some stock is free in the lots it may use, but less than a whole pack.",
+    Reason.TIE_BREAK: (
+        "A line of its own tier holds stock it may use: the tier's total is the same either way;"
+        " later tiers, preferences or the tie-break decided which line got it."
+    ),
+    Reason.SHORT: (
+        "The stock it may use is held by lines of earlier tiers, by reservations or by lines that"
+        " keep their previous allocation."
+    ),
 }
 """Every reason code (`models.codes.Reason`) in one sentence."""
 

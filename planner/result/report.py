@@ -5,9 +5,13 @@ A participating line that is not full gets the first reason that applies:
   (for a kit: some stocking component);
 - `full_delivery_blocked`: its full-delivery order is not complete;
 - `full_line_short`: it must be served whole and could not be;
+- `pack_remainder`: what it still lacks is less than one pack (it is allocated in whole packs);
 - `safety_stock`: the stock left in the lots that may serve it is held back as safety stock;
-- `pack_size`: stock is left but not a whole pack of it (or the line's remainder is below a pack);
-- `short`: the stock that may serve it went to lines of earlier tiers (or as ties resolved).
+- `pack_size`: some stock is free in the lots that may serve it, but less than a whole pack;
+- `tie_break`: a line of its own tier holds stock of a lot it may use (the tier's total is the
+  same either way; later tiers, preferences or the tie-break decided which line got it);
+- `short`: the stock that may serve it is held by lines of earlier tiers, reservations or lines
+  that keep their previous allocation.
 """
 
 from __future__ import annotations
@@ -18,13 +22,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from models.codes import Reason
+from models.codes import Reason, Source
 from models.records import Lot, line_sort_key
+from planner.result.leftover import Leftover
 
 if TYPE_CHECKING:
     from planner.result.plan import Plan
 
-ALLOCATION_COLUMNS = ["order", "line", "item", "lot", "warehouse", "owner", "quantity", "source", "due"]
+ALLOCATION_COLUMNS = [
+    *("order", "line", "item", "lot", "warehouse", "owner", "quantity", "source", "due", "source_id")
+]
+"""The last two come from the allocation's lot."""
 ITEM_COLUMNS = [
     "item",
     "in_stock",
@@ -66,10 +74,13 @@ def changes_frame(plan: Plan) -> pd.DataFrame:
 
 def allocations_frame(plan: Plan) -> pd.DataFrame:
     """allocations.csv: one row per (line, lot, source), in line then lot order; `due` is the lot's
-    due date (SPEC 8), empty for stock on hand and nonstock rows."""
-    columns = {c: list(map(attrgetter(c), plan.allocations)) for c in ALLOCATION_COLUMNS if c != "due"}
+    due date (SPEC 8), empty for stock on hand and nonstock rows; `source_id` the lot's id in the
+    system it was imported from."""
+    columns = {c: list(map(attrgetter(c), plan.allocations)) for c in ALLOCATION_COLUMNS[:-2]}
     due = _lot_due(plan)
     columns["due"] = [due.get(a.lot, "") for a in plan.allocations]
+    source_id = {lot.lot: lot.source_id for lot in plan.prepared.lots}
+    columns["source_id"] = [source_id.get(a.lot, "") for a in plan.allocations]
     return _frame(columns)
 
 
@@ -114,8 +125,8 @@ def _status(requested: int, allocated: int) -> str:
 def lines_frame(plan: Plan) -> pd.DataFrame:
     """lines.csv: every line of the scenario with its allocation, status, reason and tier."""
     prep = plan.prepared
-    allocated = line_allocated(plan)
-    reasons = _short_reasons(plan, allocated)
+    allocated = plan.line_allocated
+    reasons = plan.short_reasons
     available_on = _available_on(plan)
     units = {i.item: i.unit for i in prep.scenario.items}
     return _frame(
@@ -134,20 +145,11 @@ def lines_frame(plan: Plan) -> pd.DataFrame:
     )
 
 
-def _short_reasons(plan: Plan, allocated: list[int]) -> dict[int, Reason]:
+def short_reasons(plan: Plan) -> dict[int, Reason]:
     """The reason of every participating line that is not full (the module's docstring)."""
     prep = plan.prepared
-    lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
-    used = [0] * len(prep.lots)
-    for a in plan.allocations:
-        if a.source == "optimizer":
-            used[lot_index[a.lot]] += a.quantity
-    lot_slack = [capacity - u for capacity, u in zip(prep.capacity, used)]
-    free_slack = list(lot_slack)  # and no more than its safety-stock groups have left
-    for group in prep.cap_groups:
-        slack = group.cap - sum(used[lot] for lot in group.lots)
-        for lot in group.lots:
-            free_slack[lot] = min(free_slack[lot], slack)
+    allocated = plan.line_allocated
+    leftover = Leftover(plan)
     short = [
         li
         for li, (line, got) in enumerate(zip(prep.lines, allocated))
@@ -155,6 +157,7 @@ def _short_reasons(plan: Plan, allocated: list[int]) -> dict[int, Reason]:
     ]
     incomplete_orders = {prep.lines[li].key[0] for li in short if prep.lines[li].full_delivery}
     incomplete_orders |= prep.blocked_orders
+    holders = _optimizer_holders(plan)
 
     out: dict[int, Reason] = {}
     for li in short:
@@ -166,15 +169,34 @@ def _short_reasons(plan: Plan, allocated: list[int]) -> dict[int, Reason]:
             out[li] = Reason.FULL_DELIVERY_BLOCKED
         elif line.full_line:
             out[li] = Reason.FULL_LINE_SHORT
+        elif line.pack_size > 1 and line.requested - allocated[li] < line.pack_size:
+            out[li] = Reason.PACK_REMAINDER
         else:
-            raw = min((sum(lot_slack[lot] for lot in lots) for lots in lots_of), default=0)
-            free = min((sum(max(0, free_slack[lot]) for lot in lots) for lots in lots_of), default=0)
-            if raw > 0 and free == 0:
+            left = min(leftover.left(lots) for lots in lots_of)
+            free = min(leftover.free(lots) for lots in lots_of)
+            if left > 0 and free == 0:
                 out[li] = Reason.SAFETY_STOCK
             elif line.pack_size > 1 and free > 0:
                 out[li] = Reason.PACK_SIZE
+            elif any(
+                holders.get((lot, prep.report_tier[li]), set()) - {li} for lots in lots_of for lot in lots
+            ):
+                out[li] = Reason.TIE_BREAK
             else:
                 out[li] = Reason.SHORT
+    return out
+
+
+def _optimizer_holders(plan: Plan) -> dict[tuple[int, int | None], set[int]]:
+    """Per (lot, tier), the lines of that tier the optimiser gives some of the lot to."""
+    prep = plan.prepared
+    lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
+    line_index = {line.key: li for li, line in enumerate(prep.lines)}
+    out: dict[tuple[int, int | None], set[int]] = defaultdict(set)
+    for a in plan.allocations:
+        if a.source == Source.OPTIMIZER:
+            li = line_index[(a.order, a.line)]
+            out[(lot_index[a.lot], prep.report_tier[li])].add(li)
     return out
 
 
@@ -193,7 +215,7 @@ def items_frame(plan: Plan) -> pd.DataFrame:
     prep = plan.prepared
     scenario = prep.scenario
     today = scenario.today
-    allocated = line_allocated(plan)
+    allocated = plan.line_allocated
     required: dict[str, int] = defaultdict(int)
     given: dict[str, int] = defaultdict(int)
     per_kit = defaultdict(list)

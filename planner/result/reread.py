@@ -14,6 +14,7 @@ from pathlib import Path
 
 from models.cells import read_csv_file
 from models.codes import PlanStatus, Source
+from planner.engine.components import components
 from planner.engine.eligibility import Prepared
 from planner.result.plan import Allocation, Plan, TierResult
 from planner.result.summary import Summary
@@ -44,11 +45,19 @@ def plan_from_folder(prep: Prepared, folder: Path) -> Plan:
         Allocation(o, n, item, lot, warehouse, owner, int(q), Source(source))
         for o, n, item, lot, warehouse, owner, q, source in zip(*columns, strict=True)
     )
-    if len(summary.tiers) != len(prep.tiers):
-        raise ValueError(f"summary.json has {len(summary.tiers)} tiers, the scenario {len(prep.tiers)}")
+    if len(summary.tiers) != len(prep.report_tiers):
+        raise ValueError(
+            f"summary.json has {len(summary.tiers)} tiers, the scenario {len(prep.report_tiers)}"
+        )
     tiers = tuple(
         TierResult(t.tier, key, t.requested, t.allocated, t.bound, t.greedy)
-        for t, key in zip(summary.tiers, prep.tiers, strict=True)
+        for t, key in zip(summary.tiers, prep.report_tiers, strict=True)
+    )
+    # The lines the exact flow solved (as solve routes them): explain.csv's same-tier details name them.
+    flow_lines = frozenset(
+        ()
+        if summary.solver == "greedy"
+        else (li for c in components(prep) if not c.needs_integers for li in c.lines)
     )
     return Plan(
         prepared=prep,
@@ -59,4 +68,5 @@ def plan_from_folder(prep: Prepared, folder: Path) -> Plan:
         seconds=summary.seconds,
         tiers=tiers,
         notes=summary.notes[len(prep.notes) :],
+        flow_lines=flow_lines,
     )

@@ -86,6 +86,12 @@ def read_records(path: Path, what: str) -> list[Record]:
         raise ImportFailed(f"{path.name}: cannot read it as {what}: {exc}") from None
     if not isinstance(document, list):
         raise ImportFailed(f"{path.name} is not {what} (a JSON list of model records)")
+    return records_of(document, path)
+
+
+def records_of(document: list[Any], source: Path | str) -> list[Record]:
+    """The model records of a parsed export; ImportFailed naming `source` and each entry that is not
+    a `{model, pk, fields}` record."""
     records, problems = [], []
     for position, r in enumerate(document, 1):
         if not (
@@ -96,7 +102,7 @@ def read_records(path: Path, what: str) -> list[Record]:
             problems.append(f"record {position}: {r['model']} pk {_shown(r['pk'])} is not an id")
         else:
             records.append(Record(r["model"], r.get("pk"), r["fields"], position))
-    fail(path, problems)
+    fail(source, problems)
     return records
 
 
@@ -113,7 +119,7 @@ def named(model: str, pk: object) -> str:
 
 
 def check_records(
-    path: Path,
+    source: Path | str,
     records: Iterable[Record],
     schema: Schema,
     keys: Mapping[str, Iterable[object]],
@@ -134,16 +140,18 @@ def check_records(
             problem = _problem(record.fields.get(name), spec, known)
             if problem:
                 problems.append(f"{label(record)}, field {name}: {problem}")
-    fail(path, problems)
+    fail(source, problems)
 
 
-def fail(path: Path, problems: list[str]) -> None:
-    """Raise ImportFailed listing `problems` (the first MAX_LISTED and a count of the rest), if any."""
+def fail(source: Path | str, problems: list[str]) -> None:
+    """Raise ImportFailed listing `problems` (the first MAX_LISTED and a count of the rest), if any,
+    each after the name of `source` (a file's name, or a server's address)."""
     if not problems:
         return
-    shown = [f"{path.name}: {p}" for p in problems[:MAX_LISTED]]
+    name = source.name if isinstance(source, Path) else source
+    shown = [f"{name}: {p}" for p in problems[:MAX_LISTED]]
     if len(problems) > MAX_LISTED:
-        shown.append(f"{path.name}: ... and {len(problems) - MAX_LISTED} more problem(s)")
+        shown.append(f"{name}: ... and {len(problems) - MAX_LISTED} more problem(s)")
     raise ImportFailed("\n".join(shown))
 
 

@@ -427,10 +427,11 @@ def pack_scenario() -> Scenario:
 
 
 def test_pack_size_multiple_passes() -> None:
-    """A line of a packed item may get a multiple of its pack size."""
+    """A line of a packed item may get a multiple of its pack size; lacking less than a pack, its
+    reason is pack_remainder."""
     sc = pack_scenario()
     assert (
-        check(sc, [take(sc, "SO1", "1", "A1", 8)], [("SO1", "1", "P", 10, 8, "partial", "pack_size", 1)])
+        check(sc, [take(sc, "SO1", "1", "A1", 8)], [("SO1", "1", "P", 10, 8, "partial", "pack_remainder", 1)])
         == []
     )
 
@@ -439,7 +440,7 @@ def test_pack_size_broken_is_flagged() -> None:
     """A line of a packed item getting no multiple of its pack size breaks pack size."""
     sc = pack_scenario()
     violations = check(
-        sc, [take(sc, "SO1", "1", "A1", 7)], [("SO1", "1", "P", 10, 7, "partial", "pack_size", 1)]
+        sc, [take(sc, "SO1", "1", "A1", 7)], [("SO1", "1", "P", 10, 7, "partial", "pack_remainder", 1)]
     )
     assert rules(violations) == {"pack_size"}
     assert "pack size 4" in violations[0].message
@@ -928,3 +929,32 @@ def test_company_lines_without_owners_take_no_consignment_stock() -> None:
     assert check(star, rows, lines) == []
     without = make(lots, [Line("O", "1", "X", 10, SHIP)])
     assert check(without, rows, lines) == []
+
+
+def test_source_id_must_repeat_the_lots() -> None:
+    """A source_id column (the lot's id in the system it was imported from) must repeat the lot's
+    source_id: the right one passes, a wrong or missing one is a mismatch naming it."""
+    sc = make(lots=[Lot("A1", "X", "NY", 10, source_id="172")], lines=[Line("SO1", "1", "X", 10, SHIP)])
+    rows = [take(sc, "SO1", "1", "A1", 10)]
+    lines: list[LinesRow] = [("SO1", "1", "X", 10, 10, "full", "", 1)]
+    frame = pd.DataFrame(rows, columns=list(ALLOCATION_COLUMNS))
+    line_frame = pd.DataFrame(lines, columns=list(LINE_COLUMNS))
+    assert check_tables(sc, frame.assign(source_id=["172"]), line_frame) == []
+    for wrong in ("173", ""):
+        found = check_tables(sc, frame.assign(source_id=[wrong]), line_frame)
+        assert rules(found) == {"mismatch"}
+        assert "source_id" in found[0].message
+
+
+def test_solved_plan_writes_each_lots_source_id(tmp_path: Path) -> None:
+    """allocations.csv carries each lot's source_id (empty for a lot without one), and the checker
+    passes the plan as written."""
+    sc = make(
+        lots=[Lot("A1", "X", "NY", 4, source_id="417"), Lot("A2", "X", "NY", 4)],
+        lines=[Line("SO1", "1", "X", 8, SHIP)],
+    )
+    solve(sc).write(tmp_path / "out")
+    tmp_path = tmp_path / "out"
+    written = pd.read_csv(tmp_path / "allocations.csv", dtype=str, keep_default_na=False)
+    assert dict(zip(written["lot"], written["source_id"])) == {"A1": "417", "A2": ""}
+    assert check_dir(sc, tmp_path) == []

@@ -112,10 +112,11 @@ def test_a_pinned_full_delivery_order_must_be_complete() -> None:
 
 
 def test_pins_count_as_fixed_for_the_pack_size() -> None:
-    """Pack size 3, pinned to 4 of A1: 4 + 3 from A2 passes (3 beyond the pin is a pack), 4 + 4 is flagged."""
+    """Pack size 3, pinned to 4 of A1: 4 + 3 from A2 passes (3 beyond the pin is a pack; the 1 it
+    lacks is less than a pack: pack_remainder), 4 + 4 is flagged."""
     sc = two_lots(Pin("S", "1", "A1", 4), items=[Item("X", pack_size=3)])
     good = [take(sc, "S", "1", "A1", 4, "pin"), take(sc, "S", "1", "A2", 3)]
-    assert check(sc, good, [row(7, "pack_size")]) == []
+    assert check(sc, good, [row(7, "pack_remainder")]) == []
     bad = [take(sc, "S", "1", "A1", 4, "pin"), take(sc, "S", "1", "A2", 4)]
     assert rules(check(sc, bad, [row(8)])) == {"pack_size"}
 
@@ -123,7 +124,7 @@ def test_pins_count_as_fixed_for_the_pack_size() -> None:
 def test_a_kit_pin_on_one_component_counts_the_kits_it_starts() -> None:
     """Kit K = 1 A + 2 B, pack size 2 (kits), K/1 of 5 kits pinned to 1 A: the pin starts 1 kit, so 1 +
     2 kits (a pack beyond it) = 3 kits passes, with 3 A and 6 B; 4 kits (3 beyond the pin) is
-    flagged for the pack size."""
+    flagged for the pack size (and lacks 1 kit, less than a pack: pack_remainder)."""
     sc = make(
         lots=[Lot("A1", "A", "W1", 5), Lot("A2", "A", "W1", 5), Lot("B1", "B", "W1", 10)],
         lines=[Line("K", "1", "K", 5, SHIP)],
@@ -134,4 +135,4 @@ def test_a_kit_pin_on_one_component_counts_the_kits_it_starts() -> None:
     three = [take(sc, "K", "1", "A1", 1, "pin"), take(sc, "K", "1", "A2", 2), take(sc, "K", "1", "B1", 6)]
     assert check(sc, three, [("K", "1", "K", 5, 3, "partial", "pack_size", 1)]) == []
     four = [take(sc, "K", "1", "A1", 1, "pin"), take(sc, "K", "1", "A2", 3), take(sc, "K", "1", "B1", 8)]
-    assert rules(check(sc, four, [("K", "1", "K", 5, 4, "partial", "pack_size", 1)])) == {"pack_size"}
+    assert rules(check(sc, four, [("K", "1", "K", 5, 4, "partial", "pack_remainder", 1)])) == {"pack_size"}

@@ -58,7 +58,8 @@ def test_the_written_demo_plan_passes(demo: tuple[Scenario, Path]) -> None:
 @pytest.mark.parametrize(
     ("order", "line", "reason"),
     [
-        ("MO-3001", "3", "safety_stock"),  # LED-RED has no safety stock: pack_size
+        ("MO-3001", "3", "safety_stock"),  # LED-RED has no safety stock: pack_remainder
+        ("MO-3001", "3", "pack_size"),  # 250 are free in its lot: it lacks 50, less than a pack
         ("DO-2001", "1", "short"),  # its full-delivery order cannot be completed
         ("SO-1009", "1", "short"),  # what is left of CAP-100N is safety stock
         ("SO-1006", "1", "pack_size"),  # a full line that cannot be served whole

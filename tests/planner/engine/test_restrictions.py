@@ -573,8 +573,8 @@ def test_full_line_short_gets_nothing(run: Callable[..., Plan]) -> None:
 
 
 def test_pack_size_whole_packs_only(run: Callable[..., Plan]) -> None:
-    """Pack 4, stock 10: a line of 10 gets 8 (2 packs), reason pack_size; the later line of 4 gets
-    nothing, as only 2 are left (reason pack_size)."""
+    """Pack 4, stock 10: a line of 10 gets 8 (2 packs) and lacks 2, less than a pack (reason
+    pack_remainder); the later line of 4 gets nothing, as only 2 are left (reason pack_size)."""
     s = scenario(
         items=[item("X", pack_size=4)],
         lots=[lot("X1", "X", 10)],
@@ -582,7 +582,7 @@ def test_pack_size_whole_packs_only(run: Callable[..., Plan]) -> None:
     )
     plan = run(s)
     assert allocations(plan) == [("O", "1", "X", "X1", 8, OPT)]
-    assert line_result(plan, "O", "1") == (8, "partial", "pack_size")
+    assert line_result(plan, "O", "1") == (8, "partial", "pack_remainder")
     assert line_result(plan, "O", "2") == (0, "none", "pack_size")
     assert tier_totals(plan) == [8, 0]
 

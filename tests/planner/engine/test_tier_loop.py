@@ -37,12 +37,13 @@ FD_LINE_ON_SLACK_POOL = scenario(
 
 
 def test_full_delivery_line_on_a_slack_pool_counts_in_the_tier_bound(run: Callable[..., Plan]) -> None:
-    """Tier 1 is a tie between A/1 and FD/1; only FD/1 lets FD/2 be served at tier 2: [1, 1]."""
+    """Tier 1 is a tie between A/1 and FD/1; only FD/1 lets FD/2 be served at tier 2: [1, 1]. A/1
+    lost the lot to a line of its own tier: tie_break."""
     plan = run(FD_LINE_ON_SLACK_POOL)
     assert reference_optimum(FD_LINE_ON_SLACK_POOL).totals == (1, 1)
     assert tier_totals(plan) == [1, 1]
     assert line_result(plan, "FD", "2") == (1, "full", "")
-    assert line_result(plan, "A", "1") == (0, "none", "short")
+    assert line_result(plan, "A", "1") == (0, "none", "tie_break")
 
 
 # The tier loop fixes an all-or-nothing line of an earlier tier when its `max_addable` exceeds its

@@ -1,4 +1,5 @@
-"""InvenTree data export (a Django fixture, as in InvenTree's demo dataset) -> scenario tables.
+"""InvenTree data (a Django fixture export, as in InvenTree's demo dataset, or a live server) -> scenario
+tables.
 
 Supply is every stock item InvenTree counts as in stock, and supply still to
 come (SPEC 8): open purchase-order lines and the outputs of open builds, a build
@@ -16,12 +17,13 @@ from typing import Any
 
 import pandas as pd
 
-from planner.io.importers.inventree import demand, incoming, supply
+from planner.io.importers.inventree import demand, incoming, server, supply
 from planner.io.importers.inventree.fixture import (
     STOCK_STATUS,
     Fields,
     Fixture,
     dec,
+    fixture_of,
     item_names,
     read_fixture,
 )
@@ -36,7 +38,24 @@ def import_inventree(path: Path, today: date) -> ImportResult:
     Raises ImportFailed naming every record it cannot map (model, pk, field and problem).
     """
     path = Path(path)
-    fx = read_fixture(path)
+    return scenario_of(read_fixture(path), today, path)
+
+
+def import_inventree_server(url: str | None, token: str | None, today: date) -> ImportResult:
+    """The scenario a live InvenTree server describes, read through the official client (`url` and
+    `token`, or the client's environment variables), planned on `today`: the same mapping as an
+    export's, on the server's records in export form (`server.read_server`).
+
+    Raises ServerFailed when the server cannot be read, ImportFailed naming every record it cannot map.
+    """
+    api = server.connect(url, token)
+    source = str(api.base_url)
+    return scenario_of(fixture_of(server.read_server(api), source), today, source)
+
+
+def scenario_of(fx: Fixture, today: date, source: Path | str) -> ImportResult:
+    """The scenario InvenTree's records describe (an export's, or a server's turned into the same
+    form), planned on `today`; messages name `source`."""
     tally = Tally.of(_COUNTED)
     for model, key in _READ:
         tally.set(f"read.{key}", len(fx[model]))
@@ -52,11 +71,11 @@ def import_inventree(path: Path, today: date) -> ImportResult:
     lots += incoming.purchase_lots(fx, names, tops, today, tally)
     outputs, pegs = incoming.build_lots(fx, names, tops, lines, today, tally)
     lots += outputs
-    fail(path, repeated(lots, "lot") + repeated(orders, "order"))
+    fail(source, repeated(lots, "lot") + repeated(orders, "order"))
     _facts(fx, names, lines, tally)
 
     factors = in_smallest_units(lots, lines, alternates, tally)
-    fail(path, above_bound(lots, lines, factors))
+    fail(source, above_bound(lots, lines, factors))
     for row in [*lots, *orders]:
         del row["record"]
     item_of_lot = {row["lot"]: row["item"] for row in lots}
@@ -124,6 +143,7 @@ _COUNTED = (
     "assumed.lots_to_come.purchase_due_today",
     "assumed.lots_to_come.build_due_today",
     "assumed.lots_to_come.no_destination",
+    "assumed.lots_to_come.pack_quantity_unknown_1",
     "assumed.items.id_made_unique",
     "assumed.items.unit_made_smaller",
     "assumed.items.virtual_part_nonstock",

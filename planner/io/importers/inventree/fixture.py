@@ -17,6 +17,7 @@ from planner.io.importers.records import (
     NAMES,
     TEXT,
     Field,
+    Record,
     Schema,
     check_records,
     fail,
@@ -139,15 +140,21 @@ compared, so any value is safe)."""
 def read_fixture(path: Path) -> Fixture:
     """The export's records by model, every field the mapping reads checked (ImportFailed naming each
     bad record, its field and the problem)."""
-    records = read_records(path, "an InvenTree JSON export")
+    return fixture_of(read_records(path, "an InvenTree JSON export"), path)
+
+
+def fixture_of(records: list[Record], source: Path | str) -> Fixture:
+    """The records by model, checked as `read_fixture` checks a file's (`source` names where they come
+    from in messages: the file, or the server)."""
     fx = Fixture()
     for r in records:
         if r.pk is not None:
             fx.models[r.model].setdefault(r.pk, r.fields)
     if not fx["part.part"]:
-        raise ImportFailed(f"{path.name} holds no part.part records: not an InvenTree export")
-    fail(path, [f"{label(r)}: has no pk" for r in records if r.pk is None])
-    check_records(path, records, SCHEMA, {model: fx[model].keys() for model in fx.models})
+        name = source.name if isinstance(source, Path) else source
+        raise ImportFailed(f"{name} holds no part.part records: not an InvenTree export")
+    fail(source, [f"{label(r)}: has no pk" for r in records if r.pk is None])
+    check_records(source, records, SCHEMA, {model: fx[model].keys() for model in fx.models})
     return fx
 
 

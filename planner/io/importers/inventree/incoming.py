@@ -34,6 +34,8 @@ def purchase_lots(
         if supplier_part.get("part") not in names:
             tally.add("dropped.purchase_lines.no_part")
             continue
+        if supplier_part.get("pack_quantity_native") is None:
+            tally.add("assumed.lots_to_come.pack_quantity_unknown_1")
         pack = dec(supplier_part.get("pack_quantity_native") or 1)
         due = date_of(line.get("target_date")) or date_of(order.get("target_date"))
         if due is None:
@@ -121,5 +123,6 @@ def _lot(lot: str, item: str, warehouse: str, quantity: Decimal, due: date, reco
         "received": None,
         "expires": None,
         "due": due,
+        "source_id": "",
         "record": record,
     }

@@ -120,6 +120,7 @@ def lots(
                 "status": "available",
                 "received": received.get(pk),
                 "expires": date_of(s.get("expiry_date")),
+                "source_id": str(pk),
                 "record": named("stock.stockitem", pk),
             }
         )

@@ -70,3 +70,10 @@ def item_row(part: Fields, item: str, factor: int, tally: Tally) -> Fields:
         tally.add("info.items_with_a_unit")
     shown = f"1/{factor} {unit}" if factor > 1 else unit or DEFAULT_UNIT
     return {"item": item, "description": description, "stocking": not part.get("virtual"), "unit": shown}
+
+
+def factor_of(unit: str) -> int:
+    """The factor `item_row` wrote into an item's unit (`1/1000 litres` -> 1000); 1 for a unit of
+    InvenTree's own: a quantity of the scenario is InvenTree's times this."""
+    head = unit.strip().partition(" ")[0]
+    return int(head[2:]) if head.startswith("1/") and head[2:].isdigit() and int(head[2:]) > 0 else 1

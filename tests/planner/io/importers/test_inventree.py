@@ -212,3 +212,20 @@ def test_items_table_has_inventree_s_numbers(folder: Path, tmp_path: Path) -> No
     assert list(items.loc["C_100pF_0603", columns]) == [2134, 1255, 879, 2805, 671, 0]
     assert list(items.loc["R_100K_0603_1%", columns]) == [2321, 825, 1496, 1375, 0, 4000]
     assert list(items.loc["Widget Assembly", columns]) == [1, 0, 1, 100, 99, 14]
+
+
+def test_every_lot_on_hand_carries_its_stock_item_pk(result: ImportResult) -> None:
+    """source_id is the InvenTree stock item's pk, on every lot on hand (one per stock item in stock,
+    so all distinct; a lot id ending `#pk` names the same pk); lots to come have none."""
+    lots = result.tables["lots.csv"]
+    on_hand, to_come = lots[lots["due"].isna()], lots[lots["due"].notna()]
+    stock = {
+        str(r["pk"])
+        for r in json.loads(FIXTURE.read_text(encoding="utf-8"))
+        if r["model"] == "stock.stockitem"
+    }
+    assert set(on_hand["source_id"]) <= stock
+    assert on_hand["source_id"].is_unique
+    marked = on_hand[on_hand["lot"].str.contains("#")]
+    assert (marked["lot"].str.rsplit("#", n=1).str[1] == marked["source_id"]).all()
+    assert (to_come["source_id"] == "").all()

@@ -1,0 +1,301 @@
+"""Why a line of a written plan is short, and what would fill it (SPEC 10), one line at a time.
+
+`explain_lines(scenario, folder, keys)` reads the result folder's lines.csv and explain.csv and
+computes each chosen line's first_in_tier on the part of the scenario that can matter to it (the
+lines and lots of the items it is tied to through lots, alternates, kits and full-delivery
+orders), so that one line of a large plan answers quickly; `in_words` says it as a planner reads it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import pandas as pd
+
+from models.cells import escape_cell, read_csv_file, unescape_frame
+from models.codes import ExplainKind, PlanStatus
+from models.errors import InputError, InputErrors
+from models.previous import read_previous
+from models.records import Line, LineKey, Scenario
+from planner.engine.eligibility import Prepared, prepare
+from planner.engine.first_in_tier import FirstInTier, first_in_tier
+from planner.engine.solve import mip_backend
+from planner.result.explain import EXPLAIN_COLUMNS, Fact, fill_target
+from planner.result.output import MARKER
+from planner.result.reasons import reason_words
+
+RESULT_FILES = ("lines.csv", "explain.csv", "summary.json")
+
+
+@dataclass(frozen=True, slots=True)
+class LineExplanation:
+    """Everything SPEC 10 says about one line of a plan: what it asked and got, its facts from
+    explain.csv, and what it could have first in its tier (None for a line that is full)."""
+
+    order: str
+    line: str
+    item: str
+    unit: str
+    requested: int
+    allocated: int
+    reason: str
+    tier: str
+    warehouses: tuple[str, ...]
+    """Where stock would serve it (empty: any warehouse)."""
+    rules: tuple[Fact, ...]
+    held_by: tuple[Fact, ...]
+    relax: tuple[Fact, ...]
+    first: FirstInTier | None
+    extra_stock: int | None
+    fill: int | None
+    """The most it can ever hold (reservations and whole packs of the rest), with `first`."""
+
+    @property
+    def name(self) -> str:
+        return f"{self.order}/{self.line}"
+
+
+def explain_lines(
+    scenario: Scenario,
+    folder: Path,
+    keys: Sequence[LineKey] | None = None,
+    time_limit: float | None = None,
+) -> list[LineExplanation]:
+    """The explanation of each line of `keys` (None: every participating line that is not full) of
+    the plan in `folder`, which must be a planner result for `scenario` (InputErrors otherwise)."""
+    folder = Path(folder)
+    options = _result_record(scenario, folder).get("options")
+    previous = options.get("previous") if isinstance(options, dict) else None
+    if scenario.previous is None and isinstance(previous, str):
+        scenario = scenario.replace(previous=read_previous(previous))
+    table = read_csv_file(folder / "lines.csv")
+    lines = {str(c): [str(v) for v in table[c].tolist()] for c in table.columns}
+    rows = {(o, ln): i for i, (o, ln) in enumerate(zip(lines["order"], lines["line"]))}
+    known = {line.key for line in scenario.lines}
+    if set(rows) != known:
+        _refuse(folder / "lines.csv", f"its lines are not the scenario's ({len(rows)} against {len(known)})")
+    allocated = {key: int(lines["allocated"][i]) for key, i in rows.items()}
+    short = [
+        key
+        for key, i in rows.items()
+        if lines["tier"][i] != "" and allocated[key] < int(lines["requested"][i])
+    ]
+    chosen = list(short if keys is None else keys)
+    unknown = [f"{o}/{ln}" for o, ln in chosen if (o, ln) not in rows]
+    if unknown:
+        _refuse(folder / "lines.csv", f"no line {', '.join(unknown)}")
+    facts = _facts(folder / "explain.csv", set(chosen))
+    proved = (
+        json.loads((folder / "summary.json").read_text(encoding="utf-8")).get("status") == PlanStatus.OPTIMAL
+    )
+    out = []
+    is_short = set(short)
+    for key in chosen:
+        first = _first_in_tier(scenario, key, allocated, proved, time_limit) if key in is_short else None
+        row = {c: values[rows[key]] for c, values in lines.items()}
+        out.append(_explanation(scenario, key, row, facts.get(key, []), first))
+    return out
+
+
+def _refuse(path: Path, message: str) -> NoReturn:
+    raise InputErrors([InputError(str(path), None, None, message)])
+
+
+def _result_record(scenario: Scenario, folder: Path) -> dict[str, object]:
+    """The folder's run.json, when it is a planner result of this scenario."""
+    missing = [name for name in (MARKER, *RESULT_FILES) if not (folder / name).is_file()]
+    if missing:
+        _refuse(folder, f"not a planner result folder with explain.csv (no {', '.join(missing)})")
+    try:
+        record = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        _refuse(folder / MARKER, f"cannot be read: {exc}")
+    if not isinstance(record, dict) or record.get("scenario") != scenario.name:
+        said = record.get("scenario") if isinstance(record, dict) else None
+        _refuse(folder / MARKER, f"is the result of scenario {said!r}, not {scenario.name!r}")
+    return record
+
+
+def _facts(path: Path, keys: set[LineKey]) -> dict[LineKey, list[Fact]]:
+    """explain.csv's rows of the lines `keys`."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    wanted = {escape_cell(order) for order, _ in keys}
+    table = unescape_frame(raw[raw["order"].isin(wanted)]) if "order" in raw.columns else unescape_frame(raw)
+    missing = [c for c in EXPLAIN_COLUMNS if c not in table.columns]
+    if missing:
+        _refuse(path, f"lacks column(s) {', '.join(missing)}")
+    columns = [[str(v) for v in table[c]] for c in EXPLAIN_COLUMNS]
+    out: dict[LineKey, list[Fact]] = defaultdict(list)
+    rows = zip([int(i) + 2 for i in table.index], *columns)
+    for number, order, line, kind, lot, other_order, other_line, quantity, detail in rows:
+        if (order, line) not in keys:
+            continue
+        try:
+            fact = Fact(order, line, ExplainKind(kind), lot, other_order, other_line, int(quantity), detail)
+        except ValueError:
+            _refuse(path, f"row {number}: kind {kind!r} or quantity {quantity!r} is not explain.csv's")
+        out[(order, line)].append(fact)
+    return out
+
+
+def around(scenario: Scenario, key: LineKey) -> Scenario:
+    """The part of the scenario that can matter to what one line could have first in its tier: the
+    lines that compete before it (earlier tiers, the lines of full-delivery orders with an earlier
+    line, lines with stock fixed before the tiers: reservations, printed and kept lines) tied to it
+    by the items whose lots they may use (alternates and kit components included) and by
+    full-delivery orders, with those items' lots. The other lines share no stock with it or get
+    nothing in that plan."""
+    kits: dict[str, list[str]] = defaultdict(list)
+    for k in scenario.kits:
+        kits[k.kit].append(k.component)
+    alternates: dict[str, list[str]] = defaultdict(list)
+    for a in scenario.alternates:
+        alternates[a.item].append(a.alternate)
+
+    def giving(item: str) -> set[str]:
+        parts = kits.get(item, [item])
+        return {*parts, *(alt for part in parts for alt in alternates[part])}
+
+    orders = {o.order: o for o in scenario.orders}
+
+    def tier_key(line: Line) -> tuple[object, ...]:
+        priority = orders[line.order].priority if line.priority is None else line.priority
+        return tuple(line.ship_date if f == "ship_date" else priority for f in scenario.objective_key)
+
+    own = next(line for line in scenario.lines if line.key == key)
+    before = [tier_key(line) < tier_key(own) for line in scenario.lines]
+    full = {o.order for o in scenario.orders if o.full_delivery}
+    needed = {line.order for line, early in zip(scenario.lines, before) if early and line.order in full}
+    fixed = {(r.order, r.line) for r in scenario.reservations}
+    replanned = scenario.previous is not None
+    competing = [
+        early
+        or line.key == key
+        or line.order in needed
+        or line.key in fixed
+        or (
+            replanned
+            and (scenario.keeps(orders[line.order], line) or line.printed or orders[line.order].printed)
+        )
+        for line, early in zip(scenario.lines, before)
+    ]
+    lines_of_item: dict[str, list[int]] = defaultdict(list)
+    lines_of_order: dict[str, list[int]] = defaultdict(list)
+    for i, line in enumerate(scenario.lines):
+        if not competing[i]:
+            continue
+        for item in giving(line.item):
+            lines_of_item[item].append(i)
+        lines_of_order[line.order].append(i)
+    start = next(i for i, line in enumerate(scenario.lines) if line.key == key)
+    lines, todo = {start}, [start]
+    items: set[str] = set()
+    while todo:
+        line = scenario.lines[todo.pop()]
+        tied = lines_of_order[line.order] if line.order in full else []
+        for item in giving(line.item) - items:
+            items.add(item)
+            tied = [*tied, *lines_of_item[item]]
+        for other in tied:
+            if other not in lines:
+                lines.add(other)
+                todo.append(other)
+    chosen = [scenario.lines[i] for i in sorted(lines)]
+    order_ids = {line.order for line in chosen}
+    line_keys = {line.key for line in chosen}
+    return scenario.replace(
+        lines=tuple(chosen),
+        orders=tuple(o for o in scenario.orders if o.order in order_ids),
+        lots=tuple(lot for lot in scenario.lots if lot.item in items),
+        reservations=tuple(r for r in scenario.reservations if (r.order, r.line) in line_keys),
+        safety_stock=tuple(s for s in scenario.safety_stock if s.item in items),
+    )
+
+
+def _first_in_tier(
+    scenario: Scenario, key: LineKey, allocated: dict[LineKey, int], proved: bool, time_limit: float | None
+) -> tuple[FirstInTier, int]:
+    """The line's first_in_tier, computed on the part of the scenario around it, and its extra_stock."""
+    prep: Prepared = prepare(around(scenario, key))
+    added = {li: allocated[line.key] - line.reserved for li, line in enumerate(prep.lines) if line.takes_part}
+    li = next(i for i, line in enumerate(prep.lines) if line.key == key)
+    backend = mip_backend(scenario.solver.name)
+    first = first_in_tier(prep, added, [li], backend, time_limit, proved)[li]
+    return first, fill_target(prep.lines[li])
+
+
+def _explanation(
+    scenario: Scenario,
+    key: LineKey,
+    row: dict[str, str],
+    facts: list[Fact],
+    counterfactual: tuple[FirstInTier, int] | None,
+) -> LineExplanation:
+    line = next(ln for ln in scenario.lines if ln.key == key)
+    order = next(o for o in scenario.orders if o.order == line.order)
+    first, fill = counterfactual if counterfactual is not None else (None, None)
+    extra = None if first is None or fill is None else max(0, fill - first.quantity)
+    by_kind: dict[ExplainKind, list[Fact]] = defaultdict(list)
+    for f in facts:
+        by_kind[f.kind].append(f)
+    return LineExplanation(
+        key[0],
+        key[1],
+        row["item"],
+        row.get("unit", ""),
+        int(row["requested"]),
+        int(row["allocated"]),
+        row["reason"],
+        row["tier"],
+        line.warehouses if line.warehouses is not None else order.warehouses,
+        tuple(by_kind[ExplainKind.RULE]),
+        tuple(by_kind[ExplainKind.HELD_BY]),
+        tuple(by_kind[ExplainKind.RELAX]),
+        first,
+        extra,
+        fill,
+    )
+
+
+def in_words(e: LineExplanation) -> str:
+    """The explanation as a planner reads it (SPEC 10's example), one group per line of text."""
+    unit = f" {e.unit}" if e.unit and e.unit != "pcs" else ""
+    text = [f"{e.name} ({e.item}, tier {e.tier or '-'}): {e.requested}{unit} asked, {e.allocated} given."]
+    if e.allocated >= e.requested or not e.tier:
+        text[0] += f" {reason_words(e.reason)}" if e.reason else " It is full."
+        return "\n".join(text)
+    why = [_rule_words(f) for f in e.rules]
+    text.append(f"  Why: {reason_words(e.reason)}" + (f" ({'; '.join(why)})" if why else ""))
+    if e.held_by:
+        held = [
+            f"{f.lot}: {f.quantity} held by {f.other_order}/{f.other_line} ({f.detail})" for f in e.held_by
+        ]
+        text.append("  Held by: " + "; ".join(held))
+    else:
+        text.append("  Held by: no other line holds stock it may use.")
+    if e.first is not None and e.extra_stock is not None:
+        proof = "" if e.first.proved else f" (not proved: at most {e.first.bound})"
+        text.append(f"  First in its tier it could have {e.first.quantity}{proof}.")
+        where = f", in {' or '.join(e.warehouses)}" if e.warehouses else ""
+        if e.extra_stock:
+            text.append(f"  Extra stock: it needs {e.extra_stock} more of {e.item}{where}.")
+        elif e.fill is not None and e.fill < e.requested:
+            text.append(f"  Extra stock: none would help; {e.fill} is the most whole packs allow.")
+        else:
+            text.append("  Extra stock: none; first in its tier it would be full.")
+    for f in e.relax:
+        text.append(f"  Relax {f.detail}: that filter alone keeps {f.quantity} of its items' stock from it.")
+    return "\n".join(text)
+
+
+def _rule_words(f: Fact) -> str:
+    if f.other_order:
+        return f"{f.other_order}/{f.other_line} lacks {f.quantity}: {f.detail}"
+    if f.detail == "free":
+        return f"it must ship whole and {f.quantity} are free"
+    return f"{f.quantity} {f.detail}"
