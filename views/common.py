@@ -32,7 +32,8 @@ from planner.app.dashboard import (
     page_of,
     pages,
 )
-from planner.app.drill import item_lots
+from planner.app.drill import holders, item_lots, relaxations
+from planner.app.explain import in_words
 from planner.app.glossary import WORDS
 from planner.app.scenarios import (
     Fingerprint,
@@ -512,6 +513,34 @@ def line_decisions(path: Path, current: DashboardPlan, line: pd.Series) -> None:
         args=(path, release(order, number, str(lot))),
         help="The line gets nothing: pinned to 0 of this lot, and to its pinned lots only",
     )
+
+
+def explanation_panel(current: DashboardPlan, line: pd.Series) -> None:
+    """For a line that takes part and is short: why, who holds the stock it needs (a table whose rows
+    open the holding line), what it could have first in its tier, and what relaxing one filter frees."""
+    order, number = str(line["order"]), str(line["line"])
+    if pd.isna(line["tier"]) or line["missing"] <= 0:
+        return
+    if not st.toggle("Explain why it is short", key=f"explain-{order}-{number}"):
+        return
+    with st.spinner("Working out its explanation ..."):
+        e = current.explanation((order, number))
+    st.text(in_words(e))
+    first, extra = st.columns(2)
+    if e.first is not None:
+        proof = "" if e.first.proved else f" (at most {e.first.bound:,})"
+        first.metric(f"First in its tier it could have ({e.unit})", f"{e.first.quantity:,}{proof}")
+    if e.extra_stock is not None:
+        extra.metric(f"Extra stock it needs ({e.unit})", f"{e.extra_stock:,}")
+    st.markdown("**Held by** (select one to see that line)")
+    held = holders(e)
+    holder = pick(held, "holders", f"holders-{order}-{number}")
+    if holder is not None:
+        lines = current.lines
+        theirs = lines[(lines["order"] == holder["order"]) & (lines["line"] == holder["line"])]
+        table(theirs, "holder_line", **LINE_COLUMNS)
+    st.markdown("**Relaxing one filter** (what it alone keeps from the line)")
+    table(relaxations(e), "relaxations")
 
 
 def keep_order(path: Path, order: str) -> None:

@@ -8,6 +8,7 @@ from planner.app.glossary import WORDS
 from planner.result.reasons import reason_words
 from views.common import (
     LINE_COLUMNS,
+    explanation_panel,
     line_decisions,
     paged,
     pick,
@@ -47,6 +48,7 @@ if chosen is not None:
     st.subheader(f"Lots serving {chosen['order']} / {chosen['line']}")
     one = page[(page["order"] == chosen["order"]) & (page["line"] == chosen["line"])]
     table(current.lots_of(one), "line_lots")
+    explanation_panel(current, chosen)
     line_decisions(selected(), current, chosen)
 else:
     st.subheader("Lots serving the lines on this page")

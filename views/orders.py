@@ -6,6 +6,7 @@ import streamlit as st
 from planner.app.orders import order_lines
 from views.common import (
     LINE_COLUMNS,
+    explanation_panel,
     keep_order,
     line_decisions,
     paged,
@@ -63,4 +64,5 @@ if chosen is not None:
     if line is not None:
         st.subheader(f"Lots serving {order} / {line['line']}")
         table(current.lots_of(lines[lines["line"] == line["line"]]), "order_line_lots")
+        explanation_panel(current, line)
         line_decisions(selected(), current, line)

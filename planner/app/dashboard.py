@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar
 
 import pandas as pd
 
-from models.records import DEFAULT_UNIT
+from models.records import DEFAULT_UNIT, LineKey
 from planner.app.compare import (
     CHANGE_COLUMNS,
     KPI_COLUMNS,
@@ -31,7 +31,9 @@ from planner.app.compare import (
     line_changes,
     moves,
 )
+from planner.app.drill import line_explanation
 from planner.app.exceptions import binding_pins, expiring, lost_stock, overdue
+from planner.app.explain import LineExplanation
 from planner.app.orders import order_table
 from planner.result.plan import Plan
 from planner.result.reasons import reason_words
@@ -288,6 +290,7 @@ class DashboardPlan:
         self.plan = plan
         self.read_from = read_from
         """The result folder the plan was read from (planner.io.runs.read_run); None: solved."""
+        self._explained: dict[LineKey, LineExplanation] = {}
 
     @property
     def name(self) -> str:
@@ -414,6 +417,12 @@ class DashboardPlan:
         if "item" in frame.columns:
             facts = facts.drop(columns="item")
         return frame.merge(facts, on=key, how="left")
+
+    def explanation(self, key: LineKey) -> LineExplanation:
+        """Line `key`'s explanation (planner.app.drill.line_explanation), worked out once."""
+        if key not in self._explained:
+            self._explained[key] = line_explanation(self.plan, key, self.read_from)
+        return self._explained[key]
 
     def fill_by(self, by: Dimension, unit: str | None = None) -> pd.DataFrame:
         return fill_by(self.lines, by, unit)

@@ -20,7 +20,7 @@ from planner.app.scenarios import RESULTS_VARIABLE
 from planner.engine.solve import solve
 from planner.io.generate import generate, write_scenario
 from planner.io.runs import run_batch
-from tests.dashboard.apptest import frame_with, metrics, shown
+from tests.dashboard.apptest import frame_with, frames_with, metrics, shown
 from tests.dashboard.conftest import SCENARIOS, Open
 from views.common import PAGE_ROWS, PREVIOUS_KEY
 
@@ -222,3 +222,24 @@ def test_exceptions_show_the_pins_that_bind(app: Open) -> None:
     assert binding[["order", "lot", "pinned", "binds"]].values.tolist() == [
         ["SO-1006", "ENC-NY-1", 30, TAKES_WANTED]
     ]
+
+
+def test_a_short_line_opens_its_explanation_and_its_holders(app: Open) -> None:
+    """Select SO-1009/1 (short: safety stock) and open its explanation: the words, what it could have
+    first in its tier, the lines holding its stock (MO-3001/2 among them); selecting a holder shows
+    that line; the relaxations name the filter that keeps stock from it."""
+    at = app("views/lines.py")
+    lines = frame_with(at, "order", "line", "why")
+    select(at, "lines-table", list(lines["order"]).index("SO-1009"))
+    at.toggle(key="explain-SO-1009-1").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    words = " ".join(t.value for t in at.text)
+    assert "SO-1009/1 (CAP-100N" in words
+    assert "Held by: C100N-NY-1: 100 held by MO-3001/2" in words
+    assert metrics(at)["First in its tier it could have (pcs)"] == "760"
+    held = frame_with(at, "order", "line", "lot", "why")
+    assert ("MO-3001", "2") in set(zip(held["order"], held["line"]))
+    select(at, "holders-SO-1009-1", list(zip(held["order"], held["line"])).index(("MO-3001", "2")))
+    holder = frames_with(at, "order", "line", "why", "lots")[-1]
+    assert holder[["order", "line"]].values.tolist() == [["MO-3001", "2"]]
+    assert "status" in set(frame_with(at, "filter", "quantity")["filter"])

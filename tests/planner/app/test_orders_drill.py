@@ -205,3 +205,23 @@ def test_pins_that_bind() -> None:
         ["A", "L1", HOLDS_SHORT],
         ["B", "L1", TAKES_WANTED],
     ]
+
+
+def test_a_line_explained_in_process_is_explained_as_from_its_folder(
+    demo: DashboardPlan, tmp_path: Path
+) -> None:
+    """A solved plan's line is explained as `planner explain` explains it from the written folder:
+    SO-1009/1's holders are the lines explain.csv names, its relaxations the filters it names."""
+    from planner.app.drill import holders, line_explanation, relaxations
+    from planner.app.explain import explain_lines
+
+    demo.plan.write(tmp_path / "out")
+    here = line_explanation(demo.plan, ("SO-1009", "1"))
+    there = explain_lines(demo.plan.prepared.scenario, tmp_path / "out", [("SO-1009", "1")])[0]
+    assert here == there
+    assert holders(here)[["order", "line", "lot"]].values.tolist() == [
+        [f.other_order, f.other_line, f.lot] for f in there.held_by
+    ]
+    assert ("MO-3001", "2") in set(zip(holders(here)["order"], holders(here)["line"]))
+    assert list(relaxations(here)["filter"]) == [f.detail for f in there.relax]
+    assert demo.explanation(("SO-1009", "1")) == here
