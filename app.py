@@ -24,8 +24,11 @@ scenario_sidebar(
 page = st.navigation(
     [
         st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("views/orders.py", title="Orders", icon=":material/receipt_long:"),
         st.Page("views/lines.py", title="Lines", icon=":material/list_alt:"),
         st.Page("views/items.py", title="Items", icon=":material/inventory:"),
+        st.Page("views/exceptions.py", title="Exceptions", icon=":material/warning:"),
+        st.Page("views/previous.py", title="Since previous", icon=":material/history:"),
         st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
         st.Page("views/whatif.py", title="What-if", icon=":material/edit_note:"),
     ]

@@ -1,7 +1,10 @@
-"""What every page shares: the scenario picker, cached solving, the plan's headline and CSV downloads.
+"""What every page shares: the scenario and previous-plan pickers, cached solving, the plan's
+headline, selectable and paged tables, and CSV downloads.
 
 Solving is cached per scenario file and the modification times of every file it
-reads, so an edited CSV is solved again and an unchanged one never is.
+reads, so an edited CSV is solved again and an unchanged one never is. The caches
+hold a few plans each (a plan of 100,000 lines takes some hundreds of MB), and
+session state holds only names and what-if edits, never a plan's tables.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 
 import pandas as pd
 import streamlit as st
@@ -17,14 +20,43 @@ import streamlit as st
 from models.cells import write_csv_text
 from models.errors import InputErrors
 from models.loading import load_scenario
-from models.records import DEFAULT_UNIT, Scenario
+from models.previous import read_previous
+from models.records import DEFAULT_UNIT, Pin, Scenario
 from planner.app import charts
-from planner.app.dashboard import DIMENSION_WORDS, DashboardPlan, Dimension, Headline, difference_by
+from planner.app.dashboard import (
+    DIMENSION_WORDS,
+    DashboardPlan,
+    Dimension,
+    Headline,
+    difference_by,
+    page_of,
+    pages,
+)
+from planner.app.drill import holders, item_lots, relaxations
+from planner.app.explain import in_words
 from planner.app.glossary import WORDS
-from planner.app.scenarios import Fingerprint, description, fingerprint, folder_stamp, scenario_files
-from planner.app.whatif import Change, WhatIf, WhatIfError, apply, from_query, save, to_query
+from planner.app.scenarios import (
+    Fingerprint,
+    description,
+    fingerprint,
+    folder_stamp,
+    result_folders,
+    scenario_files,
+)
+from planner.app.whatif import (
+    Change,
+    WhatIf,
+    WhatIfError,
+    apply_pinned,
+    from_query,
+    order_keep,
+    pin,
+    release,
+    save,
+    to_query,
+)
 from planner.engine.solve import solve
-from planner.io.runs import read_run, run_folder_name
+from planner.io.runs import RunOptions, read_run, run_folder_name
 
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -40,37 +72,68 @@ FOLDER_KEY = "scenario_folder"
 RESULTS_KEY = "results_folder"
 COMPARE_KEY = "compare-with"
 SCENARIO_KEY = "scenario"
+PREVIOUS_KEY = "previous-plan"
 PREFERRED = "demo.toml"
 
+# Bounded caches: a scenario and its plan are kept while in use; the least recent are let go.
+LOADED_KEPT = 8
+PLANS_KEPT = 4
+WHATIFS_KEPT = 2
+"""What-if plans kept: the one on screen and the one before (a planner goes back and forth)."""
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+
+@st.cache_resource(show_spinner=False, max_entries=LOADED_KEPT)
 def _loaded(path: str, stamp: Fingerprint) -> Scenario:
     return load_scenario(path)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _solved(path: str, stamp: Fingerprint, result: str | None, result_stamp: Fingerprint) -> DashboardPlan:
-    """The plan of the scenario: read from its result folder `result` if that is up to date
-    (planner.io.runs.read_run), solved otherwise."""
-    if result is not None and (read := read_run(Path(result), Path(path))) is not None:
+def _base(path: str, stamp: Fingerprint, previous: str | None) -> Scenario:
+    """The scenario, re-planned from the `previous` result folder if one is given (as `--previous`)."""
+    data = _loaded(path, stamp)
+    return data if previous is None else data.replace(previous=read_previous(previous))
+
+
+@st.cache_resource(show_spinner=False, max_entries=PLANS_KEPT)
+def _solved(
+    path: str,
+    stamp: Fingerprint,
+    result: str | None,
+    result_stamp: Fingerprint,
+    previous: str | None,
+    previous_stamp: Fingerprint,
+) -> DashboardPlan:
+    """The plan of the scenario (re-planned from `previous`, if given): read from its result folder
+    `result` if that is up to date (planner.io.runs.read_run, under the same `previous`), solved
+    otherwise."""
+    options = RunOptions(previous=None if previous is None else Path(previous))
+    if result is not None and (read := read_run(Path(result), Path(path), options)) is not None:
         return DashboardPlan(read, read_from=Path(result))
-    return DashboardPlan(solve(_loaded(path, stamp)))
+    return DashboardPlan(solve(_base(path, stamp, previous)))
+
+
+def previous_folder() -> str | None:
+    """The previous plan chosen in the sidebar (a result folder), or None."""
+    return st.session_state.get(PREVIOUS_KEY) or None
 
 
 def _planned(path: Path) -> DashboardPlan:
     """`_solved` for the scenario at `path`, with the result folder `planner run` gives it under the
-    results folder (if one is set)."""
+    results folder (if one is set) and the previous plan chosen in the sidebar (if any)."""
     results = st.session_state.get(RESULTS_KEY)
     stamp = fingerprint(path)
+    previous = previous_folder()
+    previous_stamp = () if previous is None else folder_stamp(Path(previous))
     if results is None:
-        return _solved(str(path), stamp, None, ())
+        return _solved(str(path), stamp, None, (), previous, previous_stamp)
     result = Path(results) / run_folder_name(_loaded(str(path), stamp), path)
-    return _solved(str(path), stamp, str(result), folder_stamp(result))
+    return _solved(str(path), stamp, str(result), folder_stamp(result), previous, previous_stamp)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _solved_whatif(path: str, stamp: Fingerprint, edit: WhatIf) -> DashboardPlan:
-    return DashboardPlan(solve(apply(_loaded(path, stamp), edit)))
+@st.cache_resource(show_spinner=False, max_entries=WHATIFS_KEPT)
+def _solved_whatif(
+    path: str, stamp: Fingerprint, edit: WhatIf, previous: str | None, previous_stamp: Fingerprint
+) -> DashboardPlan:
+    return DashboardPlan(solve(apply_pinned(Path(path), _base(path, stamp, previous), edit)))
 
 
 def scenario_sidebar(folder: Path, results: Path | None = None) -> None:
@@ -89,6 +152,7 @@ def scenario_sidebar(folder: Path, results: Path | None = None) -> None:
     st.sidebar.selectbox("Scenario", files, key=SCENARIO_KEY, format_func=lambda f: Path(f).stem)
     path = Path(st.session_state[SCENARIO_KEY])
     st.sidebar.caption(md(description(path)))
+    _previous_picker(folder, results)
     st.sidebar.caption(f"Scenarios from {md(folder)}")
     if results is not None:
         st.sidebar.caption(f"Results read from {md(results)} while up to date with the scenario's files")
@@ -96,6 +160,36 @@ def scenario_sidebar(folder: Path, results: Path | None = None) -> None:
         st.session_state[RESTORED_KEY] = True
         _restore_whatif(path)
     _keep_in_url(path)
+
+
+NO_PREVIOUS = ""
+
+
+def _previous_picker(folder: Path, results: Path | None) -> None:
+    """The previous plan to re-plan from: none, or a result folder in the results or scenario folder."""
+    choices = [NO_PREVIOUS, *(str(p) for p in result_folders(results, folder))]
+    if len(choices) == 1:
+        return
+    if st.session_state.get(PREVIOUS_KEY) not in choices:
+        st.session_state[PREVIOUS_KEY] = NO_PREVIOUS
+    st.sidebar.selectbox(
+        "Previous plan",
+        choices,
+        key=PREVIOUS_KEY,
+        format_func=lambda f: (
+            "none: plan from nothing" if f == NO_PREVIOUS else _under(Path(f), results, folder)
+        ),
+        help="A result folder (yesterday's plan, say): the plan is re-planned from it as `planner solve"
+        " --previous` does, changing as little as the tiers allow; Since previous shows what moved.",
+    )
+
+
+def _under(path: Path, *roots: Path | None) -> str:
+    """`path` named from the first root it lies in."""
+    for root in roots:
+        if root is not None and path.is_relative_to(root):
+            return str(path.relative_to(root)) or path.name
+    return str(path)
 
 
 # The chosen scenario and its what-if live in the URL's query parameters too, so a refresh (a new
@@ -160,6 +254,9 @@ def plan(path: Path) -> DashboardPlan:
     try:
         with st.spinner(f"Solving {md(path.stem)} ..."):
             return _planned(path)
+    except InputErrors as exc:
+        _show_input_errors(Path(previous_folder() or path), exc)
+        st.stop()
     except (RuntimeError, ValueError) as exc:
         st.error(f"{md(path.stem)} could not be solved: {md(exc)}")
         st.stop()
@@ -183,8 +280,13 @@ def whatif_plan(path: Path, edit: WhatIf) -> DashboardPlan:
     """The base scenario with `edit` made, solved (cached); errors are shown and stop the page."""
     scenario(path)
     try:
+        previous = previous_folder()
+        previous_stamp = () if previous is None else folder_stamp(Path(previous))
         with st.spinner("Solving the what-if ..."):
-            return _solved_whatif(str(path), fingerprint(path), edit)
+            return _solved_whatif(str(path), fingerprint(path), edit, previous, previous_stamp)
+    except InputErrors as exc:
+        _show_input_errors(Path(previous_folder() or path), exc)
+        st.stop()
     except (RuntimeError, ValueError) as exc:
         st.error(f"The what-if could not be solved: {md(exc)}")
         st.stop()
@@ -223,7 +325,7 @@ def download(frame: pd.DataFrame, name: str) -> None:
     """A button that downloads `frame` as `<name>.csv`."""
     st.download_button(
         f"Download {name}.csv",
-        write_csv_text(frame).encode("utf-8"),
+        lambda: write_csv_text(frame).encode("utf-8"),  # written when clicked, not on every rerun
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"download-{name}",
@@ -237,6 +339,53 @@ def table(frame: pd.DataFrame, name: str, raw: pd.DataFrame | None = None, **col
     # Streamlit types column_config as a mapping to its own column classes; callers pass those.
     st.dataframe(frame, hide_index=True, column_config=column_config or None)  # type: ignore[arg-type]
     download(frame if raw is None else raw, name)
+
+
+LINE_COLUMNS: dict[str, Any] = {
+    "why": st.column_config.TextColumn("why (in words)", width="large"),
+    "ship_date": st.column_config.DateColumn("ship date"),
+    "available_on": st.column_config.DateColumn(
+        "available on", help="Latest receipt serving it; empty: on hand"
+    ),
+    "lots": st.column_config.TextColumn("lots (quantity)", width="medium"),
+    "tier": st.column_config.NumberColumn("tier", help=f"{WORDS['tier']} Empty: the line takes no part."),
+}
+"""How a table of lines (planner.app.dashboard.line_table) names and explains its columns."""
+
+PAGE_ROWS = 500
+"""Rows a long table shows at once (a plan of 100,000 lines is paged, never sent whole)."""
+
+
+def paged(frame: pd.DataFrame, key: str, size: int = PAGE_ROWS) -> pd.DataFrame:
+    """The page of `frame` the page number under `key` names (a number input when there are several
+    pages; back to page 1 when a filter leaves fewer)."""
+    count = pages(len(frame), size)
+    if count == 1:
+        st.session_state.pop(key, None)
+        return frame
+    if not 1 <= st.session_state.get(key, 1) <= count:
+        st.session_state[key] = 1
+    page = st.number_input(f"Page (of {count:,}; {size:,} rows each)", 1, count, key=key)
+    return page_of(frame, int(page), size)
+
+
+def pick(
+    frame: pd.DataFrame, name: str, key: str, raw: pd.DataFrame | None = None, **column_config: object
+) -> pd.Series | None:
+    """A table whose rows are selectable (one at a time), with its CSV download (of `raw`, if given);
+    the selected row, or None."""
+    # Streamlit types column_config as a mapping to its own column classes; callers pass those.
+    event = st.dataframe(  # type: ignore[call-overload]
+        frame,
+        hide_index=True,
+        column_config=column_config or None,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+    )
+    download(frame if raw is None else raw, name)
+    rows: list[int] = event.selection.rows
+    return frame.iloc[rows[0]] if rows and rows[0] < len(frame) else None
 
 
 def delta_metrics(base: DashboardPlan, other: DashboardPlan) -> None:
@@ -303,7 +452,7 @@ def whatif_of(path: Path) -> WhatIf:
 def _keep(path: Path, edit: WhatIf) -> None:
     """Keep `edit` if the scenario takes it; otherwise say why and keep the one before."""
     try:
-        apply(scenario(path), edit)
+        apply_pinned(path, scenario(path), edit)
     except WhatIfError as exc:
         st.session_state[MESSAGE_KEY] = ("error", str(exc))
         return
@@ -316,6 +465,86 @@ def add_change(path: Path, change: Change) -> None:
 
 def remove_change(path: Path, index: int) -> None:
     _keep(path, whatif_of(path).without_change(index))
+
+
+def add_pin(path: Path, new: Pin) -> None:
+    _keep(path, whatif_of(path).with_pin(new))
+
+
+def remove_pin(path: Path, index: int) -> None:
+    _keep(path, whatif_of(path).without_pin(index))
+
+
+def line_decisions(path: Path, current: DashboardPlan, line: pd.Series) -> None:
+    """Pin the line to a quantity of a lot (its lots now, or its item's), or release it: a what-if
+    change each, solved and saved on the What-if page."""
+    order, number = str(line["order"]), str(line["line"])
+    serving = current.lots_of(
+        current.lines[(current.lines["order"] == order) & (current.lines["line"] == number)]
+    )
+    lots = list(
+        dict.fromkeys(
+            [*serving["lot"][serving["lot"] != ""], *item_lots(current.plan, str(line["item"]))["lot"]]
+        )
+    )
+    st.markdown(
+        f"**Decide {md(order)} / {md(number)}** (a what-if change: solved and saved on the What-if page)"
+    )
+    if not lots:
+        st.caption("No lot to pin it to.")
+        return
+    which, much, only, pin_it, release_it = st.columns([3, 2, 2, 2, 2])
+    lot = which.selectbox("Lot", lots, key=f"pin-lot-{order}-{number}")
+    quantity = much.number_input(
+        f"Quantity ({line['unit']})", 0, None, 0, key=f"pin-qty-{order}-{number}-{lot}"
+    )
+    alone = only.checkbox("Only pinned lots", key=f"pin-only-{order}-{number}")
+    pin_it.button(
+        "Pin",
+        key=f"pin-{order}-{number}",
+        on_click=add_pin,
+        args=(path, pin(order, number, str(lot), int(quantity), alone)),
+        help="The line gets exactly this quantity of the lot (0: none of it)",
+    )
+    release_it.button(
+        "Release",
+        key=f"release-{order}-{number}",
+        on_click=add_pin,
+        args=(path, release(order, number, str(lot))),
+        help="The line gets nothing: pinned to 0 of this lot, and to its pinned lots only",
+    )
+
+
+def explanation_panel(current: DashboardPlan, line: pd.Series) -> None:
+    """For a line that takes part and is short: why, who holds the stock it needs (a table whose rows
+    open the holding line), what it could have first in its tier, and what relaxing one filter frees."""
+    order, number = str(line["order"]), str(line["line"])
+    if pd.isna(line["tier"]) or line["missing"] <= 0:
+        return
+    if not st.toggle("Explain why it is short", key=f"explain-{order}-{number}"):
+        return
+    with st.spinner("Working out its explanation ..."):
+        e = current.explanation((order, number))
+    st.text(in_words(e))
+    first, extra = st.columns(2)
+    if e.first is not None:
+        proof = "" if e.first.proved else f" (at most {e.first.bound:,})"
+        first.metric(f"First in its tier it could have ({e.unit})", f"{e.first.quantity:,}{proof}")
+    if e.extra_stock is not None:
+        extra.metric(f"Extra stock it needs ({e.unit})", f"{e.extra_stock:,}")
+    st.markdown("**Held by** (select one to see that line)")
+    held = holders(e)
+    holder = pick(held, "holders", f"holders-{order}-{number}")
+    if holder is not None:
+        lines = current.lines
+        theirs = lines[(lines["order"] == holder["order"]) & (lines["line"] == holder["line"])]
+        table(theirs, "holder_line", **LINE_COLUMNS)
+    st.markdown("**Relaxing one filter** (what it alone keeps from the line)")
+    table(relaxations(e), "relaxations")
+
+
+def keep_order(path: Path, order: str) -> None:
+    add_change(path, order_keep(order, True))
 
 
 def set_today(path: Path, today: date | None) -> None:

@@ -1,14 +1,27 @@
-"""Lines: every order line with its status and why it is short, filtered, and the lots that serve it."""
+"""Lines: every order line with its status and why it is short, filtered and paged; select one to see
+the lots that serve it."""
 
 import streamlit as st
 
 from planner.app.dashboard import LINE_STATUSES, NO_PART, filter_lines
 from planner.app.glossary import WORDS
 from planner.result.reasons import reason_words
-from views.common import plan, plan_header, selected, table
+from views.common import (
+    LINE_COLUMNS,
+    explanation_panel,
+    line_decisions,
+    paged,
+    pick,
+    plan,
+    plan_header,
+    selected,
+    show_message,
+    table,
+)
 
 current = plan(selected())
 plan_header("Lines", current)
+show_message()
 lines = current.lines
 
 status, reason, kind, text = st.columns([2, 3, 2, 2])
@@ -28,18 +41,15 @@ types = kind.multiselect("Order type", sorted(lines["type"].unique()), key="line
 search = text.text_input("Order or item contains", key="lines-text")
 shown = filter_lines(lines, statuses, reasons, types, search)
 
-st.caption(f"{len(shown)} of {len(lines)} lines")
-table(
-    shown,
-    "lines",
-    why=st.column_config.TextColumn("why (in words)", width="large"),
-    ship_date=st.column_config.DateColumn("ship date"),
-    available_on=st.column_config.DateColumn(
-        "available on", help="Latest receipt serving it; empty: on hand"
-    ),
-    lots=st.column_config.TextColumn("lots (quantity)", width="medium"),
-    tier=st.column_config.NumberColumn("tier", help=f"{WORDS['tier']} Empty: the line takes no part."),
-)
-
-st.subheader("Lots serving these lines")
-table(current.lots_of(shown), "line_lots")
+st.caption(f"{len(shown):,} of {len(lines):,} lines; select one to see the lots that serve it")
+page = paged(shown, "lines-page")
+chosen = pick(page, "lines", "lines-table", raw=shown, **LINE_COLUMNS)
+if chosen is not None:
+    st.subheader(f"Lots serving {chosen['order']} / {chosen['line']}")
+    one = page[(page["order"] == chosen["order"]) & (page["line"] == chosen["line"])]
+    table(current.lots_of(one), "line_lots")
+    explanation_panel(current, chosen)
+    line_decisions(selected(), current, chosen)
+else:
+    st.subheader("Lots serving the lines on this page")
+    table(current.lots_of(page), "line_lots")

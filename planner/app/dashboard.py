@@ -10,17 +10,31 @@ lines are not among them).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 
-from models.records import DEFAULT_UNIT
-from planner.app.compare import KPI_COLUMNS, PRIORITIES, WrittenPlan, kpis, line_changes
+from models.records import DEFAULT_UNIT, LineKey
+from planner.app.compare import (
+    CHANGE_COLUMNS,
+    KPI_COLUMNS,
+    MOVE_COLUMNS,
+    PRIORITIES,
+    WrittenPlan,
+    kpis,
+    line_changes,
+    moves,
+)
+from planner.app.drill import line_explanation
+from planner.app.exceptions import binding_pins, expiring, lost_stock, overdue
+from planner.app.explain import LineExplanation
+from planner.app.orders import order_table
 from planner.result.plan import Plan
 from planner.result.reasons import reason_words
 
@@ -155,9 +169,34 @@ def filter_lines(
     return lines[keep]
 
 
+K = TypeVar("K")
+
+
+def first_matching(keys: Iterable[K], text: str, limit: int, name: Callable[[K], str] = str) -> list[K]:
+    """The first `limit` of `keys` whose name contains `text` (case-insensitive; any, for no text):
+    what a picker offers, so that no widget ever holds every line of a large plan."""
+    needle = text.strip().lower()
+    return list(islice((k for k in keys if needle in name(k).lower()), limit))
+
+
+def page_of(frame: pd.DataFrame, page: int, size: int) -> pd.DataFrame:
+    """Rows `(page - 1) * size` up to `page * size` of `frame` (page 1 first; past the end: none)."""
+    return frame.iloc[(page - 1) * size : page * size]
+
+
+def pages(rows: int, size: int) -> int:
+    """How many pages of `size` rows `rows` rows take (at least one, so that an empty table has a page)."""
+    return max(1, -(-rows // size))
+
+
 def line_lots(plan: Plan, lines: pd.DataFrame) -> pd.DataFrame:
-    """The allocation rows (lot, warehouse, owner, quantity, source) serving the given lines."""
+    """The allocation rows (lot, warehouse, owner, quantity and its unit, source) serving the given
+    lines."""
     allocations = plan.allocations_frame()
+    units = {i.item: i.unit for i in plan.prepared.scenario.items}
+    allocations.insert(
+        list(allocations.columns).index("quantity") + 1, "unit", allocations["item"].map(units)
+    )
     keys = lines[["order", "line"]].drop_duplicates()
     return allocations.merge(keys, on=["order", "line"], how="inner").reset_index(drop=True)
 
@@ -251,6 +290,7 @@ class DashboardPlan:
         self.plan = plan
         self.read_from = read_from
         """The result folder the plan was read from (planner.io.runs.read_run); None: solved."""
+        self._explained: dict[LineKey, LineExplanation] = {}
 
     @property
     def name(self) -> str:
@@ -317,6 +357,72 @@ class DashboardPlan:
     @cached_property
     def stock(self) -> pd.DataFrame:
         return by_warehouse_owner(self.plan)
+
+    @cached_property
+    def orders(self) -> pd.DataFrame:
+        """The Orders table (planner.app.orders.order_table): overdue first, then the most missing."""
+        scenario = self.plan.prepared.scenario
+        return order_table(self.lines, scenario.orders, scenario.today)
+
+    @cached_property
+    def overdue(self) -> pd.DataFrame:
+        return overdue(self.lines, self.plan.prepared.scenario.today)
+
+    @cached_property
+    def lost_stock(self) -> pd.DataFrame:
+        return lost_stock(self.plan, self.lines)
+
+    @cached_property
+    def expiring(self) -> pd.DataFrame:
+        return expiring(self.plan, self.lines)
+
+    @cached_property
+    def binding_pins(self) -> pd.DataFrame:
+        return binding_pins(self.plan, self.lines)
+
+    @cached_property
+    def previous(self) -> WrittenPlan | None:
+        """The previous plan this one was re-planned from (SPEC 9), read from its result folder."""
+        previous = self.plan.prepared.scenario.previous
+        return None if previous is None else WrittenPlan.read(Path(previous.folder))
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        """changes.csv's rows (every (line, lot) whose quantity differs from the previous plan's), with
+        the line's item and unit."""
+        return self._with_units(self.plan.changes_frame(), ["order", "line"])
+
+    @cached_property
+    def moved(self) -> pd.DataFrame:
+        """Where stock moved since the previous plan (planner.app.compare.moves), with units; empty
+        without a previous plan."""
+        if self.previous is None:
+            return pd.DataFrame(columns=[*MOVE_COLUMNS[1:], "unit"])
+        return self._with_units(
+            moves(self.previous, [self.result]).drop(columns="scenario"), ["order", "line"]
+        )
+
+    @cached_property
+    def moved_lines(self) -> pd.DataFrame:
+        """The lines whose allocation differs from the previous plan's, with the reason on both sides and
+        the unit; empty without a previous plan."""
+        if self.previous is None:
+            return pd.DataFrame(columns=[*CHANGE_COLUMNS[1:], "unit"])
+        changed = line_changes(self.previous, [self.result]).drop(columns="scenario")
+        return self._with_units(changed, ["order", "line"])
+
+    def _with_units(self, frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+        """`frame` with the unit of each row's line (and its item, if `frame` has none) added."""
+        facts = self.lines[[*key, "item", "unit"]]
+        if "item" in frame.columns:
+            facts = facts.drop(columns="item")
+        return frame.merge(facts, on=key, how="left")
+
+    def explanation(self, key: LineKey) -> LineExplanation:
+        """Line `key`'s explanation (planner.app.drill.line_explanation), worked out once."""
+        if key not in self._explained:
+            self._explained[key] = line_explanation(self.plan, key, self.read_from)
+        return self._explained[key]
 
     def fill_by(self, by: Dimension, unit: str | None = None) -> pd.DataFrame:
         return fill_by(self.lines, by, unit)

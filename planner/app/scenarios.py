@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from models.loading import SCENARIO_FILE, scenario_inputs, settings_file
+from models.previous import PREVIOUS_ALLOCATIONS, RUN_RECORD
 
 FOLDER_VARIABLE = "PLANNER_SCENARIOS"
 """Environment variable naming the folder of scenarios the dashboard lists."""
@@ -83,3 +84,19 @@ def description(path: Path) -> str:
             break
         lines.append(line.lstrip("#").strip())
     return " ".join(lines)
+
+
+def result_folders(*roots: Path | None) -> list[Path]:
+    """The planner result folders (holding run.json and allocations.csv: what `--previous` reads) in
+    each root and its sub-folders, one level down: the plans one may re-plan from. Hidden names are
+    skipped; sorted by path."""
+    found: set[Path] = set()
+    for root in roots:
+        if root is None or not root.is_dir():
+            continue
+        for folder in (root, *(p for p in root.iterdir() if p.is_dir())):
+            if not folder.name.startswith(".") and all(
+                (folder / name).is_file() for name in (RUN_RECORD, PREVIOUS_ALLOCATIONS.name)
+            ):
+                found.add(folder)
+    return sorted(found)

@@ -1,10 +1,14 @@
-"""What-ifs made by hand: change a priority, a lot's quantity, a window or `today`, solve, save.
+"""What-ifs made by hand: change a priority, a lot's quantity, a window, an order's keep or `today`,
+pin a line's lots, solve, save.
 
-A `WhatIf` is a list of `Change`s (and maybe a new `today`) on a base scenario.
-`apply` makes the edited `Scenario` with `Scenario.replace`, writing nothing;
+A `WhatIf` is a list of `Change`s (and maybe a new `today`) and of pins (SPEC 9) on a base
+scenario. `apply` makes the edited `Scenario` with `Scenario.replace`, writing nothing;
 `to_toml` writes the same edit as a scenario file that `extends` the base with
-`[[override]]` entries (the format of `models.edits`), so `load_scenario` of the
-saved file gives the same scenario, and `planner run` can re-run it in batch.
+`[[override]]` entries (the format of `models.edits`), and its pins as an `[[add]]` of a
+pins CSV beside it (`pins_csv`), so `load_scenario` of the saved file gives the same
+scenario, and `planner run` can re-run it in batch. Pins are checked against the whole
+scenario by the loader itself: `apply_pinned` writes the what-if into a scratch folder and
+loads it, so what the dashboard solves is what the batch will.
 """
 
 from __future__ import annotations
@@ -12,14 +16,19 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from models.errors import PlannerError
-from models.loading import settings_file
-from models.records import Lot, Scenario
+import pandas as pd
+
+from models.cells import write_csv_text
+from models.errors import InputError, InputErrors, PlannerError
+from models.loading import load_scenario, settings_file
+from models.records import Lot, Pin, Scenario
+from models.tables import PINS
 from planner.result.output import safe_name, write_file_atomically
 
 if TYPE_CHECKING:
@@ -27,11 +36,11 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound="DataclassInstance")
 
-Value = int | date | None
+Value = bool | int | date | None
 """A new cell value; None empties the cell (the column's default: the order's priority, no window)."""
 
 EDITABLE: dict[str, tuple[str, ...]] = {
-    "orders": ("priority",),
+    "orders": ("priority", "keep"),
     "lines": ("priority", "ship_date"),
     "lots": ("quantity",),
     "items": ("window_days",),
@@ -90,6 +99,32 @@ def line_ship_date(order: str, line: str, ship_date: date) -> Change:
     return Change("lines", (("order", order), ("line", line)), "ship_date", ship_date)
 
 
+def order_keep(order: str, keep: bool) -> Change:
+    """Whether the order's lines keep what the previous plan gave them (SPEC 9)."""
+    return Change("orders", (("order", order),), "keep", keep)
+
+
+def pin(order: str, line: str, lot: str, quantity: int, only: bool = False) -> Pin:
+    """A pin (SPEC 9): the line gets exactly `quantity` of `lot` (0: none of it); `only`: nothing from
+    any lot it is not pinned to."""
+    return Pin(order, line, lot, quantity, only, table=PINS.name)
+
+
+def release(order: str, line: str, lot: str) -> Pin:
+    """The line released: nothing from `lot` (one that may serve it) and, being pinned to it only,
+    nothing from any other lot."""
+    return pin(order, line, lot, 0, only=True)
+
+
+def describe_pin(pin: Pin) -> str:
+    """One line for people: `pin SO-1006 / 1: 30 of ENC-NY-1`, `release SO-1006 / 1`."""
+    if pin.only and pin.quantity == 0:
+        return f"release {pin.order} / {pin.line} (nothing from any lot)"
+    return f"pin {pin.order} / {pin.line}: {pin.quantity} of {pin.lot}" + (
+        ", only its pinned lots" if pin.only else ""
+    )
+
+
 def lot_quantity(lot: str, quantity: int) -> Change:
     return Change("lots", (("lot", lot),), "quantity", quantity)
 
@@ -106,10 +141,22 @@ class WhatIf:
     name: str
     today: date | None = None
     changes: tuple[Change, ...] = ()
+    pins: tuple[Pin, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return self.today is None and not self.changes
+        return self.today is None and not self.changes and not self.pins
+
+    def with_pin(self, new: Pin) -> WhatIf:
+        """This edit plus `new`, which replaces an earlier pin of the same line and lot; a release
+        (`only`) replaces every pin of its line."""
+        kept = tuple(
+            p for p in self.pins if p.key != new.key or (p.lot != new.lot and not new.only and not p.only)
+        )
+        return dataclasses.replace(self, pins=(*kept, new))
+
+    def without_pin(self, index: int) -> WhatIf:
+        return dataclasses.replace(self, pins=self.pins[:index] + self.pins[index + 1 :])
 
     def with_change(self, change: Change) -> WhatIf:
         """This edit plus `change`, which replaces an earlier change of the same target."""
@@ -149,6 +196,23 @@ def apply(scenario: Scenario, whatif: WhatIf) -> Scenario:
     )
 
 
+def apply_pinned(base: Path, scenario: Scenario, whatif: WhatIf) -> Scenario:
+    """The base scenario (file `base`, loaded as `scenario`) with the edit made, pins included: a
+    what-if without pins is `apply`; one with pins is written into a scratch folder and loaded, so
+    the loader checks its pins against every table as it will in the batch. The scenario's previous
+    plan, if it was given one, is kept. Raises `WhatIfError` if the edit does not fit."""
+    if not whatif.pins:
+        return apply(scenario, whatif)
+    apply(scenario, dataclasses.replace(whatif, pins=()))  # the changes' own problems first
+    with tempfile.TemporaryDirectory(prefix="planner-whatif-") as scratch:
+        target = Path(scratch) / file_name(whatif.name)
+        try:
+            edited = load_scenario(_write(whatif.renamed(target.stem), base, target))
+        except InputErrors as exc:
+            raise WhatIfError([_pin_problem(e, whatif) for e in exc.errors]) from None
+    return edited.replace(name=whatif.name, previous=scenario.previous)
+
+
 def _edited(
     rows: tuple[R, ...], table: str, changes: tuple[Change, ...], problems: list[str]
 ) -> tuple[R, ...]:
@@ -163,6 +227,14 @@ def _edited(
     return tuple(out)
 
 
+def _pin_problem(error: InputError, whatif: WhatIf) -> str:
+    """A loader's error in the what-if's pins, naming the pin (the scratch file's row is the pin's)."""
+    index = (error.row or 0) - 2  # row 1 is the header
+    if 0 <= index < len(whatif.pins):
+        return f"{describe_pin(whatif.pins[index])}: {error.message}"
+    return error.message
+
+
 def _check_value(change: Change) -> str:
     """Why the value cannot go in its column (the loader's ranges), or ''."""
     if change.table not in EDITABLE or change.column not in EDITABLE[change.table]:
@@ -170,6 +242,8 @@ def _check_value(change: Change) -> str:
     value = change.value
     if change.column == "ship_date":
         return "" if isinstance(value, date) else "needs a date"
+    if change.column == "keep":
+        return "" if isinstance(value, bool) or value is None else "needs true or false"
     if value is None:
         return "" if change.table in ("lines", "items") else "needs a value"
     if not isinstance(value, int) or isinstance(value, bool):
@@ -221,6 +295,7 @@ def to_toml(
     extends = Path(os.path.relpath(settings_file(base).resolve(), target.parent.resolve())).as_posix()
     out = [f"{WHATIF_HEADER}{base.name}, {origin}."]
     out += ["#  - " + " ".join(c.describe().splitlines()) for c in whatif.changes]
+    out += ["#  - " + " ".join(describe_pin(p).splitlines()) for p in whatif.pins]
     out += [f"name = {_toml(whatif.name)}", f"extends = {_toml(extends)}"]
     if whatif.today is not None:
         out.append(f"today = {_toml(whatif.today)}")
@@ -242,6 +317,8 @@ def _toml(value: Value | str) -> str:
     """A TOML value: a basic string, whole number or local date; None as the empty cell ""."""
     if value is None:
         return '""'
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int):
@@ -252,11 +329,13 @@ def _toml(value: Value | str) -> str:
 def to_query(whatif: WhatIf) -> str:
     """The what-if as one line of JSON text, for a URL query parameter (`from_query` reads it back)."""
     changes = [[c.table, [list(pair) for pair in c.where], c.column, _plain(c.value)] for c in whatif.changes]
-    data = {"name": whatif.name, "today": _plain(whatif.today), "changes": changes}
+    data: dict[str, object] = {"name": whatif.name, "today": _plain(whatif.today), "changes": changes}
+    if whatif.pins:
+        data["pins"] = [[p.order, p.line, p.lot, p.quantity, p.only] for p in whatif.pins]
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _plain(value: Value) -> int | str | None:
+def _plain(value: Value) -> bool | int | str | None:
     return value.isoformat() if isinstance(value, date) else value
 
 
@@ -275,6 +354,11 @@ def from_query(text: str) -> WhatIf:
             if problem := _check_value(change) or _check_where(change, where):
                 raise ValueError(f"{change.describe()}: {problem}")
             edit = edit.with_change(change)
+        for order, line, lot, quantity, only in data.get("pins", []):
+            plain = all(isinstance(x, str) for x in (order, line, lot)) and isinstance(only, bool)
+            if not plain or not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
+                raise ValueError(f"pin {[order, line, lot, quantity, only]}: not a pin")
+            edit = edit.with_pin(pin(order, line, lot, quantity, only))
     except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise WhatIfError([f"not a what-if of this dashboard: {exc}"]) from None
     return edit
@@ -305,7 +389,34 @@ def save(whatif: WhatIf, base: Path, folder: Path, overwrite: bool = False) -> P
         raise FileExistsError(f"{target} is a link; the planner does not write through it")
     if target.resolve() == base.resolve():
         raise FileExistsError(f"{target.name} is the scenario the what-if starts from; choose another name")
-    if target.exists() and not overwrite:
-        raise FileExistsError(f"{target} exists already")
-    write_file_atomically(target, to_toml(whatif.renamed(target.stem), base, target))
+    pins = pins_file(target)
+    for path in (target, pins) if whatif.pins else (target,):
+        if path.exists() and not overwrite:
+            raise FileExistsError(f"{path} exists already")
+        if path.is_symlink():
+            raise FileExistsError(f"{path} is a link; the planner does not write through it")
+    return _write(whatif.renamed(target.stem), base, target)
+
+
+def pins_file(target: Path) -> Path:
+    """The pins CSV a what-if saved as `target` adds its pins from: `<stem>_pins.csv` beside it."""
+    return target.with_name(f"{target.stem}_pins.csv")
+
+
+def pins_csv(whatif: WhatIf) -> str:
+    """The what-if's pins as pins.csv rows (order, line, lot, quantity, only)."""
+    frame = pd.DataFrame(
+        [[p.order, p.line, p.lot, p.quantity, "true" if p.only else "false"] for p in whatif.pins],
+        columns=["order", "line", "lot", "quantity", "only"],
+    )
+    return write_csv_text(frame)
+
+
+def _write(whatif: WhatIf, base: Path, target: Path) -> Path:
+    """The what-if written as `target` (and its pins beside it), each file atomically."""
+    added: tuple[tuple[str, str], ...] = ()
+    if whatif.pins:
+        write_file_atomically(pins_file(target), pins_csv(whatif))
+        added = (("pins", pins_file(target).name),)
+    write_file_atomically(target, to_toml(whatif, base, target, added=added))
     return target

@@ -233,3 +233,88 @@ def test_a_refresh_keeps_the_scenario_and_the_whatif(
     _screenshot(browser, tmp_path / "dashboard-refreshed.png", record_property)
     assert "What-if · priority_first" in _texts(browser, "h1")
     assert browser.current_url == before
+
+
+def _click_row(driver: Any, table: Any, row: int) -> None:
+    """Click the selection box of row `row` (0 first) of a selectable table: the grid is a canvas, so
+    the click goes to where the row is drawn (one header row, then rows of equal height)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    height = int(driver.execute_script("return arguments[0].getBoundingClientRect().height;", table))
+    rows = int(driver.execute_script("return arguments[0].querySelectorAll('[role=row]').length;", table))
+    row_height = height / max(rows, 1) if rows else 35
+    top = -height / 2
+    y = top + row_height * (row + 1) + row_height / 2
+    width = int(driver.execute_script("return arguments[0].getBoundingClientRect().width;", table))
+    ActionChains(driver).move_to_element_with_offset(table, int(-width / 2 + 15), int(y)).click().perform()
+
+
+def _rows(driver: Any, table: Any) -> int:
+    """How many rows (the header aside) the grid of `table` has now (its accessible table's rows)."""
+    return int(driver.execute_script("return arguments[0].querySelectorAll('[role=row]').length;", table)) - 1
+
+
+def test_an_order_opens_its_lines_when_its_row_is_clicked(
+    dashboard: str, browser: Any, tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
+    """On the Orders page, clicking the first order's row (SO-1009, the most missing) opens its lines
+    below, not a search box; clicking that line opens the lots that serve it."""
+    browser.get(f"{dashboard}/orders")
+    tables = _wait(browser, lambda d: _find(d, '[data-testid="stDataFrame"]'))
+    _wait(browser, lambda d: "Orders · demo" in _texts(d, "h1"))
+    _click_row(browser, tables[0], 0)
+    _wait(browser, lambda d: "Lines of SO-1009" in _texts(d, "h3"))
+    lines = _wait(browser, lambda d: _find(d, '[data-testid="stDataFrame"]')[1:2])
+    _click_row(browser, lines[0], 0)
+    _wait(browser, lambda d: "Lots serving SO-1009 / 1" in _texts(d, "h3"))
+    _screenshot(browser, tmp_path / "dashboard-orders.png", record_property)
+
+
+def test_pin_a_line_see_the_change_save_and_reload(
+    dashboard: str, browser: Any, tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
+    """On the Lines page, filter to SO-1006, click its row, pin it to 30 of ENC-NY-1; the What-if lists
+    the pin and the line's gain of 30; a reload keeps the pin (the URL); Save writes the scenario and
+    its pins CSV."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(f"{dashboard}/lines")
+    _wait(browser, lambda d: "Lines · demo" in _texts(d, "h1"))
+    search = _wait(browser, lambda d: _find(d, 'input[aria-label="Order or item contains"]'))
+    search[0].send_keys("SO-1006", Keys.ENTER)
+    _wait(
+        browser,
+        lambda d: any(t.startswith("1 of 19 lines") for t in _texts(d, '[data-testid="stCaptionContainer"]')),
+    )
+    _wait(browser, lambda d: _rows(d, _find(d, '[data-testid="stDataFrame"]')[0]) == 1)
+    _click_row(browser, _find(browser, '[data-testid="stDataFrame"]')[0], 0)
+    _wait(browser, lambda d: "Lots serving SO-1006 / 1" in _texts(d, "h3"))
+    lot = _wait(
+        browser,
+        lambda d: _find(
+            d, 'input[aria-label^="Selected"][role="combobox"], [data-testid="stSelectbox"] input'
+        ),
+    )
+    lot[-1].click()
+    lot[-1].send_keys("ENC-NY-1", Keys.ENTER)
+    quantity = _wait(browser, lambda d: _find(d, 'input[aria-label="Quantity (pcs)"]'))
+    quantity[0].send_keys(Keys.CONTROL, "a")
+    quantity[0].send_keys("30", Keys.ENTER)
+    _wait(browser, lambda d: _find(d, 'input[aria-label="Quantity (pcs)"]')[0].get_attribute("value") == "30")
+    _wait(browser, lambda d: d.find_element(By.XPATH, '//button[.//p[text()="Pin"]]')).click()
+    _wait(browser, lambda d: "whatif=" in d.current_url)
+    _wait(browser, lambda d: d.find_element(By.PARTIAL_LINK_TEXT, "What-if")).click()
+    pinned = "pin SO-1006 / 1: 30 of ENC-NY-1"
+    _wait(browser, lambda d: any(pinned in t for t in _texts(d, '[data-testid="stMarkdown"]')))
+    _wait(browser, lambda d: any("Lines that gained or lost" in t for t in _texts(d, "h3")))
+    _screenshot(browser, tmp_path / "dashboard-pinned.png", record_property)
+    browser.refresh()
+    _wait(browser, lambda d: any(pinned in t for t in _texts(d, '[data-testid="stMarkdown"]')))
+    _wait(browser, lambda d: d.find_element(By.XPATH, '//button[.//p[text()="Save"]]')).click()
+    _wait(browser, lambda d: any("Saved" in t for t in _texts(d, '[data-testid="stAlert"]')))
+    folder = tmp_path / "scenarios"
+    assert (folder / "demo_whatif.toml").is_file()
+    assert (folder / "demo_whatif_pins.csv").read_text(encoding="utf-8").splitlines()[
+        1
+    ] == "SO-1006,1,ENC-NY-1,30,false"
