@@ -106,13 +106,10 @@ def line_table(plan: Plan) -> pd.DataFrame:
     """Every line with its order type, status, reason (code and words), ship date, week, priority,
     requested, allocated and missing quantity, tier (empty if it takes no part), and its lots."""
     frame = plan.lines_frame()
-    prep = plan.prepared.lines
     lots = _lots_text(plan.allocations_frame())
-    frame["type"] = [p.order_type for p in prep]
     frame["why"] = frame["reason"].map(reason_words)
-    frame["ship_date"] = [p.ship_date for p in prep]
-    frame["week"] = [week_of(p.ship_date) for p in prep]
-    frame["priority"] = [p.priority for p in prep]
+    frame["ship_date"] = [date.fromisoformat(d) for d in frame["ship_date"]]
+    frame["week"] = [week_of(d) for d in frame["ship_date"]]
     frame["missing"] = frame["requested"] - frame["allocated"]
     frame["available_on"] = [date.fromisoformat(d) if d else None for d in frame["available_on"]]
     frame["lots"] = [lots.get((o, n), "") for o, n in zip(frame["order"], frame["line"])]
