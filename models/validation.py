@@ -321,14 +321,7 @@ def _check_reservations(tables: Mapping[str, pd.DataFrame], kit_items: set[str])
         )
 
     if lots is not None:
-        lot_info = (
-            lots.assign(
-                _allocable=lots["quantity"] - lots["allocated"] - lots["planned_issue"],
-                _known_lot=True,
-            )[["lot", "_allocable", "_known_lot"]]
-            .dropna(subset=["lot"])
-            .drop_duplicates(subset=["lot"])
-        )
+        lot_info = _lot_info(lots)
         merged = reservations.merge(lot_info, on="lot", how="left")
         known_lot = _true(merged["_known_lot"].astype("boolean"))
         unknown_lot = _true(merged["lot"].notna()) & ~known_lot
@@ -424,14 +417,7 @@ def _check_pins(tables: Mapping[str, pd.DataFrame], kit_items: set[str]) -> list
             ),
         )
     if lots is not None:
-        lot_info = (
-            lots.assign(
-                _allocable=lots["quantity"] - lots["allocated"] - lots["planned_issue"],
-                _known_lot=True,
-            )[["lot", "_allocable", "_known_lot"]]
-            .dropna(subset=["lot"])
-            .drop_duplicates(subset=["lot"])
-        )
+        lot_info = _lot_info(lots)
         on_lot = merged.merge(lot_info, on="lot", how="left")
         known_lot = _true(on_lot["_known_lot"].astype("boolean"))
         unknown_lot = _true(on_lot["lot"].notna()) & ~known_lot
@@ -456,3 +442,15 @@ def _check_pins(tables: Mapping[str, pd.DataFrame], kit_items: set[str]) -> list
             ),
         )
     return errors
+
+
+def _lot_info(lots: pd.DataFrame) -> pd.DataFrame:
+    """Per lot id (first row of each), its allocable quantity and a `_known_lot` marker to merge on."""
+    return (
+        lots.assign(
+            _allocable=lots["quantity"] - lots["allocated"] - lots["planned_issue"],
+            _known_lot=True,
+        )[["lot", "_allocable", "_known_lot"]]
+        .dropna(subset=["lot"])
+        .drop_duplicates(subset=["lot"])
+    )
