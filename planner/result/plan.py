@@ -15,6 +15,7 @@ import pandas as pd
 
 from models.cells import write_csv_text
 from models.codes import PlanStatus, Source
+from models.previous import COMPONENTS
 from planner.engine.eligibility import Prepared
 from planner.result import report
 from planner.result.output import MARKER, marker, write_atomically
@@ -64,6 +65,9 @@ class Plan:
     phases: dict[str, float] = field(default_factory=dict)
     """Wall seconds per phase of `solve` (eligibility, greedy, optimise, assign, report and
     check: the checker reads the report tables), for benchmarks; not in the contract files."""
+    solved: tuple[str, ...] = ()
+    """Fingerprints of the components, when the plan is proved optimal (planner.engine.takeover):
+    components.txt, which a re-plan from the folder reads."""
 
     @property
     def scenario_name(self) -> str:
@@ -149,6 +153,8 @@ class Plan:
         changes = {}
         if self.prepared.previous is not None:
             changes["changes.csv"] = write_csv_text(self.changes_frame())
+        if self.solved:
+            changes[COMPONENTS] = "".join(f"{f}\n" for f in self.solved)
         return changes | {
             "allocations.csv": write_csv_text(self.allocations_frame()),
             "lines.csv": write_csv_text(self.lines_frame()),
