@@ -53,7 +53,9 @@ def whatifs(draw: st.DrawFn) -> tuple[Scenario, PreviousPlan]:
         i = draw(st.integers(0, len(base.lines) - 1))
         lines = list(base.lines)
         if edit == "ship_date":
-            lines[i] = replace(lines[i], ship_date=lines[i].ship_date + timedelta(days=draw(st.integers(-5, 5))))
+            lines[i] = replace(
+                lines[i], ship_date=lines[i].ship_date + timedelta(days=draw(st.integers(-5, 5)))
+            )
         else:
             reserved = sum(r.quantity for r in base.reservations if (r.order, r.line) == lines[i].key)
             lines[i] = replace(lines[i], quantity=draw(st.integers(max(1, reserved), 7)))
@@ -69,13 +71,17 @@ def whatifs(draw: st.DrawFn) -> tuple[Scenario, PreviousPlan]:
     elif edit == "lot_quantity" and base.lots:
         i = draw(st.integers(0, len(base.lots) - 1))
         lot = base.lots[i]
-        least = lot.allocated + lot.planned_issue + sum(r.quantity for r in base.reservations if r.lot == lot.lot)
+        least = (
+            lot.allocated + lot.planned_issue + sum(r.quantity for r in base.reservations if r.lot == lot.lot)
+        )
         lots = list(base.lots)
         lots[i] = replace(lot, quantity=draw(st.integers(least, least + 6)))
         edited = replace(edited, lots=tuple(lots))
     elif edit == "receipt" and base.lots:
         like = draw(st.sampled_from(base.lots))
-        new = replace(like, lot="LNEW", quantity=draw(st.integers(1, 6)), allocated=0, planned_issue=0, due=None)
+        new = replace(
+            like, lot="LNEW", quantity=draw(st.integers(1, 6)), allocated=0, planned_issue=0, due=None
+        )
         edited = replace(edited, lots=(*base.lots, new))
     return edited, PreviousPlan("prev", _rows(plan), frozenset(plan.solved))
 
