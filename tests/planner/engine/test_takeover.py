@@ -11,8 +11,8 @@ from dataclasses import replace
 import pytest
 
 from models.records import LineKey, PreviousAllocation, PreviousPlan, Scenario
-from planner.engine import solve as solve_module
 from planner.engine.eligibility import Prepared
+from planner.engine.flow import lexicographic_flow
 from planner.engine.ids import LineId, PairId
 from planner.engine.solve import solve
 from planner.result.plan import Plan
@@ -55,13 +55,12 @@ def test_the_untouched_component_is_taken_over_and_only_the_edited_one_solved(
     plan's rows, and the plan is the one re-planned without fingerprints, proved."""
     plan = solve(base())
     solved_lines: list[list[LineKey]] = []
-    flow = solve_module.lexicographic_flow
 
     def recording(prep: Prepared, lines: list[LineId], pairs: list[PairId]) -> dict[LineId, int]:
         solved_lines.append([prep.lines[li].key for li in lines])
-        return flow(prep, lines, pairs)
+        return lexicographic_flow(prep, lines, pairs)
 
-    monkeypatch.setattr(solve_module, "lexicographic_flow", recording)
+    monkeypatch.setattr("planner.engine.solve.lexicographic_flow", recording)
     fast = solve(whatif().replace(previous=previous(plan)))
     assert solved_lines == [[("S2", "1")]]
     monkeypatch.undo()
