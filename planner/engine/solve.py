@@ -27,7 +27,7 @@ from planner.engine.greedy import greedy
 from planner.engine.ids import LineId, PairId
 from planner.engine.pins import incomplete
 from planner.engine.stability import fewest_changes, targets
-from planner.engine.takeover import fingerprint, plan_rows, taken_over, takes_over
+from planner.engine.takeover import fingerprints, plan_rows, taken_over, takes_over
 from planner.engine.workers import solve_components
 from planner.progress import Progress
 from planner.result.plan import Allocation, Plan, TierResult
@@ -99,7 +99,7 @@ def solve(
     done("eligibility", "greedy")
     baseline_added, baseline_flows = greedy(prep)
     done("greedy", "optimise" if name != "greedy" else "report and check")
-    comps: list[Component] = []
+    taken = _Taken()
     if name == "greedy":
         result = _Optimum(baseline_added, [], None, False, "greedy", [])
         flow_lines: set[LineId] = set()
@@ -108,8 +108,10 @@ def solve(
         deadline = None if limit is None else start + limit
         comps = components(prep)
         target = targets(prep) if prep.previous is not None else {}
-        taken = _Taken(*taken_over(prep, comps, target)) if prep.previous is not None else _Taken([], {}, {})
-        result = _optimise(prep, comps, taken, name, deadline, progress, workers, scheduler, route)
+        taken = (
+            _Taken(comps, *taken_over(prep, comps, target)) if prep.previous is not None else _Taken(comps)
+        )
+        result = _optimise(prep, taken, name, deadline, progress, workers, scheduler, route)
         short = {
             li
             for li in prep.pins.forced
@@ -123,8 +125,7 @@ def solve(
         if prep.previous is None:
             flows = assign(prep, fixed, _shares(prep, result))
         else:
-            open_comps = [c for c in comps if id(c) not in taken.ids]
-            flows = _fewest_changes(prep, result, fixed, name, deadline, route, open_comps, target)
+            flows = _fewest_changes(prep, result, fixed, name, deadline, route, taken.solving, target)
             flows |= taken.flows
             done("fewest changes", "assign")
         done("assign", "report and check")
@@ -140,7 +141,7 @@ def solve(
         tiers=_tier_results(prep, added, cast(dict[int, int], baseline_added), result.tier_bounds),
         notes=(*(prep.previous.notes if prep.previous else ()), *result.notes),
         phases=phases,
-        solved=_fingerprints(prep, comps, flows) if result.proved else (),
+        solved=_fingerprints(prep, taken, flows) if result.proved else (),
     )
     changes = plan.changes_frame() if prep.previous is not None else None
     violations = check_tables(
@@ -159,16 +160,18 @@ def solve(
 
 @dataclass(slots=True)
 class _Taken:
-    """The components taken over from the previous plan (planner.engine.takeover), their pairs'
-    quantities and their lines' added quantities."""
+    """The components of a solve: those taken over from the previous plan (planner.engine.takeover)
+    by index, with their fingerprints, their pairs' quantities and their lines' added quantities;
+    the others, to solve."""
 
-    comps: list[Component]
-    flows: dict[PairId, int]
-    added: dict[LineId, int]
-    ids: set[int] = field(init=False)
+    comps: list[Component] = field(default_factory=list)
+    prints: dict[int, str] = field(default_factory=dict)
+    flows: dict[PairId, int] = field(default_factory=dict)
+    added: dict[LineId, int] = field(default_factory=dict)
+    solving: list[Component] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.ids = {id(c) for c in self.comps}
+        self.solving = [c for i, c in enumerate(self.comps) if i not in self.prints]
 
 
 @dataclass(slots=True)
@@ -187,7 +190,6 @@ class _Optimum:
 
 def _optimise(
     prep: Prepared,
-    comps: list[Component],
     taken: _Taken,
     name: str,
     deadline: float | None,
@@ -196,10 +198,11 @@ def _optimise(
     scheduler: str | None,
     route: Route,
 ) -> _Optimum:
-    """The tier totals of `comps`; those `taken` over keep the previous plan's, proved by its solve."""
-    any_flow = any(not c.needs_integers and route == "auto" for c in comps)
-    any_integer = any(c.needs_integers or route == "tier_loop" for c in comps)
-    comps = [c for c in comps if id(c) not in taken.ids]
+    """The tier totals of every component; those taken over keep the previous plan's, proved by its
+    solve."""
+    any_flow = any(not c.needs_integers and route == "auto" for c in taken.comps)
+    any_integer = any(c.needs_integers or route == "tier_loop" for c in taken.comps)
+    comps = taken.solving
     through_flow = [c for c in comps if not c.needs_integers and route == "auto"]
     integer = [c for c in comps if c.needs_integers or route == "tier_loop"]
     flow_lines = [li for c in through_flow for li in c.lines]
@@ -268,8 +271,9 @@ def _fewest_changes(
     return assign(prep, fixed, shares, target)
 
 
-def _fingerprints(prep: Prepared, comps: list[Component], flows: dict[PairId, int]) -> tuple[str, ...]:
-    """The fingerprints of the components of a proved plan, sorted (planner.engine.takeover)."""
+def _fingerprints(prep: Prepared, taken: _Taken, flows: dict[PairId, int]) -> tuple[str, ...]:
+    """The fingerprints of the components of a proved plan, sorted (planner.engine.takeover); those
+    taken over have the rows the previous plan had, so their fingerprints are known."""
     if not takes_over(prep):
         return ()
     rows = plan_rows(
@@ -279,7 +283,7 @@ def _fingerprints(prep: Prepared, comps: list[Component], flows: dict[PairId, in
             *((prep.demands[prep.pairs[p].demand].line, prep.pairs[p].lot, q) for p, q in flows.items()),
         ],
     )
-    return tuple(sorted(fingerprint(prep, c, rows) for c in comps))
+    return tuple(sorted([*taken.prints.values(), *fingerprints(prep, taken.solving, rows)]))
 
 
 def _shares(prep: Prepared, result: _Optimum) -> list[tuple[list[LineId], int]]:

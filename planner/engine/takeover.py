@@ -28,8 +28,17 @@ Rows = Mapping[int, Mapping[str, int]]
 """Per line index, what the plan gives it per lot id (every source)."""
 
 
-def fingerprint(prep: Prepared, comp: Component, rows: Rows) -> str:
-    """The component's problem and the plan's rows on its lines, hashed."""
+def fingerprints(prep: Prepared, comps: list[Component], rows: Rows) -> list[str]:
+    """Each component's problem and the plan's rows on its lines, hashed."""
+    reserved: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
+    for r in prep.reservations:
+        reserved[r.line].append((prep.lots[r.lot].lot, r.quantity, r.source.value))
+    return [_fingerprint(prep, comp, rows, reserved) for comp in comps]
+
+
+def _fingerprint(
+    prep: Prepared, comp: Component, rows: Rows, reserved: Mapping[int, list[tuple[str, int, str]]]
+) -> str:
     tiers = sorted({prep.line_tier[li] for li in comp.lines}, key=lambda t: -1 if t is None else t)
     rank = {t: r for r, t in enumerate(tiers)}
     pairs_of, demands_of = demand_pairs(prep), line_demands(prep)
@@ -37,7 +46,7 @@ def fingerprint(prep: Prepared, comp: Component, rows: Rows) -> str:
         {prep.pairs[p].lot for p in comp.pairs}
         | {lot for g in comp.groups for lot in prep.cap_groups[g].lots}
     )
-    parts: list[object] = [
+    parts = (
         [
             (
                 prep.lines[li],
@@ -52,6 +61,7 @@ def fingerprint(prep: Prepared, comp: Component, rows: Rows) -> str:
                     for d in demands_of[li]
                 ],
                 sorted(rows.get(li, {}).items()),
+                sorted(reserved.get(li, [])),
             )
             for li in comp.lines
         ],
@@ -60,14 +70,6 @@ def fingerprint(prep: Prepared, comp: Component, rows: Rows) -> str:
             (g.label, g.cap, [prep.lots[lot].lot for lot in g.lots])
             for g in (prep.cap_groups[i] for i in comp.groups)
         ],
-    ]
-    on_lines = set(comp.lines)
-    parts.append(
-        sorted(
-            (prep.lines[r.line].key, prep.lots[r.lot].lot, r.quantity, r.source.value)
-            for r in prep.reservations
-            if r.line in on_lines
-        )
     )
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
@@ -89,17 +91,19 @@ def takes_over(prep: Prepared) -> bool:
 
 def taken_over(
     prep: Prepared, comps: list[Component], target: dict[PairId, int]
-) -> tuple[list[Component], dict[PairId, int], dict[LineId, int]]:
-    """The components whose fingerprint the previous plan lists, the previous plan's quantity on
-    each of their pairs (the fewest-changes targets: what it gave beyond what is fixed), and what
-    that adds to each of their lines (units over all its demands, divided by units per line unit)."""
+) -> tuple[dict[int, str], dict[PairId, int], dict[LineId, int]]:
+    """The components whose fingerprint the previous plan lists (by their index in `comps`, with
+    their fingerprint), the previous plan's quantity on each of their pairs (the fewest-changes
+    targets: what it gave beyond what is fixed), and what that adds to each of their lines (units
+    over all its demands, divided by units per line unit)."""
     assert prep.previous is not None
     assert prep.scenario.previous is not None
     solved = prep.scenario.previous.solved
     if not solved or not takes_over(prep):
-        return [], {}, {}
+        return {}, {}, {}
     rows = plan_rows(prep, ((li, lot, q) for (li, lot), q in prep.previous.before.items()))
-    comps = [c for c in comps if fingerprint(prep, c, rows) in solved]
+    listed = {i: f for i, f in enumerate(fingerprints(prep, comps, rows)) if f in solved}
+    comps = [comps[i] for i in listed]
     flows = {p: target[p] for c in comps for p in c.pairs if target.get(p, 0) > 0}
     units: dict[LineId, int] = defaultdict(int)
     for p, q in flows.items():
@@ -110,4 +114,4 @@ def taken_over(
         for li in c.lines:
             per_unit = sum(prep.demands[d].per_unit for d in demands_of[li])
             added[li] = units.get(li, 0) // per_unit if per_unit else 0
-    return comps, flows, added
+    return listed, flows, added
