@@ -33,15 +33,26 @@ def fingerprints(prep: Prepared, comps: list[Component], rows: Rows) -> list[str
     reserved: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
     for r in prep.reservations:
         reserved[r.line].append((prep.lots[r.lot].lot, r.quantity, r.source.value))
-    return [_fingerprint(prep, comp, rows, reserved) for comp in comps]
+    lot_id = [lot.lot for lot in prep.lots]
+    pairs_of = demand_pairs(prep)
+    demand = [
+        (dm.item, dm.per_unit, [(lot_id[prep.pairs[p].lot], prep.pairs[p].cost) for p in pairs_of[d]])
+        for d, dm in enumerate(prep.demands)
+    ]
+    return [_fingerprint(prep, comp, rows, reserved, demand) for comp in comps]
 
 
 def _fingerprint(
-    prep: Prepared, comp: Component, rows: Rows, reserved: Mapping[int, list[tuple[str, int, str]]]
+    prep: Prepared,
+    comp: Component,
+    rows: Rows,
+    reserved: Mapping[int, list[tuple[str, int, str]]],
+    demand: list[tuple[str, int, list[tuple[str, int]]]],
 ) -> str:
+    """`demand`: per demand its item, units per line unit and (lot id, cost) per pair."""
     tiers = sorted({prep.line_tier[li] for li in comp.lines}, key=lambda t: -1 if t is None else t)
     rank = {t: r for r, t in enumerate(tiers)}
-    pairs_of, demands_of = demand_pairs(prep), line_demands(prep)
+    demands_of = line_demands(prep)
     lots = sorted(
         {prep.pairs[p].lot for p in comp.pairs}
         | {lot for g in comp.groups for lot in prep.cap_groups[g].lots}
@@ -52,14 +63,7 @@ def _fingerprint(
                 prep.lines[li],
                 rank[prep.line_tier[li]],
                 li in prep.pins.forced,
-                [
-                    (
-                        prep.demands[d].item,
-                        prep.demands[d].per_unit,
-                        [(prep.lots[prep.pairs[p].lot].lot, prep.pairs[p].cost) for p in pairs_of[d]],
-                    )
-                    for d in demands_of[li]
-                ],
+                [demand[d] for d in demands_of[li]],
                 sorted(rows.get(li, {}).items()),
                 sorted(reserved.get(li, [])),
             )
