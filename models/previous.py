@@ -15,6 +15,8 @@ from models.tables import ROW, Column, TableSpec, parse_table, read_raw
 
 RUN_RECORD = "run.json"
 """The file every result folder of the planner holds (planner.result.output.MARKER)."""
+COMPONENTS = "components.txt"
+"""The fingerprints of the components a proved plan solved, one a line (planner.engine.takeover)."""
 
 PREVIOUS_ALLOCATIONS = TableSpec(
     "allocations.csv",
@@ -48,4 +50,6 @@ def read_previous(folder: str | Path) -> PreviousPlan:
         )
         if lot and int(quantity) > 0
     ]
-    return PreviousPlan(str(folder), tuple(rows))
+    listed = folder / COMPONENTS
+    solved = frozenset(listed.read_text(encoding="utf-8").split()) if listed.is_file() else frozenset()
+    return PreviousPlan(str(folder), tuple(rows), solved)

@@ -198,6 +198,9 @@ class PreviousPlan:
 
     folder: str
     allocations: tuple[PreviousAllocation, ...]
+    solved: frozenset[str] = frozenset()
+    """Fingerprints of the components the plan proved optimal (planner.engine.takeover), from the
+    folder's components.txt; empty when it has none."""
 
 
 SolverName = Literal["auto", "highs", "scip", "cpsat", "pulp", "greedy"]

@@ -22,9 +22,11 @@ from planner.cli import main
 
 CONTRACT_OUTPUTS = {"allocations.csv", "lines.csv", "items.csv", "explain.csv", "summary.json"}
 """The files SPEC section 6 says `planner solve` writes."""
-OUTPUTS = CONTRACT_OUTPUTS | {"run.json"}
+OUTPUTS = CONTRACT_OUTPUTS | {"run.json", "components.txt"}
 """What `planner solve` writes: the contract's files plus run.json, the project's reproducibility
-record (input hashes, versions, options, timings; see planner/io/runs.py). Nothing else."""
+record (input hashes, versions, options, timings; see planner/io/runs.py), and, for a plan proved
+optimal, components.txt (the fingerprints a re-plan takes untouched components over by, see
+planner/engine/takeover.py). Nothing else."""
 
 TOML = 'name = "cli-test"\ntoday = "2026-11-20"\n'
 

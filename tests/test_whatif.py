@@ -21,7 +21,15 @@ from planner.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
-OUTPUTS = {"allocations.csv", "lines.csv", "items.csv", "explain.csv", "summary.json", "run.json"}
+OUTPUTS = {
+    "allocations.csv",
+    "lines.csv",
+    "items.csv",
+    "explain.csv",
+    "summary.json",
+    "run.json",
+    "components.txt",
+}
 
 BASE_TABLES = {
     "items.csv": "item,description\nX,Widget\nY,Gadget\n",

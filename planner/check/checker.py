@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from models.cells import read_csv_file
+from models.codes import PlanStatus
 from models.collector import collector_paused
+from models.previous import COMPONENTS
 from models.records import Scenario
 from planner.check import eligibility, pins, previous, references, reports, restrictions
 from planner.check.explain import explain_rows
@@ -134,7 +136,7 @@ def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:
             problems.append(Violation("table_format", f"{path} cannot be read: {reason}"))
     if problems:
         return problems
-    return check_tables(
+    return _listed_unproved(out_dir, summary) + check_tables(
         scenario,
         frames["allocations.csv"],
         frames["lines.csv"],
@@ -143,3 +145,14 @@ def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:
         frames.get("changes.csv"),
         frames.get("explain.csv"),
     )
+
+
+def _listed_unproved(out_dir: Path, summary: object) -> list[Violation]:
+    """components.txt (the fingerprints a re-plan takes components over by) only beside a plan
+    proved optimal: a re-plan takes those components over as proved."""
+    listed = Path(out_dir) / COMPONENTS
+    status = summary.get("status") if isinstance(summary, dict) else None
+    unproved = {s.value for s in PlanStatus} - {PlanStatus.OPTIMAL.value}
+    if listed.is_file() and status in unproved:  # a status that is no status is the summary's rule
+        return [Violation("components", f"{listed} lists components of a plan that is {status}, not optimal")]
+    return []

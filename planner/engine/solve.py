@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, cast
 
 from models.codes import PlanStatus, Reason, Source
@@ -20,7 +20,7 @@ from models.records import Scenario
 from planner.check import Violation, check_tables
 from planner.engine.backends import Backend, SolverUnavailable, get_backend
 from planner.engine.backends.pulp import PulpBackend
-from planner.engine.components import components
+from planner.engine.components import Component, components
 from planner.engine.eligibility import Prepared, prepare
 from planner.engine.first_in_tier import first_in_tier
 from planner.engine.flow import assign, lexicographic_flow
@@ -28,6 +28,7 @@ from planner.engine.greedy import greedy
 from planner.engine.ids import LineId, PairId
 from planner.engine.pins import incomplete
 from planner.engine.stability import fewest_changes, targets
+from planner.engine.takeover import fingerprints, plan_rows, taken_over, takes_over
 from planner.engine.workers import solve_components
 from planner.progress import Progress
 from planner.result.explain import short_lines
@@ -105,13 +106,19 @@ def solve(
     done("eligibility", "greedy")
     baseline_added, baseline_flows = greedy(prep)
     done("greedy", "optimise" if name != "greedy" else "report and check")
+    taken = _Taken()
     if name == "greedy":
         result = _Optimum(baseline_added, [], None, False, "greedy", [])
         flow_lines: set[LineId] = set()
         flows = baseline_flows
     else:
         deadline = None if limit is None else start + limit
-        result = _optimise(prep, name, deadline, progress, workers, scheduler, route)
+        comps = components(prep)
+        target = targets(prep) if prep.previous is not None else {}
+        taken = (
+            _Taken(comps, *taken_over(prep, comps, target)) if prep.previous is not None else _Taken(comps)
+        )
+        result = _optimise(prep, taken, name, deadline, progress, workers, scheduler, route)
         short = {
             li
             for li in prep.pins.forced
@@ -121,11 +128,12 @@ def solve(
             raise incomplete(prep.pins, prep.lines, short, result.proved)
         done("optimise", "assign" if prep.previous is None else "fewest changes")
         flow_lines = {li for lines in result.flow_components for li in lines}
-        fixed = {li: q for li, q in result.added.items() if li not in flow_lines}
+        fixed = {li: q for li, q in result.added.items() if li not in flow_lines and li not in taken.added}
         if prep.previous is None:
             flows = assign(prep, fixed, _shares(prep, result))
         else:
-            flows = _fewest_changes(prep, result, fixed, name, deadline, route)
+            flows = _fewest_changes(prep, result, fixed, name, deadline, route, taken.solving, target)
+            flows |= taken.flows
             done("fewest changes", "assign")
         done("assign", "report and check")
     # Lines that share a tier total may have traded quantity in the assignment.
@@ -140,7 +148,11 @@ def solve(
         tiers=_tier_results(prep, added, cast(dict[int, int], baseline_added), result.tier_bounds),
         notes=(*(prep.previous.notes if prep.previous else ()), *result.notes),
         phases=phases,
-        flow_lines=frozenset(flow_lines),
+        # every line of a flow component, solved now or taken over (explain.csv's same-tier details)
+        flow_lines=frozenset(
+            li for c in taken.comps if not c.needs_integers and route == "auto" for li in c.lines
+        ),
+        solved=_fingerprints(prep, taken, flows) if result.proved else (),
     )
     changes = plan.changes_frame() if prep.previous is not None else None
     violations = check_tables(
@@ -176,6 +188,22 @@ def explain_plan(plan: Plan, solver: str | None = None, time_limit: float | None
 
 
 @dataclass(slots=True)
+class _Taken:
+    """The components of a solve: those taken over from the previous plan (planner.engine.takeover)
+    by index, with their fingerprints, their pairs' quantities and their lines' added quantities;
+    the others, to solve."""
+
+    comps: list[Component] = field(default_factory=list)
+    prints: dict[int, str] = field(default_factory=dict)
+    flows: dict[PairId, int] = field(default_factory=dict)
+    added: dict[LineId, int] = field(default_factory=dict)
+    solving: list[Component] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.solving = [c for i, c in enumerate(self.comps) if i not in self.prints]
+
+
+@dataclass(slots=True)
 class _Optimum:
     """Tier totals found: added quantity per line, the lines of each flow component (they may
     trade quantity within a tier in the assignment), proven bounds per tier (None: no proof, as
@@ -191,6 +219,7 @@ class _Optimum:
 
 def _optimise(
     prep: Prepared,
+    taken: _Taken,
     name: str,
     deadline: float | None,
     progress: Progress | None,
@@ -198,22 +227,30 @@ def _optimise(
     scheduler: str | None,
     route: Route,
 ) -> _Optimum:
-    comps = components(prep)
+    """The tier totals of every component; those taken over keep the previous plan's, proved by its
+    solve."""
+    any_flow = any(not c.needs_integers and route == "auto" for c in taken.comps)
+    any_integer = any(c.needs_integers or route == "tier_loop" for c in taken.comps)
+    comps = taken.solving
     through_flow = [c for c in comps if not c.needs_integers and route == "auto"]
     integer = [c for c in comps if c.needs_integers or route == "tier_loop"]
     flow_lines = [li for c in through_flow for li in c.lines]
-    result = _Optimum({}, [c.lines for c in through_flow], defaultdict(int), True, "flow", [])
+    result = _Optimum(dict(taken.added), [c.lines for c in through_flow], defaultdict(int), True, "flow", [])
     assert result.tier_bounds is not None
+    for li, q in taken.added.items():
+        result.tier_bounds[prep.line_tier[li] or 0] += q
     if flow_lines:
         result.added.update(lexicographic_flow(prep, flow_lines, [p for c in through_flow for p in c.pairs]))
         for li in flow_lines:
             result.tier_bounds[prep.line_tier[li] or 0] += result.added[li]
-    if not integer:
+    if not any_integer:
         return result
     backend = mip_backend(name)
     if not backend.available():
         raise PlannerError(f"solver {backend.name} is not available on this machine")
-    result.solver = f"flow+{backend.name}" if flow_lines else backend.name
+    result.solver = f"flow+{backend.name}" if any_flow else backend.name
+    if not integer:
+        return result
     steps = None if progress is None else progress.steps
     solved = solve_components(prep, integer, backend.name, deadline, steps, workers, scheduler)
     for outcome in solved.outcomes:
@@ -233,13 +270,15 @@ def _fewest_changes(
     name: str,
     deadline: float | None,
     route: Route,
+    comps: list[Component],
+    target: dict[PairId, int],
 ) -> dict[PairId, int]:
     """Holding every tier total, the fewest changed units against the previous plan (SPEC 9.4),
-    then the preferences: the integer lines' quantities in `result` and `fixed` are updated."""
-    target = targets(prep)
+    then the preferences, over `comps` (with `target`, `stability.targets`): the integer lines'
+    quantities in `result` and `fixed` are updated."""
     shares = _shares(prep, result)
     flows = assign(prep, fixed, shares, target)
-    integer = [c for c in components(prep) if c.needs_integers or route == "tier_loop"]
+    integer = [c for c in comps if c.needs_integers or route == "tier_loop"]
     backend = None if name == "greedy" else mip_backend(name)
     outcome = fewest_changes(prep, integer, fixed, flows, target, backend, deadline)
     result.notes += outcome.notes
@@ -259,6 +298,21 @@ def _fewest_changes(
     fixed.update(outcome.added)
     result.added.update(outcome.added)
     return assign(prep, fixed, shares, target)
+
+
+def _fingerprints(prep: Prepared, taken: _Taken, flows: dict[PairId, int]) -> tuple[str, ...]:
+    """The fingerprints of the components of a proved plan, sorted (planner.engine.takeover); those
+    taken over have the rows the previous plan had, so their fingerprints are known."""
+    if not takes_over(prep):
+        return ()
+    rows = plan_rows(
+        prep,
+        [
+            *((r.line, r.lot, r.quantity) for r in prep.reservations),
+            *((prep.demands[prep.pairs[p].demand].line, prep.pairs[p].lot, q) for p, q in flows.items()),
+        ],
+    )
+    return tuple(sorted([*taken.prints.values(), *fingerprints(prep, taken.solving, rows)]))
 
 
 def _shares(prep: Prepared, result: _Optimum) -> list[tuple[list[LineId], int]]:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from models.cells import write_csv_text
 from models.codes import PlanStatus, Reason, Source
+from models.previous import COMPONENTS
 from planner.engine.eligibility import Prepared
 from planner.engine.first_in_tier import FirstInTier
 from planner.result import explain, report
@@ -71,6 +72,9 @@ class Plan:
     """The lines the exact lexicographic flow solved (their tier's split is the assignment's)."""
     first_in_tier: Mapping[int, FirstInTier] | None = None
     """SPEC 10's first_in_tier per short line, when computed (`with_first_in_tier`)."""
+    solved: tuple[str, ...] = ()
+    """Fingerprints of the components, when the plan is proved optimal (planner.engine.takeover):
+    components.txt, which a re-plan from the folder reads."""
 
     @property
     def scenario_name(self) -> str:
@@ -185,6 +189,8 @@ class Plan:
         changes = {}
         if self.prepared.previous is not None:
             changes["changes.csv"] = write_csv_text(self.changes_frame())
+        if self.solved:
+            changes[COMPONENTS] = "".join(f"{f}\n" for f in self.solved)
         return changes | {
             "allocations.csv": write_csv_text(self.allocations_frame()),
             "lines.csv": write_csv_text(self.lines_frame()),

@@ -2,8 +2,9 @@
 again, gives that folder's tables (so the dashboard need not solve what `planner solve` or `run` has).
 
 What the plan does is in its files: the allocations row by row, each line's allocated total (the
-optimiser's share is that less the line's reservations) and per tier the status, solver, bound and
-greedy of summary.json. The rest comes from preparing the scenario again, as `solve` does.
+optimiser's share is that less the line's reservations), per tier the status, solver, bound and
+greedy of summary.json, and the components' fingerprints of components.txt. The rest comes from
+preparing the scenario again, as `solve` does.
 `planner.io.runs.read_run` decides when a folder may be read instead of solving.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from models.cells import read_csv_file
 from models.codes import PlanStatus, Source
+from models.previous import COMPONENTS
 from planner.engine.components import components
 from planner.engine.eligibility import Prepared
 from planner.result.plan import Allocation, Plan, TierResult
@@ -70,4 +72,7 @@ def plan_from_folder(prep: Prepared, folder: Path) -> Plan:
         tiers=tiers,
         notes=summary.notes[len(prep.notes) :],
         flow_lines=flow_lines,
+        solved=tuple(listed.read_text(encoding="utf-8").split())
+        if (listed := folder / COMPONENTS).is_file()
+        else (),
     )

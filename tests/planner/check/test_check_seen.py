@@ -196,3 +196,18 @@ def test_an_items_row_missing_or_added_is_caught(demo: tuple[Scenario, Path], tm
     messages = [v.message for v in check_dir(scenario, folder) if v.rule == "items"]
     assert any("LED-RED" in m for m in messages)
     assert any("GHOST" in m for m in messages)
+
+
+def test_fingerprints_beside_a_plan_not_proved_are_reported(
+    demo: tuple[Scenario, Path], tmp_path: Path
+) -> None:
+    """components.txt (planner.engine.takeover) beside a plan whose status is not optimal breaks
+    the rule that only proved components are listed; beside the proved plan it passes."""
+    scenario, out = demo
+    folder = _copy(out, tmp_path)
+    assert (folder / "components.txt").is_file()
+    assert check_dir(scenario, folder) == []
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    summary["status"] = "feasible"
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    assert "components" in _rules(check_dir(scenario, folder))
