@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date
 
 from models.codes import Reason
 from models.records import Line, LineKey, Lot
@@ -57,6 +59,12 @@ class ShortReasons:
                 self.in_tier[(lot, tier_key(facts, facts.lines[holder]))].add(holder)
         self.taken = plan.held_by_lot
         """What previous and pin rows fix on each lot besides reservations."""
+        arrivals: dict[str, set[date]] = defaultdict(set)
+        for supply in facts.scenario.lots:
+            if supply.due is not None:
+                arrivals[supply.item].add(max(supply.due, facts.today))
+        self.arrivals = {item: sorted(days) for item, days in arrivals.items()}
+        """Per item, the days its lots to come count as received (SPEC 8), ascending."""
         self._found: dict[LineKey, tuple[str, str]] = {}
         self._parts: dict[tuple[object, ...], list[list[Lot]]] = {}
 
@@ -67,13 +75,17 @@ class ShortReasons:
         return self._found[line.key]
 
     def alike(self, line: Line) -> tuple[object, ...]:
-        """What the lots that may serve a line depend on (item, lists, pnp need, ship date, its
-        pins): lines alike have the same."""
+        """What the lots that may serve a line depend on (item, lists, pnp need, its pins, and which
+        lots to come of the items that give it arrive by its ship date): lines alike have the same."""
         order = self.facts.orders[line.order]
         warehouses = line.warehouses if line.warehouses is not None else order.warehouses
         owners = line.owners if line.owners is not None else order.owners
         pinned = (line.key in self.facts.only, tuple(sorted(self.facts.pins.get(line.key, {}))))
-        return (line.item, warehouses, owners, line.requires_pnp, line.ship_date, pinned)
+        arrived = tuple(
+            bisect_right(self.arrivals.get(item, []), line.ship_date)
+            for item in sorted(self.facts.giving_items(line))
+        )
+        return (line.item, warehouses, owners, line.requires_pnp, arrived, pinned)
 
     def parts(self, line: Line) -> list[list[Lot]]:
         """`usable_parts` of the line, found once for lines alike."""

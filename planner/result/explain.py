@@ -16,10 +16,11 @@
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -177,6 +178,12 @@ class _Explainer:
         self.lots_of_item: dict[str, list[int]] = defaultdict(list)
         for i, lot in enumerate(prep.lots):
             self.lots_of_item[lot.item].append(i)
+        arrivals: dict[str, set[date]] = defaultdict(set)
+        for lot in prep.lots:
+            if (day := lot.arrives(prep.scenario.today)) is not None:
+                arrivals[lot.item].add(day)
+        self.arrivals = {item: sorted(days) for item, days in arrivals.items()}
+        """Per item, the days its lots to come count as received, ascending."""
         self.alternates: dict[str, list[str]] = defaultdict(list)
         for alt in prep.scenario.alternates:
             self.alternates[alt.item].append(alt.alternate)
@@ -194,12 +201,17 @@ class _Explainer:
 
     def _lots(self, li: int) -> _LineLots:
         """What the line's lots are to it, found once for all lines alike (same parts, lists,
-        pnp need and ship date)."""
+        pnp need, and ship dates between the same arrivals of its items' lots to come)."""
         line = self.prep.lines[li]
         parts = tuple(
             (self.prep.demands[d].item, self.prep.demands[d].per_unit) for d in self.prep.line_demands[li]
         )
-        like = (parts, line.warehouses, line.owners, line.requires_pnp, line.ship_date)
+        arrived = tuple(
+            bisect_right(self.arrivals.get(source, []), line.ship_date)
+            for item, _ in parts
+            for source in (item, *self.alternates[item])
+        )
+        like = (parts, line.warehouses, line.owners, line.requires_pnp, arrived)
         if like not in self.lots_like:
             self.lots_like[like] = self._find_lots(line, parts)
         return self.lots_like[like]
