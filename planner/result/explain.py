@@ -191,6 +191,7 @@ class _Explainer:
         self.order_lines: dict[str, list[int]] = defaultdict(list)
         for li, line in enumerate(prep.lines):
             self.order_lines[line.key[0]].append(li)
+        self.blocking: dict[str, list[tuple[int, int, str]]] = {}
 
     def _fact(
         self, li: int, kind: ExplainKind, quantity: int, detail: str, lot: str = "", other: int | None = None
@@ -273,22 +274,29 @@ class _Explainer:
 
     def _full_delivery(self, li: int) -> list[Fact]:
         """One rule row per line of the order that cannot be filled: one that takes no part, or one
-        that lacks more than is free in its lots (every line not full when none does)."""
-        rows: list[Fact] = []
-        open_rows: list[Fact] = []
-        for m in self.order_lines[self.prep.lines[li].key[0]]:
+        that lacks more than is free in its lots (every line not full when none does); the same
+        rows for every line of the order, found once per order."""
+        order = self.prep.lines[li].key[0]
+        if order not in self.blocking:
+            self.blocking[order] = self._blocking(order)
+        return [
+            self._fact(li, ExplainKind.RULE, lacking, detail, other=m)
+            for m, lacking, detail in self.blocking[order]
+        ]
+
+    def _blocking(self, order: str) -> list[tuple[int, int, str]]:
+        """The order's full_delivery_blocked rule rows: (line, what it lacks, detail)."""
+        rows: list[tuple[int, int, str]] = []
+        open_rows: list[tuple[int, int, str]] = []
+        for m in self.order_lines[order]:
             other = self.prep.lines[m]
             lacking = other.requested - self.allocated[m]
             if other.reason is not None and other.reason != Reason.NONSTOCK:
-                rows.append(
-                    self._fact(li, ExplainKind.RULE, lacking, f"takes no part: {other.reason}", other=m)
-                )
+                rows.append((m, lacking, f"takes no part: {other.reason}"))
             elif other.takes_part and lacking > 0:
                 free = self.free(m)
-                fact = self._fact(
-                    li, ExplainKind.RULE, lacking, f"{free} free in the lots it may use", other=m
-                )
-                (rows if lacking > free else open_rows).append(fact)
+                row = (m, lacking, f"{free} free in the lots it may use")
+                (rows if lacking > free else open_rows).append(row)
         return rows or open_rows
 
     def held_by(self, li: int) -> list[Fact]:
