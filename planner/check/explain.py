@@ -18,7 +18,7 @@ import pandas as pd
 from models.records import Line, LineKey, Lot, line_sort_key
 from planner.check.facts import Facts
 from planner.check.previous import fixed
-from planner.check.reports import ShortReasons, tier_key
+from planner.check.reports import ShortReasons
 from planner.check.tables import AllocationRow, PlanTables, _cells, integer
 from planner.check.violation import line_name
 
@@ -98,9 +98,9 @@ class _Expect:
         self.facts, self.plan, self.slack, self.reasons = facts, plan, reasons.slack, reasons
         self.got = {key: a for key, _, a in plan.allocated}
         taking_part = [line for line in facts.scenario.lines if facts.reason[line.key] is None]
-        keys = sorted({tier_key(facts, line) for line in taking_part})
-        rank = {key: n for n, key in enumerate(keys)}
-        self.tier = {line.key: rank[tier_key(facts, line)] for line in taking_part}
+        keys = {line.key: reasons.tier_of(line) for line in taking_part}
+        rank = {key: n for n, key in enumerate(sorted(set(keys.values())))}
+        self.tier = {line: rank[key] for line, key in keys.items()}
         self.fixed: dict[str, list[tuple[tuple[str, tuple[int, int, str]], str, AllocationRow]]]
         self.fixed = defaultdict(list)
         self.by_tier: dict[str, list[tuple[int, tuple[str, tuple[int, int, str]], AllocationRow]]]

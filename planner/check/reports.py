@@ -52,11 +52,13 @@ class ShortReasons:
             if facts.reason[line.key] not in (None, Reason.NONSTOCK)
         }
         self.slack = Slack(facts, plan)
+        self._tier: dict[LineKey, tuple[object, ...]] = {}
+        self._alike: dict[LineKey, tuple[object, ...]] = {}
         self.in_tier: dict[tuple[str, tuple[object, ...]], set[LineKey]] = defaultdict(set)
         """Per lot and tier key, the lines of that tier the optimiser gives some of the lot."""
         for lot, holders in plan.optimizer_holders.items():
             for holder in holders:
-                self.in_tier[(lot, tier_key(facts, facts.lines[holder]))].add(holder)
+                self.in_tier[(lot, self.tier_of(facts.lines[holder]))].add(holder)
         self.taken = plan.held_by_lot
         """What previous and pin rows fix on each lot besides reservations."""
         arrivals: dict[str, set[date]] = defaultdict(set)
@@ -74,9 +76,21 @@ class ShortReasons:
             self._found[line.key] = _short_reason(self, line, allocated)
         return self._found[line.key]
 
+    def tier_of(self, line: Line) -> tuple[object, ...]:
+        """`tier_key` of the line, found once per line."""
+        if line.key not in self._tier:
+            self._tier[line.key] = tier_key(self.facts, line)
+        return self._tier[line.key]
+
     def alike(self, line: Line) -> tuple[object, ...]:
         """What the lots that may serve a line depend on (item, lists, pnp need, its pins, and which
-        lots to come of the items that give it arrive by its ship date): lines alike have the same."""
+        lots to come of the items that give it arrive by its ship date): lines alike have the same.
+        Found once per line."""
+        if line.key not in self._alike:
+            self._alike[line.key] = self._find_alike(line)
+        return self._alike[line.key]
+
+    def _find_alike(self, line: Line) -> tuple[object, ...]:
         order = self.facts.orders[line.order]
         warehouses = line.warehouses if line.warehouses is not None else order.warehouses
         owners = line.owners if line.owners is not None else order.owners
@@ -115,7 +129,7 @@ def _short_reason(known: ShortReasons, line: Line, allocated: int) -> tuple[str,
         return Reason.SAFETY_STOCK, f"what is left of the lots it may use ({left}) is safety stock"
     if facts.item(line.item).pack_size > 1 and free > 0:
         return Reason.PACK_SIZE, f"{free} are free in its lots, less than it can take in whole packs"
-    tier = tier_key(facts, line)
+    tier = known.tier_of(line)
     if any(known.in_tier.get((lot.lot, tier), set()) - {line.key} for lots in parts for lot in lots):
         return Reason.TIE_BREAK, "a line of its own tier holds stock of a lot it may use"
     return Reason.SHORT, "the stock it may use is taken by earlier tiers, reservations or kept lines"
