@@ -188,6 +188,7 @@ class _Explainer:
         for alt in prep.scenario.alternates:
             self.alternates[alt.item].append(alt.alternate)
         self.lots_like: dict[tuple[object, ...], _LineLots] = {}
+        self.line_lots: dict[int, _LineLots] = {}
         self.order_lines: dict[str, list[int]] = defaultdict(list)
         for li, line in enumerate(prep.lines):
             self.order_lines[line.key[0]].append(li)
@@ -202,7 +203,13 @@ class _Explainer:
 
     def _lots(self, li: int) -> _LineLots:
         """What the line's lots are to it, found once for all lines alike (same parts, lists,
-        pnp need, and ship dates between the same arrivals of its items' lots to come)."""
+        pnp need, and ship dates between the same arrivals of its items' lots to come), looked up
+        once per line."""
+        if li not in self.line_lots:
+            self.line_lots[li] = self._lots_alike(li)
+        return self.line_lots[li]
+
+    def _lots_alike(self, li: int) -> _LineLots:
         line = self.prep.lines[li]
         parts = tuple(
             (self.prep.demands[d].item, self.prep.demands[d].per_unit) for d in self.prep.line_demands[li]
