@@ -18,7 +18,7 @@ import pandas as pd
 from models.records import Line, LineKey, Lot, line_sort_key
 from planner.check.facts import Facts
 from planner.check.previous import fixed
-from planner.check.reports import ShortReasons, tier_key
+from planner.check.reports import ShortReasons
 from planner.check.tables import AllocationRow, PlanTables, _cells, integer
 from planner.check.violation import line_name
 
@@ -98,9 +98,9 @@ class _Expect:
         self.facts, self.plan, self.slack, self.reasons = facts, plan, reasons.slack, reasons
         self.got = {key: a for key, _, a in plan.allocated}
         taking_part = [line for line in facts.scenario.lines if facts.reason[line.key] is None]
-        keys = sorted({tier_key(facts, line) for line in taking_part})
-        rank = {key: n for n, key in enumerate(keys)}
-        self.tier = {line.key: rank[tier_key(facts, line)] for line in taking_part}
+        keys = {line.key: reasons.tier_of(line) for line in taking_part}
+        rank = {key: n for n, key in enumerate(sorted(set(keys.values())))}
+        self.tier = {line: rank[key] for line, key in keys.items()}
         self.fixed: dict[str, list[tuple[tuple[str, tuple[int, int, str]], str, AllocationRow]]]
         self.fixed = defaultdict(list)
         self.by_tier: dict[str, list[tuple[int, tuple[str, tuple[int, int, str]], AllocationRow]]]
@@ -118,6 +118,7 @@ class _Expect:
         self.down = {lot: sorted(rows, key=lambda r: (-r[0], r[1])) for lot, rows in self.by_tier.items()}
         self.down_tiers = {lot: [-r[0] for r in rows] for lot, rows in self.down.items()}
         self._relaxed: dict[tuple[object, ...], list[Row]] = {}
+        self._blocking: dict[str, list[Row]] = {}
 
     def parts(self, line: Line) -> list[list[Lot]]:
         return self.reasons.parts(line)
@@ -158,21 +159,24 @@ class _Expect:
             )
             yield ("rule", "", "", held, "held back as safety stock")
 
-    def _full_delivery(self, line: Line) -> Iterator[Row]:
+    def _full_delivery(self, line: Line) -> list[Row]:
         """Per line of the order that cannot be filled (takes no part, or lacks more than is free to
-        it), what it lacks; every line not full when none is such."""
-        blocking: list[Row] = []
-        open_lines: list[Row] = []
-        for other in self.facts.lines_of_order[line.order]:
-            name, lacking = f"{other.order}/{other.line}", other.quantity - self.got.get(other.key, 0)
-            reason = self.facts.reason[other.key]
-            if reason is not None and reason != "nonstock":
-                blocking.append(("rule", "", name, lacking, f"takes no part: {reason}"))
-            elif reason is None and lacking > 0:
-                free = self.free_for(other)
-                row = ("rule", "", name, lacking, f"{free} free in the lots it may use")
-                (blocking if lacking > free else open_lines).append(row)
-        yield from blocking or open_lines
+        it), what it lacks; every line not full when none is such. The same for every line of the
+        order: found once per order."""
+        if line.order not in self._blocking:
+            blocking: list[Row] = []
+            open_lines: list[Row] = []
+            for other in self.facts.lines_of_order[line.order]:
+                name, lacking = f"{other.order}/{other.line}", other.quantity - self.got.get(other.key, 0)
+                reason = self.facts.reason[other.key]
+                if reason is not None and reason != "nonstock":
+                    blocking.append(("rule", "", name, lacking, f"takes no part: {reason}"))
+                elif reason is None and lacking > 0:
+                    free = self.free_for(other)
+                    row = ("rule", "", name, lacking, f"{free} free in the lots it may use")
+                    (blocking if lacking > free else open_lines).append(row)
+            self._blocking[line.order] = blocking or open_lines
+        return self._blocking[line.order]
 
     def _held_by(self, line: Line, got: int) -> Iterator[Row]:
         """Holders of the lots this line may use, first those that hold before the tiers, then the

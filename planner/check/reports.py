@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date
 
 from models.codes import Reason
 from models.records import Line, LineKey, Lot
@@ -50,13 +52,21 @@ class ShortReasons:
             if facts.reason[line.key] not in (None, Reason.NONSTOCK)
         }
         self.slack = Slack(facts, plan)
+        self._tier: dict[LineKey, tuple[object, ...]] = {}
+        self._alike: dict[LineKey, tuple[object, ...]] = {}
         self.in_tier: dict[tuple[str, tuple[object, ...]], set[LineKey]] = defaultdict(set)
         """Per lot and tier key, the lines of that tier the optimiser gives some of the lot."""
         for lot, holders in plan.optimizer_holders.items():
             for holder in holders:
-                self.in_tier[(lot, tier_key(facts, facts.lines[holder]))].add(holder)
+                self.in_tier[(lot, self.tier_of(facts.lines[holder]))].add(holder)
         self.taken = plan.held_by_lot
         """What previous and pin rows fix on each lot besides reservations."""
+        arrivals: dict[str, set[date]] = defaultdict(set)
+        for supply in facts.scenario.lots:
+            if supply.due is not None:
+                arrivals[supply.item].add(max(supply.due, facts.today))
+        self.arrivals = {item: sorted(days) for item, days in arrivals.items()}
+        """Per item, the days its lots to come count as received (SPEC 8), ascending."""
         self._found: dict[LineKey, tuple[str, str]] = {}
         self._parts: dict[tuple[object, ...], list[list[Lot]]] = {}
 
@@ -66,14 +76,30 @@ class ShortReasons:
             self._found[line.key] = _short_reason(self, line, allocated)
         return self._found[line.key]
 
+    def tier_of(self, line: Line) -> tuple[object, ...]:
+        """`tier_key` of the line, found once per line."""
+        if line.key not in self._tier:
+            self._tier[line.key] = tier_key(self.facts, line)
+        return self._tier[line.key]
+
     def alike(self, line: Line) -> tuple[object, ...]:
-        """What the lots that may serve a line depend on (item, lists, pnp need, ship date, its
-        pins): lines alike have the same."""
+        """What the lots that may serve a line depend on (item, lists, pnp need, its pins, and which
+        lots to come of the items that give it arrive by its ship date): lines alike have the same.
+        Found once per line."""
+        if line.key not in self._alike:
+            self._alike[line.key] = self._find_alike(line)
+        return self._alike[line.key]
+
+    def _find_alike(self, line: Line) -> tuple[object, ...]:
         order = self.facts.orders[line.order]
         warehouses = line.warehouses if line.warehouses is not None else order.warehouses
         owners = line.owners if line.owners is not None else order.owners
         pinned = (line.key in self.facts.only, tuple(sorted(self.facts.pins.get(line.key, {}))))
-        return (line.item, warehouses, owners, line.requires_pnp, line.ship_date, pinned)
+        arrived = tuple(
+            bisect_right(self.arrivals.get(item, []), line.ship_date)
+            for item in sorted(self.facts.giving_items(line))
+        )
+        return (line.item, warehouses, owners, line.requires_pnp, arrived, pinned)
 
     def parts(self, line: Line) -> list[list[Lot]]:
         """`usable_parts` of the line, found once for lines alike."""
@@ -103,7 +129,7 @@ def _short_reason(known: ShortReasons, line: Line, allocated: int) -> tuple[str,
         return Reason.SAFETY_STOCK, f"what is left of the lots it may use ({left}) is safety stock"
     if facts.item(line.item).pack_size > 1 and free > 0:
         return Reason.PACK_SIZE, f"{free} are free in its lots, less than it can take in whole packs"
-    tier = tier_key(facts, line)
+    tier = known.tier_of(line)
     if any(known.in_tier.get((lot.lot, tier), set()) - {line.key} for lots in parts for lot in lots):
         return Reason.TIE_BREAK, "a line of its own tier holds stock of a lot it may use"
     return Reason.SHORT, "the stock it may use is taken by earlier tiers, reservations or kept lines"

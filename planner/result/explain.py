@@ -16,10 +16,11 @@
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -177,13 +178,21 @@ class _Explainer:
         self.lots_of_item: dict[str, list[int]] = defaultdict(list)
         for i, lot in enumerate(prep.lots):
             self.lots_of_item[lot.item].append(i)
+        arrivals: dict[str, set[date]] = defaultdict(set)
+        for lot in prep.lots:
+            if (day := lot.arrives(prep.scenario.today)) is not None:
+                arrivals[lot.item].add(day)
+        self.arrivals = {item: sorted(days) for item, days in arrivals.items()}
+        """Per item, the days its lots to come count as received, ascending."""
         self.alternates: dict[str, list[str]] = defaultdict(list)
         for alt in prep.scenario.alternates:
             self.alternates[alt.item].append(alt.alternate)
         self.lots_like: dict[tuple[object, ...], _LineLots] = {}
+        self.line_lots: dict[int, _LineLots] = {}
         self.order_lines: dict[str, list[int]] = defaultdict(list)
         for li, line in enumerate(prep.lines):
             self.order_lines[line.key[0]].append(li)
+        self.blocking: dict[str, list[tuple[int, int, str]]] = {}
 
     def _fact(
         self, li: int, kind: ExplainKind, quantity: int, detail: str, lot: str = "", other: int | None = None
@@ -194,12 +203,23 @@ class _Explainer:
 
     def _lots(self, li: int) -> _LineLots:
         """What the line's lots are to it, found once for all lines alike (same parts, lists,
-        pnp need and ship date)."""
+        pnp need, and ship dates between the same arrivals of its items' lots to come), looked up
+        once per line."""
+        if li not in self.line_lots:
+            self.line_lots[li] = self._lots_alike(li)
+        return self.line_lots[li]
+
+    def _lots_alike(self, li: int) -> _LineLots:
         line = self.prep.lines[li]
         parts = tuple(
             (self.prep.demands[d].item, self.prep.demands[d].per_unit) for d in self.prep.line_demands[li]
         )
-        like = (parts, line.warehouses, line.owners, line.requires_pnp, line.ship_date)
+        arrived = tuple(
+            bisect_right(self.arrivals.get(source, []), line.ship_date)
+            for item, _ in parts
+            for source in (item, *self.alternates[item])
+        )
+        like = (parts, line.warehouses, line.owners, line.requires_pnp, arrived)
         if like not in self.lots_like:
             self.lots_like[like] = self._find_lots(line, parts)
         return self.lots_like[like]
@@ -261,22 +281,29 @@ class _Explainer:
 
     def _full_delivery(self, li: int) -> list[Fact]:
         """One rule row per line of the order that cannot be filled: one that takes no part, or one
-        that lacks more than is free in its lots (every line not full when none does)."""
-        rows: list[Fact] = []
-        open_rows: list[Fact] = []
-        for m in self.order_lines[self.prep.lines[li].key[0]]:
+        that lacks more than is free in its lots (every line not full when none does); the same
+        rows for every line of the order, found once per order."""
+        order = self.prep.lines[li].key[0]
+        if order not in self.blocking:
+            self.blocking[order] = self._blocking(order)
+        return [
+            self._fact(li, ExplainKind.RULE, lacking, detail, other=m)
+            for m, lacking, detail in self.blocking[order]
+        ]
+
+    def _blocking(self, order: str) -> list[tuple[int, int, str]]:
+        """The order's full_delivery_blocked rule rows: (line, what it lacks, detail)."""
+        rows: list[tuple[int, int, str]] = []
+        open_rows: list[tuple[int, int, str]] = []
+        for m in self.order_lines[order]:
             other = self.prep.lines[m]
             lacking = other.requested - self.allocated[m]
             if other.reason is not None and other.reason != Reason.NONSTOCK:
-                rows.append(
-                    self._fact(li, ExplainKind.RULE, lacking, f"takes no part: {other.reason}", other=m)
-                )
+                rows.append((m, lacking, f"takes no part: {other.reason}"))
             elif other.takes_part and lacking > 0:
                 free = self.free(m)
-                fact = self._fact(
-                    li, ExplainKind.RULE, lacking, f"{free} free in the lots it may use", other=m
-                )
-                (rows if lacking > free else open_rows).append(fact)
+                row = (m, lacking, f"{free} free in the lots it may use")
+                (rows if lacking > free else open_rows).append(row)
         return rows or open_rows
 
     def held_by(self, li: int) -> list[Fact]:

@@ -222,3 +222,28 @@ def test_explain_csv_is_written_with_every_solve(tmp_path: Path) -> None:
     solve(spec7_with_a_bigger_first_line()).write(tmp_path / "plan")
     kinds = set(pd.read_csv(tmp_path / "plan" / "explain.csv")["kind"])
     assert kinds == {"held_by", "relax"}
+
+
+def test_lines_alike_but_for_the_ship_date_see_the_lots_that_arrive_by_it(tmp_path: Path) -> None:
+    """Lines of one item and lists whose ship dates fall between different arrivals of its lots to
+    come (X2 counts as received on 12-05, X3 on 12-10) each have the relax row of their own dates:
+    due keeps 8 from the lines shipping 12-01 and 12-03, 3 from the one shipping 12-07, nothing
+    from the one shipping 12-12; the checker derives the same (lines alike share what their lots
+    are to them only when the same lots arrive in time)."""
+    s = scenario(
+        lots=[lot("X2", "X", 5, due="2026-12-05"), lot("X3", "X", 3, due="2026-12-10")],
+        lines=[
+            line("A", "1", "X", 20, "2026-12-01"),
+            line("B", "1", "X", 20, "2026-12-03"),
+            line("C", "1", "X", 20, "2026-12-07"),
+            line("D", "1", "X", 20, "2026-12-12"),
+        ],
+    )
+    plan = solve(s)
+    assert [r[:3] + r[6:] for r in rows(plan, "relax")] == [
+        ("A", "1", "relax", 8, "due"),
+        ("B", "1", "relax", 8, "due"),
+        ("C", "1", "relax", 3, "due"),
+    ]
+    plan.write(tmp_path / "plan")
+    assert check_dir(s, tmp_path / "plan") == []
