@@ -284,13 +284,7 @@ def _check_reservations(tables: Mapping[str, pd.DataFrame], kit_items: set[str])
         )
 
     if lines is not None:
-        line_info = (
-            lines[["order", "line", "quantity", "item"]]
-            .dropna(subset=["order", "line"])
-            .drop_duplicates(subset=["order", "line"])
-            .rename(columns={"quantity": "_line_quantity", "item": "_line_item"})
-            .assign(_known_line=True)
-        )
+        line_info = _line_info(lines)
         merged = reservations.merge(line_info, on=["order", "line"], how="left")
         keyed = _true(merged["order"].notna() & merged["line"].notna())
         known_line = _true(merged["_known_line"].astype("boolean"))
@@ -379,13 +373,7 @@ def _check_pins(tables: Mapping[str, pd.DataFrame], kit_items: set[str]) -> list
     )
     merged["_beyond"] = (merged["quantity"] - merged["_reserved"]).clip(lower=0)
     if lines is not None:
-        line_info = (
-            lines[["order", "line", "quantity", "item"]]
-            .dropna(subset=["order", "line"])
-            .drop_duplicates(subset=["order", "line"])
-            .rename(columns={"quantity": "_line_quantity", "item": "_line_item"})
-            .assign(_known_line=True)
-        )
+        line_info = _line_info(lines)
         on_line = merged.merge(line_info, on=["order", "line"], how="left")
         keyed = _true(on_line["order"].notna() & on_line["line"].notna())
         known_line = _true(on_line["_known_line"].astype("boolean"))
@@ -453,4 +441,16 @@ def _lot_info(lots: pd.DataFrame) -> pd.DataFrame:
         )[["lot", "_allocable", "_known_lot"]]
         .dropna(subset=["lot"])
         .drop_duplicates(subset=["lot"])
+    )
+
+
+def _line_info(lines: pd.DataFrame) -> pd.DataFrame:
+    """Per (order, line) (first row of each), its quantity and item and a `_known_line` marker to
+    merge on."""
+    return (
+        lines[["order", "line", "quantity", "item"]]
+        .dropna(subset=["order", "line"])
+        .drop_duplicates(subset=["order", "line"])
+        .rename(columns={"quantity": "_line_quantity", "item": "_line_item"})
+        .assign(_known_line=True)
     )
