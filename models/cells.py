@@ -46,9 +46,9 @@ def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(column.dtype, pd.StringDtype):  # the tables' text columns: one regex over the column
             needs = column.str.match(_NEEDS_QUOTE.pattern).fillna(False).to_numpy(dtype=bool)
             if needs.any():
-                out.isetitem(position, column.where(~needs, "'" + column))
+                out.isetitem(position, column.where(~needs, "'" + column).array)
         else:
-            out.isetitem(position, column.map(lambda v: escape_cell(v) if isinstance(v, str) else v))
+            out.isetitem(position, column.map(lambda v: escape_cell(v) if isinstance(v, str) else v).array)
     out.columns = pd.Index([escape_cell(str(c)) for c in out.columns])
     return out
 

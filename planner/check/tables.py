@@ -99,6 +99,8 @@ def _cells(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, list[str]
         series = frame[column]
         if series.dtype.kind in "iu" and not series.hasnans:  # whole numbers, none missing
             cells[column] = [str(value) for value in series.tolist()]
+        elif isinstance(series.dtype, pd.StringDtype):  # text, missing as "": stripped at once
+            cells[column] = series.str.strip().to_numpy(dtype=object, na_value="").tolist()
         else:
             cells[column] = [
                 value.strip() if type(value) is str else _text(value) for value in series.tolist()
