@@ -11,8 +11,8 @@ each size and seed. It compares allocations.csv, lines.csv, items.csv and
 explain.csv byte for byte and summary.json but its seconds, prints a Markdown
 table (for docs/benchmarks.md) with each solve's whole-process wall time and
 peak memory (`/usr/bin/time -v`, median of --repeat runs, old and new taking
-turns), and exits 1 on any difference or failed solve. Run by hand, not in CI; 100k lines take about 15 s per solve on
-2 cores.
+turns), and exits 1 on any difference or failed solve. Run by hand, not in
+CI; 100k lines take about 15 s per solve on 2 cores.
 """
 
 from __future__ import annotations
