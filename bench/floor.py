@@ -64,7 +64,11 @@ def timed(tree: Path, args: list[str] | None, scenario: Path, timing: Path) -> t
     )
     command = [sys.executable, *code, *(args or [])]
     done = subprocess.run(
-        ["/usr/bin/time", "-v", "-o", str(timing), *command], cwd=tree, env=env, check=False
+        ["/usr/bin/time", "-v", "-o", str(timing), *command],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        check=False,
     )
     if done.returncode not in (0, 1):  # `planner check` exits 1 on violations: shown, still timed
         raise RuntimeError(f"{' '.join(command)} exited {done.returncode}")
