@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import os
 import re
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -95,6 +96,26 @@ def read_workbook(
                 continue
             raws[spec.name] = raw_from_cells(header, body, dataclasses.replace(spec, name=label), errors)
         return raws
+    finally:
+        workbook.close()
+
+
+def read_sheets(path: Path) -> dict[str, pd.DataFrame]:
+    """Every sheet of a workbook as the text cells a CSV would hold (header as columns, blank rows
+    dropped), by sheet name; raises OSError or ValueError when it is no workbook openpyxl reads."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise ValueError(f"not a workbook: {exc}") from exc
+    try:
+        sheets = {}
+        for name in workbook.sheetnames:
+            header, body = _sheet_cells(workbook[name])
+            body = body.reindex(columns=range(len(header)), fill_value="")
+            sheets[name] = pd.DataFrame(body.to_numpy(), columns=header, dtype=object)
+        return sheets
     finally:
         workbook.close()
 
@@ -195,16 +216,57 @@ def write_table_workbook(path: Path, spec: TableSpec, frame: pd.DataFrame) -> No
 
 
 def _table_sheet(workbook: Any, spec: TableSpec, frame: pd.DataFrame | None) -> None:
-    """A sheet for `spec`'s table: its header, then the frame's rows (none for None)."""
-    sheet = workbook.create_sheet(sheet_name(spec))
+    """A sheet for `spec`'s table: its header, then the frame's rows (none for None); dates stay text
+    (the loader reads either), so a planner's own `2026-11-20` is never turned into a number."""
     columns = list(frame.columns) if frame is not None and len(frame.columns) else list(spec.column_names)
-    kinds = {c.name: c.kind for c in spec.columns}
-    sheet.append(columns)
-    if frame is not None:
-        for row in frame.itertuples(index=False):
-            sheet.append([_cell_value(v, kinds.get(str(c), "str")) for c, v in zip(columns, row)])
+    kinds: dict[str, CellKind] = {c.name: "int" for c in spec.columns if c.kind == "int"}
+    rows = frame.itertuples(index=False) if frame is not None else ()
+    table_sheet(workbook, sheet_name(spec), columns, rows, kinds)
+
+
+CellKind = Literal["int", "date", "str"]
+"""How a column's cells are written: whole numbers as numbers, ISO dates as date cells, else text."""
+
+
+def table_sheet(
+    workbook: Any,
+    name: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    kinds: Mapping[str, CellKind],
+    filters: bool = False,
+) -> Any:
+    """Add a sheet `name` of a table: a bold, frozen header row, then the rows. A cell of an "int"
+    column that holds a whole number is a number, one of a "date" column that holds a date
+    (YYYY-MM-DD) a date cell, anything else text escaped like a CSV cell (models.cells), so no cell
+    is ever a formula. Columns are as wide as their text; `filters` puts a filter over the table."""
+    sheet = workbook.create_sheet(name)
+    sheet.append([escape_cell(str(c)) for c in columns])
+    column_kinds: list[CellKind] = [kinds.get(str(c), "str") for c in columns]
+    for row in rows:
+        sheet.append([_cell_value(v, kind) for kind, v in zip(column_kinds, row)])
     _no_formulas(sheet)
-    _format_sheet(sheet, columns, kinds)
+    _format_sheet(sheet, [str(c) for c in columns], column_kinds)
+    if filters:
+        sheet.auto_filter.ref = sheet.dimensions
+    return sheet
+
+
+def workbook_bytes(workbook: Any, stamp: dt.datetime) -> bytes:
+    """The workbook's file, the same bytes for the same content: its created and modified properties
+    and every zip entry's time are `stamp` (openpyxl puts the clock in both)."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    workbook.properties.created = workbook.properties.modified = stamp
+    first = io.BytesIO()
+    with zipfile.ZipFile(first, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    final = io.BytesIO()
+    with zipfile.ZipFile(first) as written, zipfile.ZipFile(final, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in written.infolist():
+            timed = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
+            archive.writestr(timed, written.read(entry), compress_type=zipfile.ZIP_DEFLATED)
+    return final.getvalue()
 
 
 def _save(workbook: Any, path: Path) -> None:
@@ -228,9 +290,9 @@ def _no_formulas(sheet: Any) -> None:
                 cell.data_type = "s"
 
 
-def _cell_value(value: object, kind: str) -> object:
-    """What a cell holds: None for empty, an int for a whole number in a number column, else the text,
-    escaped (models.cells: a spreadsheet shows it as text)."""
+def _cell_value(value: object, kind: CellKind) -> object:
+    """What a cell holds: None for empty, an int for a whole number in an "int" column, a date for an
+    ISO date in a "date" column, else the text, escaped (models.cells: a spreadsheet shows it as text)."""
     if value is None or (isinstance(value, float) and value != value):
         return None
     text = str(value).strip()
@@ -238,21 +300,38 @@ def _cell_value(value: object, kind: str) -> object:
         return None
     if kind == "int" and re.fullmatch(r"[+-]?[0-9]{1,18}", text):
         return int(text)
+    if kind == "date" and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     return escape_cell(text)
 
 
-def _format_sheet(sheet: Any, columns: list[str], kinds: Mapping[str, str]) -> None:
-    """Bold, frozen header; text format for all but number columns (Excel keeps `007` and `2026-11-20`)."""
+_MIN_WIDTH, _MAX_WIDTH = 12, 60
+
+
+def _format_sheet(sheet: Any, columns: list[str], kinds: Sequence[CellKind]) -> None:
+    """Bold, frozen header; text format for text columns (Excel keeps `007` and `2026-11-20`), a date
+    format for date columns; each column as wide as its header or its longest cell, within bounds."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    for position, column in enumerate(columns, start=1):
+    widths = [len(column) + 4 for column in columns]
+    for row in sheet.iter_rows(min_row=2):
+        for position, cell in enumerate(row):
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+                widths[position] = max(widths[position], 12)
+            elif cell.value is not None:
+                widths[position] = max(widths[position], len(str(cell.value)) + 2)
+    for position, (kind, width) in enumerate(zip(kinds, widths), start=1):
         letter = get_column_letter(position)
-        sheet.column_dimensions[letter].width = max(12, len(column) + 4)
-        if kinds.get(column, "str") != "int":
+        sheet.column_dimensions[letter].width = min(_MAX_WIDTH, max(_MIN_WIDTH, width))
+        if kind == "str":
             sheet.column_dimensions[letter].number_format = "@"
 
 

@@ -57,6 +57,7 @@ from planner.io.importers import (
 )
 from planner.io.runs import RunOptions, RunOutcome, run_batch, solve_into
 from planner.progress import Progress
+from planner.result.formats import FORMATS, Format
 from planner.result.output import (
     MARKER,
     marker,
@@ -120,6 +121,18 @@ _PREVIOUS = click.option(
     metavar="PREV",
     help="A result folder to re-plan from: printed and kept lines keep their lots, the rest change as "
     "little as the tiers allow (overrides the scenario's `previous`).",
+)
+
+_FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="csv",
+    show_default=True,
+    help="xlsx: also write plan.xlsx beside the CSVs (lines, allocations, items, tiers, explanations).",
+)
+_EXCEL_CSV = click.option(
+    "--excel-csv", is_flag=True, help="Write the CSVs as UTF-8 with a BOM, so Excel opens them right."
 )
 
 _FORCE = click.option(
@@ -222,6 +235,8 @@ def validate(scenario: Path) -> None:
     is_flag=True,
     help="Also write first_in_tier and extra_stock for every short line into explain.csv.",
 )
+@_FORMAT
+@_EXCEL_CSV
 @click.option("--quiet", is_flag=True, help="Print nothing on success (as `planner -q`, and no summary).")
 @_JSON
 def solve(
@@ -234,13 +249,17 @@ def solve(
     previous: Path | None,
     force: bool,
     explain: bool,
+    output_format: Format,
+    excel_csv: bool,
     quiet: bool,
     as_json: bool,
 ) -> None:
     """Solve SCENARIO and write allocations, lines, items, explain, summary and run.json to --out."""
     quiet = quiet or _verbosity() < 0
     try:
-        options = RunOptions(solver, time_limit, workers, scheduler, previous, explain)
+        options = RunOptions(
+            solver, time_limit, workers, scheduler, previous, explain, output_format, excel_csv
+        )
         with _progress(quiet) as progress:
             plan, _ = solve_into(scenario, lambda _: out_dir, options, progress, force=force)
     except PlannerError as exc:
@@ -281,6 +300,8 @@ def _report_ignored(plan: Plan) -> None:
 @_SCHEDULER
 @_PREVIOUS
 @_FORCE
+@_FORMAT
+@_EXCEL_CSV
 @_JSON
 def run(
     scenarios: tuple[Path, ...],
@@ -291,6 +312,8 @@ def run(
     scheduler: str | None,
     previous: Path | None,
     force: bool,
+    output_format: Format,
+    excel_csv: bool,
     as_json: bool,
 ) -> None:
     """Solve a batch of scenarios, each into OUT/<name>/; exit 1 if any failed (the others are written).
@@ -312,7 +335,9 @@ def run(
 
         if progress is not None:
             progress.phase("solve")
-        options = RunOptions(solver, time_limit, workers, scheduler, previous)
+        options = RunOptions(
+            solver, time_limit, workers, scheduler, previous, format=output_format, excel_csv=excel_csv
+        )
         outcomes = run_batch(list(scenarios), out_dir, options, on_done=done, force=force)
     if as_json:
         _print_json(

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from models.cells import escape_cell, read_csv_text, unescape_cell, write_csv_text
 from models.errors import InputError, InputErrors
 from models.loading import load_scenario
+from models.workbook import read_sheets
 from planner.app.scenarios import scenario_files
 from planner.cli import main
 
@@ -138,6 +139,25 @@ def test_solve_writes_formula_looking_ids_as_text_that_reads_back(tmp_path: Path
         for row in csv.reader(io.StringIO((tmp_path / "out" / name).read_text(encoding="utf-8"))):
             assert not any(cell.startswith(TRIGGERS) for cell in row), (name, row)
     allocations = read_csv_text((tmp_path / "out" / "allocations.csv").read_text(encoding="utf-8"))
+    assert allocations[["order", "line", "item", "lot", "warehouse"]].values.tolist() == [
+        ["=1+1", "-2", "@SUM(A1)", '=HYPERLINK("http://x","y")', "+NY"]
+    ]
+    assert invoke("check", folder, tmp_path / "out").exit_code == 0
+
+
+def test_plan_xlsx_holds_formula_looking_ids_as_text_that_reads_back(tmp_path: Path) -> None:
+    """plan.xlsx (`--format xlsx`) has no formula cell and no text a spreadsheet would run; its ids read
+    back (openpyxl, the planner's reader) to the ids."""
+    folder = write_folder(tmp_path / "s", FORMULAS)
+    result = invoke("solve", folder, "--out", tmp_path / "out", "--format", "xlsx", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(tmp_path / "out" / "plan.xlsx")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                assert not (isinstance(cell.value, str) and cell.value.startswith(TRIGGERS)), cell.value
+    allocations = read_sheets(tmp_path / "out" / "plan.xlsx")["allocations"]
     assert allocations[["order", "line", "item", "lot", "warehouse"]].values.tolist() == [
         ["=1+1", "-2", "@SUM(A1)", '=HYPERLINK("http://x","y")', "+NY"]
     ]

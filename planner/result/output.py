@@ -54,14 +54,15 @@ class Claim:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def write(self, files: Mapping[str, str]) -> None:
-        """Write `files` (name -> text) as the folder, replacing what is there in one step."""
+    def write(self, files: Mapping[str, str | bytes]) -> None:
+        """Write `files` (name -> text, or bytes as they are) as the folder, replacing what is there in
+        one step."""
         staging = Path(tempfile.mkdtemp(prefix=f".{self.path.name}{_STAGING}", dir=self.path.parent))
         try:
             staging.chmod(0o777 & ~_umask())
-            for name, text in files.items():
-                with open(staging / name, "w", encoding="utf-8", newline="") as fh:
-                    fh.write(text)
+            for name, content in files.items():
+                with open(staging / name, "wb") as fh:
+                    fh.write(content if isinstance(content, bytes) else content.encode("utf-8"))
                     fh.flush()
                     os.fsync(fh.fileno())
             reached("staged")
@@ -94,7 +95,7 @@ def refuse_folder(out_dir: Path, protect: Iterable[Path] = (), force: bool = Fal
 
 
 def write_atomically(
-    out_dir: Path, files: Mapping[str, str], protect: Iterable[Path] = (), force: bool = False
+    out_dir: Path, files: Mapping[str, str | bytes], protect: Iterable[Path] = (), force: bool = False
 ) -> None:
     """Claim `out_dir` and write `files` into it, whole (see `output_folder`)."""
     with output_folder(out_dir, protect, force) as claim:
