@@ -819,3 +819,7 @@ def print_summary(plan: Plan, max_tiers: int = 15) -> None:
 
 def _key_text(key: tuple[object, ...]) -> str:
     return " ".join(v.isoformat() if isinstance(v, date) else str(v) for v in key)
+
+
+if __name__ == "__main__":  # python -m planner.cli
+    main()
