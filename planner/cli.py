@@ -45,7 +45,7 @@ from planner.check import check_dir
 from planner.console import log, logging_to, phase_progress
 from planner.engine.backends import solver_choices
 from planner.engine.solve import solve as solve_scenario
-from planner.io.exporters.post import REQUESTS_FILE, post_plan
+from planner.io.exporters.post import REQUESTS_FILE, SENT_LOG, post_plan
 from planner.io.generate import Features, write_scenario
 from planner.io.generate import generate as generate_tables
 from planner.io.importers import (
@@ -681,7 +681,8 @@ def export_inventree_command(
     scenario: Path, result_dir: Path, url: str | None, token: str | None, apply: bool
 ) -> None:
     """The plan in RESULT_DIR as InvenTree allocations: every request it takes, listed (and kept in
-    RESULT_DIR/inventree_requests.json); sent only with --apply, stopping at the first refused."""
+    RESULT_DIR/inventree_requests.json); with --apply sent, stopping at the first refused, each one
+    sent appended to RESULT_DIR/inventree_sent.jsonl with InvenTree's answer (the list stays)."""
     try:
         outcome = post_plan(scenario, result_dir, url, token, apply)
     except PlannerError as exc:
@@ -693,12 +694,17 @@ def export_inventree_command(
         )
     for reason in outcome.export.not_sent:
         out.print(f"not sent: {_plain(reason)}", highlight=False)
-    done = f"sent {len(outcome.sent)}" if apply else "dry run: sent nothing (--apply sends them)"
-    out.print(
-        f"{len(outcome.export.requests)} request(s), {done}; {outcome.export.already} already in InvenTree;"
-        f" listed in {_plain(str(result_dir / REQUESTS_FILE))}",
-        highlight=False,
-    )
+    count = f"{len(outcome.export.requests)} request(s)"
+    already = f"{outcome.export.already} already in InvenTree"
+    if apply:
+        where = _plain(str(result_dir / SENT_LOG))
+        out.print(f"{count}, sent {len(outcome.sent)}; {already}; logged in {where}", highlight=False)
+    else:
+        where = _plain(str(result_dir / REQUESTS_FILE))
+        out.print(
+            f"{count}, dry run: sent nothing (--apply sends them); {already}; listed in {where}",
+            highlight=False,
+        )
 
 
 @main.command(name="export-template")
