@@ -224,8 +224,9 @@ def _table_sheet(workbook: Any, spec: TableSpec, frame: pd.DataFrame | None) -> 
     table_sheet(workbook, sheet_name(spec), columns, rows, kinds)
 
 
-CellKind = Literal["int", "date", "str"]
-"""How a column's cells are written: whole numbers as numbers, ISO dates as date cells, else text."""
+CellKind = Literal["int", "float", "date", "str"]
+"""How a column's cells are written: numbers as numbers (whole ones in "int" columns, any finite one
+in "float" columns), ISO dates as date cells, everything else as text."""
 
 
 def table_sheet(
@@ -291,8 +292,9 @@ def _no_formulas(sheet: Any) -> None:
 
 
 def _cell_value(value: object, kind: CellKind) -> object:
-    """What a cell holds: None for empty, an int for a whole number in an "int" column, a date for an
-    ISO date in a "date" column, else the text, escaped (models.cells: a spreadsheet shows it as text)."""
+    """What a cell holds: None for empty, an int for a whole number in an "int" column, a float for a
+    number in a "float" column, a date for an ISO date in a "date" column, else the text, escaped
+    (models.cells: a spreadsheet shows it as text)."""
     if value is None or (isinstance(value, float) and value != value):
         return None
     text = str(value).strip()
@@ -300,6 +302,8 @@ def _cell_value(value: object, kind: CellKind) -> object:
         return None
     if kind == "int" and re.fullmatch(r"[+-]?[0-9]{1,18}", text):
         return int(text)
+    if kind == "float" and re.fullmatch(r"[+-]?[0-9]{1,18}(\.[0-9]+)?([eE][+-]?[0-9]+)?", text):
+        return float(text)
     if kind == "date" and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         try:
             return dt.date.fromisoformat(text)

@@ -58,6 +58,7 @@ from planner.io.importers import (
 from planner.io.runs import RunOptions, RunOutcome, run_batch, solve_into
 from planner.progress import Progress
 from planner.result.formats import FORMATS, Format
+from planner.result.formats import excel_csv as csv_with_bom
 from planner.result.output import (
     MARKER,
     marker,
@@ -66,6 +67,7 @@ from planner.result.output import (
     refuse_folder,
 )
 from planner.result.plan import Plan
+from planner.result.xlsx import COMPARE_XLSX_FILE, compare_workbook
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -381,6 +383,15 @@ def run(
 @click.option("--solver", default=None, help="Solver for scenarios that are solved here.")
 @_PREVIOUS
 @_FORCE
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="csv",
+    show_default=True,
+    help="xlsx: also write compare.xlsx beside the CSVs (a sheet per table).",
+)
+@_EXCEL_CSV
 @_JSON
 def compare(
     scenarios: tuple[Path, ...],
@@ -388,6 +399,8 @@ def compare(
     solver: str | None,
     previous: Path | None,
     force: bool,
+    output_format: Format,
+    excel_csv: bool,
     as_json: bool,
 ) -> None:
     """Compare scenarios (TOML files to solve, or result folders) with the first.
@@ -407,15 +420,19 @@ def compare(
         ) as claim:
             kpi, changes, results = _compared(scenarios, solver, prev, previous)
             moved = moves(results[0], results[1:])
-            claim.write(
-                {
-                    "kpis.csv": write_csv_text(kpi),
-                    "line_changes.csv": write_csv_text(changes),
-                    "lot_changes.csv": write_csv_text(lot_changes(results[0], results[1:])),
-                    "moves.csv": write_csv_text(moved),
-                    MARKER: marker("compare", scenarios=[str(p) for p in scenarios]),
-                }
-            )
+            tables = {
+                "kpis.csv": write_csv_text(kpi),
+                "line_changes.csv": write_csv_text(changes),
+                "lot_changes.csv": write_csv_text(lot_changes(results[0], results[1:])),
+                "moves.csv": write_csv_text(moved),
+            }
+            files: dict[str, str | bytes] = dict(csv_with_bom(tables) if excel_csv else tables)
+            if output_format == "xlsx":
+                files[COMPARE_XLSX_FILE] = compare_workbook(tables, results[0].summary.today)
+            options: dict[str, object] = {"format": output_format} if output_format != "csv" else {}
+            options |= {"excel_csv": True} if excel_csv else {}
+            record = marker("compare", scenarios=[str(p) for p in scenarios], **options)
+            claim.write(files | {MARKER: record})
     except PlannerError as exc:
         _fail(exc)
     if as_json:

@@ -215,3 +215,29 @@ def test_a_scenario_saved_with_a_bom_loads_the_same(tmp_path: Path) -> None:
     bom = load_scenario(tmp_path / "demo.toml")
     plain = load_scenario(DEMO)
     assert bom == plain
+
+
+def test_compare_writes_its_tables_as_a_workbook_and_with_a_bom(tmp_path: Path) -> None:
+    """`compare --format xlsx --excel-csv`: compare.xlsx holds kpis, line_changes, lot_changes and
+    moves as the CSVs say (numbers as numbers, fill rates too), and every CSV has a BOM."""
+    whatif = ROOT / "scenarios" / "mo_consignment.toml"
+    out = tmp_path / "cmp"
+    result = invoke("compare", DEMO, whatif, "--out", out, "--format", "xlsx", "--excel-csv")
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(out / "compare.xlsx")
+    assert book.sheetnames == ["kpis", "line_changes", "lot_changes", "moves"]
+    for sheet in book.sheetnames:
+        raw = (out / f"{sheet}.csv").read_bytes()
+        assert raw.startswith(BOM)
+        frame = read_csv_file(out / f"{sheet}.csv")
+        rows = list(book[sheet].iter_rows(values_only=True))
+        assert list(rows[0]) == list(frame.columns)
+        for row, expected in zip(rows[1:], frame.values.tolist(), strict=True):
+            for cell, text in zip(row, expected, strict=True):
+                if isinstance(cell, int | float):  # 1.0 is saved as the number 1
+                    assert cell == float(text), (sheet, row)
+                else:
+                    assert ("" if cell is None else cell) == text, (sheet, row)
+    kpis = {c.value: v for c, v in zip(book["kpis"][1], book["kpis"][2])}
+    assert isinstance(kpis["fill_rate"].value, float)
+    assert isinstance(kpis["allocated"].value, int)

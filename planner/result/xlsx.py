@@ -1,4 +1,5 @@
-"""plan.xlsx: a result folder's tables as one workbook for people (`--format xlsx`).
+"""plan.xlsx: a result folder's tables as one workbook for people (`--format xlsx`; compare.xlsx for
+`planner compare`'s tables).
 
 The sheets are the CSV files as written (lines, allocations, items, explanations from explain.csv)
 and the tiers of summary.json, built from the folder's own text, so the workbook says exactly what
@@ -20,6 +21,7 @@ from models.cells import read_csv_text
 from models.workbook import CREATOR, CellKind, table_sheet, workbook_bytes
 
 XLSX_FILE = "plan.xlsx"
+COMPARE_XLSX_FILE = "compare.xlsx"
 SHEETS = {"lines": "lines.csv", "allocations": "allocations.csv", "items": "items.csv"}
 """The sheets of plan.xlsx that are a CSV file each, then `tiers`, then `explanations` (explain.csv)."""
 EXPLANATIONS = ("explanations", "explain.csv")
@@ -32,11 +34,15 @@ KINDS: dict[str, CellKind] = {
             *("quantity", "requested", "allocated", "tier", "priority", "bound", "greedy"),
             *("in_stock", "allocated_before", "available", "required", "deficit", "allocable"),
             *("safety_stock", "on_order", "available_after", "short", "before", "now"),
+            *("lines", "lines_full", "lines_partial", "lines_none", "orders", "orders_full"),
+            *("base_allocated", "delta", "base_quantity"),
         ),
         "int",
     ),
+    **dict.fromkeys(("fill_rate", *(f"fill_p{p}" for p in range(10))), "float"),
 }
-"""The result tables' columns that are numbers or dates (SPEC 6, 8, 10); every other one is text."""
+"""The result and comparison tables' columns that are numbers or dates (SPEC 6, 8, 10; kpis.csv and
+the change tables); every other one is text."""
 
 
 def sheet_tables(files: Mapping[str, str]) -> dict[str, pd.DataFrame]:
@@ -64,13 +70,28 @@ def tiers_table(summary: Mapping[str, object]) -> pd.DataFrame:
 
 def plan_workbook(files: Mapping[str, str]) -> bytes:
     """plan.xlsx's bytes for a result folder's files; stamped with the scenario's `today` (no clock)."""
+    today = dt.date.fromisoformat(json.loads(files["summary.json"])["today"])
+    return tables_workbook(sheet_tables(files), today)
+
+
+def compare_workbook(files: Mapping[str, str], today: dt.date) -> bytes:
+    """compare.xlsx's bytes: a sheet per CSV table of `planner compare` (kpis, line_changes...)."""
+    tables = {
+        name.removesuffix(".csv"): read_csv_text(text)
+        for name, text in files.items()
+        if name.endswith(".csv")
+    }
+    return tables_workbook(tables, today)
+
+
+def tables_workbook(tables: Mapping[str, pd.DataFrame], today: dt.date) -> bytes:
+    """Tables of text cells (as a CSV reads) as a workbook, a sheet each in order, typed by `KINDS`,
+    each with a frozen header and a filter; stamped with `today` (the same tables, the same bytes)."""
     import openpyxl  # 0.2 s that a CSV-only run need not pay
 
-    summary = json.loads(files["summary.json"])
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     workbook.properties.creator = CREATOR
-    for sheet, frame in sheet_tables(files).items():
+    for sheet, frame in tables.items():
         table_sheet(workbook, sheet, list(frame.columns), frame.itertuples(index=False), KINDS, filters=True)
-    stamp = dt.datetime.combine(dt.date.fromisoformat(summary["today"]), dt.time())
-    return workbook_bytes(workbook, stamp)
+    return workbook_bytes(workbook, dt.datetime.combine(today, dt.time()))
