@@ -206,15 +206,36 @@ def test_a_bom_folder_reads_back_without_solving(tmp_path: Path) -> None:
     assert read_run(folder, DEMO) is not None  # the CSVs' encoding is not the plan
 
 
-def test_a_scenario_saved_with_a_bom_loads_the_same(tmp_path: Path) -> None:
-    """Input CSVs saved by Excel as "CSV UTF-8" (a BOM first) load exactly as without it."""
-    shutil.copy(DEMO, tmp_path / "demo.toml")
-    shutil.copytree(DEMO.parent / "demo", tmp_path / "demo")
-    for path in (tmp_path / "demo").glob("*.csv"):
+@pytest.fixture(scope="module")
+def bom_scenarios(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of scenarios/ with every CSV saved as Excel's "CSV UTF-8" does: a BOM first."""
+    folder = tmp_path_factory.mktemp("bom-in") / "scenarios"
+    shutil.copytree(ROOT / "scenarios", folder)
+    for path in folder.rglob("*.csv"):
         path.write_bytes(BOM + path.read_bytes())
-    bom = load_scenario(tmp_path / "demo.toml")
-    plain = load_scenario(DEMO)
-    assert bom == plain
+    return folder
+
+
+@pytest.mark.parametrize("name", ["demo", "pinned_epsilon", "rush_order", "shop_order", "stock_count"])
+def test_a_scenario_saved_with_a_bom_loads_the_same(bom_scenarios: Path, name: str) -> None:
+    """Input CSVs with a BOM (tables, a what-if's added rows, pins.csv) load exactly as without it."""
+    assert load_scenario(bom_scenarios / f"{name}.toml") == load_scenario(ROOT / "scenarios" / f"{name}.toml")
+
+
+def test_a_count_sheet_saved_with_a_bom_applies_the_same(bom_scenarios: Path, tmp_path: Path) -> None:
+    """`stocktake apply` reads a counts CSV with a BOM as without it: the same what-if."""
+    for label, folder in (("plain", ROOT / "scenarios"), ("bom", bom_scenarios)):
+        counts = tmp_path / f"{label}-counts.csv"
+        counts.write_bytes(
+            (folder / "stock_count.csv").read_bytes().replace(b"1000,200,0,\n", b"1000,200,0,990\n")
+        )
+        out = tmp_path / label / "count.toml"
+        out.parent.mkdir()
+        result = invoke("stocktake", "apply", folder / "demo.toml", counts, "--mode", "listed", "--out", out)
+        assert result.exit_code == 0, result.stderr
+    plain = (tmp_path / "plain" / "count.toml").read_text(encoding="utf-8")
+    assert "990" in plain
+    assert load_scenario(tmp_path / "bom" / "count.toml") == load_scenario(tmp_path / "plain" / "count.toml")
 
 
 def test_compare_writes_its_tables_as_a_workbook_and_with_a_bom(tmp_path: Path) -> None:
