@@ -30,6 +30,10 @@ from models.errors import PlannerError
 MARKER = "run.json"
 """The file every folder the planner writes holds; a folder with it may be replaced."""
 
+KEPT = ("inventree_sent.jsonl",)
+"""Records a planner keeps in a result folder (planner.io.exporters.post's log of what was posted to
+InvenTree): a folder holding one is replaced only when forced."""
+
 _RENAME_EXCHANGE = 2
 _STAGING = ".new-"
 _OLD = ".old-"
@@ -170,6 +174,12 @@ def _refuse_unsafe(path: Path, inputs: list[Path], force: bool) -> None:
         raise OutputRefused(
             f"{path} is not empty and was not written by the planner (it has no {MARKER}); "
             "name a new or empty folder, or pass --force to replace it"
+        )
+    kept = [name for name in KEPT if (path / name).exists()]
+    if kept and not force:
+        raise OutputRefused(
+            f"{path} holds {kept[0]}, the record of what was posted from its plan; "
+            "name another folder, or pass --force to replace it with the record"
         )
 
 

@@ -25,12 +25,13 @@ from models.loading import load_scenario
 from planner.check import check_dir
 from planner.io.exporters.inventree import Export, Request, export, read_state
 from planner.io.importers.inventree import server
-from planner.result.output import refuse_file, write_file_atomically
+from planner.result.output import KEPT, refuse_file, write_file_atomically
 
 REQUESTS_FILE = "inventree_requests.json"
 """The dry run's list of requests (rewritten by the next dry run)."""
-SENT_LOG = "inventree_sent.jsonl"
-"""What every `--apply` did, one JSON object a line, appended to and never rewritten."""
+SENT_LOG = KEPT[0]
+"""What every `--apply` did, one JSON object a line, appended to and never rewritten (a result
+folder holding it is solved over only with --force)."""
 WRITTEN_BY = "export inventree"
 
 Record = Callable[[str, dict[str, Any]], None]

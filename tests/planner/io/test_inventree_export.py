@@ -212,6 +212,19 @@ def test_every_apply_appends_what_it_sent_and_the_dry_run_stays(server: Server, 
     assert (work / "plan" / REQUESTS_FILE).read_text() == requests_text
 
 
+def test_a_result_folder_with_a_sent_log_is_not_solved_over_unless_forced(server: Server, work: Path) -> None:
+    """Once a plan was posted, its folder holds the record of what InvenTree was sent: solving into it
+    again is refused (exit 2, the log untouched) until --force."""
+    assert run_export(server, work, "--apply").exit_code == 0
+    log = (work / "plan" / SENT_LOG).read_bytes()
+    again = CliRunner().invoke(main, ["solve", str(work / "scenario"), "--out", str(work / "plan")])
+    assert again.exit_code == 2
+    assert SENT_LOG in again.output
+    assert (work / "plan" / SENT_LOG).read_bytes() == log
+    forced = ["solve", str(work / "scenario"), "--out", str(work / "plan"), "--force"]
+    assert CliRunner().invoke(main, forced).exit_code == 0
+
+
 def test_files_the_planner_did_not_write_are_never_replaced(server: Server, work: Path) -> None:
     """A requests file or a sent log that is not the planner's (someone's notes under that name) is
     refused, exit 2, untouched and before anything is posted."""
