@@ -185,7 +185,8 @@ def test_excel_csv_is_the_same_csv_after_a_bom(bom_plans: tuple[Path, Path]) -> 
 def test_a_bom_plan_passes_the_checker_and_serves_as_previous(
     bom_plans: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    """`planner check` passes it, and a re-plan from it is the re-plan from the plain folder."""
+    """`planner check` passes it, a re-plan from it is the re-plan from the plain folder, and
+    `planner explain` reads it as the plain one."""
     plain, excel = bom_plans
     assert invoke("check", DEMO, excel).exit_code == 0
     for name, folder in (("from-plain", plain), ("from-excel", excel)):
@@ -194,6 +195,7 @@ def test_a_bom_plan_passes_the_checker_and_serves_as_previous(
     for name in ("allocations.csv", "lines.csv", "changes.csv", "explain.csv"):
         assert (tmp_path / "from-excel" / name).read_bytes() == (tmp_path / "from-plain" / name).read_bytes()
     assert invoke("check", DEMO, tmp_path / "from-excel", "--previous", excel).exit_code == 0
+    assert invoke("explain", DEMO, excel).stdout == invoke("explain", DEMO, plain).stdout
 
 
 def test_a_bom_folder_reads_back_without_solving(tmp_path: Path) -> None:

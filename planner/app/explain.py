@@ -123,7 +123,7 @@ def _result_record(scenario: Scenario, folder: Path) -> dict[str, object]:
 
 def _facts(path: Path, keys: set[LineKey]) -> dict[LineKey, list[Fact]]:
     """explain.csv's rows of the lines `keys`."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     wanted = {escape_cell(order) for order, _ in keys}
     table = unescape_frame(raw[raw["order"].isin(wanted)]) if "order" in raw.columns else unescape_frame(raw)
     missing = [c for c in EXPLAIN_COLUMNS if c not in table.columns]
