@@ -5,6 +5,9 @@
 parsing and validation; `workbook_error` names the sheet in an error
 (`book.xlsx[lines], row 7, column quantity: ...`, rows as Excel numbers them).
 `write_workbook` writes the tables (or an empty template) with a documentation sheet.
+`table_sheet` is the one way a sheet of a table is written (the template's, a count sheet's and
+plan.xlsx's: no cell a formula), `workbook_bytes` the file without a clock in it, and `read_sheets`
+reads a workbook's sheets back as CSV text.
 """
 
 from __future__ import annotations
@@ -237,10 +240,10 @@ def table_sheet(
     kinds: Mapping[str, CellKind],
     filters: bool = False,
 ) -> Any:
-    """Add a sheet `name` of a table: a bold, frozen header row, then the rows. A cell of an "int"
-    column that holds a whole number is a number, one of a "date" column that holds a date
-    (YYYY-MM-DD) a date cell, anything else text escaped like a CSV cell (models.cells), so no cell
-    is ever a formula. Columns are as wide as their text; `filters` puts a filter over the table."""
+    """Add a sheet `name` of a table: a bold, frozen header row, then the rows, each cell as
+    `kinds` says of its column (`_cell_value`: numbers, dates, else text escaped like a CSV cell,
+    models.cells), so no cell is ever a formula. Columns are as wide as their content; `filters`
+    puts a filter over the table."""
     sheet = workbook.create_sheet(name)
     sheet.append([escape_cell(str(c)) for c in columns])
     column_kinds: list[CellKind] = [kinds.get(str(c), "str") for c in columns]
