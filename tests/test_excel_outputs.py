@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 from models.cells import read_csv_file
 from models.loading import load_scenario
 from planner.cli import main
+from planner.engine.solve import solve
 from planner.io.runs import RunOptions, read_run, solve_into
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -264,3 +265,14 @@ def test_compare_writes_its_tables_as_a_workbook_and_with_a_bom(tmp_path: Path) 
     kpis = {c.value: v for c, v in zip(book["kpis"][1], book["kpis"][2])}
     assert isinstance(kpis["fill_rate"].value, float)
     assert isinstance(kpis["allocated"].value, int)
+
+
+def test_plan_write_takes_the_same_formats(xlsx_plan: Path, tmp_path: Path) -> None:
+    """`plan.write(folder, format="xlsx", excel_csv=True)` (the Python API) writes what the command
+    line writes: plan.xlsx byte for byte, and the CSVs with a BOM."""
+    plan = solve(load_scenario(DEMO))
+    plan.write(tmp_path / "api", format="xlsx", excel_csv=True)
+    assert (tmp_path / "api" / "plan.xlsx").read_bytes() == (xlsx_plan / "plan.xlsx").read_bytes()
+    for name in ("allocations.csv", "lines.csv", "items.csv", "explain.csv"):
+        assert (tmp_path / "api" / name).read_bytes() == BOM + (xlsx_plan / name).read_bytes()
+    assert invoke("check", DEMO, tmp_path / "api").exit_code == 0
