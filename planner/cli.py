@@ -174,7 +174,8 @@ def _fail(exc: PlannerError) -> NoReturn:
     else:
         label = "error" if exc.exit_code == 2 else "failed"
         err.print(f"[red]{label}[/red] {_plain(str(exc))}", highlight=False)
-        err.print("nothing was written.")
+        if exc.wrote_nothing:
+            err.print("nothing was written.")
     sys.exit(exc.exit_code)
 
 

@@ -45,7 +45,9 @@ class ExportRefused(PlannerError):
 
 
 class ExportStopped(PlannerError):
-    """InvenTree refused a request; the allocations before it were made (a fault: exit 1)."""
+    """InvenTree refused a request; the allocations before it were made and logged (a fault: exit 1)."""
+
+    wrote_nothing = False
 
 
 @dataclass(slots=True)
@@ -89,7 +91,7 @@ def post_plan(
         if not stopped:
             log("done", {"sent": len(outcome.sent)})
     if stopped:
-        raise ExportStopped(stopped)
+        raise ExportStopped(f"{stopped}; every request sent and the refusal are logged in {target}")
     return outcome
 
 

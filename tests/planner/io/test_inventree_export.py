@@ -256,6 +256,8 @@ def test_a_refused_request_stops_the_run_and_says_what_was_made(server: Server, 
     assert done.exit_code == 1
     assert "Available quantity (0) exceeded" in done.output
     assert "made before it (10)" in done.output
+    assert f"{SENT_LOG}" in done.output
+    assert "nothing was written" not in done.output
     log = sent_log(work)
     assert [e["event"] for e in log] == ["apply", *["sent"] * 10, "refused"]
     assert [e["what"] for e in log[1:11]] == [r.what for r in requests.requests[:10]]
