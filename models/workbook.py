@@ -27,7 +27,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from models.cells import escape_cell, unescape_cell
-from models.errors import InputError, InputErrors
+from models.errors import InputError, InputErrors, PlannerError
 from models.tables import TABLES, RawTable, TableSpec, raw_from_cells, read_raw
 
 WORKBOOK_SUFFIX = ".xlsx"
@@ -202,7 +202,7 @@ def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame] | None = None)
     workbook.properties.creator = CREATOR
     _documentation_sheet(workbook.active)
     for spec in TABLES:
-        _table_sheet(workbook, spec, (tables or {}).get(spec.name))
+        _table_sheet(workbook, spec, (tables or {}).get(spec.name), Path(path).name)
     _save(workbook, Path(path))
 
 
@@ -214,22 +214,32 @@ def write_table_workbook(path: Path, spec: TableSpec, frame: pd.DataFrame) -> No
     workbook = openpyxl.Workbook()
     workbook.properties.creator = CREATOR
     workbook.remove(workbook.active)
-    _table_sheet(workbook, spec, frame)
+    _table_sheet(workbook, spec, frame, Path(path).name)
     _save(workbook, Path(path))
 
 
-def _table_sheet(workbook: Any, spec: TableSpec, frame: pd.DataFrame | None) -> None:
+def _table_sheet(workbook: Any, spec: TableSpec, frame: pd.DataFrame | None, book: str) -> None:
     """A sheet for `spec`'s table: its header, then the frame's rows (none for None); dates stay text
     (the loader reads either), so a planner's own `2026-11-20` is never turned into a number."""
     columns = list(frame.columns) if frame is not None and len(frame.columns) else list(spec.column_names)
     kinds: dict[str, CellKind] = {c.name: "int" for c in spec.columns if c.kind == "int"}
     rows = frame.itertuples(index=False) if frame is not None else ()
-    table_sheet(workbook, sheet_name(spec), columns, rows, kinds)
+    table_sheet(workbook, sheet_name(spec), columns, rows, kinds, book=book)
 
 
 CellKind = Literal["int", "float", "date", "str"]
 """How a column's cells are written: numbers as numbers (whole ones in "int" columns, any finite one
 in "float" columns), ISO dates as date cells, everything else as text."""
+
+
+class UnwritableCell(PlannerError):
+    """A text holds a control character no worksheet can hold (XML 1.0 forbids it): wrong input, exit 2."""
+
+    exit_code = 2
+
+
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""The characters a worksheet cannot hold (openpyxl refuses them: XML 1.0 has no way to write them)."""
 
 
 def table_sheet(
@@ -239,16 +249,26 @@ def table_sheet(
     rows: Iterable[Sequence[object]],
     kinds: Mapping[str, CellKind],
     filters: bool = False,
+    book: str = "",
 ) -> Any:
     """Add a sheet `name` of a table: a bold, frozen header row, then the rows, each cell as
     `kinds` says of its column (`_cell_value`: numbers, dates, else text escaped like a CSV cell,
     models.cells), so no cell is ever a formula. Columns are as wide as their content; `filters`
-    puts a filter over the table."""
+    puts a filter over the table. Raises UnwritableCell, naming `book[name]`, row and column, for a
+    text no worksheet can hold."""
     sheet = workbook.create_sheet(name)
-    sheet.append([escape_cell(str(c)) for c in columns])
+    header = [escape_cell(str(c)) for c in columns]
     column_kinds: list[CellKind] = [kinds.get(str(c), "str") for c in columns]
-    for row in rows:
-        sheet.append([_cell_value(v, kind) for kind, v in zip(column_kinds, row)])
+    for number, row in enumerate([header, *rows], start=1):
+        cells = header if number == 1 else [_cell_value(v, kind) for kind, v in zip(column_kinds, row)]
+        for column, cell in zip(columns, cells):
+            if isinstance(cell, str) and (bad := _NOT_IN_XML.search(cell)):
+                raise UnwritableCell(
+                    f"{book}[{name}], row {number}, column {column}: {cell!r} holds the control character "
+                    f"U+{ord(bad.group()):04X}, which no workbook can hold; remove it from the data "
+                    "(the CSV files can hold it)"
+                )
+        sheet.append(cells)
     _no_formulas(sheet)
     _format_sheet(sheet, [str(c) for c in columns], column_kinds)
     if filters:

@@ -742,9 +742,9 @@ def export_template(out_file: Path, source: Path | None, force: bool) -> None:
     try:
         refuse_file(out_file, ours=written_by_planner, force=force)
         tables = read_folder_tables(source) if source is not None else None
+        write_workbook(out_file, tables)
     except PlannerError as exc:
         _fail(exc)
-    write_workbook(out_file, tables)
     out.print(
         f'written to {_plain(str(out_file))}; use it with data = "{_plain(out_file.name)}" in a scenario file'
     )
@@ -771,7 +771,10 @@ def stocktake_sheet(scenario: Path, out_file: Path, force: bool) -> None:
     except PlannerError as exc:
         _fail(exc)
     sheet = count_sheet(data)
-    write_sheet(sheet, out_file)
+    try:
+        write_sheet(sheet, out_file)
+    except PlannerError as exc:
+        _fail(exc)
     out.print(f"{len(sheet)} lot(s) to count written to {_plain(str(out_file))}; fill in `counted`")
 
 

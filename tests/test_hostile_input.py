@@ -214,17 +214,23 @@ def test_any_printable_id_survives_solve_export_template_and_the_loader(
     tmp_path_factory: pytest.TempPathFactory, ids: tuple[str, str, str, str, str]
 ) -> None:
     """Random printable ids (= + - @ [ ] * _ backticks, quotes...) come back unchanged from the folder, from
-    the result CSVs and from the workbook `export-template --from` writes, which holds no formula."""
+    the result CSVs, from plan.xlsx and from the workbook `export-template --from` writes; neither
+    workbook holds a formula, and the checker finds plan.xlsx to be the CSVs."""
     order, line, item, lot, warehouse = ids
     root = tmp_path_factory.mktemp("ids")
     folder = write_folder(root / "s", tables(order, line, item, lot, warehouse))
     loaded = load_scenario(folder)
     assert (loaded.lines[0].order, loaded.lines[0].line, loaded.lines[0].item) == (order, line, item)
     assert (loaded.lots[0].lot, loaded.lots[0].warehouse) == (lot, warehouse)
-    solved = invoke("solve", folder, "--out", root / "out", "--quiet")
+    solved = invoke("solve", folder, "--out", root / "out", "--quiet", "--format", "xlsx")
     assert solved.exit_code == 0, solved.stderr
     allocations = read_csv_text((root / "out" / "allocations.csv").read_text(encoding="utf-8"))
     assert allocations[["order", "line", "item", "lot", "warehouse"]].values.tolist() == [list(ids)]
+    sheet = read_sheets(root / "out" / "plan.xlsx")["allocations"]
+    assert sheet[["order", "line", "item", "lot", "warehouse"]].values.tolist() == [list(ids)]
+    plan_book = openpyxl.load_workbook(root / "out" / "plan.xlsx")
+    assert all(cell.data_type != "f" for sheet in plan_book for row in sheet.iter_rows() for cell in row)
+    assert invoke("check", folder, root / "out").exit_code == 0
     assert invoke("export-template", "--from", folder, "--out", root / "book.xlsx").exit_code == 0
     workbook = openpyxl.load_workbook(root / "book.xlsx")
     assert all(cell.data_type != "f" for sheet in workbook for row in sheet.iter_rows() for cell in row)
@@ -533,3 +539,22 @@ def test_hidden_folders_and_files_are_not_scenarios(tmp_path: Path) -> None:
     (tmp_path / ".hidden.toml").write_text(f'today = "{TODAY}"\n')
     (tmp_path / "shown.toml").write_text(f'today = "{TODAY}"\ndata = "real"\n')
     assert [p.name for p in scenario_files(tmp_path)] == ["real", "shown.toml"]
+
+
+def test_a_control_character_a_workbook_cannot_hold_is_named_not_a_crash(tmp_path: Path) -> None:
+    """A text with a control character (U+0001 in a customer name) writes fine to CSV, but no worksheet
+    can hold it: `--format xlsx` stops with exit 2 naming the sheet, row and column, and writes
+    nothing; `export-template --from` says the same of its sheet."""
+    frames = tables()
+    frames["orders.csv"] = frames["orders.csv"].assign(customer="ACME\x01Ltd")
+    folder = write_folder(tmp_path / "s", frames)
+    assert invoke("solve", folder, "--out", tmp_path / "csv", "--quiet").exit_code == 0
+    result = invoke("solve", folder, "--out", tmp_path / "xlsx", "--quiet", "--format", "xlsx")
+    assert result.exit_code == 2
+    assert "plan.xlsx[lines], row 2, column customer" in result.stderr
+    assert "U+0001" in result.stderr
+    assert not (tmp_path / "xlsx").exists()
+    template = invoke("export-template", "--from", folder, "--out", tmp_path / "book.xlsx")
+    assert template.exit_code == 2
+    assert "book.xlsx[orders], row 2, column customer" in template.stderr
+    assert not (tmp_path / "book.xlsx").exists()

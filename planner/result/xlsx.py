@@ -71,7 +71,7 @@ def tiers_table(summary: Mapping[str, object]) -> pd.DataFrame:
 def plan_workbook(files: Mapping[str, str]) -> bytes:
     """plan.xlsx's bytes for a result folder's files; stamped with the scenario's `today` (no clock)."""
     today = dt.date.fromisoformat(json.loads(files["summary.json"])["today"])
-    return tables_workbook(sheet_tables(files), today)
+    return tables_workbook(sheet_tables(files), today, XLSX_FILE)
 
 
 def compare_workbook(files: Mapping[str, str], today: dt.date) -> bytes:
@@ -81,17 +81,19 @@ def compare_workbook(files: Mapping[str, str], today: dt.date) -> bytes:
         for name, text in files.items()
         if name.endswith(".csv")
     }
-    return tables_workbook(tables, today)
+    return tables_workbook(tables, today, COMPARE_XLSX_FILE)
 
 
-def tables_workbook(tables: Mapping[str, pd.DataFrame], today: dt.date) -> bytes:
-    """Tables of text cells (as a CSV reads) as a workbook, a sheet each in order, typed by `KINDS`,
-    each with a frozen header and a filter; stamped with `today` (the same tables, the same bytes)."""
+def tables_workbook(tables: Mapping[str, pd.DataFrame], today: dt.date, book: str) -> bytes:
+    """Tables of text cells (as a CSV reads) as the workbook `book`, a sheet each in order, typed by
+    `KINDS`, each with a frozen header and a filter; stamped with `today` (the same tables, the same
+    bytes). Raises UnwritableCell for a text no worksheet can hold."""
     import openpyxl  # 0.2 s that a CSV-only run need not pay
 
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     workbook.properties.creator = CREATOR
     for sheet, frame in tables.items():
-        table_sheet(workbook, sheet, list(frame.columns), frame.itertuples(index=False), KINDS, filters=True)
+        rows = frame.itertuples(index=False)
+        table_sheet(workbook, sheet, list(frame.columns), rows, KINDS, filters=True, book=book)
     return workbook_bytes(workbook, dt.datetime.combine(today, dt.time()))
