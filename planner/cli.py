@@ -490,7 +490,7 @@ def _cell(value: object) -> str:
 @_JSON
 def check(scenario: Path, result: Path, previous: Path | None, as_json: bool) -> None:
     """Check a result folder against the contract, independently of the optimiser (re-planned
-    from a previous plan: also against it, and its changes.csv)."""
+    from a previous plan: also against it, and its changes.csv; a plan.xlsx there: against the CSVs)."""
     data = _load(scenario)
     if previous is not None:
         try:
