@@ -278,17 +278,19 @@ def table_sheet(
 
 def workbook_bytes(workbook: Any, stamp: dt.datetime) -> bytes:
     """The workbook's file, the same bytes for the same content: its created and modified properties
-    and every zip entry's time are `stamp` (openpyxl puts the clock in both)."""
+    and every zip entry's time are `stamp` (openpyxl puts the clock in both; a zip's times start in
+    1980)."""
     from openpyxl.writer.excel import ExcelWriter
 
     workbook.properties.created = workbook.properties.modified = stamp
+    zip_time = max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]  # a zip holds no earlier time
     first = io.BytesIO()
     with zipfile.ZipFile(first, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()
     final = io.BytesIO()
     with zipfile.ZipFile(first) as written, zipfile.ZipFile(final, "w", zipfile.ZIP_DEFLATED) as archive:
         for entry in written.infolist():
-            timed = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
+            timed = zipfile.ZipInfo(entry.filename, date_time=zip_time)
             archive.writestr(timed, written.read(entry), compress_type=zipfile.ZIP_DEFLATED)
     return final.getvalue()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -276,3 +277,17 @@ def test_plan_write_takes_the_same_formats(xlsx_plan: Path, tmp_path: Path) -> N
     for name in ("allocations.csv", "lines.csv", "items.csv", "explain.csv"):
         assert (tmp_path / "api" / name).read_bytes() == BOM + (xlsx_plan / name).read_bytes()
     assert invoke("check", DEMO, tmp_path / "api").exit_code == 0
+
+
+def test_plan_xlsx_of_a_scenario_dated_before_1980(tmp_path: Path) -> None:
+    """A zip holds no time before 1980: a scenario planned on 1975-06-01 still gets its plan.xlsx,
+    whose properties say 1975."""
+    shutil.copytree(DEMO.parent / "demo", tmp_path / "demo")
+    text = DEMO.read_text(encoding="utf-8")
+    (tmp_path / "old.toml").write_text(
+        re.sub(r'today = "[^"]+"', 'today = "1975-06-01"', text), encoding="utf-8"
+    )
+    result = invoke("solve", tmp_path / "old.toml", "--out", tmp_path / "p", "--format", "xlsx", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(tmp_path / "p" / "plan.xlsx")
+    assert book.properties.created == dt.datetime(1975, 6, 1)
