@@ -81,5 +81,6 @@ def read_csv_text(text: str) -> pd.DataFrame:
 
 
 def read_csv_file(path: Path) -> pd.DataFrame:
-    """A CSV file the planner wrote: every cell as unescaped text."""
-    return unescape_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
+    """A CSV file the planner wrote (with `--excel-csv` a BOM first, which is no part of the header):
+    every cell as unescaped text."""
+    return unescape_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))

@@ -30,10 +30,12 @@ class InputError:
 class PlannerError(Exception):
     """The base of every error the planner raises on purpose; its message is for the user.
 
-    `exit_code` is what the command line exits with: 2 for wrong input or usage, 1 for a fault.
+    `exit_code` is what the command line exits with: 2 for wrong input or usage, 1 for a fault;
+    `wrote_nothing` whether it may say that nothing was written (False where it stops halfway).
     """
 
     exit_code = 1
+    wrote_nothing = True
 
 
 class InputErrors(PlannerError):

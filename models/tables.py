@@ -340,7 +340,7 @@ def _read_cells(path: Path, table: str, errors: list[InputError]) -> tuple[list[
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
-            encoding="utf-8",
+            encoding="utf-8-sig",  # Excel's "CSV UTF-8" starts with a BOM
         )
     except pd.errors.EmptyDataError:
         errors.append(InputError(table, None, None, "the file is empty; it needs at least a header row"))
@@ -388,7 +388,7 @@ def _not_utf8(path: Path, table: str, exc: UnicodeDecodeError) -> InputError:
 def _header_width(path: Path) -> int | None:
     """How many columns the file's first record has; None if the csv module cannot tell (pandas will)."""
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             return len(next(csv.reader(handle), []))
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
@@ -404,7 +404,7 @@ def _ragged_rows(path: Path, table: str) -> list[InputError]:
     """One error per row that has more cells than the header (pandas stops at the first one)."""
     found: list[InputError] = []
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
             width = len(next(reader, []))
             for number, cells in enumerate(reader, start=2):

@@ -5,25 +5,29 @@
 parsing and validation; `workbook_error` names the sheet in an error
 (`book.xlsx[lines], row 7, column quantity: ...`, rows as Excel numbers them).
 `write_workbook` writes the tables (or an empty template) with a documentation sheet.
+`table_sheet` is the one way a sheet of a table is written (the template's, a count sheet's and
+plan.xlsx's: no cell a formula), `workbook_bytes` the file without a clock in it, and `read_sheets`
+reads a workbook's sheets back as CSV text.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import os
 import re
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
 from models.cells import escape_cell, unescape_cell
-from models.errors import InputError, InputErrors
+from models.errors import InputError, InputErrors, PlannerError
 from models.tables import TABLES, RawTable, TableSpec, raw_from_cells, read_raw
 
 WORKBOOK_SUFFIX = ".xlsx"
@@ -95,6 +99,26 @@ def read_workbook(
                 continue
             raws[spec.name] = raw_from_cells(header, body, dataclasses.replace(spec, name=label), errors)
         return raws
+    finally:
+        workbook.close()
+
+
+def read_sheets(path: Path) -> dict[str, pd.DataFrame]:
+    """Every sheet of a workbook as the text cells a CSV would hold (header as columns, blank rows
+    dropped), by sheet name; raises OSError or ValueError when it is no workbook openpyxl reads."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise ValueError(f"not a workbook: {exc}") from exc
+    try:
+        sheets = {}
+        for name in workbook.sheetnames:
+            header, body = _sheet_cells(workbook[name])
+            body = body.reindex(columns=range(len(header)), fill_value="")
+            sheets[name] = pd.DataFrame(body.to_numpy(), columns=header, dtype=object)
+        return sheets
     finally:
         workbook.close()
 
@@ -178,7 +202,7 @@ def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame] | None = None)
     workbook.properties.creator = CREATOR
     _documentation_sheet(workbook.active)
     for spec in TABLES:
-        _table_sheet(workbook, spec, (tables or {}).get(spec.name))
+        _table_sheet(workbook, spec, (tables or {}).get(spec.name), Path(path).name)
     _save(workbook, Path(path))
 
 
@@ -190,21 +214,85 @@ def write_table_workbook(path: Path, spec: TableSpec, frame: pd.DataFrame) -> No
     workbook = openpyxl.Workbook()
     workbook.properties.creator = CREATOR
     workbook.remove(workbook.active)
-    _table_sheet(workbook, spec, frame)
+    _table_sheet(workbook, spec, frame, Path(path).name)
     _save(workbook, Path(path))
 
 
-def _table_sheet(workbook: Any, spec: TableSpec, frame: pd.DataFrame | None) -> None:
-    """A sheet for `spec`'s table: its header, then the frame's rows (none for None)."""
-    sheet = workbook.create_sheet(sheet_name(spec))
+def _table_sheet(workbook: Any, spec: TableSpec, frame: pd.DataFrame | None, book: str) -> None:
+    """A sheet for `spec`'s table: its header, then the frame's rows (none for None); dates stay text
+    (the loader reads either), so a planner's own `2026-11-20` is never turned into a number."""
     columns = list(frame.columns) if frame is not None and len(frame.columns) else list(spec.column_names)
-    kinds = {c.name: c.kind for c in spec.columns}
-    sheet.append(columns)
-    if frame is not None:
-        for row in frame.itertuples(index=False):
-            sheet.append([_cell_value(v, kinds.get(str(c), "str")) for c, v in zip(columns, row)])
+    kinds: dict[str, CellKind] = {c.name: "int" for c in spec.columns if c.kind == "int"}
+    rows = frame.itertuples(index=False) if frame is not None else ()
+    table_sheet(workbook, sheet_name(spec), columns, rows, kinds, book=book)
+
+
+CellKind = Literal["int", "float", "date", "str"]
+"""How a column's cells are written: numbers as numbers (whole ones in "int" columns, any finite one
+in "float" columns), ISO dates as date cells, everything else as text."""
+
+
+class UnwritableCell(PlannerError):
+    """A text holds a control character no worksheet can hold (XML 1.0 forbids it): wrong input, exit 2."""
+
+    exit_code = 2
+
+
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""The characters a worksheet cannot hold (openpyxl refuses them: XML 1.0 has no way to write them)."""
+
+
+def table_sheet(
+    workbook: Any,
+    name: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    kinds: Mapping[str, CellKind],
+    filters: bool = False,
+    book: str = "",
+) -> Any:
+    """Add a sheet `name` of a table: a bold, frozen header row, then the rows, each cell as
+    `kinds` says of its column (`_cell_value`: numbers, dates, else text escaped like a CSV cell,
+    models.cells), so no cell is ever a formula. Columns are as wide as their content; `filters`
+    puts a filter over the table. Raises UnwritableCell, naming `book[name]`, row and column, for a
+    text no worksheet can hold."""
+    sheet = workbook.create_sheet(name)
+    header = [escape_cell(str(c)) for c in columns]
+    column_kinds: list[CellKind] = [kinds.get(str(c), "str") for c in columns]
+    for number, row in enumerate([header, *rows], start=1):
+        cells = header if number == 1 else [_cell_value(v, kind) for kind, v in zip(column_kinds, row)]
+        for column, cell in zip(columns, cells):
+            if isinstance(cell, str) and (bad := _NOT_IN_XML.search(cell)):
+                raise UnwritableCell(
+                    f"{book}[{name}], row {number}, column {column}: {cell!r} holds the control character "
+                    f"U+{ord(bad.group()):04X}, which no workbook can hold; remove it from the data "
+                    "(the CSV files can hold it)"
+                )
+        sheet.append(cells)
     _no_formulas(sheet)
-    _format_sheet(sheet, columns, kinds)
+    _format_sheet(sheet, [str(c) for c in columns], column_kinds)
+    if filters:
+        sheet.auto_filter.ref = sheet.dimensions
+    return sheet
+
+
+def workbook_bytes(workbook: Any, stamp: dt.datetime) -> bytes:
+    """The workbook's file, the same bytes for the same content: its created and modified properties
+    and every zip entry's time are `stamp` (openpyxl puts the clock in both; a zip's times start in
+    1980)."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    workbook.properties.created = workbook.properties.modified = stamp
+    zip_time = max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]  # a zip holds no earlier time
+    first = io.BytesIO()
+    with zipfile.ZipFile(first, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    final = io.BytesIO()
+    with zipfile.ZipFile(first) as written, zipfile.ZipFile(final, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in written.infolist():
+            timed = zipfile.ZipInfo(entry.filename, date_time=zip_time)
+            archive.writestr(timed, written.read(entry), compress_type=zipfile.ZIP_DEFLATED)
+    return final.getvalue()
 
 
 def _save(workbook: Any, path: Path) -> None:
@@ -228,9 +316,10 @@ def _no_formulas(sheet: Any) -> None:
                 cell.data_type = "s"
 
 
-def _cell_value(value: object, kind: str) -> object:
-    """What a cell holds: None for empty, an int for a whole number in a number column, else the text,
-    escaped (models.cells: a spreadsheet shows it as text)."""
+def _cell_value(value: object, kind: CellKind) -> object:
+    """What a cell holds: None for empty, an int for a whole number in an "int" column, a float for a
+    number in a "float" column, a date for an ISO date in a "date" column, else the text, escaped
+    (models.cells: a spreadsheet shows it as text)."""
     if value is None or (isinstance(value, float) and value != value):
         return None
     text = str(value).strip()
@@ -238,21 +327,40 @@ def _cell_value(value: object, kind: str) -> object:
         return None
     if kind == "int" and re.fullmatch(r"[+-]?[0-9]{1,18}", text):
         return int(text)
+    if kind == "float" and re.fullmatch(r"[+-]?[0-9]{1,18}(\.[0-9]+)?([eE][+-]?[0-9]+)?", text):
+        return float(text)
+    if kind == "date" and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     return escape_cell(text)
 
 
-def _format_sheet(sheet: Any, columns: list[str], kinds: Mapping[str, str]) -> None:
-    """Bold, frozen header; text format for all but number columns (Excel keeps `007` and `2026-11-20`)."""
+_MIN_WIDTH, _MAX_WIDTH = 12, 60
+
+
+def _format_sheet(sheet: Any, columns: list[str], kinds: Sequence[CellKind]) -> None:
+    """Bold, frozen header; text format for text columns (Excel keeps `007` and `2026-11-20`), a date
+    format for date columns; each column as wide as its header or its longest cell, within bounds."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    for position, column in enumerate(columns, start=1):
+    widths = [len(column) + 4 for column in columns]
+    for row in sheet.iter_rows(min_row=2):
+        for position, cell in enumerate(row):
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+                widths[position] = max(widths[position], 12)
+            elif cell.value is not None:
+                widths[position] = max(widths[position], len(str(cell.value)) + 2)
+    for position, (kind, width) in enumerate(zip(kinds, widths), start=1):
         letter = get_column_letter(position)
-        sheet.column_dimensions[letter].width = max(12, len(column) + 4)
-        if kinds.get(column, "str") != "int":
+        sheet.column_dimensions[letter].width = min(_MAX_WIDTH, max(_MIN_WIDTH, width))
+        if kind == "str":
             sheet.column_dimensions[letter].number_format = "@"
 
 

@@ -29,6 +29,7 @@ from planner.app.counting import MODES, Mode
 from planner.console import log, logging_to
 from planner.engine.backends import solver_choices
 from planner.io.features import Features
+from planner.result.formats import FORMATS, Format
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,6 +98,18 @@ _PREVIOUS = click.option(
     "little as the tiers allow (overrides the scenario's `previous`).",
 )
 
+_FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="csv",
+    show_default=True,
+    help="xlsx: also write plan.xlsx beside the CSVs (lines, allocations, items, tiers, explanations).",
+)
+_EXCEL_CSV = click.option(
+    "--excel-csv", is_flag=True, help="Write the CSVs as UTF-8 with a BOM, so Excel opens them right."
+)
+
 _FORCE = click.option(
     "--force",
     is_flag=True,
@@ -136,7 +149,8 @@ def _fail(exc: PlannerError) -> NoReturn:
     else:
         label = "error" if exc.exit_code == 2 else "failed"
         err.print(f"[red]{label}[/red] {_plain(str(exc))}", highlight=False)
-        err.print("nothing was written.")
+        if exc.wrote_nothing:
+            err.print("nothing was written.")
     sys.exit(exc.exit_code)
 
 
@@ -199,6 +213,8 @@ def validate(scenario: Path) -> None:
     is_flag=True,
     help="Also write first_in_tier and extra_stock for every short line into explain.csv.",
 )
+@_FORMAT
+@_EXCEL_CSV
 @click.option("--quiet", is_flag=True, help="Print nothing on success (as `planner -q`, and no summary).")
 @_JSON
 def solve(
@@ -211,6 +227,8 @@ def solve(
     previous: Path | None,
     force: bool,
     explain: bool,
+    output_format: Format,
+    excel_csv: bool,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -219,7 +237,9 @@ def solve(
 
     quiet = quiet or _verbosity() < 0
     try:
-        options = RunOptions(solver, time_limit, workers, scheduler, previous, explain)
+        options = RunOptions(
+            solver, time_limit, workers, scheduler, previous, explain, output_format, excel_csv
+        )
         with _progress(quiet) as progress:
             plan, _ = solve_into(scenario, lambda _: out_dir, options, progress, force=force)
     except PlannerError as exc:
@@ -262,6 +282,8 @@ def _report_ignored(plan: Plan) -> None:
 @_SCHEDULER
 @_PREVIOUS
 @_FORCE
+@_FORMAT
+@_EXCEL_CSV
 @_JSON
 def run(
     scenarios: tuple[Path, ...],
@@ -272,6 +294,8 @@ def run(
     scheduler: str | None,
     previous: Path | None,
     force: bool,
+    output_format: Format,
+    excel_csv: bool,
     as_json: bool,
 ) -> None:
     """Solve a batch of scenarios, each into OUT/<name>/; exit 1 if any failed (the others are written).
@@ -298,7 +322,9 @@ def run(
 
         if progress is not None:
             progress.phase("solve")
-        options = RunOptions(solver, time_limit, workers, scheduler, previous)
+        options = RunOptions(
+            solver, time_limit, workers, scheduler, previous, format=output_format, excel_csv=excel_csv
+        )
         outcomes = run_batch(list(scenarios), out_dir, options, on_done=done, force=force)
     if as_json:
         _print_json(
@@ -342,6 +368,15 @@ def run(
 @click.option("--solver", default=None, help="Solver for scenarios that are solved here.")
 @_PREVIOUS
 @_FORCE
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="csv",
+    show_default=True,
+    help="xlsx: also write compare.xlsx beside the CSVs (a sheet per table).",
+)
+@_EXCEL_CSV
 @_JSON
 def compare(
     scenarios: tuple[Path, ...],
@@ -349,6 +384,8 @@ def compare(
     solver: str | None,
     previous: Path | None,
     force: bool,
+    output_format: Format,
+    excel_csv: bool,
     as_json: bool,
 ) -> None:
     """Compare scenarios (TOML files to solve, or result folders) with the first.
@@ -364,7 +401,9 @@ def compare(
     from models.loading import scenario_inputs
     from models.previous import read_previous
     from planner.app.compare import lot_changes, move_totals, moves
+    from planner.result.formats import excel_csv as csv_with_bom
     from planner.result.output import MARKER, marker, output_folder
+    from planner.result.xlsx import COMPARE_XLSX_FILE, compare_workbook
 
     if len(scenarios) < (1 if previous is not None else 2):
         raise click.UsageError("compare needs a base and at least one other scenario")
@@ -376,15 +415,19 @@ def compare(
         ) as claim:
             kpi, changes, results = _compared(scenarios, solver, prev, previous)
             moved = moves(results[0], results[1:])
-            claim.write(
-                {
-                    "kpis.csv": write_csv_text(kpi),
-                    "line_changes.csv": write_csv_text(changes),
-                    "lot_changes.csv": write_csv_text(lot_changes(results[0], results[1:])),
-                    "moves.csv": write_csv_text(moved),
-                    MARKER: marker("compare", scenarios=[str(p) for p in scenarios]),
-                }
-            )
+            tables = {
+                "kpis.csv": write_csv_text(kpi),
+                "line_changes.csv": write_csv_text(changes),
+                "lot_changes.csv": write_csv_text(lot_changes(results[0], results[1:])),
+                "moves.csv": write_csv_text(moved),
+            }
+            files: dict[str, str | bytes] = dict(csv_with_bom(tables) if excel_csv else tables)
+            if output_format == "xlsx":
+                files[COMPARE_XLSX_FILE] = compare_workbook(tables, results[0].summary.today)
+            options: dict[str, object] = {"format": output_format} if output_format != "csv" else {}
+            options |= {"excel_csv": True} if excel_csv else {}
+            record = marker("compare", scenarios=[str(p) for p in scenarios], **options)
+            claim.write(files | {MARKER: record})
     except PlannerError as exc:
         _fail(exc)
     if as_json:
@@ -445,7 +488,7 @@ def _cell(value: object) -> str:
 @_JSON
 def check(scenario: Path, result: Path, previous: Path | None, as_json: bool) -> None:
     """Check a result folder against the contract, independently of the optimiser (re-planned
-    from a previous plan: also against it, and its changes.csv)."""
+    from a previous plan: also against it, and its changes.csv; a plan.xlsx there: against the CSVs)."""
     from models.previous import read_previous
     from planner.check import check_dir
 
@@ -671,8 +714,9 @@ def export_inventree_command(
     scenario: Path, result_dir: Path, url: str | None, token: str | None, apply: bool
 ) -> None:
     """The plan in RESULT_DIR as InvenTree allocations: every request it takes, listed (and kept in
-    RESULT_DIR/inventree_requests.json); sent only with --apply, stopping at the first refused."""
-    from planner.io.exporters.post import REQUESTS_FILE, post_plan
+    RESULT_DIR/inventree_requests.json); with --apply sent, stopping at the first refused, each one
+    sent appended to RESULT_DIR/inventree_sent.jsonl with InvenTree's answer (the list stays)."""
+    from planner.io.exporters.post import REQUESTS_FILE, SENT_LOG, post_plan
 
     try:
         outcome = post_plan(scenario, result_dir, url, token, apply)
@@ -685,12 +729,17 @@ def export_inventree_command(
         )
     for reason in outcome.export.not_sent:
         out.print(f"not sent: {_plain(reason)}", highlight=False)
-    done = f"sent {len(outcome.sent)}" if apply else "dry run: sent nothing (--apply sends them)"
-    out.print(
-        f"{len(outcome.export.requests)} request(s), {done}; {outcome.export.already} already in InvenTree;"
-        f" listed in {_plain(str(result_dir / REQUESTS_FILE))}",
-        highlight=False,
-    )
+    count = f"{len(outcome.export.requests)} request(s)"
+    already = f"{outcome.export.already} already in InvenTree"
+    if apply:
+        where = _plain(str(result_dir / SENT_LOG))
+        out.print(f"{count}, sent {len(outcome.sent)}; {already}; logged in {where}", highlight=False)
+    else:
+        where = _plain(str(result_dir / REQUESTS_FILE))
+        out.print(
+            f"{count}, dry run: sent nothing (--apply sends them); {already}; listed in {where}",
+            highlight=False,
+        )
 
 
 @main.command(name="export-template")
@@ -713,9 +762,9 @@ def export_template(out_file: Path, source: Path | None, force: bool) -> None:
     try:
         refuse_file(out_file, ours=written_by_planner, force=force)
         tables = read_folder_tables(source) if source is not None else None
+        write_workbook(out_file, tables)
     except PlannerError as exc:
         _fail(exc)
-    write_workbook(out_file, tables)
     out.print(
         f'written to {_plain(str(out_file))}; use it with data = "{_plain(out_file.name)}" in a scenario file'
     )
@@ -746,7 +795,10 @@ def stocktake_sheet(scenario: Path, out_file: Path, force: bool) -> None:
     except PlannerError as exc:
         _fail(exc)
     sheet = count_sheet(data)
-    write_sheet(sheet, out_file)
+    try:
+        write_sheet(sheet, out_file)
+    except PlannerError as exc:
+        _fail(exc)
     out.print(f"{len(sheet)} lot(s) to count written to {_plain(str(out_file))}; fill in `counted`")
 
 
@@ -822,3 +874,7 @@ def print_summary(plan: Plan, max_tiers: int = 15) -> None:
 
 def _key_text(key: tuple[object, ...]) -> str:
     return " ".join(v.isoformat() if isinstance(v, date) else str(v) for v in key)
+
+
+if __name__ == "__main__":  # python -m planner.cli
+    main()

@@ -11,7 +11,10 @@ import json
 import os
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
+
+import pytest
 
 from tests.test_cli import invoke, write_scenario
 
@@ -169,3 +172,22 @@ def test_shell_completion_as_the_readme_says() -> None:
     env = {**os.environ, "_PLANNER_COMPLETE": "bash_complete", "COMP_WORDS": "planner so", "COMP_CWORD": "1"}
     offered = subprocess.run([script], env=env, capture_output=True, text=True)
     assert "plain,solve" in offered.stdout.splitlines()
+
+
+@pytest.mark.parametrize("module", ["planner", "planner.cli"])
+def test_python_dash_m_runs_the_command_line(module: str, tmp_path: Path) -> None:
+    """`python -m planner` and `python -m planner.cli` are the `planner` command: they print the
+    version, and validate the demo with its exit code (2 for a scenario with errors)."""
+    run = [sys.executable, "-m", module]
+    version = subprocess.run([*run, "-V"], capture_output=True, text=True, cwd=tmp_path)
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.strip().endswith(f"version {metadata.version('allocation-planner')}")
+    demo = Path(__file__).resolve().parents[1] / "scenarios" / "demo.toml"
+    valid = subprocess.run([*run, "validate", str(demo)], capture_output=True, text=True, cwd=tmp_path)
+    assert valid.returncode == 0, valid.stderr
+    assert "valid" in valid.stdout
+    (tmp_path / "bad.toml").write_text('today = "not a date"\n', encoding="utf-8")
+    bad = subprocess.run(
+        [*run, "validate", str(tmp_path / "bad.toml")], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert bad.returncode == 2

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from models.cells import escape_cell, read_csv_text, unescape_cell, write_csv_text
 from models.errors import InputError, InputErrors
 from models.loading import load_scenario
+from models.workbook import read_sheets
 from planner.app.scenarios import scenario_files
 from planner.cli import main
 
@@ -144,6 +145,25 @@ def test_solve_writes_formula_looking_ids_as_text_that_reads_back(tmp_path: Path
     assert invoke("check", folder, tmp_path / "out").exit_code == 0
 
 
+def test_plan_xlsx_holds_formula_looking_ids_as_text_that_reads_back(tmp_path: Path) -> None:
+    """plan.xlsx (`--format xlsx`) has no formula cell and no text a spreadsheet would run; its ids read
+    back (openpyxl, the planner's reader) to the ids."""
+    folder = write_folder(tmp_path / "s", FORMULAS)
+    result = invoke("solve", folder, "--out", tmp_path / "out", "--format", "xlsx", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(tmp_path / "out" / "plan.xlsx")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                assert not (isinstance(cell.value, str) and cell.value.startswith(TRIGGERS)), cell.value
+    allocations = read_sheets(tmp_path / "out" / "plan.xlsx")["allocations"]
+    assert allocations[["order", "line", "item", "lot", "warehouse"]].values.tolist() == [
+        ["=1+1", "-2", "@SUM(A1)", '=HYPERLINK("http://x","y")', "+NY"]
+    ]
+    assert invoke("check", folder, tmp_path / "out").exit_code == 0
+
+
 def test_compare_quotes_its_tables_and_reads_result_folders_back(tmp_path: Path) -> None:
     """kpis.csv, line_changes.csv, lot_changes.csv and moves.csv carry no formula; a result folder read
     back keeps the ids (its allocations too: a lot id is not quoted twice)."""
@@ -194,17 +214,23 @@ def test_any_printable_id_survives_solve_export_template_and_the_loader(
     tmp_path_factory: pytest.TempPathFactory, ids: tuple[str, str, str, str, str]
 ) -> None:
     """Random printable ids (= + - @ [ ] * _ backticks, quotes...) come back unchanged from the folder, from
-    the result CSVs and from the workbook `export-template --from` writes, which holds no formula."""
+    the result CSVs, from plan.xlsx and from the workbook `export-template --from` writes; neither
+    workbook holds a formula, and the checker finds plan.xlsx to be the CSVs."""
     order, line, item, lot, warehouse = ids
     root = tmp_path_factory.mktemp("ids")
     folder = write_folder(root / "s", tables(order, line, item, lot, warehouse))
     loaded = load_scenario(folder)
     assert (loaded.lines[0].order, loaded.lines[0].line, loaded.lines[0].item) == (order, line, item)
     assert (loaded.lots[0].lot, loaded.lots[0].warehouse) == (lot, warehouse)
-    solved = invoke("solve", folder, "--out", root / "out", "--quiet")
+    solved = invoke("solve", folder, "--out", root / "out", "--quiet", "--format", "xlsx")
     assert solved.exit_code == 0, solved.stderr
     allocations = read_csv_text((root / "out" / "allocations.csv").read_text(encoding="utf-8"))
     assert allocations[["order", "line", "item", "lot", "warehouse"]].values.tolist() == [list(ids)]
+    sheet = read_sheets(root / "out" / "plan.xlsx")["allocations"]
+    assert sheet[["order", "line", "item", "lot", "warehouse"]].values.tolist() == [list(ids)]
+    plan_book = openpyxl.load_workbook(root / "out" / "plan.xlsx")
+    assert all(cell.data_type != "f" for sheet in plan_book for row in sheet.iter_rows() for cell in row)
+    assert invoke("check", folder, root / "out").exit_code == 0
     assert invoke("export-template", "--from", folder, "--out", root / "book.xlsx").exit_code == 0
     workbook = openpyxl.load_workbook(root / "book.xlsx")
     assert all(cell.data_type != "f" for sheet in workbook for row in sheet.iter_rows() for cell in row)
@@ -513,3 +539,22 @@ def test_hidden_folders_and_files_are_not_scenarios(tmp_path: Path) -> None:
     (tmp_path / ".hidden.toml").write_text(f'today = "{TODAY}"\n')
     (tmp_path / "shown.toml").write_text(f'today = "{TODAY}"\ndata = "real"\n')
     assert [p.name for p in scenario_files(tmp_path)] == ["real", "shown.toml"]
+
+
+def test_a_control_character_a_workbook_cannot_hold_is_named_not_a_crash(tmp_path: Path) -> None:
+    """A text with a control character (U+0001 in a customer name) writes fine to CSV, but no worksheet
+    can hold it: `--format xlsx` stops with exit 2 naming the sheet, row and column, and writes
+    nothing; `export-template --from` says the same of its sheet."""
+    frames = tables()
+    frames["orders.csv"] = frames["orders.csv"].assign(customer="ACME\x01Ltd")
+    folder = write_folder(tmp_path / "s", frames)
+    assert invoke("solve", folder, "--out", tmp_path / "csv", "--quiet").exit_code == 0
+    result = invoke("solve", folder, "--out", tmp_path / "xlsx", "--quiet", "--format", "xlsx")
+    assert result.exit_code == 2
+    assert "plan.xlsx[lines], row 2, column customer" in result.stderr
+    assert "U+0001" in result.stderr
+    assert not (tmp_path / "xlsx").exists()
+    template = invoke("export-template", "--from", folder, "--out", tmp_path / "book.xlsx")
+    assert template.exit_code == 2
+    assert "book.xlsx[orders], row 2, column customer" in template.stderr
+    assert not (tmp_path / "book.xlsx").exists()

@@ -27,6 +27,7 @@ from planner.check.tables import (
     read_lines,
 )
 from planner.check.violation import Violation
+from planner.check.workbook import workbook_figures
 
 Rule = Callable[[Facts, PlanTables], Iterator[str]]
 
@@ -136,14 +137,18 @@ def check_dir(scenario: Scenario, out_dir: Path) -> list[Violation]:
             problems.append(Violation("table_format", f"{path} cannot be read: {reason}"))
     if problems:
         return problems
-    return _listed_unproved(out_dir, summary) + check_tables(
-        scenario,
-        frames["allocations.csv"],
-        frames["lines.csv"],
-        summary,
-        frames["items.csv"],
-        frames.get("changes.csv"),
-        frames.get("explain.csv"),
+    return (
+        _listed_unproved(out_dir, summary)
+        + workbook_figures(out_dir, frames, summary)
+        + check_tables(
+            scenario,
+            frames["allocations.csv"],
+            frames["lines.csv"],
+            summary,
+            frames["items.csv"],
+            frames.get("changes.csv"),
+            frames.get("explain.csv"),
+        )
     )
 
 

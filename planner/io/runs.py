@@ -27,6 +27,7 @@ from planner.check.checker import check_dir
 from planner.engine.eligibility import prepare
 from planner.engine.solve import explain_plan, solve
 from planner.progress import Progress
+from planner.result.formats import Format, formatted
 from planner.result.output import MARKER, OutputRefused, output_folder, safe_name
 from planner.result.plan import Plan
 from planner.result.reread import plan_from_folder
@@ -46,6 +47,10 @@ class RunOptions:
     """A result folder to re-plan from (SPEC 9); None: the scenario's own `previous`, if any."""
     explain: bool = False
     """Also write first_in_tier and extra_stock for every short line into explain.csv (SPEC 10)."""
+    format: Format = "csv"
+    """"xlsx": also write plan.xlsx beside the CSVs (planner.result.xlsx)."""
+    excel_csv: bool = False
+    """Write the CSVs with a BOM first, so Excel opens them as UTF-8."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +105,8 @@ def solve_into(
         record = run_record(scenario, plan, options, {"load": t1 - t0, "solve": t2 - t1}, inputs)
         if progress is not None:
             progress.phase("write")
-        claim.write(plan.files() | {MARKER: json.dumps(record, indent=2) + "\n"})
+        files = plan.files() | {MARKER: json.dumps(record, indent=2) + "\n"}
+        claim.write(formatted(files, options.format, options.excel_csv))
     return plan, claim.path
 
 
@@ -139,18 +145,18 @@ def _hashes(inputs: list[Path]) -> dict[str, str]:
 
 
 def _options(options: RunOptions) -> dict[str, Any]:
-    """The options as run.json records them: `previous` and `explain` only when given, so other
-    runs' records stay as they were."""
+    """The options as run.json records them: `previous`, `explain`, `format` and `excel_csv` only when
+    given, so other runs' records stay as they were."""
     given = asdict(options)
-    if options.previous is None:
-        del given["previous"]
-    if not options.explain:
-        del given["explain"]
+    for name, default in (("previous", None), ("explain", False), ("format", "csv"), ("excel_csv", False)):
+        if given[name] == default:
+            del given[name]
     return {k: (str(v) if isinstance(v, Path) else v) for k, v in given.items()}
 
 
-SAME_PLAN_OPTIONS = ("workers", "scheduler")
-"""Options that never change the plan (planner.engine.workers), so a run under others still stands."""
+SAME_PLAN_OPTIONS = ("workers", "scheduler", "format", "excel_csv")
+"""Options that never change the plan (planner.engine.workers; the formats it is written in), so a run
+under others still stands."""
 
 
 def up_to_date(folder: Path, scenario: Path, options: RunOptions = RunOptions()) -> bool:
@@ -187,7 +193,7 @@ def read_run(folder: Path, scenario: Path, options: RunOptions = RunOptions()) -
     try:
         plan = plan_from_folder(prepare(data), folder)
         same = all(
-            (folder / name).read_text(encoding="utf-8") == text
+            (folder / name).read_text(encoding="utf-8-sig") == text  # a BOM is no part of the plan
             for name, text in plan.files().items()
             if name != MARKER
         )

@@ -30,6 +30,10 @@ from models.errors import PlannerError
 MARKER = "run.json"
 """The file every folder the planner writes holds; a folder with it may be replaced."""
 
+KEPT = ("inventree_sent.jsonl",)
+"""Records a planner keeps in a result folder (planner.io.exporters.post's log of what was posted to
+InvenTree): a folder holding one is replaced only when forced."""
+
 _RENAME_EXCHANGE = 2
 _STAGING = ".new-"
 _OLD = ".old-"
@@ -54,14 +58,15 @@ class Claim:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def write(self, files: Mapping[str, str]) -> None:
-        """Write `files` (name -> text) as the folder, replacing what is there in one step."""
+    def write(self, files: Mapping[str, str | bytes]) -> None:
+        """Write `files` (name -> text, or bytes as they are) as the folder, replacing what is there in
+        one step."""
         staging = Path(tempfile.mkdtemp(prefix=f".{self.path.name}{_STAGING}", dir=self.path.parent))
         try:
             staging.chmod(0o777 & ~_umask())
-            for name, text in files.items():
-                with open(staging / name, "w", encoding="utf-8", newline="") as fh:
-                    fh.write(text)
+            for name, content in files.items():
+                with open(staging / name, "wb") as fh:
+                    fh.write(content if isinstance(content, bytes) else content.encode("utf-8"))
                     fh.flush()
                     os.fsync(fh.fileno())
             reached("staged")
@@ -94,7 +99,7 @@ def refuse_folder(out_dir: Path, protect: Iterable[Path] = (), force: bool = Fal
 
 
 def write_atomically(
-    out_dir: Path, files: Mapping[str, str], protect: Iterable[Path] = (), force: bool = False
+    out_dir: Path, files: Mapping[str, str | bytes], protect: Iterable[Path] = (), force: bool = False
 ) -> None:
     """Claim `out_dir` and write `files` into it, whole (see `output_folder`)."""
     with output_folder(out_dir, protect, force) as claim:
@@ -169,6 +174,12 @@ def _refuse_unsafe(path: Path, inputs: list[Path], force: bool) -> None:
         raise OutputRefused(
             f"{path} is not empty and was not written by the planner (it has no {MARKER}); "
             "name a new or empty folder, or pass --force to replace it"
+        )
+    kept = [name for name in KEPT if (path / name).exists()]
+    if kept and not force:
+        raise OutputRefused(
+            f"{path} holds {kept[0]}, the record of what was posted from its plan; "
+            "name another folder, or pass --force to replace it with the record"
         )
 
 

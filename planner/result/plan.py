@@ -21,6 +21,7 @@ from planner.engine.eligibility import Prepared
 from planner.engine.first_in_tier import FirstInTier
 from planner.result import explain, report
 from planner.result.explain import Fact
+from planner.result.formats import Format, formatted
 from planner.result.output import MARKER, marker, write_atomically
 from planner.result.summary import Changes, IgnoredReservation, Summary, TierSummary, Totals
 
@@ -200,6 +201,10 @@ class Plan:
             MARKER: marker("solve", scenario=self.scenario_name),
         }
 
-    def write(self, out_dir: Path, force: bool = False) -> None:
-        """Write `files()` as the folder `out_dir`, atomically, where SPEC 11 allows it."""
-        write_atomically(Path(out_dir), self.files(), force=force)
+    def write(
+        self, out_dir: Path, force: bool = False, format: Format = "csv", excel_csv: bool = False
+    ) -> None:
+        """Write `files()` as the folder `out_dir`, atomically, where SPEC 11 allows it; with
+        `format="xlsx"` plan.xlsx beside them, with `excel_csv` the CSVs with a BOM (as the CLI's
+        --format and --excel-csv)."""
+        write_atomically(Path(out_dir), formatted(self.files(), format, excel_csv), force=force)

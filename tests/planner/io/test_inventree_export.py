@@ -23,7 +23,7 @@ from click.testing import CliRunner, Result
 from models.loading import load_scenario
 from planner.cli import main
 from planner.io.exporters.inventree import export, read_state
-from planner.io.exporters.post import REQUESTS_FILE
+from planner.io.exporters.post import REQUESTS_FILE, SENT_LOG
 from planner.io.importers.inventree import server as client
 from planner.io.importers.inventree.units import factor_of
 from tests.planner.io.inventree_replay import RECORDED, SCHEMA, TOKEN, Server, schema_problem
@@ -116,8 +116,7 @@ def test_dry_run_lists_every_request_valid_for_the_schema_and_sends_nothing(
     assert done.exit_code == 0, done.output
     assert posts(server) == []
     written = json.loads((work / "plan" / REQUESTS_FILE).read_text())
-    assert written["applied"] is False
-    assert written["sent"] == []
+    assert not (work / "plan" / SENT_LOG).exists()
     requests = written["requests"]
     assert (len(requests), len(written["not_sent"])) == (293, 85)  # as docs/imports.md says
     for request in requests:
@@ -146,11 +145,15 @@ def test_apply_posts_the_plan_in_inventree_units_and_sends_nothing_twice(server:
 
     before_build = {r["pk"] for r in server.replay.lists["/api/build/item/"]}
     before_sales = {r["pk"] for r in server.replay.lists["/api/order/so-allocation/"]}
+    dry = run_export(server, work)
+    assert dry.exit_code == 0, dry.output
+    written = json.loads((work / "plan" / REQUESTS_FILE).read_text())
     done = run_export(server, work, "--apply")
     assert done.exit_code == 0, done.output
     assert server.replay.invalid == []
-    written = json.loads((work / "plan" / REQUESTS_FILE).read_text())
-    assert len(written["sent"]) == len(written["requests"]) == len(posts(server))
+    log = sent_log(work)
+    assert [e["body"] for e in log if e["event"] == "sent"] == [p.body for p in posts(server)]
+    assert len(posts(server)) == len(written["requests"])
 
     api = InvenTreeAPI(server.url, token=TOKEN)
     posted: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
@@ -179,7 +182,66 @@ def test_apply_posts_the_plan_in_inventree_units_and_sends_nothing_twice(server:
     again = run_export(server, work, "--apply")
     assert again.exit_code == 0, again.output
     assert [s for s in server.replay.seen[seen:] if s.method == "POST"] == []
-    assert json.loads((work / "plan" / REQUESTS_FILE).read_text())["requests"] == []
+    assert json.loads((work / "plan" / REQUESTS_FILE).read_text()) == written  # the dry run's, as it was
+
+
+def test_every_apply_appends_what_it_sent_and_the_dry_run_stays(server: Server, work: Path) -> None:
+    """A dry run writes the requests file; `--apply` leaves it as it is and appends, to the sent log,
+    a line when it starts (what it works out), one per request sent (when, where, the body and
+    InvenTree's answer) and one when it ends; a second apply appends after the first's lines, which
+    stay byte for byte. The requests worked out by the dry run are those the first apply sends."""
+    assert run_export(server, work).exit_code == 0
+    requests_text = (work / "plan" / REQUESTS_FILE).read_text()
+    planned = json.loads(requests_text)["requests"]
+    assert run_export(server, work, "--apply").exit_code == 0
+    first = (work / "plan" / SENT_LOG).read_text()
+    log = sent_log(work)
+    assert [e["event"] for e in log] == ["apply", *["sent"] * len(planned), "done"]
+    assert log[0]["requests"] == len(planned)
+    sent = [e for e in log if e["event"] == "sent"]
+    assert [{k: e[k] for k in ("path", "what")} for e in sent] == [
+        {k: r[k] for k in ("path", "what")} for r in planned
+    ]
+    assert all(isinstance(e["answer"], dict) for e in sent)
+    assert {e["server"] for e in log} == {json.loads(requests_text)["server"]}
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", e["at"]) for e in log)
+    assert run_export(server, work, "--apply").exit_code == 0
+    after = (work / "plan" / SENT_LOG).read_text()
+    assert after.startswith(first)
+    assert [e["event"] for e in sent_log(work)[len(log) :]] == ["apply", "done"]
+    assert (work / "plan" / REQUESTS_FILE).read_text() == requests_text
+
+
+def test_a_result_folder_with_a_sent_log_is_not_solved_over_unless_forced(server: Server, work: Path) -> None:
+    """Once a plan was posted, its folder holds the record of what InvenTree was sent: solving into it
+    again is refused (exit 2, the log untouched) until --force."""
+    assert run_export(server, work, "--apply").exit_code == 0
+    log = (work / "plan" / SENT_LOG).read_bytes()
+    again = CliRunner().invoke(main, ["solve", str(work / "scenario"), "--out", str(work / "plan")])
+    assert again.exit_code == 2
+    assert SENT_LOG in again.output
+    assert (work / "plan" / SENT_LOG).read_bytes() == log
+    forced = ["solve", str(work / "scenario"), "--out", str(work / "plan"), "--force"]
+    assert CliRunner().invoke(main, forced).exit_code == 0
+
+
+def test_files_the_planner_did_not_write_are_never_replaced(server: Server, work: Path) -> None:
+    """A requests file or a sent log that is not the planner's (someone's notes under that name) is
+    refused, exit 2, untouched and before anything is posted."""
+    notes = work / "plan" / REQUESTS_FILE
+    notes.write_text("my notes\n")
+    done = run_export(server, work)
+    assert done.exit_code == 2
+    assert REQUESTS_FILE in done.output
+    assert notes.read_text() == "my notes\n"
+    notes.unlink()
+    log = work / "plan" / SENT_LOG
+    log.write_text("my notes\n")
+    done = run_export(server, work, "--apply")
+    assert done.exit_code == 2
+    assert SENT_LOG in done.output
+    assert log.read_text() == "my notes\n"
+    assert posts(server) == []
 
 
 def test_a_refused_request_stops_the_run_and_says_what_was_made(server: Server, work: Path) -> None:
@@ -194,9 +256,13 @@ def test_a_refused_request_stops_the_run_and_says_what_was_made(server: Server, 
     assert done.exit_code == 1
     assert "Available quantity (0) exceeded" in done.output
     assert "made before it (10)" in done.output
-    written = json.loads((work / "plan" / REQUESTS_FILE).read_text())
-    assert len(written["sent"]) == 10
-    assert [s["what"] for s in written["sent"]] == [r.what for r in requests.requests[:10]]
+    assert f"{SENT_LOG}" in done.output
+    assert "nothing was written" not in done.output
+    log = sent_log(work)
+    assert [e["event"] for e in log] == ["apply", *["sent"] * 10, "refused"]
+    assert [e["what"] for e in log[1:11]] == [r.what for r in requests.requests[:10]]
+    assert "Available quantity (0) exceeded" in log[-1]["problem"]
+    assert log[-1]["what"] == requests.requests[10].what
     assert len(posts(server)) == 11
     stock["quantity"] = stock["allocated"] + 10**6  # restocked
     again = run_export(server, work, "--apply")
@@ -252,6 +318,11 @@ def test_a_plan_failing_the_checker_is_refused(server: Server, work: Path) -> No
     assert done.exit_code == 2
     assert "source_id" in done.output
     assert server.replay.seen == []
+
+
+def sent_log(work: Path) -> list[dict[str, Any]]:
+    """The sent log's entries, one JSON object a line."""
+    return [json.loads(line) for line in (work / "plan" / SENT_LOG).read_text().splitlines()]
 
 
 def connect(server: Server) -> Any:

@@ -1,0 +1,5 @@
+"""`python -m planner`: the `planner` command line (planner.cli)."""
+
+from planner.cli import main
+
+main()
