@@ -1,7 +1,7 @@
 """The dashboard at scale (issue 15, target 4): how long each page and picker takes to answer, and the
 process's memory across what-ifs.
 
-    python bench/dashboard.py --scenarios DIR --results OUT [--whatifs 5] [--seed 1] [--app app.py]
+    python bench/dashboard.py --scenarios DIR --results OUT [--whatifs 5] [--seed 1] [--app APP]
 
 DIR holds one scenario (`planner generate --lines 100000 --seed 3 --out DIR/g100k`), OUT its
 `planner run` result (`planner run DIR/g100k --out OUT`). Streamlit's AppTest runs the app in this
@@ -52,7 +52,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, required=True)
     parser.add_argument("--whatifs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--app", type=Path, default=ROOT / "app.py")
+    parser.add_argument("--app", type=Path, default=ROOT / "planner" / "dashboard" / "app.py")
     args = parser.parse_args()
     os.environ[FOLDER_VARIABLE] = str(args.scenarios)
     os.environ[RESULTS_VARIABLE] = str(args.results)

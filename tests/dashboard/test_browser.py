@@ -1,4 +1,4 @@
-"""The dashboard in a real browser: `streamlit run app.py` on a loopback port, driven by headless Chromium.
+"""The dashboard in a real browser: `planner dashboard` on a loopback port, driven by headless Chromium.
 
 What only a browser shows: metric values that do not fit their column, the Deploy
 button, the charts' accessible names, and what a refresh keeps. Needs Debian's
@@ -9,13 +9,7 @@ kept under each test's temporary folder as CI artefacts.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from planner.app.scenarios import FOLDER_VARIABLE
 from planner.io.generate import generate, write_scenario
+from tests.dashboard.served import planner_dashboard
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -40,7 +34,6 @@ CHROMIUM_FLAGS = (
     "--no-first-run",
     "--window-size=1400,1600",
 )
-STARTUP_SECONDS = 60
 RENDER_SECONDS = 120
 
 pytestmark = pytest.mark.skipif(
@@ -50,56 +43,19 @@ pytestmark = pytest.mark.skipif(
 webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (pip install -e '.[dev]')")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
 @contextmanager
-def _served(scenarios: Path, log_path: Path) -> Iterator[str]:
-    """The URL of `streamlit run app.py` from the project folder (its .streamlit/config.toml applies)
-    serving `scenarios` on 127.0.0.1."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        f"--server.port={port}", "--server.headless=true", "--server.fileWatcherType=none",
-        "--browser.gatherUsageStats=false", "--global.developmentMode=false",
-    ]  # fmt: skip
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-            env=os.environ | {FOLDER_VARIABLE: str(scenarios)},
-        )  # fmt: skip
-        try:
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while not _healthy(url):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start:\n{log_path.read_text()}")
-                time.sleep(0.3)
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+def _served(scenarios: Path, cwd: Path) -> Iterator[str]:
+    """The URL of `planner dashboard --scenarios SCENARIOS` started in `cwd` (the settings it passes
+    apply, not the project's .streamlit/config.toml)."""
+    with planner_dashboard(cwd, "--scenarios", str(scenarios)) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture
 def dashboard(tmp_path: Path) -> Iterator[str]:
     """The app over a copy of the bundled scenarios."""
     scenarios = shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
-    with _served(scenarios, tmp_path / "streamlit.log") as url:
+    with _served(scenarios, tmp_path) as url:
         yield url
 
 
@@ -189,7 +145,7 @@ def test_metrics_fit_their_columns_at_10k_lines(
     no wider than its box; "5660 / 331 / ..." was)."""
     scenarios = tmp_path / "scenarios"
     write_scenario(generate(lines=10_000, seed=1), scenarios / "big", name="big")
-    with _served(scenarios, tmp_path / "streamlit.log") as url:
+    with _served(scenarios, tmp_path) as url:
         browser.get(url)
         _wait(browser, _overview_done)
         _screenshot(browser, tmp_path / "dashboard-10k.png", record_property)

@@ -17,12 +17,12 @@ from models.loading import load_scenario
 from planner.app.glossary import WORDS
 from planner.app.scenarios import RESULTS_VARIABLE
 from planner.app.whatif import WhatIf, from_query, order_priority, to_query
+from planner.dashboard.views.common import COMPARE_KEY
 from planner.io.generate import generate, write_scenario
 from planner.io.runs import run_batch
 from planner.result.reasons import REASON_WORDS
 from tests.dashboard.apptest import charts, column_help, downloads, frame_with, frames_with, metrics, shown
 from tests.dashboard.conftest import Open
-from views.common import COMPARE_KEY
 
 
 def test_overview_shows_the_demo_kpis(app: Open) -> None:

@@ -17,8 +17,8 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
+from planner.dashboard.views.common import COMPARE_KEY
 from tests.dashboard.conftest import Open, _opener
-from views.common import COMPARE_KEY
 
 NAME = "[site](http://example.com/n) ![x](http://example.com/n.png) **b** <http://example.com/a> `c`"
 DESCRIPTION = "see [here](http://example.com/d) and ![i](http://example.com/d.png)"

@@ -3,7 +3,7 @@ plan, lots allocated to lines that ship after the lot expires, and pins that bin
 
 import streamlit as st
 
-from views.common import paged, plan, plan_header, previous_folder, selected, table
+from planner.dashboard.views.common import paged, plan, plan_header, previous_folder, selected, table
 
 current = plan(selected())
 plan_header("Exceptions", current)

@@ -370,10 +370,26 @@ def paged(frame: pd.DataFrame, key: str, size: int = PAGE_ROWS) -> pd.DataFrame:
 
 
 def pick(
-    frame: pd.DataFrame, name: str, key: str, raw: pd.DataFrame | None = None, **column_config: object
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    identity: tuple[str, ...],
+    raw: pd.DataFrame | None = None,
+    **column_config: object,
 ) -> pd.Series | None:
     """A table whose rows are selectable (one at a time), with its CSV download (of `raw`, if given);
-    the selected row, or None."""
+    the selected row, or None.
+
+    The selection is remembered by the row's `identity` (the values of those columns), not by its
+    position: when a filter, a sort or a new page moves the selected row, the selection moves with
+    it, and when the row is no longer shown nothing is selected (never the row now in its place)."""
+    shown_key = f"{key}-shown"
+    rows_now = _rows(frame, identity)
+    chosen = _chosen_identity(st.session_state.get(key), st.session_state.get(shown_key))
+    want = [rows_now.index(chosen)] if chosen in rows_now else []
+    if _selected_rows(st.session_state.get(key)) != want:
+        st.session_state[key] = {"selection": {"rows": want, "columns": [], "cells": []}}
+    st.session_state[shown_key] = rows_now
     # Streamlit types column_config as a mapping to its own column classes; callers pass those.
     event = st.dataframe(  # type: ignore[call-overload]
         frame,
@@ -386,6 +402,29 @@ def pick(
     download(frame if raw is None else raw, name)
     rows: list[int] = event.selection.rows
     return frame.iloc[rows[0]] if rows and rows[0] < len(frame) else None
+
+
+def _rows(frame: pd.DataFrame, identity: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Each row's identity, top to bottom."""
+    return list(zip(*(frame[c].astype(str) for c in identity))) if len(frame) else []
+
+
+def _selected_rows(state: object) -> list[int]:
+    """The rows a table's selection state (in session state under its key) selects."""
+    try:
+        return [int(r) for r in state["selection"]["rows"]]  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return []
+
+
+def _chosen_identity(state: object, shown: object) -> tuple[str, ...] | None:
+    """The identity of the row selected in `state`, among the rows `shown` last time (the positions a
+    click or the previous run's selection refer to)."""
+    rows = _selected_rows(state)
+    if not rows or not isinstance(shown, list) or not 0 <= rows[0] < len(shown):
+        return None
+    chosen: tuple[str, ...] = shown[rows[0]]
+    return chosen
 
 
 def delta_metrics(base: DashboardPlan, other: DashboardPlan) -> None:
@@ -534,7 +573,7 @@ def explanation_panel(current: DashboardPlan, line: pd.Series) -> None:
         extra.metric(f"Extra stock it needs ({e.unit})", f"{e.extra_stock:,}")
     st.markdown("**Held by** (select one to see that line)")
     held = holders(e)
-    holder = pick(held, "holders", f"holders-{order}-{number}")
+    holder = pick(held, "holders", f"holders-{order}-{number}", ("order", "line", "lot"))
     if holder is not None:
         lines = current.lines
         theirs = lines[(lines["order"] == holder["order"]) & (lines["line"] == holder["line"])]

@@ -6,7 +6,7 @@ import streamlit as st
 
 from planner.app.dashboard import in_deficit, left_short
 from planner.app.drill import item_lines, item_lots
-from views.common import LINE_COLUMNS, paged, pick, plan, plan_header, selected, table
+from planner.dashboard.views.common import LINE_COLUMNS, paged, pick, plan, plan_header, selected, table
 
 current = plan(selected())
 plan_header("Items", current)
@@ -30,6 +30,7 @@ chosen = pick(
     paged(shown, "items-page"),
     "items",
     "items-table",
+    ("item",),
     raw=shown,
     in_stock=st.column_config.NumberColumn("in stock", help="On hand (lots without a due date)"),
     allocated_before=st.column_config.NumberColumn("allocated before", help="Committed outside this plan"),
