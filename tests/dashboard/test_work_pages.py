@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from models.codes import Reason
 from models.loading import load_scenario
 from models.previous import read_previous
 from planner.app.dashboard import DashboardPlan
@@ -21,6 +22,7 @@ from planner.dashboard.views.common import PAGE_ROWS, PREVIOUS_KEY
 from planner.engine.solve import solve
 from planner.io.generate import generate, write_scenario
 from planner.io.runs import run_batch
+from planner.result.reasons import REASON_WORDS
 from tests.dashboard.apptest import frame_with, frames_with, metrics, shown
 from tests.dashboard.conftest import SCENARIOS, Open
 
@@ -39,16 +41,19 @@ def subheaders(at: AppTest) -> list[str]:
 
 def test_orders_page_lists_every_order_with_what_blocks_it(app: Open) -> None:
     """One row per order of the demo with type, customer, priority, ship-complete and what blocks it,
-    the most missing first (no demo line is overdue): SO-1009 misses 440 units of CAP-100N."""
+    the most missing first (no demo line is overdue): SO-1009 misses 440 units of CAP-100N. What blocks
+    an order is said in the reasons' sentences (planner.result.reasons), never as a raw code."""
     at = app("views/orders.py")
     orders = frame_with(at, "order", "type", "customer", "priority", "ship_complete", "blocks", "unit")
     assert len(orders) == 9 + 4  # the nine orders taking part, four that take no part
     assert orders["order"][0] == "SO-1009"
     assert orders["missing"][0] == 440
-    assert "CAP-100N 440 pcs (safety_stock)" in orders["blocks"][0]
+    assert f"line 1 CAP-100N 440 pcs: {REASON_WORDS[Reason.SAFETY_STOCK]}" in orders["blocks"][0]
     do = orders.set_index("order").loc["DO-2001"]
     assert bool(do["ship_complete"])
-    assert "full_delivery_blocked" in do["blocks"]
+    assert REASON_WORDS[Reason.FULL_DELIVERY_BLOCKED] in do["blocks"]
+    codes = [r.value for r in Reason]
+    assert not [b for b in orders["blocks"] for c in codes if f"({c})" in b or ("_" in c and c in b)]
     at.toggle(key="orders-open").set_value(True).run()
     assert "complete" not in set(frame_with(at, "order", "blocks")["status"])
 

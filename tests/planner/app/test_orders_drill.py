@@ -15,6 +15,7 @@ from planner.app.drill import SERVES_OTHER, SERVES_OWN, item_lines, item_lots
 from planner.app.exceptions import HOLDS_SHORT, TAKES_WANTED, binding_pins, expiring, lost_stock, overdue
 from planner.app.orders import order_lines, order_table, quantity_text
 from planner.engine.solve import solve
+from planner.result.reasons import reason_words
 from tests.builders import line, lot, order, scenario
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios"
@@ -59,7 +60,8 @@ def test_each_order_row_sums_its_lines(demo: DashboardPlan) -> None:
         if not taking_part.empty:
             assert (row["status"] == "complete") == short.empty
         for r in own[own["missing"] > 0].itertuples():
-            assert f"line {r.line} {r.item} {r.missing:,} pcs ({r.reason})" in row["blocks"]
+            assert f"line {r.line} {r.item} {r.missing:,} pcs: {reason_words(r.reason)}" in row["blocks"]
+            assert f"({r.reason})" not in row["blocks"]
 
 
 def test_orders_sort_overdue_first_then_by_missing(demo_later: DashboardPlan) -> None:
