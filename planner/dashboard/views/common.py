@@ -68,6 +68,21 @@ def md(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).splitlines()))
 
 
+_LIST_ITEM = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])\s+")
+
+
+def md_lines(text: object) -> str:
+    """User text of several lines (a scenario's description) as markdown that shows its line breaks,
+    its paragraphs (a blank line between) and its list items (a line opening with `-`, `*`, `+`, `1.`
+    or `1)`) as such; everything else is text, escaped as `md` escapes it (only a list item's marker
+    is left as written)."""
+    out = []
+    for line in (raw.strip() for raw in str(text).splitlines()):
+        item = _LIST_ITEM.match(line)
+        out.append(md(line) if item is None else f"{item.group(0).strip()} {md(line[item.end() :])}")
+    return "  \n".join(out)  # a hard line break after each line; an empty one ends a paragraph
+
+
 FOLDER_KEY = "scenario_folder"
 RESULTS_KEY = "results_folder"
 COMPARE_KEY = "compare-with"
@@ -151,7 +166,7 @@ def scenario_sidebar(folder: Path, results: Path | None = None) -> None:
         st.session_state[SCENARIO_KEY] = (in_url or preferred or files)[0]
     st.sidebar.selectbox("Scenario", files, key=SCENARIO_KEY, format_func=lambda f: Path(f).stem)
     path = Path(st.session_state[SCENARIO_KEY])
-    st.sidebar.caption(md(description(path)))
+    st.sidebar.caption(md_lines(description(path)))
     _previous_picker(folder, results)
     st.sidebar.caption(f"Scenarios from {md(folder)}")
     if results is not None:
