@@ -60,7 +60,7 @@ def test_each_order_row_sums_its_lines(demo: DashboardPlan) -> None:
         if not taking_part.empty:
             assert (row["status"] == "complete") == short.empty
         for r in own[own["missing"] > 0].itertuples():
-            assert f"line {r.line} {r.item} {r.missing:,} pcs: {reason_words(r.reason)}" in row["blocks"]
+            assert f"line {r.line} {r.item} {r.missing:,} pcs: {reason_words(str(r.reason))}" in row["blocks"]
             assert f"({r.reason})" not in row["blocks"]
 
 
