@@ -377,6 +377,23 @@ def test_an_up_to_date_result_folder_is_read_not_solved(
     assert metrics(again)["Allocated"] == "2,150"
 
 
+def test_a_result_folder_edited_by_hand_is_not_shown(
+    writable_app: Open, own_scenarios: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `planner run` folder whose lines.csv was edited by hand (one line's allocated total, its inputs
+    unchanged) is not trusted: the dashboard shows the plan solving gives, not the edited numbers."""
+    results = tmp_path / "results"
+    assert all(o.ok for o in run_batch([own_scenarios / "demo.toml"], results))
+    lines = results / "demo" / "lines.csv"
+    original = lines.read_text(encoding="utf-8")
+    lines.write_text(original.replace("SO-1001,1,RES-10K,400,400", "SO-1001,1,RES-10K,400,399"))
+    assert lines.read_text(encoding="utf-8") != original
+    monkeypatch.setenv(RESULTS_VARIABLE, str(results))
+    at = writable_app()
+    assert "read from" not in shown(at.markdown[0].value)
+    assert metrics(at)["Allocated"] == "2,150"
+
+
 def test_the_dashboard_listens_on_loopback_only_by_default() -> None:
     """`streamlit run app.py` from the project folder reads .streamlit/config.toml: it serves 127.0.0.1
     only (no login, so not every interface) and shows no Deploy button."""

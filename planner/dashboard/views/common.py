@@ -23,6 +23,7 @@ from models.loading import load_scenario
 from models.previous import read_previous
 from models.records import DEFAULT_UNIT, Pin, Scenario
 from planner.app import charts
+from planner.app.compare import WrittenPlan
 from planner.app.dashboard import (
     DIMENSION_WORDS,
     DashboardPlan,
@@ -56,7 +57,8 @@ from planner.app.whatif import (
     to_query,
 )
 from planner.engine.solve import solve
-from planner.io.runs import RunOptions, read_run, run_folder_name
+from planner.io.runs import RunOptions, read_run, run_folder_name, trusted
+from planner.result.plan import Plan
 
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -118,9 +120,19 @@ def _solved(
     previous_stamp: Fingerprint,
 ) -> DashboardPlan:
     """The plan of the scenario (re-planned from `previous`, if given): read from its result folder
-    `result` if that is up to date (planner.io.runs.read_run, under the same `previous`), solved
-    otherwise."""
+    `result` if that is up to date (under the same `previous`), solved otherwise.
+
+    A folder `trusted` as the planner wrote it is shown from its CSVs, the whole plan rebuilt only
+    when a page needs it (planner.io.runs.read_run, or solved if the folder changed meanwhile);
+    another is read (and checked) by read_run first."""
     options = RunOptions(previous=None if previous is None else Path(previous))
+    if result is not None and trusted(Path(result), Path(path), options):
+
+        def whole_plan() -> Plan:
+            return read_run(Path(result), Path(path), options) or solve(_base(path, stamp, previous))
+
+        written = WrittenPlan.read(Path(result))
+        return DashboardPlan.of_folder(written, _base(path, stamp, previous), Path(result), whole_plan)
     if result is not None and (read := read_run(Path(result), Path(path), options)) is not None:
         return DashboardPlan(read, read_from=Path(result))
     return DashboardPlan(solve(_base(path, stamp, previous)))
@@ -331,7 +343,7 @@ def plan_header(title: str, current: DashboardPlan) -> Headline:
     if current.read_from is not None:
         how += f", read from {md(current.read_from)} (up to date with the scenario's files)"
     st.markdown(f"**{proved}** · {how}{gain}{mixed}")
-    for note in current.plan.notes:
+    for note in current.notes:
         st.warning(md(note))
     return head
 
@@ -538,7 +550,10 @@ def line_decisions(path: Path, current: DashboardPlan, line: pd.Series) -> None:
     )
     lots = list(
         dict.fromkeys(
-            [*serving["lot"][serving["lot"] != ""], *item_lots(current.plan, str(line["item"]))["lot"]]
+            [
+                *serving["lot"][serving["lot"] != ""],
+                *item_lots(current.scenario, current.allocations, str(line["item"]))["lot"],
+            ]
         )
     )
     st.markdown(

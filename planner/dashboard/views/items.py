@@ -51,10 +51,10 @@ chosen = pick(
 if chosen is not None:
     item = str(chosen["item"])
     st.subheader(f"Lines of {item}, and lines its lots serve")
-    table(item_lines(current.lines, current.plan.allocations_frame(), item), "item_lines", **LINE_COLUMNS)
+    table(item_lines(current.lines, current.allocations, item), "item_lines", **LINE_COLUMNS)
     st.subheader(f"Lots of {item}")
     table(
-        item_lots(current.plan, item),
+        item_lots(current.scenario, current.allocations, item),
         "item_lots",
         allocated=st.column_config.NumberColumn("allocated now", help="What this plan takes from it"),
         left=st.column_config.NumberColumn("left", help="Allocable less what this plan takes"),

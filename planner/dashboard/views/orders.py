@@ -33,7 +33,7 @@ if only_open.toggle("Only orders not complete", key="orders-open"):
     shown = shown[shown["status"] != "complete"]
 st.caption(
     f"{len(shown):,} of {len(orders):,} orders; overdue first (first ship date before"
-    f" {current.plan.prepared.scenario.today.isoformat()}), then the most missing."
+    f" {current.scenario.today.isoformat()}), then the most missing."
     " Select one to see its lines."
 )
 chosen = pick(

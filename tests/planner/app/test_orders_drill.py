@@ -117,7 +117,7 @@ def test_an_item_drills_down_to_its_lots_with_what_the_plan_takes(demo: Dashboar
     left of its allocable quantity, in the item's unit."""
     allocations = demo.plan.allocations_frame()
     for item in {x.item for x in demo.plan.prepared.lots}:
-        lots = item_lots(demo.plan, item)
+        lots = item_lots(demo.scenario, demo.allocations, item)
         assert set(lots["lot"]) == {x.lot for x in demo.plan.prepared.lots if x.item == item}
         for lot_id, allocable, allocated, left in zip(
             lots["lot"], lots["allocable"], lots["allocated"], lots["left"], strict=True
