@@ -108,24 +108,28 @@ def line_table(result: WrittenPlan) -> pd.DataFrame:
     folder) with its order type, status, reason (code and words), ship date, week, priority, requested,
     allocated and missing quantity, tier (empty if it takes no part), and its lots."""
     frame = result.lines.copy()
-    lots = {} if result.allocations is None else _lots_text(result.allocations)
     frame["why"] = frame["reason"].map(reason_words)
-    frame["ship_date"] = [date.fromisoformat(d) for d in frame["ship_date"]]
-    frame["week"] = [week_of(d) for d in frame["ship_date"]]
+    days = {d: date.fromisoformat(d) for d in frame["ship_date"].unique()}  # a few hundred dates
+    frame["week"] = frame["ship_date"].map({d: week_of(day) for d, day in days.items()})
+    frame["ship_date"] = frame["ship_date"].map(days)
     frame["priority"] = frame["priority"].astype(int)
     frame["missing"] = frame["requested"] - frame["allocated"]
-    frame["available_on"] = [date.fromisoformat(d) if d else None for d in frame["available_on"]]
-    frame["lots"] = [lots.get((o, n), "") for o, n in zip(frame["order"], frame["line"])]
-    frame["tier"] = pd.array([None if t == "" else int(t) for t in frame["tier"]], dtype="Int64")
+    arrivals = {d: date.fromisoformat(d) if d else None for d in frame["available_on"].unique()}
+    frame["available_on"] = frame["available_on"].map(arrivals).astype(object)
+    lots = {} if result.allocations is None else _lots_text(result.allocations)
+    keys = zip(frame["order"].tolist(), frame["line"].tolist())
+    frame["lots"] = [lots.get(key, "") for key in keys]
+    frame["tier"] = pd.array([None if t == "" else int(t) for t in frame["tier"].tolist()], dtype="Int64")
     return frame[LINE_VIEW_COLUMNS]
 
 
 def _lots_text(allocations: pd.DataFrame) -> dict[tuple[str, str], str]:
     """Per line, its lots and quantities as text: "R10K-CA-1 50, R10K-NY-1 270"."""
+    source = allocations["lot"].where(allocations["lot"] != "", "nonstock")
+    texts = (source.astype(str) + " " + allocations["quantity"].astype(str)).tolist()
     out: dict[tuple[str, str], list[str]] = {}
-    for row in allocations.itertuples(index=False):
-        source = str(row.lot) or "nonstock"
-        out.setdefault((str(row.order), str(row.line)), []).append(f"{source} {row.quantity}")
+    for key, text in zip(zip(allocations["order"].tolist(), allocations["line"].tolist()), texts):
+        out.setdefault(key, []).append(text)
     return {key: ", ".join(parts) for key, parts in out.items()}
 
 
