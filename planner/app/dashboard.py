@@ -20,6 +20,7 @@ from typing import Any, Literal, TypeVar
 
 import pandas as pd
 
+from models.cells import read_csv_file
 from models.records import DEFAULT_UNIT, LineKey, Scenario
 from planner.app.compare import (
     CHANGE_COLUMNS,
@@ -264,12 +265,15 @@ def tier_table(summary: Summary) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["tier", "key", "requested", "allocated", "bound", "greedy", "gain"])
 
 
-def item_table(plan: Plan) -> pd.DataFrame:
-    """items.csv with each item's description: in stock, allocated before, available, required and
-    deficit as InvenTree shows a part; allocable, safety stock, on order, allocated now, available
-    after and short as this plan has them; the unit of them all."""
-    frame = plan.items_frame()
-    descriptions = {i.item: i.description for i in plan.prepared.scenario.items}
+def item_table(items: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """items.csv (`items`: as the plan writes it, or read back) with each item's description: in stock,
+    allocated before, available, required and deficit as InvenTree shows a part; allocable, safety
+    stock, on order, allocated now, available after and short as this plan has them; the unit of
+    them all."""
+    frame = items.copy()
+    for column in frame.columns.drop(["item", "unit"]):
+        frame[column] = frame[column].astype("int64")
+    descriptions = {i.item: i.description for i in scenario.items}
     frame.insert(1, "description", frame["item"].map(descriptions).fillna(""))
     return frame
 
@@ -384,7 +388,9 @@ class DashboardPlan:
 
     @cached_property
     def items(self) -> pd.DataFrame:
-        return item_table(self.plan)
+        if self._plan is None and self.read_from is not None:
+            return item_table(read_csv_file(self.read_from / "items.csv"), self.scenario)
+        return item_table(self.plan.items_frame(), self.scenario)
 
     @cached_property
     def tiers(self) -> pd.DataFrame:

@@ -206,17 +206,21 @@ def trusted(folder: Path, scenario: Path, options: RunOptions = RunOptions()) ->
     return isinstance(recorded, dict) and bool(recorded) and recorded == present
 
 
-def read_run(folder: Path, scenario: Path, options: RunOptions = RunOptions()) -> Plan | None:
+def read_run(
+    folder: Path, scenario: Path, options: RunOptions = RunOptions(), data: Scenario | None = None
+) -> Plan | None:
     """The plan in `folder`, read instead of solved, or None (solve again). A `trusted` folder is read
     as it is; another that is `up_to_date` is read when the plan rebuilt from its tables writes them
-    again byte for byte and the independent checker passes them. Raises InputErrors if the scenario
-    does not load."""
+    again byte for byte and the independent checker passes them. `data`: the scenario at `scenario`
+    as loaded already (re-planned from options.previous, if given); None: loaded here. Raises
+    InputErrors if the scenario does not load."""
     if not up_to_date(folder, scenario, options):
         return None
     as_written = trusted(folder, scenario, options)
-    data = load_scenario(scenario)
-    if options.previous is not None:
-        data = data.replace(previous=read_previous(options.previous))
+    if data is None:
+        data = load_scenario(scenario)
+        if options.previous is not None:
+            data = data.replace(previous=read_previous(options.previous))
     try:
         plan = plan_from_folder(prepare(data), folder)
         if as_written:

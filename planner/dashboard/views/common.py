@@ -129,7 +129,8 @@ def _solved(
     if result is not None and trusted(Path(result), Path(path), options):
 
         def whole_plan() -> Plan:
-            return read_run(Path(result), Path(path), options) or solve(_base(path, stamp, previous))
+            base = _base(path, stamp, previous)
+            return read_run(Path(result), Path(path), options, base) or solve(base)
 
         written = WrittenPlan.read(Path(result))
         return DashboardPlan.of_folder(written, _base(path, stamp, previous), Path(result), whole_plan)

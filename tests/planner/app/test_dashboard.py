@@ -181,7 +181,7 @@ def test_line_lots_are_the_allocations_of_the_lines_shown(demo: Plan) -> None:
 def test_items_in_deficit(demo: Plan) -> None:
     """The item table is items.csv with descriptions; the deficit filter keeps InvenTree's deficit > 0
     (required, allocated before included, above in stock), the short filter what the plan leaves short."""
-    items = item_table(demo)
+    items = item_table(demo.items_frame(), demo.prepared.scenario)
     assert list(items.columns[:2]) == ["item", "description"]
     assert items.drop(columns="description").equals(demo.items_frame())
     assert set(in_deficit(items)["item"]) == {
@@ -251,7 +251,7 @@ def test_a_plan_view_builds_each_table_once(demo: Plan) -> None:
     assert view.items is view.items
     assert view.stock is view.stock
     assert view.lines.equals(line_table(WrittenPlan.of_plan(demo)))
-    assert view.items.equals(item_table(demo))
+    assert view.items.equals(item_table(demo.items_frame(), demo.prepared.scenario))
     assert view.tiers.equals(tier_table(demo.summary))
     assert view.stock.equals(by_warehouse_owner(demo.prepared.scenario, demo.allocations_frame()))
     assert view.kpis["lines_full"] == view.headline.lines_full == 6
@@ -297,8 +297,8 @@ def test_a_plan_read_from_its_folder_shows_what_the_plan_shows_without_rebuildin
     source: str, tmp_path: Path
 ) -> None:
     """A view of a result folder (its CSVs and summary.json, and the scenario) gives the Overview's,
-    the Orders' and the Lines' tables equal to those of the solved plan's view, without the plan: the
-    plan is rebuilt only when a page asks for it (`plan`), once."""
+    the Orders', the Lines' and the Items' tables equal to those of the solved plan's view, without the
+    plan: the plan is rebuilt only when a page asks for it (`plan`), once."""
     if source == "demo":
         path = SCENARIOS / "demo.toml"
     else:
@@ -324,8 +324,8 @@ def test_a_plan_read_from_its_folder_shows_what_the_plan_shows_without_rebuildin
     pd.testing.assert_frame_equal(view.fill_by("week"), same.fill_by("week"))
     pd.testing.assert_frame_equal(view.fill_by("priority"), same.fill_by("priority"))
     pd.testing.assert_frame_equal(view.lots_of(view.lines), same.lots_of(same.lines))
+    pd.testing.assert_frame_equal(view.items, same.items)
     assert view.read_from == tmp_path / "out"
     assert asked == []
     assert view.plan is solved
-    pd.testing.assert_frame_equal(view.items, same.items)
     assert asked == [1]
