@@ -421,11 +421,11 @@ class DashboardPlan:
 
     @cached_property
     def expiring(self) -> pd.DataFrame:
-        return expiring(self.plan, self.lines)
+        return expiring(self.scenario, self.allocations, self.lines)
 
     @cached_property
     def binding_pins(self) -> pd.DataFrame:
-        return binding_pins(self.plan, self.lines)
+        return binding_pins(self.scenario, self.lines)
 
     @cached_property
     def previous(self) -> WrittenPlan | None:

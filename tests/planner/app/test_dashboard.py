@@ -318,7 +318,7 @@ def test_a_plan_read_from_its_folder_shows_what_the_plan_shows_without_rebuildin
     assert view.headline == same.headline
     assert view.name == same.name
     assert view.notes == same.notes == solved.summary.notes
-    for table in ("lines", "unit_totals", "stock", "tiers", "orders", "overdue"):
+    for table in ("lines", "unit_totals", "stock", "tiers", "orders", "overdue", "expiring", "binding_pins"):
         pd.testing.assert_frame_equal(getattr(view, table), getattr(same, table), obj=table)
     assert view.units == same.units
     pd.testing.assert_frame_equal(view.fill_by("week"), same.fill_by("week"))

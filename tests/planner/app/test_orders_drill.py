@@ -174,7 +174,7 @@ def test_lots_that_expire_before_the_line_ships() -> None:
         lines=[line("A", "1", "X", 4, "2026-12-01"), line("B", "1", "X", 4, "2026-11-24")],
     )
     plan = DashboardPlan(solve(data))
-    found = expiring(plan.plan, plan.lines)
+    found = expiring(plan.scenario, plan.allocations, plan.lines)
     assert found[["order", "line", "lot", "quantity", "unit", "days_expired"]].values.tolist() == [
         ["A", "1", "L1", 4, "pcs", 6]
     ]
@@ -202,7 +202,7 @@ def test_pins_that_bind() -> None:
         )
     )
     plan = DashboardPlan(solve(data))
-    binding = binding_pins(plan.plan, plan.lines)
+    binding = binding_pins(plan.scenario, plan.lines)
     assert binding[["order", "lot", "binds"]].values.tolist() == [
         ["A", "L1", HOLDS_SHORT],
         ["B", "L1", TAKES_WANTED],
