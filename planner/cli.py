@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -558,6 +559,37 @@ def generate(lines: int, seed: int, out_dir: Path, without: tuple[str, ...], for
     except PlannerError as exc:
         _fail(exc)
     out.print(f"written to {out_dir}")
+
+
+@main.command()
+@click.option(
+    "--scenarios",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of scenarios to list (default: $PLANNER_SCENARIOS, else ./scenarios).",
+)
+@click.option(
+    "--results",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of `planner run` results to read while up to date (default: $PLANNER_RESULTS).",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default: 8501).")
+@click.option(
+    "--address",
+    default=None,
+    help="Address to listen on (default: 127.0.0.1, this machine only: the dashboard has no login).",
+)
+def dashboard(scenarios: Path | None, results: Path | None, port: int | None, address: str | None) -> None:
+    """Serve the dashboard in the browser (needs the [dashboard] extra)."""
+    from planner.dashboard import launch
+
+    why = launch.missing()
+    if why is not None:
+        err.print(f"[red]error[/red] {escape(why)}", highlight=False)
+        sys.exit(2)
+    command = launch.command(scenarios, results, port, address)
+    os.execv(command[0], command)
 
 
 # Imports from other systems and Excel workbooks (docs/imports.md).

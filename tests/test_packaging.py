@@ -3,9 +3,11 @@ dashboard's web server (streamlit) nor Dask (distributed); both are extras."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -71,3 +73,55 @@ def test_the_batch_planner_solves_and_checks_without_the_extras(tmp_path: Path, 
         check=False,
     )
     assert checked.returncode == 0, checked.stderr + checked.stdout
+
+
+def test_the_dashboard_without_streamlit_names_the_extra_and_exits_2() -> None:
+    """`planner dashboard` on an install without the `[dashboard]` extra says which extra to install and
+    exits 2 (wrong usage), starting nothing."""
+    started = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_EXTRAS, "dashboard"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert started.returncode == 2, started.stderr
+    assert "pip install 'allocation-planner[dashboard]'" in started.stderr
+    assert "Traceback" not in started.stderr
+
+
+ROOT = DEMO.parents[1]
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_dashboard_and_its_pages(tmp_path: Path) -> None:
+    """The wheel built from the sources holds the dashboard's app and every page of it (each file of
+    planner/dashboard/views/), so `planner dashboard` finds them when installed from the wheel."""
+    source = tmp_path / "source"
+    for name in ("pyproject.toml", "README.md"):
+        source.mkdir(exist_ok=True)
+        (source / name).write_bytes((ROOT / name).read_bytes())
+    for package in ("planner", "models"):
+        shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(tmp_path / "wheel"),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "wheel").glob("allocation_planner-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    pages = {f"planner/dashboard/views/{p.name}" for p in (ROOT / "planner/dashboard/views").glob("*.py")}
+    assert len(pages) >= 9
+    assert {"planner/dashboard/app.py", "planner/dashboard/launch.py", *pages} <= names

@@ -20,7 +20,8 @@ from typing import Any, Literal, TypeVar
 
 import pandas as pd
 
-from models.records import DEFAULT_UNIT, LineKey
+from models.cells import read_csv_file
+from models.records import DEFAULT_UNIT, LineKey, Scenario
 from planner.app.compare import (
     CHANGE_COLUMNS,
     KPI_COLUMNS,
@@ -37,6 +38,7 @@ from planner.app.explain import LineExplanation
 from planner.app.orders import order_table
 from planner.result.plan import Plan
 from planner.result.reasons import reason_words
+from planner.result.summary import Summary
 
 LINE_VIEW_COLUMNS = [
     "order",
@@ -102,27 +104,33 @@ def week_of(day: date) -> str:
     return (day - timedelta(days=day.weekday())).isoformat()
 
 
-def line_table(plan: Plan) -> pd.DataFrame:
-    """Every line with its order type, status, reason (code and words), ship date, week, priority,
-    requested, allocated and missing quantity, tier (empty if it takes no part), and its lots."""
-    frame = plan.lines_frame()
-    lots = _lots_text(plan.allocations_frame())
+def line_table(result: WrittenPlan) -> pd.DataFrame:
+    """Every line of a plan as written (lines.csv and allocations.csv, solved now or read from its
+    folder) with its order type, status, reason (code and words), ship date, week, priority, requested,
+    allocated and missing quantity, tier (empty if it takes no part), and its lots."""
+    frame = result.lines.copy()
     frame["why"] = frame["reason"].map(reason_words)
-    frame["ship_date"] = [date.fromisoformat(d) for d in frame["ship_date"]]
-    frame["week"] = [week_of(d) for d in frame["ship_date"]]
+    days = {d: date.fromisoformat(d) for d in frame["ship_date"].unique()}  # a few hundred dates
+    frame["week"] = frame["ship_date"].map({d: week_of(day) for d, day in days.items()})
+    frame["ship_date"] = frame["ship_date"].map(days)
+    frame["priority"] = frame["priority"].astype(int)
     frame["missing"] = frame["requested"] - frame["allocated"]
-    frame["available_on"] = [date.fromisoformat(d) if d else None for d in frame["available_on"]]
-    frame["lots"] = [lots.get((o, n), "") for o, n in zip(frame["order"], frame["line"])]
-    frame["tier"] = pd.array([None if t == "" else t for t in frame["tier"]], dtype="Int64")
+    arrivals = {d: date.fromisoformat(d) if d else None for d in frame["available_on"].unique()}
+    frame["available_on"] = frame["available_on"].map(arrivals).astype(object)
+    lots = {} if result.allocations is None else _lots_text(result.allocations)
+    keys = zip(frame["order"].tolist(), frame["line"].tolist())
+    frame["lots"] = [lots.get(key, "") for key in keys]
+    frame["tier"] = pd.array([None if t == "" else int(t) for t in frame["tier"].tolist()], dtype="Int64")
     return frame[LINE_VIEW_COLUMNS]
 
 
 def _lots_text(allocations: pd.DataFrame) -> dict[tuple[str, str], str]:
     """Per line, its lots and quantities as text: "R10K-CA-1 50, R10K-NY-1 270"."""
+    source = allocations["lot"].where(allocations["lot"] != "", "nonstock")
+    texts = (source.astype(str) + " " + allocations["quantity"].astype(str)).tolist()
     out: dict[tuple[str, str], list[str]] = {}
-    for row in allocations.itertuples(index=False):
-        source = str(row.lot) or "nonstock"
-        out.setdefault((str(row.order), str(row.line)), []).append(f"{source} {row.quantity}")
+    for key, text in zip(zip(allocations["order"].tolist(), allocations["line"].tolist()), texts):
+        out.setdefault(key, []).append(text)
     return {key: ", ".join(parts) for key, parts in out.items()}
 
 
@@ -186,11 +194,11 @@ def pages(rows: int, size: int) -> int:
     return max(1, -(-rows // size))
 
 
-def line_lots(plan: Plan, lines: pd.DataFrame) -> pd.DataFrame:
-    """The allocation rows (lot, warehouse, owner, quantity and its unit, source) serving the given
-    lines."""
-    allocations = plan.allocations_frame()
-    units = {i.item: i.unit for i in plan.prepared.scenario.items}
+def line_lots(scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """The allocation rows (allocations.csv's: lot, warehouse, owner, quantity and its unit, source)
+    serving the given lines."""
+    units = {i.item: i.unit for i in scenario.items}
+    allocations = allocations.copy()
     allocations.insert(
         list(allocations.columns).index("quantity") + 1, "unit", allocations["item"].map(units)
     )
@@ -210,21 +218,20 @@ def fill_by(lines: pd.DataFrame, by: Dimension, unit: str | None = None) -> pd.D
     return out
 
 
-def by_warehouse_owner(plan: Plan) -> pd.DataFrame:
-    """Per warehouse, owner and unit (`stock` names the first two): allocable stock in usable lots
-    (on hand and to come), what the plan takes from it, what is left."""
-    today = plan.prepared.scenario.today
-    units = {i.item: i.unit for i in plan.prepared.scenario.items}
+def by_warehouse_owner(scenario: Scenario, allocations: pd.DataFrame) -> pd.DataFrame:
+    """Per warehouse, owner and unit (`stock` names the first two): allocable stock in the scenario's
+    usable lots (on hand and to come), what the plan (its allocations.csv) takes from it, what is left."""
+    today = scenario.today
+    units = {i.item: i.unit for i in scenario.items}
     keys = ["warehouse", "owner", "unit"]
     stock = pd.DataFrame(
         [
             (lot.warehouse, lot.owner, units[lot.item], lot.allocable)
-            for lot in plan.prepared.lots
+            for lot in scenario.lots
             if lot.usable_on(today)
         ],
         columns=[*keys, "allocable"],
     )
-    allocations = plan.allocations_frame()
     allocations = allocations[allocations["lot"] != ""]
     allocations = allocations.assign(unit=allocations["item"].map(units))
     out = pd.concat(
@@ -240,8 +247,9 @@ def by_warehouse_owner(plan: Plan) -> pd.DataFrame:
     return out
 
 
-def tier_table(plan: Plan) -> pd.DataFrame:
-    """Per tier: its key, requested, allocated, proven bound, the greedy's allocation and the gain over it."""
+def tier_table(summary: Summary) -> pd.DataFrame:
+    """Per tier (summary.json's): its key, requested, allocated, proven bound, the greedy's allocation
+    and the gain over it."""
     rows = [
         {
             "tier": t.tier,
@@ -249,20 +257,23 @@ def tier_table(plan: Plan) -> pd.DataFrame:
             "requested": t.requested,
             "allocated": t.allocated,
             "bound": t.bound,
-            "greedy": t.baseline,
-            "gain": None if t.baseline is None else t.allocated - t.baseline,
+            "greedy": t.greedy,
+            "gain": None if t.greedy is None else t.allocated - t.greedy,
         }
-        for t in plan.tiers
+        for t in summary.tiers
     ]
     return pd.DataFrame(rows, columns=["tier", "key", "requested", "allocated", "bound", "greedy", "gain"])
 
 
-def item_table(plan: Plan) -> pd.DataFrame:
-    """items.csv with each item's description: in stock, allocated before, available, required and
-    deficit as InvenTree shows a part; allocable, safety stock, on order, allocated now, available
-    after and short as this plan has them; the unit of them all."""
-    frame = plan.items_frame()
-    descriptions = {i.item: i.description for i in plan.prepared.scenario.items}
+def item_table(items: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """items.csv (`items`: as the plan writes it, or read back) with each item's description: in stock,
+    allocated before, available, required and deficit as InvenTree shows a part; allocable, safety
+    stock, on order, allocated now, available after and short as this plan has them; the unit of
+    them all."""
+    frame = items.copy()
+    for column in frame.columns.drop(["item", "unit"]):
+        frame[column] = frame[column].astype("int64")
+    descriptions = {i.item: i.description for i in scenario.items}
     frame.insert(1, "description", frame["item"].map(descriptions).fillna(""))
     return frame
 
@@ -280,23 +291,55 @@ def left_short(items: pd.DataFrame) -> pd.DataFrame:
 class DashboardPlan:
     """One plan's dashboard tables, each built on first use and then kept (a plan never changes).
 
+    Made from a solved plan, or from a result folder (`of_folder`): then the tables the Overview,
+    Orders and Lines pages show come from its CSVs, summary.json and the scenario, and the whole plan
+    (`plan`: the scenario prepared again, for the Items page, exceptions, changes and explanations)
+    is rebuilt only when a page asks for it.
+
     The frames are shared with everyone who asks: read them, never change them in place.
     """
 
     def __init__(self, plan: Plan, read_from: Path | None = None) -> None:
-        self.plan = plan
+        self._plan: Plan | None = plan
+        self._make_plan: Callable[[], Plan] = lambda: plan
+        self.scenario: Scenario = plan.prepared.scenario
+        """The scenario planned (with the previous plan it was re-planned from, if any)."""
         self.read_from = read_from
         """The result folder the plan was read from (planner.io.runs.read_run); None: solved."""
+        self._written: WrittenPlan | None = None
         self._explained: dict[LineKey, LineExplanation] = {}
+
+    @classmethod
+    def of_folder(
+        cls, result: WrittenPlan, scenario: Scenario, folder: Path, make_plan: Callable[[], Plan]
+    ) -> DashboardPlan:
+        """The view of the plan `folder` holds (`result`, read from it) on `scenario`; `make_plan`
+        rebuilds the whole plan when a page needs it (planner.io.runs.read_run)."""
+        view = cls.__new__(cls)
+        view._plan, view._make_plan, view.scenario = None, make_plan, scenario
+        view.read_from, view._written, view._explained = folder, result, {}
+        return view
+
+    @property
+    def plan(self) -> Plan:
+        """The whole plan, rebuilt from its folder on first use when the view was made from one."""
+        if self._plan is None:
+            self._plan = self._make_plan()
+        return self._plan
 
     @property
     def name(self) -> str:
-        return self.plan.scenario_name
+        return self.result.name
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the plan notes for people (summary.json's notes)."""
+        return self.result.summary.notes
 
     @cached_property
     def result(self) -> WrittenPlan:
-        """The plan as written (lines.csv and summary.json), for `planner.app.compare`."""
-        return WrittenPlan.of_plan(self.plan)
+        """The plan as written (lines.csv, allocations.csv and summary.json), for `planner.app.compare`."""
+        return self._written if self._written is not None else WrittenPlan.of_plan(self.plan)
 
     @cached_property
     def kpis(self) -> dict[str, Any]:
@@ -308,9 +351,9 @@ class DashboardPlan:
         row, summary = self.kpis, self.result.summary
         head = Headline(
             scenario=self.name,
-            status=self.plan.status,
-            solver=self.plan.solver,
-            seconds=self.plan.seconds,
+            status=summary.status,
+            solver=summary.solver,
+            seconds=summary.seconds,
             greedy=summary.greedy_allocated,
             lines_no_part=len(self.lines) - row["lines"],
             **{f: row[f] for f in _HEADLINE_KPIS},
@@ -341,29 +384,36 @@ class DashboardPlan:
 
     @cached_property
     def lines(self) -> pd.DataFrame:
-        return line_table(self.plan)
+        return line_table(self.result)
 
     @cached_property
     def items(self) -> pd.DataFrame:
-        return item_table(self.plan)
+        if self._plan is None and self.read_from is not None:
+            return item_table(read_csv_file(self.read_from / "items.csv"), self.scenario)
+        return item_table(self.plan.items_frame(), self.scenario)
 
     @cached_property
     def tiers(self) -> pd.DataFrame:
-        return tier_table(self.plan)
+        return tier_table(self.result.summary)
 
     @cached_property
     def stock(self) -> pd.DataFrame:
-        return by_warehouse_owner(self.plan)
+        return by_warehouse_owner(self.scenario, self.allocations)
+
+    @property
+    def allocations(self) -> pd.DataFrame:
+        """allocations.csv's rows (read them, never change them in place)."""
+        allocations = self.result.allocations
+        return self.plan.allocations_frame() if allocations is None else allocations
 
     @cached_property
     def orders(self) -> pd.DataFrame:
         """The Orders table (planner.app.orders.order_table): overdue first, then the most missing."""
-        scenario = self.plan.prepared.scenario
-        return order_table(self.lines, scenario.orders, scenario.today)
+        return order_table(self.lines, self.scenario.orders, self.scenario.today)
 
     @cached_property
     def overdue(self) -> pd.DataFrame:
-        return overdue(self.lines, self.plan.prepared.scenario.today)
+        return overdue(self.lines, self.scenario.today)
 
     @cached_property
     def lost_stock(self) -> pd.DataFrame:
@@ -371,16 +421,16 @@ class DashboardPlan:
 
     @cached_property
     def expiring(self) -> pd.DataFrame:
-        return expiring(self.plan, self.lines)
+        return expiring(self.scenario, self.allocations, self.lines)
 
     @cached_property
     def binding_pins(self) -> pd.DataFrame:
-        return binding_pins(self.plan, self.lines)
+        return binding_pins(self.scenario, self.lines)
 
     @cached_property
     def previous(self) -> WrittenPlan | None:
         """The previous plan this one was re-planned from (SPEC 9), read from its result folder."""
-        previous = self.plan.prepared.scenario.previous
+        previous = self.scenario.previous
         return None if previous is None else WrittenPlan.read(Path(previous.folder))
 
     @cached_property
@@ -425,7 +475,7 @@ class DashboardPlan:
         return fill_by(self.lines, by, unit)
 
     def lots_of(self, lines: pd.DataFrame) -> pd.DataFrame:
-        return line_lots(self.plan, lines)
+        return line_lots(self.scenario, self.allocations, lines)
 
 
 _HEADLINE_KPIS = (

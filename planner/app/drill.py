@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models.records import LineKey
+from models.records import LineKey, Scenario
 from planner.app.explain import LineExplanation, explain_lines
 from planner.result.plan import Plan
 
@@ -47,14 +47,13 @@ def item_lines(lines: pd.DataFrame, allocations: pd.DataFrame, item: str) -> pd.
     return out.reset_index(drop=True)
 
 
-def item_lots(plan: Plan, item: str) -> pd.DataFrame:
-    """The lots of `item` with what this plan takes from each (to serve any line) and what is left of
-    their allocable quantity, in lot order; `expires` and `due` empty where the lot has none."""
-    unit = {i.item: i.unit for i in plan.prepared.scenario.items}[item]
-    taken: dict[str, int] = {}
-    for a in plan.allocations:
-        if a.item == item and a.lot:
-            taken[a.lot] = taken.get(a.lot, 0) + a.quantity
+def item_lots(scenario: Scenario, allocations: pd.DataFrame, item: str) -> pd.DataFrame:
+    """The lots of `item` with what the plan (its allocations.csv rows) takes from each (to serve any
+    line) and what is left of their allocable quantity, in lot order; `expires` and `due` empty where
+    the lot has none."""
+    unit = {i.item: i.unit for i in scenario.items}[item]
+    own = allocations[(allocations["item"] == item) & (allocations["lot"] != "")]
+    taken = {str(k): int(v) for k, v in own.groupby("lot")["quantity"].sum().items()}
     rows = [
         [
             lot.lot,
@@ -69,7 +68,7 @@ def item_lots(plan: Plan, item: str) -> pd.DataFrame:
             lot.expires,
             lot.due,
         ]
-        for lot in sorted(plan.prepared.lots, key=lambda x: x.lot)
+        for lot in sorted(scenario.lots, key=lambda x: x.lot)
         if lot.item == item
     ]
     return pd.DataFrame(rows, columns=LOT_COLUMNS)

@@ -11,6 +11,7 @@ from datetime import date
 
 import pandas as pd
 
+from models.records import Scenario
 from planner.result.plan import Plan
 
 LINE_COLUMNS = ["order", "line", "item", "status", "reason", "ship_date", "requested", "allocated", "unit"]
@@ -59,27 +60,28 @@ def lost_stock(plan: Plan, lines: pd.DataFrame) -> pd.DataFrame:
     return out[LOST_COLUMNS].reset_index(drop=True)
 
 
-def expiring(plan: Plan, lines: pd.DataFrame) -> pd.DataFrame:
-    """Stock allocated from a lot that expires before the line's ship date (it expires before it is
-    used): each (line, lot) with the lot's expiry and by how many days it falls short, most first."""
-    expires = {lot.lot: lot.expires for lot in plan.prepared.lots if lot.expires is not None}
+def expiring(scenario: Scenario, allocations: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """Stock allocated (`allocations`: allocations.csv's rows) from a lot that expires before the line's
+    ship date (it expires before it is used): each (line, lot) with the lot's expiry and by how many
+    days it falls short, most first."""
+    expires = {lot.lot: lot.expires for lot in scenario.lots if lot.expires is not None}
     ships = {(o, ln): d for o, ln, d in zip(lines["order"], lines["line"], lines["ship_date"])}
-    units = {i.item: i.unit for i in plan.prepared.scenario.items}
+    units = {i.item: i.unit for i in scenario.items}
     rows = []
-    for a in plan.allocations:
-        ends, ship = expires.get(a.lot), ships[(a.order, a.line)]
+    columns = ("order", "line", "item", "lot", "warehouse", "quantity")
+    for order, line, item, lot, warehouse, quantity in zip(*(allocations[c].tolist() for c in columns)):
+        ends, ship = expires.get(lot), ships[(order, line)]
         if ends is not None and ends < ship:
-            rows.append([a.order, a.line, a.item, a.lot, a.warehouse, a.quantity, units[a.item], ends, ship])
+            rows.append([order, line, item, lot, warehouse, int(quantity), units[item], ends, ship])
     out = pd.DataFrame(rows, columns=EXPIRING_COLUMNS[:-1])
     out["days_expired"] = [(s - e).days for s, e in zip(out["ship_date"], out["expires"])]
     return out.sort_values("days_expired", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def binding_pins(plan: Plan, lines: pd.DataFrame) -> pd.DataFrame:
-    """The pins (SPEC 9) that bind: a pin of 0 or with `only` whose line is left short
+def binding_pins(scenario: Scenario, lines: pd.DataFrame) -> pd.DataFrame:
+    """The pins (SPEC 9) of `scenario` that bind: a pin of 0 or with `only` whose line is left short
     (`HOLDS_SHORT`), and a pin above 0 on a lot whose item has short lines taking part, other than
     the pinned one (`TAKES_WANTED`); with the pinned line's status and what it misses."""
-    scenario = plan.prepared.scenario
     lot_item = {lot.lot: lot.item for lot in scenario.lots}
     columns = ("order", "line", "status", "missing", "unit", "tier")
     facts = {

@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 
 from models.records import Order
+from planner.result.reasons import reason_words
 
 ORDER_COLUMNS = [
     "order",
@@ -32,6 +33,8 @@ ORDER_COLUMNS = [
 """The Orders table's columns: what it is sorted by and what blocks it first, then the order's facts."""
 BLOCKS_SHOWN = 3
 """How many short lines `blocks` names before it counts the rest."""
+BLOCKS_SEPARATOR = " · "
+"""Between the lines `blocks` names (each ends with its reason's sentence)."""
 
 
 def quantity_text(quantities: dict[str, int]) -> str:
@@ -98,16 +101,19 @@ def order_table(lines: pd.DataFrame, orders: tuple[Order, ...], today: date) -> 
 
 
 def _blocks(open_lines: pd.DataFrame) -> pd.Series:
-    """Per order, its lines not served in full in the order `open_lines` has them (line order):
-    "line 2 CABLE-USB 60 pcs (no_eligible_stock)", the first few named and the rest counted."""
+    """Per order, its lines not served in full in the order `open_lines` has them (line order), each
+    with why in words (planner.result.reasons): "line 2 CABLE-USB 60 pcs: No lot it may use has stock
+    left ...", the first few named and the rest counted."""
     named: dict[str, list[str]] = {}
     columns = ("order", "line", "item", "missing", "unit", "reason")
     for order, line, item, missing, unit, reason in zip(*(open_lines[c] for c in columns), strict=True):
-        named.setdefault(str(order), []).append(f"line {line} {item} {missing:,} {unit} ({reason})")
+        named.setdefault(str(order), []).append(
+            f"line {line} {item} {missing:,} {unit}: {reason_words(reason)}"
+        )
     return pd.Series(
         {
-            order: "; ".join(texts[:BLOCKS_SHOWN])
-            + (f"; and {len(texts) - BLOCKS_SHOWN} more" if len(texts) > BLOCKS_SHOWN else "")
+            order: BLOCKS_SEPARATOR.join(texts[:BLOCKS_SHOWN])
+            + (f"{BLOCKS_SEPARATOR}and {len(texts) - BLOCKS_SHOWN} more" if len(texts) > BLOCKS_SHOWN else "")
             for order, texts in named.items()
         },
         dtype=object,

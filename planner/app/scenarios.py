@@ -73,7 +73,7 @@ def fingerprint(path: Path) -> Fingerprint:
 
 
 def description(path: Path) -> str:
-    """The comment lines a scenario file opens with, as one text ('' if none)."""
+    """The comment lines a scenario file opens with, one line each ('' if none)."""
     try:
         text = settings_file(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -83,7 +83,7 @@ def description(path: Path) -> str:
         if not line.startswith("#"):
             break
         lines.append(line.lstrip("#").strip())
-    return " ".join(lines)
+    return "\n".join(lines)
 
 
 def result_folders(*roots: Path | None) -> list[Path]:

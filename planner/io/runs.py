@@ -13,7 +13,7 @@ import json
 import os
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -102,11 +102,11 @@ def solve_into(
         if options.explain:
             plan = explain_plan(plan, options.solver, options.time_limit)
         t2 = time.monotonic()
-        record = run_record(scenario, plan, options, {"load": t1 - t0, "solve": t2 - t1}, inputs)
+        files = formatted(plan.files(), options.format, options.excel_csv)
+        record = run_record(scenario, plan, options, {"load": t1 - t0, "solve": t2 - t1}, inputs, files)
         if progress is not None:
             progress.phase("write")
-        files = plan.files() | {MARKER: json.dumps(record, indent=2) + "\n"}
-        claim.write(formatted(files, options.format, options.excel_csv))
+        claim.write(files | {MARKER: json.dumps(record, indent=2) + "\n"})
     return plan, claim.path
 
 
@@ -119,15 +119,26 @@ def _inputs(scenario: Path, options: RunOptions) -> list[Path]:
 
 
 def run_record(
-    scenario: Path, plan: Plan, options: RunOptions, timings: dict[str, float], inputs: list[Path]
+    scenario: Path,
+    plan: Plan,
+    options: RunOptions,
+    timings: dict[str, float],
+    inputs: list[Path],
+    outputs: Mapping[str, str | bytes],
 ) -> dict[str, Any]:
-    """The content of run.json, hashing `inputs` (the files the run read); options.previous only
-    when given, so other runs' records stay as they were."""
+    """The content of run.json, hashing `inputs` (the files the run read) and `outputs` (name -> text
+    or bytes, as written beside it: the plan the checker passed); options.previous only when given, so
+    other runs' records stay as they were."""
     return {
         "written_by": "solve",
         "scenario": plan.scenario_name,
         "scenario_file": str(scenario),
         "inputs": _hashes(inputs),
+        "outputs": {
+            name: hashlib.sha256(content.encode("utf-8") if isinstance(content, str) else content).hexdigest()
+            for name, content in sorted(outputs.items())
+            if name != MARKER
+        },
         "planner_version": metadata.version("allocation-planner"),
         "python": platform.python_version(),
         "solver": plan.solver,
@@ -181,17 +192,44 @@ def up_to_date(folder: Path, scenario: Path, options: RunOptions = RunOptions())
         return False
 
 
-def read_run(folder: Path, scenario: Path, options: RunOptions = RunOptions()) -> Plan | None:
-    """The plan in `folder`, read instead of solved: when it is `up_to_date`, the plan rebuilt from its
-    tables writes them again byte for byte, and the independent checker passes them; None otherwise
-    (solve again). Raises InputErrors if the scenario does not load."""
+def trusted(folder: Path, scenario: Path, options: RunOptions = RunOptions()) -> bool:
+    """Whether `folder` is, byte for byte, what a solve of `scenario` wrote: it is `up_to_date`, and its
+    files besides run.json are exactly those run.json hashes, unchanged. Such a folder holds a plan the
+    checker passed before it was written (`solve_into`); one edited by hand, or written before run.json
+    hashed its outputs, is not trusted (`read_run` checks it instead)."""
+    if not up_to_date(folder, scenario, options):
+        return False
+    try:
+        recorded = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("outputs")
+        present = {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in folder.iterdir()
+            if p.name != MARKER and not p.name.startswith(".")
+        }
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(recorded, dict) and bool(recorded) and recorded == present
+
+
+def read_run(
+    folder: Path, scenario: Path, options: RunOptions = RunOptions(), data: Scenario | None = None
+) -> Plan | None:
+    """The plan in `folder`, read instead of solved, or None (solve again). A `trusted` folder is read
+    as it is; another that is `up_to_date` is read when the plan rebuilt from its tables writes them
+    again byte for byte and the independent checker passes them. `data`: the scenario at `scenario`
+    as loaded already (re-planned from options.previous, if given); None: loaded here. Raises
+    InputErrors if the scenario does not load."""
     if not up_to_date(folder, scenario, options):
         return None
-    data = load_scenario(scenario)
-    if options.previous is not None:
-        data = data.replace(previous=read_previous(options.previous))
+    as_written = trusted(folder, scenario, options)
+    if data is None:
+        data = load_scenario(scenario)
+        if options.previous is not None:
+            data = data.replace(previous=read_previous(options.previous))
     try:
         plan = plan_from_folder(prepare(data), folder)
+        if as_written:
+            return plan
         same = all(
             (folder / name).read_text(encoding="utf-8-sig") == text  # a BOM is no part of the plan
             for name, text in plan.files().items()

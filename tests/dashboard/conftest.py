@@ -1,4 +1,5 @@
-"""The dashboard under test: `app.py` run by Streamlit's AppTest over a copy of the bundled scenarios.
+"""The dashboard under test: planner/dashboard/app.py run by Streamlit's AppTest over a copy of the
+bundled scenarios.
 
 Pages that save what-ifs write into the scenario folder, so every test that may
 write gets its own copy; read-only tests share one.
@@ -16,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from planner.app.scenarios import FOLDER_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
+APP = ROOT / "planner" / "dashboard" / "app.py"
 SCENARIOS = ROOT / "scenarios"
 TIMEOUT = 120  # seconds per script run: the first run imports OR-Tools and solves
 
@@ -48,7 +49,7 @@ def _opener(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Open:
         page: str | None = None, scenario: str | None = None, query: dict[str, str] | None = None
     ) -> AppTest:
         """The app after its first run (at a URL with the `query` parameters); then on `scenario`
-        (a file name) and `page` (views/NAME.py)."""
+        (a file name) and `page` (views/NAME.py, beside APP)."""
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
         at.query_params.update(query or {})
         at.run()

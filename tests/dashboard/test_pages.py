@@ -17,12 +17,12 @@ from models.loading import load_scenario
 from planner.app.glossary import WORDS
 from planner.app.scenarios import RESULTS_VARIABLE
 from planner.app.whatif import WhatIf, from_query, order_priority, to_query
+from planner.dashboard.views.common import COMPARE_KEY
 from planner.io.generate import generate, write_scenario
 from planner.io.runs import run_batch
 from planner.result.reasons import REASON_WORDS
 from tests.dashboard.apptest import charts, column_help, downloads, frame_with, frames_with, metrics, shown
 from tests.dashboard.conftest import Open
-from views.common import COMPARE_KEY
 
 
 def test_overview_shows_the_demo_kpis(app: Open) -> None:
@@ -375,6 +375,23 @@ def test_an_up_to_date_result_folder_is_read_not_solved(
     again = writable_app()
     assert "read from" not in shown(again.markdown[0].value)
     assert metrics(again)["Allocated"] == "2,150"
+
+
+def test_a_result_folder_edited_by_hand_is_not_shown(
+    writable_app: Open, own_scenarios: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `planner run` folder whose lines.csv was edited by hand (one line's allocated total, its inputs
+    unchanged) is not trusted: the dashboard shows the plan solving gives, not the edited numbers."""
+    results = tmp_path / "results"
+    assert all(o.ok for o in run_batch([own_scenarios / "demo.toml"], results))
+    lines = results / "demo" / "lines.csv"
+    original = lines.read_text(encoding="utf-8")
+    lines.write_text(original.replace("SO-1001,1,RES-10K,400,400", "SO-1001,1,RES-10K,400,399"))
+    assert lines.read_text(encoding="utf-8") != original
+    monkeypatch.setenv(RESULTS_VARIABLE, str(results))
+    at = writable_app()
+    assert "read from" not in shown(at.markdown[0].value)
+    assert metrics(at)["Allocated"] == "2,150"
 
 
 def test_the_dashboard_listens_on_loopback_only_by_default() -> None:

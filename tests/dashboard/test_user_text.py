@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -17,8 +18,8 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard.conftest import Open, _opener
-from views.common import COMPARE_KEY
+from planner.dashboard.views.common import COMPARE_KEY
+from tests.dashboard.conftest import SCENARIOS, Open, _opener
 
 NAME = "[site](http://example.com/n) ![x](http://example.com/n.png) **b** <http://example.com/a> `c`"
 DESCRIPTION = "see [here](http://example.com/d) and ![i](http://example.com/d.png)"
@@ -127,3 +128,41 @@ def test_whatif_shows_an_order_id_as_text(hostile_app: tuple[Open, Path]) -> Non
     at.button(key="wi-order-apply").click().run()
     assert_no_link_or_image(at)
     assert any(shown_text(m.value) == f"orders {ORDER}: priority = 0" for m in at.markdown)
+
+
+LISTED = """\
+# What if the rush goes first?
+# The base stays as it is.
+#
+# - SO-1002 gets priority 0
+# - [x](javascript:alert(1)) <b>bold</b> <script>alert(2)</script>
+# 1. www.example.com and http://example.com/p
+"""
+
+
+def test_a_description_with_a_list_shows_its_list_and_line_breaks_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A description whose comment lines hold a markdown list and line breaks is shown with them (a
+    list of three items after a paragraph of two lines), while the text inside stays text: no link
+    (not even to javascript:), no HTML tag, no image, every character as written."""
+    folder = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS, folder)
+    (folder / "listed.toml").write_text(LISTED + 'extends = "demo.toml"\n', encoding="utf-8")
+    at = _opener(folder, monkeypatch)(scenario="listed.toml")
+    assert_no_link_or_image(at)
+    (caption,) = [c.value for c in at.sidebar.caption if "rush goes first" in c.value]
+    out = rendered(caption)
+    assert "<script" not in out
+    assert "<b>" not in out
+    assert out.count("<li>") == 3, out
+    first = out.split("<ul>")[0]
+    assert "What if the rush goes first?" in first
+    assert "The base stays as it is." in first
+    assert "<br" in first, out
+    items = [shown_text(i) for i in re.findall(r"<li>(.*?)</li>", out, flags=re.S)]
+    assert items == [
+        "SO-1002 gets priority 0",
+        "[x](javascript:alert(1)) <b>bold</b> <script>alert(2)</script>",
+        "www.example.com and http://example.com/p",
+    ]

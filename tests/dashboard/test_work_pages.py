@@ -11,18 +11,20 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from models.codes import Reason
 from models.loading import load_scenario
 from models.previous import read_previous
 from planner.app.dashboard import DashboardPlan
 from planner.app.drill import SERVES_OTHER
 from planner.app.exceptions import TAKES_WANTED
 from planner.app.scenarios import RESULTS_VARIABLE
+from planner.dashboard.views.common import PAGE_ROWS, PREVIOUS_KEY
 from planner.engine.solve import solve
 from planner.io.generate import generate, write_scenario
 from planner.io.runs import run_batch
+from planner.result.reasons import REASON_WORDS
 from tests.dashboard.apptest import frame_with, frames_with, metrics, shown
 from tests.dashboard.conftest import SCENARIOS, Open
-from views.common import PAGE_ROWS, PREVIOUS_KEY
 
 
 def select(at: AppTest, key: str, row: int) -> AppTest:
@@ -39,16 +41,19 @@ def subheaders(at: AppTest) -> list[str]:
 
 def test_orders_page_lists_every_order_with_what_blocks_it(app: Open) -> None:
     """One row per order of the demo with type, customer, priority, ship-complete and what blocks it,
-    the most missing first (no demo line is overdue): SO-1009 misses 440 units of CAP-100N."""
+    the most missing first (no demo line is overdue): SO-1009 misses 440 units of CAP-100N. What blocks
+    an order is said in the reasons' sentences (planner.result.reasons), never as a raw code."""
     at = app("views/orders.py")
     orders = frame_with(at, "order", "type", "customer", "priority", "ship_complete", "blocks", "unit")
     assert len(orders) == 9 + 4  # the nine orders taking part, four that take no part
     assert orders["order"][0] == "SO-1009"
     assert orders["missing"][0] == 440
-    assert "CAP-100N 440 pcs (safety_stock)" in orders["blocks"][0]
+    assert f"line 1 CAP-100N 440 pcs: {REASON_WORDS[Reason.SAFETY_STOCK]}" in orders["blocks"][0]
     do = orders.set_index("order").loc["DO-2001"]
     assert bool(do["ship_complete"])
-    assert "full_delivery_blocked" in do["blocks"]
+    assert REASON_WORDS[Reason.FULL_DELIVERY_BLOCKED] in do["blocks"]
+    codes = [r.value for r in Reason]
+    assert not [b for b in orders["blocks"] for c in codes if f"({c})" in b or ("_" in c and c in b)]
     at.toggle(key="orders-open").set_value(True).run()
     assert "complete" not in set(frame_with(at, "order", "blocks")["status"])
 
@@ -243,3 +248,38 @@ def test_a_short_line_opens_its_explanation_and_its_holders(app: Open) -> None:
     holder = frames_with(at, "order", "line", "why", "lots")[-1]
     assert holder[["order", "line"]].values.tolist() == [["MO-3001", "2"]]
     assert "status" in set(frame_with(at, "filter", "quantity")["filter"])
+
+
+def test_a_selected_line_stays_the_same_line_when_the_filter_changes(app: Open) -> None:
+    """Select the fourth line on the Lines page, then filter so that it moves to the top: its lots are
+    still the ones shown (the selection follows the line, not the row number); filter it out and no
+    other line's lots open in its place."""
+    at = app("views/lines.py")
+    lines = frame_with(at, "order", "line", "why")
+    order, line = str(lines["order"][3]), str(lines["line"][3])
+    select(at, "lines-table", 3)
+    assert f"Lots serving {order} / {line}" in subheaders(at)
+    at.text_input(key="lines-text").set_value(order).run()
+    now = frame_with(at, "order", "line", "why")
+    assert list(zip(now["order"], now["line"])).index((order, line)) != 3
+    assert f"Lots serving {order} / {line}" in subheaders(at)
+    assert [s for s in subheaders(at) if s.startswith("Lots serving")] == [f"Lots serving {order} / {line}"]
+    other = next(str(o) for o in lines["order"] if o != order)
+    at.text_input(key="lines-text").set_value(other).run()
+    assert [s for s in subheaders(at) if s.startswith("Lots serving")] == [
+        "Lots serving the lines on this page"
+    ]
+
+
+def test_a_selected_order_stays_the_same_order_when_the_filter_changes(app: Open) -> None:
+    """Select an order below a complete one on the Orders page, then show only the orders not complete:
+    the lines shown are still that order's."""
+    at = app("views/orders.py")
+    orders = frame_with(at, "order", "blocks", "status")
+    statuses = list(orders["status"])
+    row = next(i for i in range(1, len(statuses)) if "complete" in statuses[:i] and statuses[i] != "complete")
+    chosen = str(orders["order"][row])
+    select(at, "orders-table", row)
+    assert f"Lines of {chosen}" in subheaders(at)
+    at.toggle(key="orders-open").set_value(True).run()
+    assert [s for s in subheaders(at) if s.startswith("Lines of")] == [f"Lines of {chosen}"]

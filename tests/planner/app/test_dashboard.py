@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from models.codes import INELIGIBLE_REASONS, SHORT_REASONS, Reason
 from models.loading import load_scenario
+from planner.app.compare import WrittenPlan
 from planner.app.dashboard import (
     LINE_STATUSES,
     NO_PART,
@@ -32,6 +34,7 @@ from planner.app.dashboard import (
 )
 from planner.app.whatif import WhatIf, apply, order_priority
 from planner.engine.solve import solve
+from planner.io.generate import generate, write_scenario
 from planner.result.plan import Plan
 from planner.result.reasons import REASON_WORDS, reason_words
 from tests.builders import line, lot, order, scenario
@@ -72,7 +75,7 @@ def test_every_reason_code_has_words() -> None:
 
 def test_line_table_agrees_with_lines_csv_and_explains_short_lines(demo: Plan) -> None:
     """Same lines, quantities and reasons as lines.csv; every line not full has words; lots add up."""
-    table, lines = line_table(demo), demo.lines_frame()
+    table, lines = line_table(WrittenPlan.of_plan(demo)), demo.lines_frame()
     assert list(table["order"]) == list(lines["order"])
     assert list(table["line"]) == list(lines["line"])
     assert list(table["allocated"]) == list(lines["allocated"])
@@ -98,7 +101,7 @@ def test_fill_by_week_and_priority_add_up_to_the_kpis(demo: Plan) -> None:
     """Both breakdowns cover exactly the lines that take part: their sums are the headline's totals."""
     head = DashboardPlan(demo).headline
     for by in ("week", "priority"):
-        table = fill_by(line_table(demo), by)
+        table = fill_by(line_table(WrittenPlan.of_plan(demo)), by)
         assert (int(table["requested"].sum()), int(table["allocated"].sum())) == (
             head.requested,
             head.allocated,
@@ -121,7 +124,7 @@ def test_headline_of_the_demo(demo: Plan) -> None:
 
 def test_by_warehouse_owner_balances_with_the_allocations(demo: Plan) -> None:
     """What it shows as allocated is what allocations.csv takes from lots; left is allocable less that."""
-    table = by_warehouse_owner(demo)
+    table = by_warehouse_owner(demo.prepared.scenario, demo.allocations_frame())
     allocations = demo.allocations_frame()
     assert table["allocated"].sum() == allocations[allocations["lot"] != ""]["quantity"].sum()
     assert (table["left"] == table["allocable"] - table["allocated"]).all()
@@ -130,7 +133,7 @@ def test_by_warehouse_owner_balances_with_the_allocations(demo: Plan) -> None:
 
 def test_tier_table_shows_the_gain_per_tier(demo: Plan) -> None:
     """Gain is allocated less the greedy's, per tier: the README's tier 5 (350 against 80) and tier 4."""
-    tiers = tier_table(demo).set_index("tier")
+    tiers = tier_table(demo.summary).set_index("tier")
     assert tiers.loc[5, "gain"] == 270
     assert tiers.loc[4, "gain"] == 20
     assert tiers["gain"].sum() == DashboardPlan(demo).headline.gain
@@ -139,7 +142,7 @@ def test_tier_table_shows_the_gain_per_tier(demo: Plan) -> None:
 
 def test_filter_lines_by_status_reason_type_and_text(demo: Plan) -> None:
     """Each filter keeps only matching rows; empty filters keep everything; text matches order or item."""
-    table = line_table(demo)
+    table = line_table(WrittenPlan.of_plan(demo))
     assert filter_lines(table).equals(table)
     assert set(filter_lines(table, statuses=["partial"])["order"]) == {"MO-3001", "SO-1009"}
     assert set(filter_lines(table, reasons=["quote"])["order"]) == {"QT-9001"}
@@ -153,7 +156,7 @@ def test_lines_that_take_no_part_are_a_status_of_their_own(demo: Plan) -> None:
     """ "partial" and "none" hold only lines that take part (short ones); the quote, the vendor shipment,
     the nonstock line and the others with no tier are "takes no part", and the four statuses split
     every line once; the headline counts agree."""
-    table = line_table(demo)
+    table = line_table(WrittenPlan.of_plan(demo))
     none = filter_lines(table, statuses=["none"])
     apart = filter_lines(table, statuses=[NO_PART])
     assert none["tier"].notna().all()
@@ -168,8 +171,8 @@ def test_lines_that_take_no_part_are_a_status_of_their_own(demo: Plan) -> None:
 
 def test_line_lots_are_the_allocations_of_the_lines_shown(demo: Plan) -> None:
     """Only the allocation rows of the given lines, reservations and nonstock rows included."""
-    shown = filter_lines(line_table(demo), text="MO-3001")
-    lots = line_lots(demo, shown)
+    shown = filter_lines(line_table(WrittenPlan.of_plan(demo)), text="MO-3001")
+    lots = line_lots(demo.prepared.scenario, demo.allocations_frame(), shown)
     assert set(lots["order"]) == {"MO-3001"}
     assert set(lots["source"]) == {"optimizer", "reservation"}
     assert lots["quantity"].sum() == shown["allocated"].sum()
@@ -178,7 +181,7 @@ def test_line_lots_are_the_allocations_of_the_lines_shown(demo: Plan) -> None:
 def test_items_in_deficit(demo: Plan) -> None:
     """The item table is items.csv with descriptions; the deficit filter keeps InvenTree's deficit > 0
     (required, allocated before included, above in stock), the short filter what the plan leaves short."""
-    items = item_table(demo)
+    items = item_table(demo.items_frame(), demo.prepared.scenario)
     assert list(items.columns[:2]) == ["item", "description"]
     assert items.drop(columns="description").equals(demo.items_frame())
     assert set(in_deficit(items)["item"]) == {
@@ -247,12 +250,14 @@ def test_a_plan_view_builds_each_table_once(demo: Plan) -> None:
     assert view.lines is view.lines
     assert view.items is view.items
     assert view.stock is view.stock
-    assert view.lines.equals(line_table(demo))
-    assert view.items.equals(item_table(demo))
-    assert view.tiers.equals(tier_table(demo))
-    assert view.stock.equals(by_warehouse_owner(demo))
+    assert view.lines.equals(line_table(WrittenPlan.of_plan(demo)))
+    assert view.items.equals(item_table(demo.items_frame(), demo.prepared.scenario))
+    assert view.tiers.equals(tier_table(demo.summary))
+    assert view.stock.equals(by_warehouse_owner(demo.prepared.scenario, demo.allocations_frame()))
     assert view.kpis["lines_full"] == view.headline.lines_full == 6
-    assert view.lots_of(view.lines).equals(line_lots(demo, view.lines))
+    assert view.lots_of(view.lines).equals(
+        line_lots(demo.prepared.scenario, demo.allocations_frame(), view.lines)
+    )
 
 
 def test_mixed_units_are_never_summed() -> None:
@@ -285,3 +290,42 @@ def test_mixed_units_are_never_summed() -> None:
     assert view.fill_by("week", "0.1 l")["allocated"].sum() == 500
     assert set(view.stock["unit"]) == {"pcs", "0.1 l"}
     assert dict(zip(view.items["item"], view.items["unit"], strict=True)) == {"BOLT": "pcs", "PAINT": "0.1 l"}
+
+
+@pytest.mark.parametrize("source", ["demo", "generated"])
+def test_a_plan_read_from_its_folder_shows_what_the_plan_shows_without_rebuilding_it(
+    source: str, tmp_path: Path
+) -> None:
+    """A view of a result folder (its CSVs and summary.json, and the scenario) gives the Overview's,
+    the Orders', the Lines' and the Items' tables equal to those of the solved plan's view, without the
+    plan: the plan is rebuilt only when a page asks for it (`plan`), once."""
+    if source == "demo":
+        path = SCENARIOS / "demo.toml"
+    else:
+        path = tmp_path / "gen"
+        write_scenario(generate(lines=300, seed=5), path, name="gen")
+    data = load_scenario(path)
+    solved = solve(data)
+    solved.write(tmp_path / "out")
+    asked: list[int] = []
+
+    def make_plan() -> Plan:
+        asked.append(1)
+        return solved
+
+    view = DashboardPlan.of_folder(WrittenPlan.read(tmp_path / "out"), data, tmp_path / "out", make_plan)
+    same = DashboardPlan(solved)
+    assert view.headline == same.headline
+    assert view.name == same.name
+    assert view.notes == same.notes == solved.summary.notes
+    for table in ("lines", "unit_totals", "stock", "tiers", "orders", "overdue", "expiring", "binding_pins"):
+        pd.testing.assert_frame_equal(getattr(view, table), getattr(same, table), obj=table)
+    assert view.units == same.units
+    pd.testing.assert_frame_equal(view.fill_by("week"), same.fill_by("week"))
+    pd.testing.assert_frame_equal(view.fill_by("priority"), same.fill_by("priority"))
+    pd.testing.assert_frame_equal(view.lots_of(view.lines), same.lots_of(same.lines))
+    pd.testing.assert_frame_equal(view.items, same.items)
+    assert view.read_from == tmp_path / "out"
+    assert asked == []
+    assert view.plan is solved
+    assert asked == [1]

@@ -15,6 +15,7 @@ from planner.app.drill import SERVES_OTHER, SERVES_OWN, item_lines, item_lots
 from planner.app.exceptions import HOLDS_SHORT, TAKES_WANTED, binding_pins, expiring, lost_stock, overdue
 from planner.app.orders import order_lines, order_table, quantity_text
 from planner.engine.solve import solve
+from planner.result.reasons import reason_words
 from tests.builders import line, lot, order, scenario
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios"
@@ -59,7 +60,8 @@ def test_each_order_row_sums_its_lines(demo: DashboardPlan) -> None:
         if not taking_part.empty:
             assert (row["status"] == "complete") == short.empty
         for r in own[own["missing"] > 0].itertuples():
-            assert f"line {r.line} {r.item} {r.missing:,} pcs ({r.reason})" in row["blocks"]
+            assert f"line {r.line} {r.item} {r.missing:,} pcs: {reason_words(str(r.reason))}" in row["blocks"]
+            assert f"({r.reason})" not in row["blocks"]
 
 
 def test_orders_sort_overdue_first_then_by_missing(demo_later: DashboardPlan) -> None:
@@ -115,7 +117,7 @@ def test_an_item_drills_down_to_its_lots_with_what_the_plan_takes(demo: Dashboar
     left of its allocable quantity, in the item's unit."""
     allocations = demo.plan.allocations_frame()
     for item in {x.item for x in demo.plan.prepared.lots}:
-        lots = item_lots(demo.plan, item)
+        lots = item_lots(demo.scenario, demo.allocations, item)
         assert set(lots["lot"]) == {x.lot for x in demo.plan.prepared.lots if x.item == item}
         for lot_id, allocable, allocated, left in zip(
             lots["lot"], lots["allocable"], lots["allocated"], lots["left"], strict=True
@@ -172,7 +174,7 @@ def test_lots_that_expire_before_the_line_ships() -> None:
         lines=[line("A", "1", "X", 4, "2026-12-01"), line("B", "1", "X", 4, "2026-11-24")],
     )
     plan = DashboardPlan(solve(data))
-    found = expiring(plan.plan, plan.lines)
+    found = expiring(plan.scenario, plan.allocations, plan.lines)
     assert found[["order", "line", "lot", "quantity", "unit", "days_expired"]].values.tolist() == [
         ["A", "1", "L1", 4, "pcs", 6]
     ]
@@ -200,7 +202,7 @@ def test_pins_that_bind() -> None:
         )
     )
     plan = DashboardPlan(solve(data))
-    binding = binding_pins(plan.plan, plan.lines)
+    binding = binding_pins(plan.scenario, plan.lines)
     assert binding[["order", "lot", "binds"]].values.tolist() == [
         ["A", "L1", HOLDS_SHORT],
         ["B", "L1", TAKES_WANTED],

@@ -7,6 +7,7 @@ table and byte for byte; and a folder is read only while it is up to date with t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import tempfile
@@ -21,8 +22,9 @@ from models.loading import load_scenario
 from models.records import Scenario
 from planner.engine.eligibility import prepare
 from planner.engine.solve import solve
+from planner.io import runs
 from planner.io.generate import generate, write_scenario
-from planner.io.runs import RunOptions, read_run, solve_into, up_to_date
+from planner.io.runs import RunOptions, read_run, solve_into, trusted, up_to_date
 from planner.result.plan import Plan
 from planner.result.reread import plan_from_folder
 from tests.strategies import kit_scenarios, pinned_scenarios, scenarios
@@ -155,3 +157,72 @@ def test_a_generated_folder_scenario_reads_back(tmp_path: Path) -> None:
     assert read is not None
     assert _tables(read) == _tables(solved)
     assert load_scenario(tmp_path / "gen").name == read.scenario_name
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_run_json_records_the_hash_of_every_output(demo: tuple[Path, Path]) -> None:
+    """run.json names every other file of the folder with the SHA-256 of its bytes as written."""
+    _, out = demo
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    written = {p.name: _sha256(p) for p in out.iterdir() if p.name != "run.json"}
+    assert {"allocations.csv", "lines.csv", "items.csv", "summary.json"} <= set(written)
+    assert record["outputs"] == written
+
+
+def test_a_folder_written_with_plan_xlsx_and_a_bom_is_hashed_as_written_and_trusted(tmp_path: Path) -> None:
+    """run.json hashes the bytes each output was written as (a CSV's BOM, plan.xlsx's bytes), so a
+    folder written with --format xlsx --excel-csv is trusted as it stands."""
+    folder = Path(shutil.copytree(SCENARIOS, tmp_path / "scenarios"))
+    options = RunOptions(format="xlsx", excel_csv=True)
+    _solved(folder / "demo.toml", tmp_path / "out", options)
+    out = tmp_path / "out"
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert (out / "lines.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert record["outputs"] == {p.name: _sha256(p) for p in out.iterdir() if p.name != "run.json"}
+    assert "plan.xlsx" in record["outputs"]
+    assert trusted(out, folder / "demo.toml", options)
+
+
+def test_a_folder_as_written_is_trusted_and_one_edited_by_hand_is_not(demo: tuple[Path, Path]) -> None:
+    """A folder as `solve` wrote it is trusted (its inputs and every output hash as run.json records);
+    one byte changed in any output, an output removed or a file added, and it is not (until restored)."""
+    folder, out = demo
+    scenario = folder / "demo.toml"
+    assert trusted(out, scenario)
+    for name in ("lines.csv", "allocations.csv", "summary.json", "explain.csv"):
+        path = out / name
+        original = path.read_bytes()
+        path.write_bytes(original.replace(b"1", b"2", 1))
+        assert not trusted(out, scenario), name
+        path.write_bytes(original)
+        assert trusted(out, scenario)
+    items = (out / "items.csv").read_bytes()
+    (out / "items.csv").unlink()
+    assert not trusted(out, scenario)
+    (out / "items.csv").write_bytes(items)
+    (out / "changes.csv").write_text("order,line,lot,before,now\n", encoding="utf-8")
+    assert not trusted(out, scenario)
+    (out / "changes.csv").unlink()
+    lots = folder / "demo" / "lots.csv"
+    lots.write_text(lots.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert not trusted(out, scenario)
+
+
+def test_a_trusted_folder_is_read_without_checking_it_again(
+    demo: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checker passed the plan before solve wrote it: a trusted folder is read back without running
+    it again (nor writing the tables again to compare), and is the plan the folder holds."""
+    folder, out = demo
+    scenario = folder / "demo.toml"
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a trusted folder was checked again")
+
+    monkeypatch.setattr(runs, "check_dir", refuse)
+    read = read_run(out, scenario)
+    assert read is not None
+    assert _tables(read) == {name: (out / name).read_text(encoding="utf-8") for name in _tables(read)}

@@ -6,7 +6,7 @@ import streamlit as st
 
 from planner.app.dashboard import in_deficit, left_short
 from planner.app.drill import item_lines, item_lots
-from views.common import LINE_COLUMNS, paged, pick, plan, plan_header, selected, table
+from planner.dashboard.views.common import LINE_COLUMNS, paged, pick, plan, plan_header, selected, table
 
 current = plan(selected())
 plan_header("Items", current)
@@ -30,6 +30,7 @@ chosen = pick(
     paged(shown, "items-page"),
     "items",
     "items-table",
+    ("item",),
     raw=shown,
     in_stock=st.column_config.NumberColumn("in stock", help="On hand (lots without a due date)"),
     allocated_before=st.column_config.NumberColumn("allocated before", help="Committed outside this plan"),
@@ -50,10 +51,10 @@ chosen = pick(
 if chosen is not None:
     item = str(chosen["item"])
     st.subheader(f"Lines of {item}, and lines its lots serve")
-    table(item_lines(current.lines, current.plan.allocations_frame(), item), "item_lines", **LINE_COLUMNS)
+    table(item_lines(current.lines, current.allocations, item), "item_lines", **LINE_COLUMNS)
     st.subheader(f"Lots of {item}")
     table(
-        item_lots(current.plan, item),
+        item_lots(current.scenario, current.allocations, item),
         "item_lots",
         allocated=st.column_config.NumberColumn("allocated now", help="What this plan takes from it"),
         left=st.column_config.NumberColumn("left", help="Allocable less what this plan takes"),

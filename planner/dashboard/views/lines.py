@@ -5,8 +5,7 @@ import streamlit as st
 
 from planner.app.dashboard import LINE_STATUSES, NO_PART, filter_lines
 from planner.app.glossary import WORDS
-from planner.result.reasons import reason_words
-from views.common import (
+from planner.dashboard.views.common import (
     LINE_COLUMNS,
     explanation_panel,
     line_decisions,
@@ -18,6 +17,7 @@ from views.common import (
     show_message,
     table,
 )
+from planner.result.reasons import reason_words
 
 current = plan(selected())
 plan_header("Lines", current)
@@ -43,7 +43,7 @@ shown = filter_lines(lines, statuses, reasons, types, search)
 
 st.caption(f"{len(shown):,} of {len(lines):,} lines; select one to see the lots that serve it")
 page = paged(shown, "lines-page")
-chosen = pick(page, "lines", "lines-table", raw=shown, **LINE_COLUMNS)
+chosen = pick(page, "lines", "lines-table", ("order", "line"), raw=shown, **LINE_COLUMNS)
 if chosen is not None:
     st.subheader(f"Lots serving {chosen['order']} / {chosen['line']}")
     one = page[(page["order"] == chosen["order"]) & (page["line"] == chosen["line"])]

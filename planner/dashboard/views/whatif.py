@@ -8,7 +8,7 @@ import streamlit as st
 
 from planner.app import whatif
 from planner.app.dashboard import changed_lines, first_matching
-from views.common import (
+from planner.dashboard.views.common import (
     add_change,
     delta_metrics,
     differences,

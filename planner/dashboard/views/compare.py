@@ -6,7 +6,7 @@ import streamlit as st
 
 from planner.app.dashboard import changed_lines, kpi_comparison, kpi_deltas, kpi_view
 from planner.app.glossary import WORDS
-from views.common import (
+from planner.dashboard.views.common import (
     COMPARE_KEY,
     all_scenarios,
     delta_metrics,

@@ -5,7 +5,7 @@ import streamlit as st
 from planner.app import charts
 from planner.app.dashboard import DIMENSION_WORDS, Dimension
 from planner.app.glossary import WORDS
-from views.common import plan, plan_header, selected, table, unit_suffix
+from planner.dashboard.views.common import plan, plan_header, selected, table, unit_suffix
 
 WEEK_THEN_PRIORITY: tuple[Dimension, Dimension] = ("week", "priority")
 PERCENT = st.column_config.NumberColumn("fill rate", format="percent")

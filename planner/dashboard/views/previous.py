@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from planner.app.compare import move_totals
-from views.common import md, paged, plan, plan_header, previous_folder, selected, table
+from planner.dashboard.views.common import md, paged, plan, plan_header, previous_folder, selected, table
 
 current = plan(selected())
 plan_header("Since previous", current)

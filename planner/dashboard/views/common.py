@@ -23,6 +23,7 @@ from models.loading import load_scenario
 from models.previous import read_previous
 from models.records import DEFAULT_UNIT, Pin, Scenario
 from planner.app import charts
+from planner.app.compare import WrittenPlan
 from planner.app.dashboard import (
     DIMENSION_WORDS,
     DashboardPlan,
@@ -56,7 +57,8 @@ from planner.app.whatif import (
     to_query,
 )
 from planner.engine.solve import solve
-from planner.io.runs import RunOptions, read_run, run_folder_name
+from planner.io.runs import RunOptions, read_run, run_folder_name, trusted
+from planner.result.plan import Plan
 
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -66,6 +68,21 @@ def md(text: object) -> str:
     every ASCII punctuation character backslash-escaped (so no link, image, emphasis, HTML or math),
     line breaks as spaces."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).splitlines()))
+
+
+_LIST_ITEM = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])\s+")
+
+
+def md_lines(text: object) -> str:
+    """User text of several lines (a scenario's description) as markdown that shows its line breaks,
+    its paragraphs (a blank line between) and its list items (a line opening with `-`, `*`, `+`, `1.`
+    or `1)`) as such; everything else is text, escaped as `md` escapes it (only a list item's marker
+    is left as written)."""
+    out = []
+    for line in (raw.strip() for raw in str(text).splitlines()):
+        item = _LIST_ITEM.match(line)
+        out.append(md(line) if item is None else f"{item.group(0).strip()} {md(line[item.end() :])}")
+    return "  \n".join(out)  # a hard line break after each line; an empty one ends a paragraph
 
 
 FOLDER_KEY = "scenario_folder"
@@ -103,9 +120,20 @@ def _solved(
     previous_stamp: Fingerprint,
 ) -> DashboardPlan:
     """The plan of the scenario (re-planned from `previous`, if given): read from its result folder
-    `result` if that is up to date (planner.io.runs.read_run, under the same `previous`), solved
-    otherwise."""
+    `result` if that is up to date (under the same `previous`), solved otherwise.
+
+    A folder `trusted` as the planner wrote it is shown from its CSVs, the whole plan rebuilt only
+    when a page needs it (planner.io.runs.read_run, or solved if the folder changed meanwhile);
+    another is read (and checked) by read_run first."""
     options = RunOptions(previous=None if previous is None else Path(previous))
+    if result is not None and trusted(Path(result), Path(path), options):
+
+        def whole_plan() -> Plan:
+            base = _base(path, stamp, previous)
+            return read_run(Path(result), Path(path), options, base) or solve(base)
+
+        written = WrittenPlan.read(Path(result))
+        return DashboardPlan.of_folder(written, _base(path, stamp, previous), Path(result), whole_plan)
     if result is not None and (read := read_run(Path(result), Path(path), options)) is not None:
         return DashboardPlan(read, read_from=Path(result))
     return DashboardPlan(solve(_base(path, stamp, previous)))
@@ -151,7 +179,7 @@ def scenario_sidebar(folder: Path, results: Path | None = None) -> None:
         st.session_state[SCENARIO_KEY] = (in_url or preferred or files)[0]
     st.sidebar.selectbox("Scenario", files, key=SCENARIO_KEY, format_func=lambda f: Path(f).stem)
     path = Path(st.session_state[SCENARIO_KEY])
-    st.sidebar.caption(md(description(path)))
+    st.sidebar.caption(md_lines(description(path)))
     _previous_picker(folder, results)
     st.sidebar.caption(f"Scenarios from {md(folder)}")
     if results is not None:
@@ -316,7 +344,7 @@ def plan_header(title: str, current: DashboardPlan) -> Headline:
     if current.read_from is not None:
         how += f", read from {md(current.read_from)} (up to date with the scenario's files)"
     st.markdown(f"**{proved}** · {how}{gain}{mixed}")
-    for note in current.plan.notes:
+    for note in current.notes:
         st.warning(md(note))
     return head
 
@@ -370,10 +398,26 @@ def paged(frame: pd.DataFrame, key: str, size: int = PAGE_ROWS) -> pd.DataFrame:
 
 
 def pick(
-    frame: pd.DataFrame, name: str, key: str, raw: pd.DataFrame | None = None, **column_config: object
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    identity: tuple[str, ...],
+    raw: pd.DataFrame | None = None,
+    **column_config: object,
 ) -> pd.Series | None:
     """A table whose rows are selectable (one at a time), with its CSV download (of `raw`, if given);
-    the selected row, or None."""
+    the selected row, or None.
+
+    The selection is remembered by the row's `identity` (the values of those columns), not by its
+    position: when a filter, a sort or a new page moves the selected row, the selection moves with
+    it, and when the row is no longer shown nothing is selected (never the row now in its place)."""
+    shown_key = f"{key}-shown"
+    rows_now = _rows(frame, identity)
+    chosen = _chosen_identity(st.session_state.get(key), st.session_state.get(shown_key))
+    want = [rows_now.index(chosen)] if chosen in rows_now else []
+    if _selected_rows(st.session_state.get(key)) != want:
+        st.session_state[key] = {"selection": {"rows": want, "columns": [], "cells": []}}
+    st.session_state[shown_key] = rows_now
     # Streamlit types column_config as a mapping to its own column classes; callers pass those.
     event = st.dataframe(  # type: ignore[call-overload]
         frame,
@@ -386,6 +430,29 @@ def pick(
     download(frame if raw is None else raw, name)
     rows: list[int] = event.selection.rows
     return frame.iloc[rows[0]] if rows and rows[0] < len(frame) else None
+
+
+def _rows(frame: pd.DataFrame, identity: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Each row's identity, top to bottom."""
+    return list(zip(*(frame[c].astype(str) for c in identity))) if len(frame) else []
+
+
+def _selected_rows(state: object) -> list[int]:
+    """The rows a table's selection state (in session state under its key) selects."""
+    try:
+        return [int(r) for r in state["selection"]["rows"]]  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return []
+
+
+def _chosen_identity(state: object, shown: object) -> tuple[str, ...] | None:
+    """The identity of the row selected in `state`, among the rows `shown` last time (the positions a
+    click or the previous run's selection refer to)."""
+    rows = _selected_rows(state)
+    if not rows or not isinstance(shown, list) or not 0 <= rows[0] < len(shown):
+        return None
+    chosen: tuple[str, ...] = shown[rows[0]]
+    return chosen
 
 
 def delta_metrics(base: DashboardPlan, other: DashboardPlan) -> None:
@@ -484,7 +551,10 @@ def line_decisions(path: Path, current: DashboardPlan, line: pd.Series) -> None:
     )
     lots = list(
         dict.fromkeys(
-            [*serving["lot"][serving["lot"] != ""], *item_lots(current.plan, str(line["item"]))["lot"]]
+            [
+                *serving["lot"][serving["lot"] != ""],
+                *item_lots(current.scenario, current.allocations, str(line["item"]))["lot"],
+            ]
         )
     )
     st.markdown(
@@ -534,7 +604,7 @@ def explanation_panel(current: DashboardPlan, line: pd.Series) -> None:
         extra.metric(f"Extra stock it needs ({e.unit})", f"{e.extra_stock:,}")
     st.markdown("**Held by** (select one to see that line)")
     held = holders(e)
-    holder = pick(held, "holders", f"holders-{order}-{number}")
+    holder = pick(held, "holders", f"holders-{order}-{number}", ("order", "line", "lot"))
     if holder is not None:
         lines = current.lines
         theirs = lines[(lines["order"] == holder["order"]) & (lines["line"] == holder["line"])]

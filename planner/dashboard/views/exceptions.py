@@ -3,11 +3,11 @@ plan, lots allocated to lines that ship after the lot expires, and pins that bin
 
 import streamlit as st
 
-from views.common import paged, plan, plan_header, previous_folder, selected, table
+from planner.dashboard.views.common import paged, plan, plan_header, previous_folder, selected, table
 
 current = plan(selected())
 plan_header("Exceptions", current)
-today = current.plan.prepared.scenario.today.isoformat()
+today = current.scenario.today.isoformat()
 DAY = st.column_config.DateColumn()
 
 st.subheader("Overdue lines")
@@ -34,7 +34,7 @@ table(paged(expiring, "expiring-page"), "expiring", raw=expiring, expires=DAY, s
 st.subheader("Pins that bind")
 binding = current.binding_pins
 st.caption(
-    f"{len(binding):,} of {len(current.plan.prepared.scenario.pins):,} pins bind: a pin of 0 or with"
+    f"{len(binding):,} of {len(current.scenario.pins):,} pins bind: a pin of 0 or with"
     " only, on a line left short, or a pin taking stock that short lines of its item want."
 )
 table(paged(binding, "pins-page"), "binding_pins", raw=binding)

@@ -4,7 +4,7 @@ to see its lines, and a line to see its lots."""
 import streamlit as st
 
 from planner.app.orders import order_lines
-from views.common import (
+from planner.dashboard.views.common import (
     LINE_COLUMNS,
     explanation_panel,
     keep_order,
@@ -33,13 +33,14 @@ if only_open.toggle("Only orders not complete", key="orders-open"):
     shown = shown[shown["status"] != "complete"]
 st.caption(
     f"{len(shown):,} of {len(orders):,} orders; overdue first (first ship date before"
-    f" {current.plan.prepared.scenario.today.isoformat()}), then the most missing."
+    f" {current.scenario.today.isoformat()}), then the most missing."
     " Select one to see its lines."
 )
 chosen = pick(
     paged(shown, "orders-page"),
     "orders",
     "orders-table",
+    ("order",),
     raw=shown,
     ship_complete=st.column_config.CheckboxColumn(
         "ship complete", help="The order ships complete or not at all"
@@ -60,7 +61,7 @@ if chosen is not None:
         help="A what-if change: re-planned from a previous plan, its lines keep what that plan gave them",
     )
     lines = order_lines(current.lines, order)
-    line = pick(lines, "order_lines", "order-lines", **LINE_COLUMNS)
+    line = pick(lines, "order_lines", "order-lines", ("order", "line"), **LINE_COLUMNS)
     if line is not None:
         st.subheader(f"Lots serving {order} / {line['line']}")
         table(current.lots_of(lines[lines["line"] == line["line"]]), "order_line_lots")

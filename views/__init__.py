@@ -1,1 +1,0 @@
-"""The dashboard's pages (run by `app.py` through `st.navigation`) and what they share."""
