@@ -28,7 +28,8 @@ def measure(
     from planner.engine.components import components
     from planner.engine.eligibility import prepare
     from planner.engine.solve import solve
-    from planner.io.generate import Features, generate, write_scenario
+    from planner.io.features import Features
+    from planner.io.generate import generate, write_scenario
 
     out: dict[str, object] = {"lines": lines}
     with tempfile.TemporaryDirectory() as tmp:

@@ -39,9 +39,16 @@ def unescape_cell(text: str) -> str:
 def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every text cell escaped; numbers (and number columns) as they are."""
     out = frame.copy()
-    for column in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
-            out[column] = out[column].map(lambda v: escape_cell(v) if isinstance(v, str) else v)
+    for position in range(len(out.columns)):
+        column = out.iloc[:, position]
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            continue
+        if isinstance(column.dtype, pd.StringDtype):  # the tables' text columns: one regex over the column
+            needs = column.str.match(_NEEDS_QUOTE.pattern).fillna(False).to_numpy(dtype=bool)
+            if needs.any():
+                out.isetitem(position, column.where(~needs, "'" + column).array)
+        else:
+            out.isetitem(position, column.map(lambda v: escape_cell(v) if isinstance(v, str) else v).array)
     out.columns = pd.Index([escape_cell(str(c)) for c in out.columns])
     return out
 

@@ -23,56 +23,26 @@ import click
 from click.core import ParameterSource
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-from models.cells import write_csv_text
 from models.errors import InputErrors, PlannerError
-from models.loading import MAX_TIME_LIMIT, load_scenario, scenario_inputs
-from models.previous import read_previous
-from models.records import OBJECTIVE_FIELDS, PreviousPlan, Scenario
-from models.workbook import read_folder_tables, write_workbook, written_by_planner
-from planner.app.compare import WrittenPlan, kpi_table, line_changes, lot_changes, move_totals, moves
-from planner.app.explain import explain_lines, in_words
-from planner.app.stocktake import (
-    MODES,
-    Mode,
-    count_sheet,
-    is_blank_sheet,
-    take_stock,
-    write_sheet,
-    write_whatif,
-)
-from planner.check import check_dir
-from planner.console import log, logging_to, phase_progress
-from planner.dashboard import launch
+from models.records import OBJECTIVE_FIELDS
+from planner.app.counting import MODES, Mode
+from planner.console import log, logging_to
 from planner.engine.backends import solver_choices
-from planner.engine.solve import solve as solve_scenario
-from planner.io.exporters.post import REQUESTS_FILE, SENT_LOG, post_plan
-from planner.io.generate import Features, write_scenario
-from planner.io.generate import generate as generate_tables
-from planner.io.importers import (
-    ImportResult,
-    import_frepple,
-    import_inventree,
-    import_inventree_server,
-    write_import,
-)
-from planner.io.runs import RunOptions, RunOutcome, run_batch, solve_into
-from planner.progress import Progress
+from planner.io.features import Features
 from planner.result.formats import FORMATS, Format
-from planner.result.formats import excel_csv as csv_with_bom
-from planner.result.output import (
-    MARKER,
-    marker,
-    output_folder,
-    refuse_file,
-    refuse_folder,
-)
-from planner.result.plan import Plan
-from planner.result.xlsx import COMPARE_XLSX_FILE, compare_workbook
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from models.records import PreviousPlan, Scenario
+    from planner.app.compare import WrittenPlan
+    from planner.io.importers import ImportResult
+    from planner.progress import Progress
+    from planner.result.plan import Plan
+
+# Each command imports what it needs when it runs: `planner --version` or `planner validate`
+# need not load the solvers, the dashboard's modules or the importers (docs/benchmarks.md).
 
 err = Console(stderr=True, soft_wrap=True)  # one diagnostic per line, greppable in batch logs
 out = Console(soft_wrap=True)
@@ -106,6 +76,8 @@ class _Seconds(_FloatParam):
     name = "seconds"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        from models.loading import MAX_TIME_LIMIT
+
         # click's FLOAT is typed for its own input; here it gets whatever click passes on.
         number = float(click.FLOAT.convert(value, param, ctx))  # type: ignore[arg-type]
         if not (math.isfinite(number) and 0 < number <= MAX_TIME_LIMIT):
@@ -158,6 +130,8 @@ def _plain(text: str) -> str:
 
 def _load(path: Path) -> Scenario:
     """Load a scenario, or print every input error and exit 2."""
+    from models.loading import load_scenario
+
     try:
         return load_scenario(path)
     except InputErrors as exc:
@@ -260,6 +234,8 @@ def solve(
     as_json: bool,
 ) -> None:
     """Solve SCENARIO and write allocations, lines, items, explain, summary and run.json to --out."""
+    from planner.io.runs import RunOptions, solve_into
+
     quiet = quiet or _verbosity() < 0
     try:
         options = RunOptions(
@@ -279,6 +255,8 @@ def solve(
 
 def _progress(quiet: bool) -> AbstractContextManager[Progress | None]:
     """The phases shown on stderr (nothing when quiet)."""
+    from planner.console import phase_progress
+
     return nullcontext() if quiet else phase_progress(err)
 
 
@@ -324,6 +302,11 @@ def run(
     """Solve a batch of scenarios, each into OUT/<name>/; exit 1 if any failed (the others are written).
 
     With --previous, every scenario is re-planned from that one result folder."""
+    from rich.table import Table
+
+    from models.previous import read_previous
+    from planner.io.runs import RunOptions, RunOutcome, run_batch
+
     if previous is not None:
         try:
             read_previous(previous)  # one bad folder fails the whole batch at once, with exit 2
@@ -413,6 +396,16 @@ def compare(
     and now) and moves.csv (stock a line took from one lot and now takes from another, with
     warehouses and owners) to --out and prints the KPIs side by side.
     """
+    from rich.table import Table
+
+    from models.cells import write_csv_text
+    from models.loading import scenario_inputs
+    from models.previous import read_previous
+    from planner.app.compare import lot_changes, move_totals, moves
+    from planner.result.formats import excel_csv as csv_with_bom
+    from planner.result.output import MARKER, marker, output_folder
+    from planner.result.xlsx import COMPARE_XLSX_FILE, compare_workbook
+
     if len(scenarios) < (1 if previous is not None else 2):
         raise click.UsageError("compare needs a base and at least one other scenario")
     inputs = [p for path in scenarios for p in (scenario_inputs(path) if path.is_file() else [path])]
@@ -467,6 +460,10 @@ def _compared(
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[WrittenPlan]]:
     """The KPI table, the line changes against the first, and the results compared (with a previous
     plan: it comes first, and each scenario file is re-planned from it)."""
+    from models.loading import load_scenario
+    from planner.app.compare import WrittenPlan, kpi_table, line_changes
+    from planner.engine.solve import solve as solve_scenario
+
     results = [WrittenPlan.read(previous_folder)] if previous_folder is not None else []
     for path in scenarios:
         if path.is_dir() and (path / "summary.json").is_file():
@@ -493,6 +490,9 @@ def _cell(value: object) -> str:
 def check(scenario: Path, result: Path, previous: Path | None, as_json: bool) -> None:
     """Check a result folder against the contract, independently of the optimiser (re-planned
     from a previous plan: also against it, and its changes.csv; a plan.xlsx there: against the CSVs)."""
+    from models.previous import read_previous
+    from planner.check import check_dir
+
     data = _load(scenario)
     if previous is not None:
         try:
@@ -524,6 +524,8 @@ def check(scenario: Path, result: Path, previous: Path | None, as_json: bool) ->
 @click.option("--time-limit", type=_SECONDS, default=None, help="Seconds for each line's MIP.")
 def explain_command(scenario: Path, result: Path, lines: tuple[str, ...], time_limit: float | None) -> None:
     """Why each chosen line of the plan in RESULT is short, who holds its stock and what would fill it."""
+    from planner.app.explain import explain_lines, in_words
+
     data = _load(scenario)
     keys = []
     for text in lines:
@@ -547,6 +549,9 @@ def explain_command(scenario: Path, result: Path, lines: tuple[str, ...], time_l
 @_FORCE
 def generate(lines: int, seed: int, out_dir: Path, without: tuple[str, ...], force: bool) -> None:
     """Write a synthetic scenario (scenario.toml and its tables) of about --lines lines."""
+    from planner.io.generate import generate as generate_tables
+    from planner.io.generate import write_scenario
+
     features = Features.only(set(Features.names()) - set(without))
     try:
         tables = generate_tables(lines, seed, features)
@@ -577,6 +582,8 @@ def generate(lines: int, seed: int, out_dir: Path, without: tuple[str, ...], for
 )
 def dashboard(scenarios: Path | None, results: Path | None, port: int | None, address: str | None) -> None:
     """Serve the dashboard in the browser (needs the [dashboard] extra)."""
+    from planner.dashboard import launch
+
     why = launch.missing()
     if why is not None:
         err.print(f"[red]error[/red] {escape(why)}", highlight=False)
@@ -629,6 +636,8 @@ def import_inventree_command(
 ) -> None:
     """InvenTree as a scenario: stock, builds, sales orders, open purchases. Either a data export
     (FIXTURE, a JSON fixture) or a live server (--url, --token, read through the official client)."""
+    from planner.io.importers import import_inventree, import_inventree_server
+
     planning_date = today.date() if today else date.today()
     from_command_line = click.get_current_context().get_parameter_source("url") == ParameterSource.COMMANDLINE
     if fixture is not None and from_command_line:
@@ -660,6 +669,8 @@ def import_frepple_command(
 ) -> None:
     """A frePPLe model (JSON fixture) as a scenario: on-hand buffers, confirmed and proposed supply
     still to come, open demands, transfer lanes."""
+    from planner.io.importers import import_frepple
+
     objective_key = _objective_key(key)
     _imported(
         lambda: import_frepple(model, today.date() if today else None, objective_key),
@@ -697,6 +708,11 @@ def _imported(
 ) -> None:
     """Run an import of `origin` (a file's name or a server's address; `source` the file, never
     replaced), write its folder, print its report; exit 2 if it cannot be imported."""
+    from rich.table import Table
+
+    from planner.io.importers import write_import
+    from planner.result.output import refuse_folder
+
     try:
         refuse_folder(out_dir, protect=[source] if source else [], force=force)
         result = run_import()
@@ -732,6 +748,8 @@ def export_inventree_command(
     """The plan in RESULT_DIR as InvenTree allocations: every request it takes, listed (and kept in
     RESULT_DIR/inventree_requests.json); with --apply sent, stopping at the first refused, each one
     sent appended to RESULT_DIR/inventree_sent.jsonl with InvenTree's answer (the list stays)."""
+    from planner.io.exporters.post import REQUESTS_FILE, SENT_LOG, post_plan
+
     try:
         outcome = post_plan(scenario, result_dir, url, token, apply)
     except PlannerError as exc:
@@ -768,6 +786,9 @@ def export_inventree_command(
 @_FORCE
 def export_template(out_file: Path, source: Path | None, force: bool) -> None:
     """Write a scenario workbook (.xlsx): one sheet per table and a documentation sheet."""
+    from models.workbook import read_folder_tables, write_workbook, written_by_planner
+    from planner.result.output import refuse_file
+
     if out_file.suffix.lower() != ".xlsx":
         raise click.UsageError("--out must name an .xlsx file")
     try:
@@ -794,6 +815,10 @@ def stocktake() -> None:
 )
 def stocktake_sheet(scenario: Path, out_file: Path, force: bool) -> None:
     """Write the lots on hand to count, with an empty `counted` column (.xlsx or .csv by the suffix)."""
+    from models.loading import scenario_inputs
+    from planner.app.stocktake import count_sheet, is_blank_sheet, write_sheet
+    from planner.result.output import refuse_file
+
     if out_file.suffix.lower() not in (".xlsx", ".csv"):
         raise click.UsageError("--out must name an .xlsx or a .csv file")
     data = _load(scenario)
@@ -823,6 +848,8 @@ def stocktake_sheet(scenario: Path, out_file: Path, force: bool) -> None:
 @_FORCE
 def stocktake_apply(scenario: Path, counts: Path, mode: Mode, out_file: Path, force: bool) -> None:
     """Write the counts as a what-if (a TOML file) that extends SCENARIO; solve it with --previous."""
+    from planner.app.stocktake import take_stock, write_whatif
+
     if out_file.suffix.lower() != ".toml":
         raise click.UsageError("--out must name a .toml file")
     data = _load(scenario)
@@ -839,6 +866,8 @@ def stocktake_apply(scenario: Path, counts: Path, mode: Mode, out_file: Path, fo
 
 def print_summary(plan: Plan, max_tiers: int = 15) -> None:
     """Tiers (first few), totals, status, time and the gain over the ERP-style greedy."""
+    from rich.table import Table
+
     summary = plan.summary
     table = Table(
         title=_plain(f"{summary.scenario}: {summary.status} ({summary.solver}, {summary.seconds:.2f} s)")

@@ -19,7 +19,6 @@ import dataclasses
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
 
@@ -29,11 +28,9 @@ from models.loading import scenario_inputs
 from models.records import Lot, Scenario
 from models.tables import MAX_QUANTITY, ROW, Column, TableSpec, parse_table, read_raw
 from models.workbook import is_workbook, read_workbook, sheet_label, write_table_workbook, written_by_planner
+from planner.app.counting import Mode
 from planner.app.whatif import WHATIF_HEADER, Change, WhatIf, lot_floor, lot_quantity, to_toml
 from planner.result.output import refuse_file, safe_name, write_file_atomically
-
-Mode = Literal["all", "listed"]
-MODES: tuple[Mode, ...] = ("all", "listed")
 
 
 def _number(name: str) -> Column:

@@ -33,6 +33,8 @@ class Facts:
         for ln in scenario.lines:
             self.lines_of_order[ln.order].append(ln)
         self.reason = {key: self._no_part_reason(ln) for key, ln in self.lines.items()}
+        self.tier_keys: dict[LineKey, tuple[object, ...]] = {}
+        """Each line's objective key once found (planner.check.reports.tier_key): several rules ask."""
         self._serving: dict[str, dict[str, set[str]]] = {}
         self._giving: dict[str, set[str]] = {}
         self.honoured: dict[tuple[LineKey, str], int] = defaultdict(int)

@@ -12,7 +12,6 @@ the item's lots), short (their open quantity left unallocated), unit.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 import pandas as pd
@@ -45,6 +44,52 @@ def item_figures(facts: Facts, plan: PlanTables, items: pd.DataFrame) -> Iterato
         yield f"items.csv lacks column(s) {', '.join(missing)}"
         return
     want = _expected(facts, plan)
+    if _as_expected(items, want):
+        return
+    yield from _differences(
+        items, {str(item): {str(c): v for c, v in row.items()} for item, row in want.to_dict("index").items()}
+    )
+
+
+def _as_expected(items: pd.DataFrame, want: pd.DataFrame) -> bool:
+    """Whether the table lists each item once with every figure as `want` has it, decided on the
+    columns; False sends the table through `_differences`, which words what is wrong (so False
+    where in doubt: a number not written as digits, a missing cell, a column of another type)."""
+    if len(items) != len(want) or not items.columns.is_unique:
+        return False
+    said = _stripped(items["item"])
+    if said is None or not said.is_unique or set(said) != set(want.index):
+        return False
+    order = want.index.get_indexer(pd.Index(said))
+    for column in ITEM_COLUMNS[1:]:
+        true = want[column].to_numpy()[order]
+        cells = items[column]
+        if column == "unit":
+            text = _stripped(cells)
+            if text is None or not (text.to_numpy() == true).all():
+                return False
+            continue
+        if cells.dtype.kind in "iu":
+            numbers = cells.to_numpy()
+        else:
+            text = _stripped(cells)
+            if text is None or not text.str.fullmatch(r"-?[0-9]{1,18}").all():
+                return False
+            numbers = text.astype("int64").to_numpy()
+        if not (numbers == true).all():
+            return False
+    return True
+
+
+def _stripped(cells: pd.Series) -> pd.Series | None:
+    """A text column stripped, or None if it is not text without missing cells."""
+    if not isinstance(cells.dtype, pd.StringDtype) or cells.hasnans:
+        return None
+    return cells.str.strip()
+
+
+def _differences(items: pd.DataFrame, want: dict[str, dict[str, object]]) -> Iterator[str]:
+    """Each row of the table against `want`, cell by cell: what is wrong, in the table's order."""
     seen: set[str] = set()
     for number, row in enumerate(items[list(ITEM_COLUMNS)].astype(str).itertuples(index=False), start=2):
         cells = dict(zip(ITEM_COLUMNS, row))
@@ -64,46 +109,78 @@ def item_figures(facts: Facts, plan: PlanTables, items: pd.DataFrame) -> Iterato
         yield f"items.csv has no row for item {item}"
 
 
-def _expected(facts: Facts, plan: PlanTables) -> dict[str, dict[str, int | str]]:
-    asked: dict[str, int] = defaultdict(int)
-    got: dict[str, int] = defaultdict(int)
-    for key, line, allocated in plan.allocated:
-        if facts.reason[key] not in (None, Reason.NONSTOCK):
-            continue
-        asked[line.item] += line.quantity
-        got[line.item] += allocated
-        for component, per_kit in facts.kits.get(line.item, {}).items():
-            asked[component] += line.quantity * per_kit
-            got[component] += allocated * per_kit
-    taken: dict[str, int] = defaultdict(int)
-    for row in plan.rows:
-        if row.lot in facts.lots:
-            taken[facts.lots[row.lot].item] += row.quantity
-    per_warehouse: dict[str, int] = defaultdict(int)
-    for ss in facts.scenario.safety_stock:
-        per_warehouse[ss.item] += ss.quantity
-    out: dict[str, dict[str, int | str]] = {}
-    for item in facts.scenario.items:
-        lots = facts.lots_of_item[item.item]
-        on_hand = [lot for lot in lots if lot.due is None]
-        usable = [lot for lot in lots if lot.usable_on(facts.today)]
-        in_stock = sum(lot.quantity for lot in on_hand)
-        before = sum(lot.allocated + lot.planned_issue for lot in on_hand)
-        required = before + asked[item.item]
-        allocable = sum(lot.allocable for lot in usable if lot.due is None)
-        on_order = sum(lot.allocable for lot in usable if lot.due is not None)
-        out[item.item] = {
-            "in_stock": in_stock,
-            "allocated_before": before,
-            "available": in_stock - before,
+def _expected(facts: Facts, plan: PlanTables) -> pd.DataFrame:
+    """Every item's figures (ITEM_COLUMNS but the item), by item in the scenario's order."""
+    counted = [
+        (line.item, line.quantity, allocated)
+        for key, line, allocated in plan.allocated
+        if facts.reason[key] in (None, Reason.NONSTOCK)
+    ]
+    lines = pd.DataFrame(counted, columns=["item", "asked", "got"]).astype({"asked": "int64", "got": "int64"})
+    kits = pd.DataFrame(
+        [(kit, component, q) for kit, parts in facts.kits.items() for component, q in parts.items()],
+        columns=["item", "component", "per_kit"],
+    ).astype({"per_kit": "int64"})
+    through = lines.merge(kits, on="item")
+    parts = pd.concat(
+        [
+            lines,
+            pd.DataFrame(
+                {
+                    "item": through["component"],
+                    "asked": through["asked"] * through["per_kit"],
+                    "got": through["got"] * through["per_kit"],
+                }
+            ),
+        ]
+    )
+    ordered = [item.item for item in facts.scenario.items]
+    sums = parts.groupby("item")[["asked", "got"]].sum().reindex(ordered, fill_value=0)
+    taken_rows = [(facts.lots[row.lot].item, row.quantity) for row in plan.rows if row.lot in facts.lots]
+    taken = (
+        pd.DataFrame(taken_rows, columns=["item", "q"]).astype({"q": "int64"}).groupby("item")["q"].sum()
+    ).reindex(ordered, fill_value=0)
+    per_warehouse = (
+        pd.DataFrame([(ss.item, ss.quantity) for ss in facts.scenario.safety_stock], columns=["item", "q"])
+        .astype({"q": "int64"})
+        .groupby("item")["q"]
+        .sum()
+        .reindex(ordered, fill_value=0)
+    )
+    today = facts.today
+    lot_rows = [
+        (
+            lot.item,
+            lot.due is None,
+            lot.quantity,
+            lot.allocated + lot.planned_issue,
+            lot.allocable if lot.usable_on(today) else 0,
+        )
+        for item in ordered
+        for lot in facts.lots_of_item[item]
+    ]
+    lots = pd.DataFrame(lot_rows, columns=["item", "on_hand", "quantity", "before", "allocable"])
+    lots = lots.astype({"on_hand": bool, "quantity": "int64", "before": "int64", "allocable": "int64"})
+    hand = lots[lots["on_hand"]].groupby("item")[["quantity", "before", "allocable"]].sum()
+    hand = hand.reindex(ordered, fill_value=0)
+    on_order = lots[~lots["on_hand"]].groupby("item")["allocable"].sum().reindex(ordered, fill_value=0)
+    asked, got = sums["asked"], sums["got"]
+    required = hand["before"] + asked
+    return pd.DataFrame(
+        {
+            "in_stock": hand["quantity"],
+            "allocated_before": hand["before"],
+            "available": hand["quantity"] - hand["before"],
             "required": required,
-            "deficit": max(0, required - in_stock),
-            "allocable": allocable,
-            "safety_stock": item.safety_stock + per_warehouse[item.item],
+            "deficit": (required - hand["quantity"]).clip(lower=0),
+            "allocable": hand["allocable"],
+            "safety_stock": pd.Series([item.safety_stock for item in facts.scenario.items], index=ordered)
+            + per_warehouse,
             "on_order": on_order,
-            "allocated": got[item.item],
-            "available_after": allocable + on_order - taken[item.item],
-            "short": asked[item.item] - got[item.item],
-            "unit": item.unit,
-        }
-    return out
+            "allocated": got,
+            "available_after": hand["allocable"] + on_order - taken,
+            "short": asked - got,
+            "unit": pd.Series([item.unit for item in facts.scenario.items], index=ordered, dtype=object),
+        },
+        index=pd.Index(ordered),
+    )

@@ -52,7 +52,6 @@ class ShortReasons:
             if facts.reason[line.key] not in (None, Reason.NONSTOCK)
         }
         self.slack = Slack(facts, plan)
-        self._tier: dict[LineKey, tuple[object, ...]] = {}
         self._alike: dict[LineKey, tuple[object, ...]] = {}
         self.in_tier: dict[tuple[str, tuple[object, ...]], set[LineKey]] = defaultdict(set)
         """Per lot and tier key, the lines of that tier the optimiser gives some of the lot."""
@@ -77,10 +76,8 @@ class ShortReasons:
         return self._found[line.key]
 
     def tier_of(self, line: Line) -> tuple[object, ...]:
-        """`tier_key` of the line, found once per line."""
-        if line.key not in self._tier:
-            self._tier[line.key] = tier_key(self.facts, line)
-        return self._tier[line.key]
+        """`tier_key` of the line."""
+        return tier_key(self.facts, line)
 
     def alike(self, line: Line) -> tuple[object, ...]:
         """What the lots that may serve a line depend on (item, lists, pnp need, its pins, and which
@@ -163,10 +160,17 @@ def available_on(facts: Facts, plan: PlanTables) -> Iterator[str]:
 
 
 def tier_key(facts: Facts, line: Line) -> tuple[object, ...]:
-    """The line's values of the scenario's objective key (priority: the line's, else its order's)."""
-    return tuple(
-        [facts.priority(line) if f == "priority" else getattr(line, f) for f in facts.scenario.objective_key]
-    )
+    """The line's values of the scenario's objective key (priority: the line's, else its order's),
+    found once per line."""
+    found = facts.tier_keys.get(line.key)
+    if found is None:
+        found = facts.tier_keys[line.key] = tuple(
+            [
+                facts.priority(line) if f == "priority" else getattr(line, f)
+                for f in facts.scenario.objective_key
+            ]
+        )
+    return found
 
 
 def tiers(facts: Facts, plan: PlanTables) -> Iterator[str]:

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from models.codes import PlanStatus
+from models.records import Line
 from planner.check.facts import Facts
 from planner.check.reports import tier_key
 from planner.check.tables import PlanTables, integer
@@ -41,14 +42,18 @@ def summary_figures(facts: Facts, plan: PlanTables, summary: Any) -> Iterator[st
 def _tiers(facts: Facts, plan: PlanTables, summary: dict[str, Any]) -> Iterator[str]:
     requested: dict[str, int] = defaultdict(int)
     allocated: dict[str, int] = defaultdict(int)
-    keys: dict[str, list[object]] = {}
+    last: dict[str, Line] = {}
     for key, line, got in plan.allocated:
         tier = _whole(plan.results[key].tier)
         if tier is None:
             continue
         requested[tier] += line.quantity
         allocated[tier] += got
-        keys[tier] = [v.isoformat() if isinstance(v, date) else v for v in tier_key(facts, line)]
+        last[tier] = line
+    keys = {  # each tier's key: its last line's (lines.csv's tiers are checked on their own)
+        tier: [v.isoformat() if isinstance(v, date) else v for v in tier_key(facts, line)]
+        for tier, line in last.items()
+    }
     tiers = summary.get("tiers")
     if not isinstance(tiers, list) or not all(isinstance(t, dict) for t in tiers):
         yield "summary.json's tiers is not a list of tiers"

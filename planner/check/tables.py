@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from itertools import repeat
 from typing import NamedTuple
 
 import pandas as pd
@@ -99,6 +100,8 @@ def _cells(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, list[str]
         series = frame[column]
         if series.dtype.kind in "iu" and not series.hasnans:  # whole numbers, none missing
             cells[column] = [str(value) for value in series.tolist()]
+        elif isinstance(series.dtype, pd.StringDtype):  # text, missing as "": stripped at once
+            cells[column] = series.str.strip().to_numpy(dtype=object, na_value="").tolist()
         else:
             cells[column] = [
                 value.strip() if type(value) is str else _text(value) for value in series.tolist()
@@ -156,9 +159,20 @@ def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, LineRow], list[Violat
     results: dict[LineKey, LineRow] = {}
     problems: list[Violation] = []
     columns = [numbers[c] if c in numbers else cells[c] for c in LINE_COLUMNS]
-    for number, (order, line, item, requested, allocated, status, reason, tier) in enumerate(
-        zip(*columns), start=1
-    ):
+    available = cells["available_on"] if written_on else [None] * len(frame)
+    described_rows = zip(*(cells[c] for c in describing)) if describing else repeat(())
+    for number, (
+        order,
+        line,
+        item,
+        requested,
+        allocated,
+        status,
+        reason,
+        tier,
+        available_on,
+        described,
+    ) in enumerate(zip(*columns, available, described_rows), start=1):
         key = (order, line)
         if requested is None or allocated is None:
             for column in ("requested", "allocated"):
@@ -170,9 +184,9 @@ def read_lines(frame: pd.DataFrame) -> tuple[dict[LineKey, LineRow], list[Violat
             message = f"lines row {number}: {line_name(key)} is listed twice"
             problems.append(Violation("table_format", message))
             continue
-        available_on = cells["available_on"][number - 1] if written_on else None
-        described = {c: cells[c][number - 1] for c in describing}
-        results[key] = LineRow(item, requested, allocated, status, reason, tier, available_on, described)
+        results[key] = LineRow(
+            item, requested, allocated, status, reason, tier, available_on, dict(zip(describing, described))
+        )
     return results, problems
 
 

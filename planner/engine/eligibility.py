@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
+
 from models.codes import Filter, Reason, Source
 from models.records import ANY_OWNER, Item, Line, LineKey, Lot, Order, Scenario, line_sort_key
 from planner.engine.pins import NO_PINS, PinState, resolve_pins
@@ -319,12 +321,16 @@ def prepare(scenario: Scenario) -> Prepared:
 
     company = scenario.company
 
-    def sources(item: str) -> list[tuple[int, int]]:
-        """(lot, alternate rank) for every usable lot of the item or its alternates."""
-        found = [(i, 0) for i in lots_of_item[item]]
-        for alt, rank in alternates[item]:
-            found += [(i, rank) for i in lots_of_item[alt]]
-        return found
+    found_sources: dict[str, tuple[tuple[int, int], ...]] = {}
+
+    def sources(item: str) -> tuple[tuple[int, int], ...]:
+        """(lot, alternate rank) for every usable lot of the item or its alternates (listed once per item)."""
+        if item not in found_sources:
+            found = [(i, 0) for i in lots_of_item[item]]
+            for alt, rank in alternates[item]:
+                found += [(i, rank) for i in lots_of_item[alt]]
+            found_sources[item] = tuple(found)
+        return found_sources[item]
 
     arrivals: dict[str, list[date]] = {}
 
@@ -566,10 +572,11 @@ def _late_supply(lots: tuple[Lot, ...], today: date) -> tuple[str, ...]:
 
 def _group(size: int, owners: Iterable[int], members: Iterable[int]) -> tuple[tuple[int, ...], ...]:
     """Members grouped by owner index: out[owner] lists its members in the order given."""
-    out: list[list[int]] = [[] for _ in range(size)]
-    for owner, member in zip(owners, members):
-        out[owner].append(member)
-    return tuple(map(tuple, out))
+    owner = np.fromiter(owners, dtype=np.int64)
+    member = np.fromiter(members, dtype=np.int64)
+    flat = member[np.argsort(owner, kind="stable")].tolist()
+    ends = np.cumsum(np.bincount(owner, minlength=size)).tolist()
+    return tuple(tuple(flat[start:end]) for start, end in zip([0, *ends[:-1]], ends))
 
 
 def _safety_stock_groups(

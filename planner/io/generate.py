@@ -14,7 +14,6 @@ as they were.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -22,42 +21,13 @@ import numpy as np
 import pandas as pd
 
 from models.cells import write_csv_text
+from planner.io.features import Features
 from planner.result.output import MARKER, marker, write_atomically
 
 TODAY = date(2026, 11, 23)
 COMPANY = "MAIN"
 TO_COME_SHARE = 0.15
 """Share of lots that are supply still to come; of those, one in ten is late."""
-
-
-@dataclass(frozen=True, slots=True)
-class Features:
-    """Which parts of the contract the generated data uses (all on by default)."""
-
-    full_delivery: bool = True
-    full_line: bool = True
-    pack_size: bool = True
-    kits: bool = True
-    alternates: bool = True
-    safety_stock: bool = True
-    owners: bool = True
-    pnp: bool = True
-    windows: bool = True
-    reservations: bool = True
-    ineligible: bool = True
-    """Quotes, unreleased and printed orders, vendor shipments, special orders, nonstock items."""
-    supply_to_come: bool = True
-    """A share of lots due in the next weeks (a few late), SPEC 8."""
-    company: bool = True
-    """The scenario names the company (SPEC 8); half its lots have owner "", a few orders list `*`."""
-
-    @classmethod
-    def names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
-
-    @classmethod
-    def only(cls, enabled: set[str]) -> Features:
-        return cls(**{name: name in enabled for name in cls.names()})
 
 
 def generate(lines: int, seed: int, features: Features = Features()) -> dict[str, pd.DataFrame]:

@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from planner.result.xlsx import XLSX_FILE, plan_workbook
-
 Format = Literal["csv", "xlsx"]
 FORMATS: tuple[Format, ...] = ("csv", "xlsx")
 BOM = "\ufeff"
@@ -23,6 +21,8 @@ def excel_csv(files: Mapping[str, str]) -> dict[str, str]:
 
 def formatted(files: Mapping[str, str], format: Format = "csv", bom: bool = False) -> dict[str, str | bytes]:
     """A result folder's files (name -> text) as written in `format`, the CSVs with a BOM if `bom`."""
+    from planner.result.xlsx import XLSX_FILE, plan_workbook  # openpyxl and pandas: only when asked for
+
     written: dict[str, str | bytes] = dict(excel_csv(files) if bom else files)
     if format == "xlsx":
         written[XLSX_FILE] = plan_workbook(files)

@@ -164,10 +164,13 @@ def short_reasons(plan: Plan) -> dict[int, Reason]:
     incomplete_orders |= prep.blocked_orders
     holders = _optimizer_holders(plan)
 
+    left: dict[int, int] = {}  # per lot list (Prepared.lot_lists), found once for the demands that share it
+    free: dict[int, int] = {}
     out: dict[int, Reason] = {}
     for li in short:
         line = prep.lines[li]
-        lots_of = [[prep.pairs[p].lot for p in prep.demand_pairs[d]] for d in prep.line_demands[li]]
+        lists = [prep.demand_lots[d] for d in prep.line_demands[li]]
+        lots_of = [prep.lot_lists[k] for k in lists]
         if any(not lots for lots in lots_of):
             out[li] = Reason.NO_ELIGIBLE_STOCK
         elif line.full_delivery and line.key[0] in incomplete_orders:
@@ -177,11 +180,13 @@ def short_reasons(plan: Plan) -> dict[int, Reason]:
         elif line.pack_size > 1 and line.requested - allocated[li] < line.pack_size:
             out[li] = Reason.PACK_REMAINDER
         else:
-            left = min(leftover.left(lots) for lots in lots_of)
-            free = min(leftover.free(lots) for lots in lots_of)
-            if left > 0 and free == 0:
+            for k in lists:
+                if k not in left:
+                    left[k], free[k] = leftover.left(prep.lot_lists[k]), leftover.free(prep.lot_lists[k])
+            least_left, least_free = min(left[k] for k in lists), min(free[k] for k in lists)
+            if least_left > 0 and least_free == 0:
                 out[li] = Reason.SAFETY_STOCK
-            elif line.pack_size > 1 and free > 0:
+            elif line.pack_size > 1 and least_free > 0:
                 out[li] = Reason.PACK_SIZE
             elif any(
                 holders.get((lot, prep.report_tier[li]), set()) - {li} for lots in lots_of for lot in lots

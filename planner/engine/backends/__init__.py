@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from models.errors import PlannerError
 from models.records import SOLVER_NAMES
-from planner.engine.mip import Mip, MipResult
+
+if TYPE_CHECKING:  # the command line names the solvers without loading a model's code
+    from planner.engine.mip import Mip, MipResult
 
 
 class SolverUnavailable(PlannerError):

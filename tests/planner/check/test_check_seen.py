@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from models.loading import load_scenario
 from models.records import Item, Line, Lot, Order, Scenario
-from planner.check import Violation, check_dir
+from planner.check import Violation, check_dir, check_tables
 from planner.cli import main
 from planner.engine.solve import solve
 
@@ -211,3 +211,41 @@ def test_fingerprints_beside_a_plan_not_proved_are_reported(
     summary["status"] = "feasible"
     (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
     assert "components" in _rules(check_dir(scenario, folder))
+
+
+@pytest.mark.parametrize("column", ["in_stock", "available_after", "short", "unit"])
+def test_a_tampered_items_figure_is_caught_in_the_typed_tables(
+    demo: tuple[Scenario, Path], column: str
+) -> None:
+    """The tables as `solve` hands them to the checker (numbers as numbers, not text): a figure off by
+    one is caught with the row, the item, what it says and what the plan gives."""
+    scenario, _ = demo
+    plan = solve(scenario)
+    items = plan.items_frame()
+    row = int(items.index[items["item"] == "CAP-100N"][0])
+    cell: object = items[column].iloc[row]
+    true = str(cell) if column == "unit" else int(str(cell))
+    said = "kg" if column == "unit" else str(int(true) + 1)
+    items[column] = items[column].where(items.index != row, said if column == "unit" else int(said))
+    found = check_tables(scenario, plan.allocations_frame(), plan.lines_frame(), items=items)
+    assert [v.message for v in found] == [
+        f"items.csv row {row + 2} (item CAP-100N): {column} is {said!r}, the plan gives {true!r}"
+    ]
+
+
+def test_items_figures_written_as_whole_numbers_in_other_forms_pass(
+    demo: tuple[Scenario, Path], tmp_path: Path
+) -> None:
+    """A figure is a whole number however it is written ("5.0", " 5 "), as every number the checker
+    reads; an items row listed twice is still caught."""
+    scenario, out = demo
+    folder = _copy(out, tmp_path)
+    items = pd.read_csv(folder / "items.csv", dtype=str, keep_default_na=False)
+    items["in_stock"] = items["in_stock"] + ".0"
+    items["short"] = " " + items["short"] + " "
+    items.to_csv(folder / "items.csv", index=False)
+    assert check_dir(scenario, folder) == []
+    pd.concat([items, items.tail(1)]).to_csv(folder / "items.csv", index=False)
+    assert [v.message for v in check_dir(scenario, folder)] == [
+        f"items.csv row {len(items) + 2}: item {items['item'].iloc[-1]} is listed twice"
+    ]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from models.loading import load_scenario
 from planner.engine.solve import solve
-from planner.io.generate import COMPANY, TODAY, Features, generate, write_scenario
+from planner.io.features import Features
+from planner.io.generate import COMPANY, TODAY, generate, write_scenario
 
 EVERYTHING = set(Features.names())
 
