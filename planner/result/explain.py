@@ -157,7 +157,7 @@ class _Explainer:
         other = np.concatenate([np.array(rows.other, dtype=np.int64), held_other])
         quantity = np.concatenate([np.array(rows.quantity, dtype=np.int64), held_quantity])
         details = rows.detail + held_detail
-        detail_rank = pd.Series(details, dtype=object).rank(method="dense").to_numpy() if details else []
+        detail_rank = np.unique(np.array(details, dtype=object), return_inverse=True)[1] if details else line
         walk = np.arange(len(line))
         order = np.lexsort((walk, detail_rank, other, lot, kind, line))
         orders = np.array([ln.key[0] for ln in prep.lines] + [""], dtype=object)
@@ -173,11 +173,10 @@ class _Explainer:
                 "lot": lot_names[lot],
                 "other_order": orders[other],
                 "other_line": numbers[other],
-                "quantity": quantity[order].astype(object),
+                "quantity": quantity[order],
                 "detail": np.array(details, dtype=object)[order] if details else np.array([], dtype=object),
             },
             columns=EXPLAIN_COLUMNS,
-            dtype=object,
         )
 
     def _may_use(self, li: int) -> list[tuple[int, list[int]]]:

@@ -61,7 +61,7 @@ def held_by(holdings: Holdings, short: Ints, tier: Ints, lacking: Ints, lots_of:
     # what the line holds itself of the lot is skipped, so a lot's head must cover that too
     own = _own(h, line_of, pair_lot, n_lots)
     need = lacking[pair_line] + own
-    runs = []
+    runs: list[tuple[Ints, Ints, Ints]] = []
     for rows, key, first in (
         (fixed, h.lot[fixed] * n_tiers, pair_lot * n_tiers),
         (down, h.lot[down] * n_tiers + (n_tiers - 1 - h.tier[down]), pair_lot * n_tiers + (n_tiers - 1 - t)),
