@@ -26,7 +26,8 @@ from planner.check.tables import PlanTables
 Ints = npt.NDArray[np.int64]
 
 SOURCE_DETAIL = {"reservation": "reservation", "previous": "keep", "pin": "pin"}
-"""held_by's detail for stock a line holds before the tiers, per allocations.csv source."""
+"""held_by's detail for stock a line holds before the tiers, per allocations.csv source; a printed
+line's previous rows say `printed`."""
 SAME_TIER = "same tier, tie-break: "
 """How a same-tier holder's detail begins (what of it decided is not checked)."""
 
@@ -116,7 +117,11 @@ class Holders:
         line, row = [], []
         for i, lot, other_order, other_line, quantity, detail in written:
             holder = self.ordinal.get((other_order, other_line))
-            source = next((s for s, d in SOURCE_DETAIL.items() if d == detail), "optimizer")
+            source = (
+                "previous"
+                if detail == "printed"
+                else next((s for s, d in SOURCE_DETAIL.items() if d == detail), "optimizer")
+            )
             key = (-1 if holder is None else holder, self.lot_at.get(lot, -1), source, quantity)
             found, nth = self.by_key.get(key, []), taken[(i, *key)]
             if nth >= len(found) or holder == self.own[i] or not self._detail_fits(found[nth], i, detail):
@@ -148,11 +153,18 @@ class Holders:
 
     def _detail_fits(self, row: int, i: int, detail: str) -> bool:
         if not self.optimiser[row]:
-            return SOURCE_DETAIL.get(self.rows[row].source) == detail
+            return self._fixed_detail(row) == detail
         theirs, mine = self.tier[row], self.line_tier[i]
         return detail_class(detail) == (
             "same tier" if theirs == mine else "earlier tier" if theirs < mine else "later tier"
         )
+
+    def _fixed_detail(self, row: int) -> str:
+        """How the holder of a row fixed before the tiers came to hold it."""
+        r = self.rows[row]
+        if r.source == "previous" and self.facts.reason[r.key] == "printed":
+            return "printed"
+        return SOURCE_DETAIL.get(r.source, r.source)
 
     def _counts(self, last: Ints) -> tuple[Ints, Ints]:
         """Per short line, how many other lines' rows hold its lots, and how many of them come no
@@ -224,7 +236,7 @@ class Holders:
             r = self.rows[n]
             theirs = self.tier[n]
             how = (
-                SOURCE_DETAIL.get(r.source, r.source)
+                self._fixed_detail(n)
                 if not self.optimiser[n]
                 else ("same tier" if theirs == tier else "earlier tier" if theirs < tier else "later tier")
             )

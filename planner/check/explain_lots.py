@@ -29,6 +29,11 @@ class Candidates:
     line: Ints
     lot: Ints
     failed: npt.NDArray[np.bool_]
+    part: Ints
+    """Per row, its (line, part): an index into `part_line` and `part_units`."""
+    part_line: Ints
+    part_units: Ints
+    """Units of the part per line unit."""
 
     def usable(self, facts: Facts, lines: Sequence[Line]) -> tuple[Ints, Ints]:
         """The (line, lot) pairs, each once, of the lots the optimiser may give each line: they may
@@ -51,15 +56,35 @@ class Candidates:
         return key // n, key % n
 
     def relax(self, facts: Facts) -> tuple[Ints, Ints, Ints]:
-        """(line, filter, allocable units) where that filter alone keeps its lots from the line,
-        summed over the line's parts, only sums above 0."""
-        one = self.failed.sum(axis=1) == 1
-        allocable = np.array([lot.allocable for lot in facts.scenario.lots], dtype=np.int64)
-        key = self.line[one] * len(FILTER_NAMES) + np.argmax(self.failed[one], axis=1)
-        keys, inverse = np.unique(key, return_inverse=True)
-        sums = np.bincount(inverse, weights=allocable[self.lot[one]], minlength=len(keys)).astype(np.int64)
-        keep = sums > 0
-        return keys[keep] // len(FILTER_NAMES), keys[keep] % len(FILTER_NAMES), sums[keep]
+        """(line, filter, what lifting that filter alone adds to the whole line units its items'
+        allocable stock makes: for a kit the fewest over its parts), where that is above 0."""
+        if not len(self.part_line):
+            return self.part_line, self.part_line, self.part_line
+        allocable = np.array([lot.allocable for lot in facts.scenario.lots], dtype=np.int64)[self.lot]
+        fails = self.failed.sum(axis=1)
+        n_parts = len(self.part_line)
+        units = self.part_units.astype(float)
+        now = np.bincount(self.part[fails == 0], weights=allocable[fails == 0], minlength=n_parts)
+        out: list[tuple[int, int, int]] = []
+        kits_now = _per_line(self.part_line, np.floor(now / units))
+        for f in range(len(FILTER_NAMES)):
+            alone = (fails == 1) & self.failed[:, f]
+            more = np.bincount(self.part[alone], weights=allocable[alone], minlength=n_parts)
+            gain = _per_line(self.part_line, np.floor((now + more) / units)) - kits_now
+            out += [(int(i), f, int(g)) for i, g in zip(np.unique(self.part_line), gain) if g > 0]
+        out.sort()
+        line, filter_, quantity = (
+            (np.array(c, dtype=np.int64) for c in zip(*out)) if out else (self.part_line[:0],) * 3
+        )
+        return line, filter_, quantity
+
+
+def _per_line(part_line: Ints, kits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The fewest of `kits` over each line's parts, lines ascending."""
+    lines = np.unique(part_line)
+    fewest = np.full(len(lines), np.inf)
+    np.minimum.at(fewest, np.searchsorted(lines, part_line), kits)
+    return fewest
 
 
 def candidates(facts: Facts, lines: Sequence[Line]) -> Candidates:
@@ -69,7 +94,11 @@ def candidates(facts: Facts, lines: Sequence[Line]) -> Candidates:
     of_item = {item: [position[lot.lot] for lot in found] for item, found in facts.lots_of_item.items()}
     line_at: list[int] = []
     lot_at: list[int] = []
+    part_at: list[int] = []
+    part_line: list[int] = []
+    part_units: list[int] = []
     for i, line in enumerate(lines):
+        needs = facts.kits.get(line.item, {line.item: 1})
         for part, items in facts.serving_items(line).items():
             if facts.is_kit(line) and not facts.item(part).stocking:
                 continue
@@ -77,9 +106,19 @@ def candidates(facts: Facts, lines: Sequence[Line]) -> Candidates:
                 found = of_item.get(item, [])
                 lot_at += found
                 line_at += [i] * len(found)
+                part_at += [len(part_line)] * len(found)
+            part_line.append(i)
+            part_units.append(needs[part])
     line_ = np.array(line_at, dtype=np.int64)
     lot_ = np.array(lot_at, dtype=np.int64)
-    return Candidates(line_, lot_, _failed(facts, lines, line_, lot_))
+    return Candidates(
+        line_,
+        lot_,
+        _failed(facts, lines, line_, lot_),
+        np.array(part_at, dtype=np.int64),
+        np.array(part_line, dtype=np.int64),
+        np.array(part_units, dtype=np.int64),
+    )
 
 
 def _failed(facts: Facts, lines: Sequence[Line], line: Ints, lot: Ints) -> Bools:

@@ -43,8 +43,10 @@ HELD_OUTSIDE_TIERS: dict[str, str] = {
     Source.PREVIOUS: "keep",
     Source.PIN: "pin",
 }
+PRINTED = "printed"
 """How a line came to hold stock before the tiers, per allocations.csv source: explain.csv's
-held_by detail (a new source of fixed quantities is one more entry)."""
+held_by detail (a new source of fixed quantities is one more entry); a printed line's previous
+rows say `printed` (SPEC 9: it keeps its pick list because it is printed, not by `keep`)."""
 
 EARLIER, LATER = "earlier tier", "later tier"
 SAME_BY_PREFERENCE = "same tier, tie-break: lot preference"
@@ -274,6 +276,8 @@ class _Explainer:
         return position[key // n], key % n
 
     def _how(self, li: int, m: int, lot: int, tier: int | None, source: str) -> str:
+        if source == Source.PREVIOUS and self.prep.lines[m].reason == Reason.PRINTED:
+            return PRINTED
         if source != Source.OPTIMIZER:
             return HELD_OUTSIDE_TIERS[source]
         other = self.prep.report_tier[m]

@@ -88,19 +88,42 @@ def line_lots(prep: Prepared, lines: Sequence[int]) -> LineLots:
     count = failed.sum(axis=1)
     usable = count == 0
     order = np.lexsort((lot[usable], demand[usable]))
-    one = count == 1
     allocable = np.array([lot.allocable for lot in lots], dtype=np.int64)
-    relax_line, relax_filter = line[one], np.argmax(failed[one], axis=1)
-    key = relax_line * len(FILTERS) + relax_filter
-    keys, inverse = np.unique(key, return_inverse=True)
-    sums = np.bincount(inverse, weights=allocable[lot[one]], minlength=len(keys)).astype(np.int64)
+    relax_line, relax_filter, relax_quantity = _relax(prep, lines, demand, allocable[lot], failed)
     return LineLots(
         demand=demand[usable][order],
         lot=lot[usable][order],
-        relax_line=keys // len(FILTERS),
-        relax_filter=keys % len(FILTERS),
-        relax_quantity=sums,
+        relax_line=relax_line,
+        relax_filter=relax_filter,
+        relax_quantity=relax_quantity,
     )
+
+
+def _relax(
+    prep: Prepared, lines: Sequence[int], demand: Ints, allocable: Ints, failed: npt.NDArray[np.bool_]
+) -> tuple[Ints, Ints, Ints]:
+    """Per line and filter, what lifting that filter alone would add to the whole line units its
+    items' allocable stock makes (kits: the fewest over its parts; SPEC 10's `relax`, in the
+    line's unit), where that is above 0. For a line of one item it is the allocable units of the
+    lots that filter alone keeps from it."""
+    parts = np.array([d for li in lines for d in prep.line_demands[li]], dtype=np.int64)
+    if not len(parts):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    per_unit = np.array([prep.demands[d].per_unit for d in parts], dtype=np.int64)
+    line = np.array([prep.demands[d].line for d in parts], dtype=np.int64)
+    at = np.searchsorted(parts, demand)
+    count = failed.sum(axis=1)
+    usable = np.bincount(at[count == 0], weights=allocable[count == 0], minlength=len(parts))
+    one = count == 1
+    kept = np.zeros((len(parts), len(FILTERS)))
+    np.add.at(kept, (at[one], np.argmax(failed[one], axis=1)), allocable[one])
+    starts = np.flatnonzero(np.r_[True, line[1:] != line[:-1]])
+    now = np.minimum.reduceat(np.floor_divide(usable, per_unit), starts)
+    lifted = np.minimum.reduceat(np.floor_divide(usable[:, None] + kept, per_unit[:, None]), starts, axis=0)
+    gain = (lifted - now[:, None]).astype(np.int64)
+    which, f = np.nonzero(gain > 0)
+    return line[starts][which], f.astype(np.int64), gain[which, f]
 
 
 def _filters(prep: Prepared, line: Ints, lot: Ints) -> list[npt.NDArray[np.bool_]]:
