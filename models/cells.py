@@ -21,6 +21,7 @@ import pandas as pd
 TRIGGERS = "=+-@\t\r"
 """The first characters that make a spreadsheet read a cell as a formula."""
 
+_LEADS = [*TRIGGERS, "'"]
 _NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
 _QUOTED = re.compile(r"'+[=+\-@\t\r]")
 
@@ -39,9 +40,20 @@ def unescape_cell(text: str) -> str:
 def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every text cell escaped; numbers (and number columns) as they are."""
     out = frame.copy()
-    for column in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
-            out[column] = out[column].map(lambda v: escape_cell(v) if isinstance(v, str) else v)
+    for position, column in enumerate(out.columns):
+        series = out.iloc[:, position]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        # only a text that starts with a quote or a formula character can change
+        first = series.str[:1] if pd.api.types.is_string_dtype(series) else None
+        if first is None:
+            out[column] = series.map(lambda v: escape_cell(v) if isinstance(v, str) else v)
+            continue
+        suspect = first.isin(_LEADS).to_numpy(dtype=bool)
+        if suspect.any():
+            values = series.to_numpy(dtype=object, copy=True)
+            values[suspect] = [escape_cell(v) if isinstance(v, str) else v for v in values[suspect]]
+            out.isetitem(position, values)
     out.columns = pd.Index([escape_cell(str(c)) for c in out.columns])
     return out
 

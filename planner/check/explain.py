@@ -44,7 +44,7 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
     ]
     at = {line.key: i for i, (line, _) in enumerate(short)}
     quantities = _integers(cells["quantity"])
-    written: dict[int, Counter[Row]] = defaultdict(Counter)
+    written: Counter[tuple[int, Row]] = Counter()
     held: list[Written] = []
     counterfactual: dict[int, dict[str, tuple[int, str]]] = defaultdict(dict)
     columns = (cells[c] for c in EXPLAIN_COLUMNS)
@@ -61,31 +61,32 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
             held.append((i, lot, other_order, other_line, quantity, detail))
         elif kind in COMPARED:
             other = f"{other_order}/{other_line}" if other_order or other_line else ""
-            written[i][(kind, lot, other, quantity, detail)] += 1
+            written[(i, (kind, lot, other, quantity, detail))] += 1
         elif kind in COUNTERFACTUAL:
             counterfactual[i][kind] = (quantity, detail)
         else:
             yield f"{where}: unknown kind {kind!r}"
     lines = [line for line, _ in short]
     found = candidates(facts, lines)
-    want: dict[int, Counter[Row]] = defaultdict(Counter)
+    want: Counter[tuple[int, Row]] = Counter()
     for i, f, q in zip(*found.relax(facts)):
-        want[int(i)][("relax", "", "", int(q), FILTER_NAMES[f])] += 1
+        want[(int(i), ("relax", "", "", int(q), FILTER_NAMES[f]))] += 1
     rules = _Rules(facts, plan, known)
     for i, (line, got) in enumerate(short):
         for row in rules.rows(line, got):
-            want[i][row] += 1
+            want[(i, row)] += 1
     holders = Holders(facts, plan, known, short, found.usable(facts, lines))
-    wrong = holders.wrong(held)
-    for i, (line, got) in enumerate(short):
-        if written.get(i, Counter()) != want.get(i, Counter()) or i in wrong:
-            has = written.get(i, Counter()) + Counter(holders.classed(r) for r in held if r[0] == i)
-            should = want.get(i, Counter()) + Counter(holders.expected(i))
-            extra, lacking = sorted((has - should).elements()), sorted((should - has).elements())
-            name = line_name(line.key)
-            yield f"{name}: explain has {extra or 'no more'}, should have {lacking or 'no more'}"
-        if i in counterfactual:
-            yield from _counterfactual(facts, plan, line, got, counterfactual[i])
+    differ = {i for i, _ in (written - want) + (want - written)} | holders.wrong(held)
+    for i in sorted(differ):
+        has = Counter(row for j, row in written.elements() if j == i)
+        has += Counter(holders.classed(r) for r in held if r[0] == i)
+        should = Counter(row for j, row in want.elements() if j == i) + Counter(holders.expected(i))
+        extra, lacking = sorted((has - should).elements()), sorted((should - has).elements())
+        name = line_name(short[i][0].key)
+        yield f"{name}: explain has {extra or 'no more'}, should have {lacking or 'no more'}"
+    for i, rows in sorted(counterfactual.items()):
+        line, got = short[i]
+        yield from _counterfactual(facts, plan, line, got, rows)
 
 
 def _per_unit(facts: Facts, line: Line) -> list[int]:

@@ -5,7 +5,7 @@ one filter alone keeps from it (`relax`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,18 +65,15 @@ class Candidates:
         n_parts = len(self.part_line)
         units = self.part_units.astype(float)
         now = np.bincount(self.part[fails == 0], weights=allocable[fails == 0], minlength=n_parts)
-        out: list[tuple[int, int, int]] = []
         kits_now = _per_line(self.part_line, np.floor(now / units))
+        gains = []
         for f in range(len(FILTER_NAMES)):
             alone = (fails == 1) & self.failed[:, f]
             more = np.bincount(self.part[alone], weights=allocable[alone], minlength=n_parts)
-            gain = _per_line(self.part_line, np.floor((now + more) / units)) - kits_now
-            out += [(int(i), f, int(g)) for i, g in zip(np.unique(self.part_line), gain) if g > 0]
-        out.sort()
-        line, filter_, quantity = (
-            (np.array(c, dtype=np.int64) for c in zip(*out)) if out else (self.part_line[:0],) * 3
-        )
-        return line, filter_, quantity
+            gains.append(_per_line(self.part_line, np.floor((now + more) / units)) - kits_now)
+        gain = np.stack(gains, axis=1)
+        at, filter_ = np.nonzero(gain > 0)
+        return np.unique(self.part_line)[at], filter_.astype(np.int64), gain[at, filter_].astype(np.int64)
 
 
 def _per_line(part_line: Ints, kits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -92,33 +89,64 @@ def candidates(facts: Facts, lines: Sequence[Line]) -> Candidates:
     lots = facts.scenario.lots
     position = {lot.lot: i for i, lot in enumerate(lots)}
     of_item = {item: [position[lot.lot] for lot in found] for item, found in facts.lots_of_item.items()}
-    line_at: list[int] = []
-    lot_at: list[int] = []
-    part_at: list[int] = []
-    part_line: list[int] = []
-    part_units: list[int] = []
-    for i, line in enumerate(lines):
+    # per item asked: its stocking parts' lots, each lot's part among them, and units per part
+    layout: dict[str, tuple[Ints, Ints, list[int]]] = {}
+    for line in lines:
+        if line.item in layout:
+            continue
         needs = facts.kits.get(line.item, {line.item: 1})
+        found: list[int] = []
+        part_of: list[int] = []
+        units: list[int] = []
         for part, items in facts.serving_items(line).items():
             if facts.is_kit(line) and not facts.item(part).stocking:
                 continue
             for item in sorted(items):
-                found = of_item.get(item, [])
-                lot_at += found
-                line_at += [i] * len(found)
-                part_at += [len(part_line)] * len(found)
-            part_line.append(i)
-            part_units.append(needs[part])
-    line_ = np.array(line_at, dtype=np.int64)
-    lot_ = np.array(lot_at, dtype=np.int64)
+                found += of_item.get(item, [])
+                part_of += [len(units)] * len(of_item.get(item, []))
+            units.append(needs[part])
+        layout[line.item] = (np.array(found, dtype=np.int64), np.array(part_of, dtype=np.int64), units)
+    lots_of, parts_of, line_of = [], [], []
+    part_line: list[int] = []
+    part_units: list[int] = []
+    for i, line in enumerate(lines):
+        found_, part_, units_ = layout[line.item]
+        lots_of.append(found_)
+        parts_of.append(part_ + len(part_line))
+        line_of.append(np.full(len(found_), i, dtype=np.int64))
+        part_line += [i] * len(units_)
+        part_units += units_
+    empty = np.zeros(0, dtype=np.int64)
+    line_ = np.concatenate([empty, *line_of])
+    lot_ = np.concatenate([empty, *lots_of])
+    part_at = np.concatenate([empty, *parts_of])
     return Candidates(
         line_,
         lot_,
         _failed(facts, lines, line_, lot_),
-        np.array(part_at, dtype=np.int64),
+        part_at,
         np.array(part_line, dtype=np.int64),
         np.array(part_units, dtype=np.int64),
     )
+
+
+def _outside(
+    lists: Sequence[tuple[str, ...]],
+    values: Sequence[str],
+    line: Ints,
+    lot: Ints,
+    allows: Callable[[tuple[str, ...], str], bool],
+) -> Bools:
+    """Per row, whether its line's list (`lists`, per line) keeps out its lot's value (`values`,
+    per lot): `allows` is asked once per distinct (list, value)."""
+    list_code: dict[tuple[str, ...], int] = {}
+    line_list = np.array([list_code.setdefault(names, len(list_code)) for names in lists], dtype=np.int64)
+    value_code: dict[str, int] = {}
+    lot_value = np.array([value_code.setdefault(v, len(value_code)) for v in values], dtype=np.int64)
+    kept = np.array([[not allows(names, v) for v in value_code] for names in list_code], dtype=bool).reshape(
+        len(list_code), len(value_code)
+    )
+    return kept[line_list[line], lot_value[lot]]
 
 
 def _failed(facts: Facts, lines: Sequence[Line], line: Ints, lot: Ints) -> Bools:
@@ -133,15 +161,21 @@ def _failed(facts: Facts, lines: Sequence[Line], line: Ints, lot: Ints) -> Bools
     owners = [ln.owners if ln.owners is not None else o.owners for ln, o in zip(lines, orders)]
     lot_warehouse = [x.warehouse for x in lots]
     lot_owner = [x.owner if x.owner or not company else company for x in lots]
-    # the list filters, tested once per distinct (list, lot) pair of the rows
-    pairs = np.unique(line * len(lots) + lot)
-    in_list = {}
-    for p in pairs.tolist():
-        i, j = divmod(p, len(lots))
-        names, who = owners[i], lot_owner[j]
-        owner_ok = (who in names or "*" in names) if names else (not company or who == company)
-        in_list[p] = (bool(warehouses[i]) and lot_warehouse[j] not in warehouses[i], not owner_ok)
-    listed = np.array([in_list[p] for p in (line * len(lots) + lot).tolist()], dtype=bool).reshape(-1, 2)
+    listed = np.stack(
+        [
+            _outside(warehouses, lot_warehouse, line, lot, lambda names, w: not names or w in names),
+            _outside(
+                owners,
+                lot_owner,
+                line,
+                lot,
+                lambda names, who: (
+                    (who in names or "*" in names) if names else (not company or who == company)
+                ),
+            ),
+        ],
+        axis=1,
+    )
     status = np.array([x.status != "available" for x in lots])[lot]
     expired = np.array([x.expires is not None and x.expires < today for x in lots])[lot]
     pnp = np.array([ln.requires_pnp for ln in lines])[line] & ~np.array([x.pnp for x in lots])[lot]
