@@ -289,7 +289,7 @@ def in_words(e: LineExplanation) -> str:
         else:
             text.append("  Extra stock: none; first in its tier it would be full.")
     for f in e.relax:
-        text.append(f"  Relax {f.detail}: that filter alone keeps {f.quantity} of its items' stock from it.")
+        text.append(f"  Relax {f.detail}: lifting that filter alone would free {f.quantity}{unit} for it.")
     return "\n".join(text)
 
 
