@@ -64,7 +64,8 @@ class Holders:
         }
         # tiers ranked among the lines here only: only their order matters
         tier_keys = {line.key: known.tier_of(line) for line, _ in short}
-        tier_keys |= {r.key: known.tier_of(facts.lines[r.key]) for r in rows if r.source == "optimizer"}
+        holding = {r.key for r in rows if r.source == "optimizer"} - tier_keys.keys()
+        tier_keys |= {key: known.tier_of(facts.lines[key]) for key in holding}
         rank_of = {key: n for n, key in enumerate(sorted(set(tier_keys.values())))}
         tier_of = {key: rank_of[k] for key, k in tier_keys.items()}
         columns = [
