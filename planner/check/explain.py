@@ -52,18 +52,22 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
         zip(*columns)
     ):
         i, quantity = at.get((order, number_text)), quantities[number]
+        if i is not None and quantity is not None:
+            if kind == "held_by":
+                held.append((i, lot, other_order, other_line, quantity, detail))
+                continue
+            if kind in COMPARED:
+                other = f"{other_order}/{other_line}" if other_order or other_line else ""
+                written[(i, (kind, lot, other, quantity, detail))] += 1
+                continue
+            if kind in COUNTERFACTUAL:
+                counterfactual[i][kind] = (quantity, detail)
+                continue
         where = f"explain row {number + 2} ({order}/{number_text}, {kind})"
         if i is None:
             yield f"{where}: the line is not a participating line that is short"
         elif quantity is None:
             yield f"{where}: quantity {cells['quantity'][number]!r} is no number"
-        elif kind == "held_by":
-            held.append((i, lot, other_order, other_line, quantity, detail))
-        elif kind in COMPARED:
-            other = f"{other_order}/{other_line}" if other_order or other_line else ""
-            written[(i, (kind, lot, other, quantity, detail))] += 1
-        elif kind in COUNTERFACTUAL:
-            counterfactual[i][kind] = (quantity, detail)
         else:
             yield f"{where}: unknown kind {kind!r}"
     lines = [line for line, _ in short]

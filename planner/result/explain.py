@@ -315,15 +315,20 @@ def _holdings(plan: Plan) -> Holdings:
     lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
     line_index = {line.key: li for li, line in enumerate(prep.lines)}
     rank = {source: n for n, source in enumerate(_SOURCES)}
-    rows = [a for a in plan.allocations if a.lot]
-    line = np.fromiter((line_index[(a.order, a.line)] for a in rows), dtype=np.int64, count=len(rows))
+    rows = [
+        (lot_index[a.lot], line_index[(a.order, a.line)], rank[a.source], a.quantity)
+        for a in plan.allocations
+        if a.lot
+    ]
+    lot, line, source, quantity = (
+        (np.array(c, dtype=np.int64) for c in zip(*rows)) if rows else (np.zeros(0, dtype=np.int64),) * 4
+    )
     tiers = np.array([-1 if t is None else t for t in prep.report_tier], dtype=np.int64)
-    source = np.fromiter((rank[a.source] for a in rows), dtype=np.int64, count=len(rows))
     return Holdings(
-        lot=np.fromiter((lot_index[a.lot] for a in rows), dtype=np.int64, count=len(rows)),
+        lot=lot,
         line=line,
         tier=tiers[line] if len(line) else line,
         optimiser=source == rank[Source.OPTIMIZER],
-        quantity=np.fromiter((a.quantity for a in rows), dtype=np.int64, count=len(rows)),
+        quantity=quantity,
         source=source,
     )

@@ -128,7 +128,10 @@ def _relax(
 
 def _filters(prep: Prepared, line: Ints, lot: Ints) -> list[npt.NDArray[np.bool_]]:
     """Per filter of FILTERS, whether it keeps each (line, lot) row's lot from the line."""
-    scenario, lots, lines = prep.scenario, prep.lots, prep.lines
+    scenario, lots = prep.scenario, prep.lots
+    used = np.unique(line)  # the lines' settings are looked up for these lines only
+    lines = [prep.lines[i] for i in used.tolist()]
+    line = np.searchsorted(used, line)
     today, company = scenario.today, scenario.company
     never = np.iinfo(np.int64).min
     bad_status = np.array([x.status != "available" for x in lots])[lot]
