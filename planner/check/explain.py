@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from models.records import Line
+from models.records import Line, LineKey
 from planner.check.explain_held import Holders, Written
 from planner.check.explain_lots import FILTER_NAMES, candidates
 from planner.check.facts import Facts
@@ -75,7 +75,7 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
     want: Counter[tuple[int, Row]] = Counter()
     for i, f, q in zip(*found.relax(facts)):
         want[(int(i), ("relax", "", "", int(q), FILTER_NAMES[f]))] += 1
-    rules = _Rules(facts, plan, known)
+    rules = _Rules(facts, plan, known, dict(zip(at, zip(*found.free_and_left(facts, lines, known.slack)))))
     for i, (line, got) in enumerate(short):
         for row in rules.rows(line, got):
             want[(i, row)] += 1
@@ -105,19 +105,25 @@ def _per_unit(facts: Facts, line: Line) -> list[int]:
 class _Rules:
     """The rule rows the facts give a short line, with what every line needs looked up once."""
 
-    def __init__(self, facts: Facts, plan: PlanTables, reasons: ShortReasons) -> None:
+    def __init__(
+        self, facts: Facts, plan: PlanTables, reasons: ShortReasons, found: dict[LineKey, tuple[int, int]]
+    ) -> None:
         self.facts, self.plan, self.slack, self.reasons = facts, plan, reasons.slack, reasons
+        self.found = found
+        """Per short line, what is free to it and what is left in its lots (explain_lots)."""
         self.got = {key: a for key, _, a in plan.allocated}
         self._blocking: dict[str, list[Row]] = {}
 
     def free_for(self, line: Line) -> int:
         """What the optimiser could still give the line of the lots it may use (kits: whole kits)."""
+        if line.key in self.found:
+            return int(self.found[line.key][0])
         per_unit = _per_unit(self.facts, line)
         parts = self.reasons.parts(line)
         return min((self.slack.free_of(lots) // n for lots, n in zip(parts, per_unit)), default=0)
 
     def rows(self, line: Line, got: int) -> Iterator[Row]:
-        facts, slack = self.facts, self.slack
+        facts = self.facts
         reason, _ = self.reasons.of(line, got)
         pack = facts.item(line.item).pack_size
         if reason == "full_delivery_blocked":
@@ -129,10 +135,7 @@ class _Rules:
         elif reason == "pack_remainder":
             yield ("rule", "", "", line.quantity - got, f"lacking, less than a pack of {pack}")
         elif reason == "safety_stock":
-            parts = self.reasons.parts(line)
-            held = min(
-                (slack.left_in(lots) // n for lots, n in zip(parts, _per_unit(facts, line))), default=0
-            )
+            held = int(self.found[line.key][1])
             yield ("rule", "", "", held, "held back as safety stock")
 
     def _full_delivery(self, line: Line) -> list[Row]:

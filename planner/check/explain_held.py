@@ -56,29 +56,34 @@ class Holders:
         self.facts, self.short = facts, short
         lots = facts.scenario.lots
         self.lot_at = {lot.lot: i for i, lot in enumerate(lots)}
-        rows = [r for r in plan.rows if r.lot in self.lot_at and r.key in facts.lines]
+        lot_at, known_lines = self.lot_at, facts.lines
+        keyed = [
+            (r, (r.order, r.line)) for r in plan.rows if r.lot in lot_at and (r.order, r.line) in known_lines
+        ]
+        rows = [r for r, _ in keyed]
         self.rows = rows
-        keys = {r.key for r in rows} | {line.key for line, _ in short}
+        short_keys = [line.key for line, _ in short]
+        keys = {key for _, key in keyed} | set(short_keys)
         self.ordinal = {
             key: n for n, key in enumerate(sorted(keys, key=lambda k: (k[0], line_sort_key(k[1]))))
         }
         # tiers ranked among the lines here only: only their order matters
-        tier_keys = {line.key: known.tier_of(line) for line, _ in short}
-        holding = {r.key for r in rows if r.source == "optimizer"} - tier_keys.keys()
-        tier_keys |= {key: known.tier_of(facts.lines[key]) for key in holding}
+        tier_keys = {key: known.tier_of(line) for key, (line, _) in zip(short_keys, short)}
+        holding = {key for r, key in keyed if r.source == "optimizer"} - tier_keys.keys()
+        tier_keys |= {key: known.tier_of(known_lines[key]) for key in holding}
         rank_of = {key: n for n, key in enumerate(sorted(set(tier_keys.values())))}
         tier_of = {key: rank_of[k] for key, k in tier_keys.items()}
+        ordinal = self.ordinal
         columns = [
-            (self.lot_at[r.lot], self.ordinal[r.key], r.quantity, r.source == "optimizer", r.source)
-            for r in rows
+            (lot_at[r.lot], ordinal[key], r.quantity, r.source == "optimizer", r.source, tier_of.get(key, -1))
+            for r, key in keyed
         ]
-        lot, holder, quantity, optimiser, source_name = zip(*columns) if columns else ((),) * 5
+        lot, holder, quantity, optimiser, source_name, tiers_ = zip(*columns) if columns else ((),) * 6
         self.lot = np.array(lot, dtype=np.int64)
         self.holder = np.array(holder, dtype=np.int64)
         self.quantity = np.array(quantity, dtype=np.int64)
         self.optimiser = np.array(optimiser, dtype=bool)
-        tiers = np.array([tier_of.get(r.key, -1) for r in rows], dtype=np.int64)
-        self.tier = np.where(self.optimiser, tiers, -1)
+        self.tier = np.where(self.optimiser, np.array(tiers_, dtype=np.int64), -1)
         sources = sorted(set(source_name))
         source = np.array([sources.index(name) for name in source_name], dtype=np.int64)
         rank = np.empty(len(rows), dtype=np.int64)
@@ -93,13 +98,13 @@ class Holders:
             + self.tier[self.optimiser] * self.n_rows
             + rank[self.optimiser]
         )
-        self.line_tier = np.array([tier_of[line.key] for line, _ in short], dtype=np.int64)
+        self.line_tier = np.array([tier_of[key] for key in short_keys], dtype=np.int64)
         self.lacking = np.array([_lacking(facts, line, got) for line, got in short], dtype=np.int64)
-        self.own = np.array([self.ordinal[line.key] for line, _ in short], dtype=np.int64)
+        self.own = np.array([ordinal[key] for key in short_keys], dtype=np.int64)
         self.pair_line, self.pair_lot = usable
         self.usable_key = np.unique(self.pair_line * len(lots) + self.pair_lot)
         self.by_key: dict[tuple[int, int, str, int], list[int]] = defaultdict(list)
-        for n, (lot_, holder_, quantity_, _, name) in enumerate(columns):
+        for n, (lot_, holder_, quantity_, _, name, _) in enumerate(columns):
             self.by_key[(holder_, lot_, name, quantity_)].append(n)
 
     def code(self, row: Ints, tier: Ints) -> Ints:

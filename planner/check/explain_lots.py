@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from models.records import Line
 from planner.check.facts import Facts
+from planner.check.slack import Slack
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -74,6 +76,53 @@ class Candidates:
         gain = np.stack(gains, axis=1)
         at, filter_ = np.nonzero(gain > 0)
         return np.unique(self.part_line)[at], filter_.astype(np.int64), gain[at, filter_].astype(np.int64)
+
+    def free_and_left(self, facts: Facts, lines: Sequence[Line], slack: Slack) -> tuple[Ints, Ints]:
+        """Per line, in whole line units (kits: the fewest over its parts), what the optimiser could
+        still give it of the lots it may use (within the safety-stock caps: `Slack.free_of`) and
+        what the plan leaves in them (`Slack.left_in`)."""
+        n, lots = len(lines), facts.scenario.lots
+        if not len(self.part_line):
+            return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        ok = ~self.failed.any(axis=1)
+        shut = {(i, lot) for i, line in enumerate(lines) for lot in facts.pins.get(line.key, {})}
+        only = {i for i, line in enumerate(lines) if line.key in facts.only}
+        if shut or only:
+            ok &= np.array(
+                [
+                    (i not in only and (i, lots[j].lot) not in shut)
+                    for i, j in zip(self.line.tolist(), self.lot.tolist())
+                ],
+                dtype=bool,
+            )
+        left = np.array([max(0, slack.lot.get(lot.lot, 0)) for lot in lots], dtype=np.int64)
+        part, lot = self.part[ok], self.lot[ok]
+        n_parts = len(self.part_line)
+        units = self.part_units
+        kept = np.bincount(part, weights=left[lot], minlength=n_parts).astype(np.int64)
+        # per (part, item, warehouse) within its cap, then per (part, item) within the item's
+        site = pd.DataFrame(
+            {
+                "part": part,
+                "item": [lots[j].item for j in lot.tolist()],
+                "warehouse": [lots[j].warehouse for j in lot.tolist()],
+                "amount": left[lot],
+            }
+        )
+        per_site = site.groupby(["part", "item", "warehouse"], sort=False)["amount"].sum().reset_index()
+        caps = [slack.site_left.get((i, w)) for i, w in zip(per_site["item"], per_site["warehouse"])]
+        per_site["amount"] = [a if c is None else min(a, max(0, c)) for a, c in zip(per_site["amount"], caps)]
+        per_item = per_site.groupby(["part", "item"], sort=False)["amount"].sum().reset_index()
+        item_caps = [slack.item_left.get(i) for i in per_item["item"]]
+        capped = [a if c is None else min(a, max(0, c)) for a, c in zip(per_item["amount"], item_caps)]
+        free = np.bincount(per_item["part"].to_numpy(dtype=np.int64), weights=capped, minlength=n_parts)
+        has = np.unique(self.part_line)
+        out = []
+        for per_part in (free.astype(np.int64), kept):
+            whole = np.full(n, 0, dtype=np.int64)
+            whole[has] = _per_line(self.part_line, (per_part // units).astype(float)).astype(np.int64)
+            out.append(whole)
+        return out[0], out[1]
 
 
 def _per_line(part_line: Ints, kits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
