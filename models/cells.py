@@ -21,6 +21,7 @@ import pandas as pd
 TRIGGERS = "=+-@\t\r"
 """The first characters that make a spreadsheet read a cell as a formula."""
 
+_LEADS = [*TRIGGERS, "'"]
 _NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
 _QUOTED = re.compile(r"'+[=+\-@\t\r]")
 
@@ -47,6 +48,13 @@ def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
             needs = column.str.match(_NEEDS_QUOTE.pattern).fillna(False).to_numpy(dtype=bool)
             if needs.any():
                 out.isetitem(position, column.where(~needs, "'" + column).array)
+        elif pd.api.types.is_string_dtype(column):
+            # texts in an object column: only one that starts with a quote or a formula character can change
+            suspect = column.str[:1].isin(_LEADS).to_numpy(dtype=bool)
+            if suspect.any():
+                values = column.to_numpy(dtype=object, copy=True)
+                values[suspect] = [escape_cell(v) if isinstance(v, str) else v for v in values[suspect]]
+                out.isetitem(position, values)
         else:
             out.isetitem(position, column.map(lambda v: escape_cell(v) if isinstance(v, str) else v).array)
     out.columns = pd.Index([escape_cell(str(c)) for c in out.columns])

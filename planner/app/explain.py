@@ -74,7 +74,10 @@ def explain_lines(
     if scenario.previous is None and isinstance(previous, str):
         scenario = scenario.replace(previous=read_previous(previous))
     table = read_csv_file(folder / "lines.csv")
-    lines = {str(c): [str(v) for v in table[c].tolist()] for c in table.columns}
+    lines = {
+        str(c): [str(v) for v in table[c].tolist()]
+        for c in ("order", "line", "allocated", "requested", "tier")
+    }
     rows = {(o, ln): i for i, (o, ln) in enumerate(zip(lines["order"], lines["line"]))}
     known = {line.key for line in scenario.lines}
     if set(rows) != known:
@@ -97,7 +100,7 @@ def explain_lines(
     is_short = set(short)
     for key in chosen:
         first = _first_in_tier(scenario, key, allocated, proved, time_limit) if key in is_short else None
-        row = {c: values[rows[key]] for c, values in lines.items()}
+        row = {str(c): str(v) for c, v in table.iloc[rows[key]].items()}
         out.append(_explanation(scenario, key, row, facts.get(key, []), first))
     return out
 
@@ -289,7 +292,7 @@ def in_words(e: LineExplanation) -> str:
         else:
             text.append("  Extra stock: none; first in its tier it would be full.")
     for f in e.relax:
-        text.append(f"  Relax {f.detail}: that filter alone keeps {f.quantity} of its items' stock from it.")
+        text.append(f"  Relax {f.detail}: lifting that filter alone would free {f.quantity}{unit} for it.")
     return "\n".join(text)
 
 

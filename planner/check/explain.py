@@ -1,32 +1,31 @@
 """explain.csv (SPEC 10) against the plan and the scenario, re-derived here apart from the engine.
 
-For every line that takes part and is not full, the `rule`, `held_by` and `relax` rows must be
-exactly the ones the facts give (quantities included), and `first_in_tier` and `extra_stock`,
-where written, must come together, lie between what the line has and what it asks, and add up
-to what fills it. No row may name another line.
+For every line that takes part and is not full, the `rule` and `relax` rows must be exactly the
+ones the facts give (quantities included), the `held_by` rows exactly the holders the facts give
+(planner.check.explain_held), and `first_in_tier` and `extra_stock`, where written, must come
+together, lie between what the line has and what it asks, and add up to what fills it. No row may
+name another line.
 """
 
 from __future__ import annotations
 
-import heapq
-from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 import pandas as pd
 
-from models.records import Line, LineKey, Lot, line_sort_key
+from models.records import Line, LineKey
+from planner.check.explain_held import Holders, Written
+from planner.check.explain_lots import FILTER_NAMES, candidates
 from planner.check.facts import Facts
 from planner.check.previous import fixed
 from planner.check.reports import ShortReasons
-from planner.check.tables import AllocationRow, PlanTables, _cells, integer
+from planner.check.tables import PlanTables, _cells, _integers
 from planner.check.violation import line_name
 
 EXPLAIN_COLUMNS = ("order", "line", "kind", "lot", "other_order", "other_line", "quantity", "detail")
 COMPARED = ("rule", "held_by", "relax")
 COUNTERFACTUAL = ("first_in_tier", "extra_stock")
-SOURCE_DETAIL = {"reservation": "reservation", "previous": "keep", "pin": "pin"}
-"""held_by's detail for stock a line holds before the tiers, per allocations.csv source."""
 
 Row = tuple[str, str, str, int, str]
 """A compared row: kind, lot, other line as "order/line", quantity, detail."""
@@ -40,46 +39,58 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
         yield f"explain lacks column(s) {', '.join(missing)}"
         return
     cells = _cells(explain, EXPLAIN_COLUMNS)
-    short = {
-        key: (line, got)
-        for key, line, got in plan.allocated
-        if facts.reason[key] is None and got < line.quantity
-    }
-    written: dict[LineKey, Counter[Row]] = defaultdict(Counter)
-    counterfactual: dict[LineKey, dict[str, tuple[int, str]]] = defaultdict(dict)
-    for number in range(len(explain)):
-        order, number_text, kind, lot, other_order, other_line, quantity_text, detail = (
-            cells[c][number] for c in EXPLAIN_COLUMNS
-        )
-        key, quantity = (order, number_text), integer(quantity_text)
+    short = [
+        (line, got) for key, line, got in plan.allocated if facts.reason[key] is None and got < line.quantity
+    ]
+    at = {line.key: i for i, (line, _) in enumerate(short)}
+    quantities = _integers(cells["quantity"])
+    written: Counter[tuple[int, Row]] = Counter()
+    held: list[Written] = []
+    counterfactual: dict[int, dict[str, tuple[int, str]]] = defaultdict(dict)
+    columns = (cells[c] for c in EXPLAIN_COLUMNS)
+    for number, (order, number_text, kind, lot, other_order, other_line, _, detail) in enumerate(
+        zip(*columns)
+    ):
+        i, quantity = at.get((order, number_text)), quantities[number]
+        if i is not None and quantity is not None:
+            if kind == "held_by":
+                held.append((i, lot, other_order, other_line, quantity, detail))
+                continue
+            if kind in COMPARED:
+                other = f"{other_order}/{other_line}" if other_order or other_line else ""
+                written[(i, (kind, lot, other, quantity, detail))] += 1
+                continue
+            if kind in COUNTERFACTUAL:
+                counterfactual[i][kind] = (quantity, detail)
+                continue
         where = f"explain row {number + 2} ({order}/{number_text}, {kind})"
-        if key not in short:
+        if i is None:
             yield f"{where}: the line is not a participating line that is short"
         elif quantity is None:
-            yield f"{where}: quantity {quantity_text!r} is no number"
-        elif kind in COMPARED:
-            other = f"{other_order}/{other_line}" if other_order or other_line else ""
-            written[key][(kind, lot, other, quantity, _detail_class(kind, detail))] += 1
-        elif kind in COUNTERFACTUAL:
-            counterfactual[key][kind] = (quantity, detail)
+            yield f"{where}: quantity {cells['quantity'][number]!r} is no number"
         else:
             yield f"{where}: unknown kind {kind!r}"
-    expect = _Expect(facts, plan, known)
-    for key, (line, got) in sorted(short.items()):
-        want = Counter(expect.rows(line, got))
-        if written.get(key, Counter()) != want:
-            extra = sorted((written.get(key, Counter()) - want).elements())
-            lacking = sorted((want - written.get(key, Counter())).elements())
-            yield f"{line_name(key)}: explain has {extra or 'no more'}, should have {lacking or 'no more'}"
-        if key in counterfactual:
-            yield from _counterfactual(facts, plan, line, got, counterfactual[key])
-
-
-def _detail_class(kind: str, detail: str) -> str:
-    """What of a detail is checked: within a tier, only that it says the tie-break decided."""
-    if kind == "held_by" and detail.startswith("same tier, tie-break: "):
-        return "same tier"
-    return detail
+    lines = [line for line, _ in short]
+    found = candidates(facts, lines)
+    want: Counter[tuple[int, Row]] = Counter()
+    for i, f, q in zip(*found.relax(facts)):
+        want[(int(i), ("relax", "", "", int(q), FILTER_NAMES[f]))] += 1
+    rules = _Rules(facts, plan, known, dict(zip(at, zip(*found.free_and_left(facts, lines, known.slack)))))
+    for i, (line, got) in enumerate(short):
+        for row in rules.rows(line, got):
+            want[(i, row)] += 1
+    holders = Holders(facts, plan, known, short, found.usable(facts, lines))
+    differ = {i for i, _ in (written - want) + (want - written)} | holders.wrong(held)
+    for i in sorted(differ):
+        has = Counter(row for j, row in written.elements() if j == i)
+        has += Counter(holders.classed(r) for r in held if r[0] == i)
+        should = Counter(row for j, row in want.elements() if j == i) + Counter(holders.expected(i))
+        extra, lacking = sorted((has - should).elements()), sorted((should - has).elements())
+        name = line_name(short[i][0].key)
+        yield f"{name}: explain has {extra or 'no more'}, should have {lacking or 'no more'}"
+    for i, rows in sorted(counterfactual.items()):
+        line, got = short[i]
+        yield from _counterfactual(facts, plan, line, got, rows)
 
 
 def _per_unit(facts: Facts, line: Line) -> list[int]:
@@ -91,57 +102,28 @@ def _per_unit(facts: Facts, line: Line) -> list[int]:
     ]
 
 
-class _Expect:
-    """The rows the facts give a short line, with what every line needs looked up once."""
+class _Rules:
+    """The rule rows the facts give a short line, with what every line needs looked up once."""
 
-    def __init__(self, facts: Facts, plan: PlanTables, reasons: ShortReasons) -> None:
+    def __init__(
+        self, facts: Facts, plan: PlanTables, reasons: ShortReasons, found: dict[LineKey, tuple[int, int]]
+    ) -> None:
         self.facts, self.plan, self.slack, self.reasons = facts, plan, reasons.slack, reasons
+        self.found = found
+        """Per short line, what is free to it and what is left in its lots (explain_lots)."""
         self.got = {key: a for key, _, a in plan.allocated}
-        taking_part = [line for line in facts.scenario.lines if facts.reason[line.key] is None]
-        keys = {line.key: reasons.tier_of(line) for line in taking_part}
-        rank = {key: n for n, key in enumerate(sorted(set(keys.values())))}
-        self.tier = {line: rank[key] for line, key in keys.items()}
-        self.fixed: dict[str, list[tuple[tuple[str, tuple[int, int, str]], str, AllocationRow]]]
-        self.fixed = defaultdict(list)
-        self.by_tier: dict[str, list[tuple[int, tuple[str, tuple[int, int, str]], AllocationRow]]]
-        self.by_tier = defaultdict(list)
-        for row in plan.rows:
-            who = (row.order, line_sort_key(row.line))
-            if row.lot and row.source == "optimizer":
-                self.by_tier[row.lot].append((self.tier[row.key], who, row))
-            elif row.lot:
-                self.fixed[row.lot].append((who, row.source, row))
-        for rows in self.fixed.values():
-            rows.sort(key=lambda r: r[:2])
-        self.up = {lot: sorted(rows, key=lambda r: r[:2]) for lot, rows in self.by_tier.items()}
-        self.up_tiers = {lot: [r[0] for r in rows] for lot, rows in self.up.items()}
-        self.down = {lot: sorted(rows, key=lambda r: (-r[0], r[1])) for lot, rows in self.by_tier.items()}
-        self.down_tiers = {lot: [-r[0] for r in rows] for lot, rows in self.down.items()}
-        self._relaxed: dict[tuple[object, ...], list[Row]] = {}
         self._blocking: dict[str, list[Row]] = {}
-
-    def parts(self, line: Line) -> list[list[Lot]]:
-        return self.reasons.parts(line)
-
-    def relax(self, line: Line) -> list[Row]:
-        """`_relax` of the line, found once for lines alike."""
-        alike = self.reasons.alike(line)
-        if alike not in self._relaxed:
-            self._relaxed[alike] = list(_relax(self.facts, line))
-        return self._relaxed[alike]
 
     def free_for(self, line: Line) -> int:
         """What the optimiser could still give the line of the lots it may use (kits: whole kits)."""
+        if line.key in self.found:
+            return int(self.found[line.key][0])
         per_unit = _per_unit(self.facts, line)
-        return min((self.slack.free_of(lots) // n for lots, n in zip(self.parts(line), per_unit)), default=0)
+        parts = self.reasons.parts(line)
+        return min((self.slack.free_of(lots) // n for lots, n in zip(parts, per_unit)), default=0)
 
     def rows(self, line: Line, got: int) -> Iterator[Row]:
-        yield from self._rules(line, got)
-        yield from self._held_by(line, got)
-        yield from self.relax(line)
-
-    def _rules(self, line: Line, got: int) -> Iterator[Row]:
-        facts, slack = self.facts, self.slack
+        facts = self.facts
         reason, _ = self.reasons.of(line, got)
         pack = facts.item(line.item).pack_size
         if reason == "full_delivery_blocked":
@@ -153,10 +135,7 @@ class _Expect:
         elif reason == "pack_remainder":
             yield ("rule", "", "", line.quantity - got, f"lacking, less than a pack of {pack}")
         elif reason == "safety_stock":
-            parts = self.parts(line)
-            held = min(
-                (slack.left_in(lots) // n for lots, n in zip(parts, _per_unit(facts, line))), default=0
-            )
+            held = int(self.found[line.key][1])
             yield ("rule", "", "", held, "held back as safety stock")
 
     def _full_delivery(self, line: Line) -> list[Row]:
@@ -177,59 +156,6 @@ class _Expect:
                     (blocking if lacking > free else open_lines).append(row)
             self._blocking[line.order] = blocking or open_lines
         return self._blocking[line.order]
-
-    def _held_by(self, line: Line, got: int) -> Iterator[Row]:
-        """Holders of the lots this line may use, first those that hold before the tiers, then the
-        optimiser's from the line's tier back to the first, then later tiers from the nearest (each
-        by holder, then lot), until what they hold covers what it lacks (in units of its lots)."""
-        lacking = (line.quantity - got) * max(_per_unit(self.facts, line), default=1)
-        tier = self.tier[line.key]
-        lots = sorted({lot.lot for lots in self.parts(line) for lot in lots})
-        ordered = heapq.merge(*(self._candidates(lot, tier) for lot in lots))
-        covered = 0
-        for (group, distance), _, lot, row in ordered:
-            if covered >= lacking:
-                break
-            if row.key == line.key:
-                continue
-            covered += row.quantity
-            if row.source != "optimizer":
-                how = SOURCE_DETAIL.get(row.source, row.source)
-            else:
-                how = ("same tier" if distance == 0 else "earlier tier") if group == 1 else "later tier"
-            yield ("held_by", lot, f"{row.order}/{row.line}", row.quantity, how)
-
-    def _candidates(
-        self, lot: str, tier: int
-    ) -> Iterator[tuple[tuple[int, int], tuple[object, ...], str, AllocationRow]]:
-        """The lot's holders in `_held_by`'s order, each with its sort key."""
-        for who, source, row in self.fixed.get(lot, []):
-            yield (0, 0), (who, source), lot, row
-        if lot not in self.up:
-            return
-        down, up = self.down[lot], self.up[lot]
-        for at in range(bisect_left(self.down_tiers[lot], -tier), len(down)):
-            theirs, who, row = down[at]
-            yield (1, tier - theirs), (who, ""), lot, row
-        for at in range(bisect_right(self.up_tiers[lot], tier), len(up)):
-            theirs, who, row = up[at]
-            yield (2, theirs - tier), (who, ""), lot, row
-
-
-def _relax(facts: Facts, line: Line) -> Iterator[Row]:
-    """Per filter, the allocable units of the line's items' lots that it alone keeps from the line."""
-    excluded: dict[str, int] = defaultdict(int)
-    for part, items in facts.serving_items(line).items():
-        if facts.is_kit(line) and not facts.item(part).stocking:
-            continue
-        for item in sorted(items):
-            for lot in facts.lots_of_item[item]:
-                failed = facts.filters_failed(line, lot)
-                if len(failed) == 1:
-                    excluded[failed[0]] += lot.allocable
-    for name, quantity in excluded.items():
-        if quantity > 0:
-            yield ("relax", "", "", quantity, name)
 
 
 def _counterfactual(

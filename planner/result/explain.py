@@ -15,20 +15,20 @@
 
 from __future__ import annotations
 
-import heapq
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from models.codes import ExplainKind, Reason, Source
 from models.records import line_sort_key
-from planner.engine.eligibility import PreparedLine, exclusions
+from planner.engine.eligibility import PreparedLine
 from planner.engine.first_in_tier import FirstInTier
+from planner.result.explain_lots import FILTERS, Ints, line_lots
+from planner.result.held_by import Holdings, held_by
 from planner.result.leftover import Leftover
 
 if TYPE_CHECKING:
@@ -43,8 +43,10 @@ HELD_OUTSIDE_TIERS: dict[str, str] = {
     Source.PREVIOUS: "keep",
     Source.PIN: "pin",
 }
+PRINTED = "printed"
 """How a line came to hold stock before the tiers, per allocations.csv source: explain.csv's
-held_by detail (a new source of fixed quantities is one more entry)."""
+held_by detail (a new source of fixed quantities is one more entry); a printed line's previous
+rows say `printed` (SPEC 9: it keeps its pick list because it is printed, not by `keep`)."""
 
 EARLIER, LATER = "earlier tier", "later tier"
 SAME_BY_PREFERENCE = "same tier, tie-break: lot preference"
@@ -95,70 +97,34 @@ def fill_target(line: PreparedLine) -> int:
     return line.reserved + open_qty - open_qty % line.pack_size
 
 
-def explain_facts(plan: Plan, first: Mapping[int, FirstInTier] | None = None) -> list[Fact]:
-    """Every fact of explain.csv, sorted; first_in_tier and extra_stock for the lines in `first`."""
-    facts = _Explainer(plan)
-    out: list[Fact] = []
-    for li in short_lines(plan):
-        out += facts.rules(li)
-        out += facts.held_by(li)
-        if first is not None and li in first:
-            out += facts.counterfactual(li, first[li])
-        out += facts.relax(li)
-    return sorted(out, key=Fact.sort_key)
+def explain_frame(plan: Plan, first: Mapping[int, FirstInTier] | None = None) -> pd.DataFrame:
+    """explain.csv's table, sorted; first_in_tier and extra_stock for the lines in `first`."""
+    return _Explainer(plan).frame(first or {})
 
 
-def explain_frame(facts: list[Fact]) -> pd.DataFrame:
-    """explain.csv's table."""
-    return pd.DataFrame(
-        [[getattr(f, c) for c in EXPLAIN_COLUMNS] for f in facts], columns=EXPLAIN_COLUMNS, dtype=object
-    )
+@dataclass
+class _Rows:
+    """explain.csv's rows as columns: line index, kind, lot index and other line (-1: none),
+    quantity, detail, and the row's place among its line's held_by rows (their walk order)."""
 
+    line: list[int] = field(default_factory=list)
+    kind: list[int] = field(default_factory=list)
+    lot: list[int] = field(default_factory=list)
+    other: list[int] = field(default_factory=list)
+    quantity: list[int] = field(default_factory=list)
+    detail: list[str] = field(default_factory=list)
 
-@dataclass(frozen=True, slots=True)
-class _LineLots:
-    """Per stocking part of a line (per_unit, the lots that may serve it), and per filter the
-    allocable units of its items' lots that this filter alone excludes."""
-
-    may_use: list[tuple[int, list[int]]]
-    excluded: dict[str, int]
-
-
-class _Holders:
-    """The lines holding one lot: those that hold it before the tiers (by line), and the
-    optimiser's by tier, descending and ascending (each by line within a tier)."""
-
-    def __init__(self) -> None:
-        self.fixed: list[tuple[int, str, int]] = []
-        self.down: list[tuple[int, int, str, int]] = []
-        self.up: list[tuple[int, int, str, int]] = []
-
-    def add(self, m: int, tier: int | None, source: str, quantity: int) -> None:
-        if source == Source.OPTIMIZER:
-            assert tier is not None
-            self.down.append((-tier, m, source, quantity))
-            self.up.append((tier, m, source, quantity))
-        else:
-            self.fixed.append((m, source, quantity))
-
-    def sort(self) -> None:
-        self.fixed.sort()
-        self.down.sort()
-        self.up.sort()
-
-    def in_order(self, lot: int, tier: int) -> Iterator[tuple[tuple[int, int, int], int, int, str, int]]:
-        """(order key, lot, line, source, quantity) in the module's order for a line of `tier`: before
-        the tiers by line, then the optimiser's from `tier` back to the first, then later tiers."""
-        for m, source, quantity in self.fixed:
-            yield (0, 0, m), lot, m, source, quantity
-        for neg, m, source, quantity in self.down[bisect_left(self.down, (-tier,)) :]:
-            yield (1, neg, m), lot, m, source, quantity
-        for own, m, source, quantity in self.up[bisect_left(self.up, (tier + 1,)) :]:
-            yield (2, own, m), lot, m, source, quantity
+    def add(self, li: int, kind: ExplainKind, quantity: int, detail: str, other: int = -1) -> None:
+        self.line.append(li)
+        self.kind.append(KIND_ORDER[kind])
+        self.lot.append(-1)
+        self.other.append(other)
+        self.quantity.append(quantity)
+        self.detail.append(detail)
 
 
 class _Explainer:
-    """The plan looked up for the facts: holders per lot, the lots of each item, what is left."""
+    """The plan looked up for the facts: the short lines' lots, holders per lot, what is left."""
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -166,130 +132,97 @@ class _Explainer:
         self.allocated = plan.line_allocated
         self.reasons = plan.short_reasons
         self.leftover = Leftover(plan)
-        lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
-        line_index = {line.key: li for li, line in enumerate(prep.lines)}
-        self.holders: dict[int, _Holders] = defaultdict(_Holders)
-        for a in plan.allocations:
-            if a.lot:
-                m = line_index[(a.order, a.line)]
-                self.holders[lot_index[a.lot]].add(m, prep.report_tier[m], a.source, a.quantity)
-        for holders in self.holders.values():
-            holders.sort()
-        self.lots_of_item: dict[str, list[int]] = defaultdict(list)
-        for i, lot in enumerate(prep.lots):
-            self.lots_of_item[lot.item].append(i)
-        arrivals: dict[str, set[date]] = defaultdict(set)
-        for lot in prep.lots:
-            if (day := lot.arrives(prep.scenario.today)) is not None:
-                arrivals[lot.item].add(day)
-        self.arrivals = {item: sorted(days) for item, days in arrivals.items()}
-        """Per item, the days its lots to come count as received, ascending."""
-        self.alternates: dict[str, list[str]] = defaultdict(list)
-        for alt in prep.scenario.alternates:
-            self.alternates[alt.item].append(alt.alternate)
-        self.lots_like: dict[tuple[object, ...], _LineLots] = {}
-        self.line_lots: dict[int, _LineLots] = {}
+        self.short = short_lines(plan)
+        self.lots = line_lots(prep, self.short)
         self.order_lines: dict[str, list[int]] = defaultdict(list)
         for li, line in enumerate(prep.lines):
             self.order_lines[line.key[0]].append(li)
         self.blocking: dict[str, list[tuple[int, int, str]]] = {}
 
-    def _fact(
-        self, li: int, kind: ExplainKind, quantity: int, detail: str, lot: str = "", other: int | None = None
-    ) -> Fact:
-        order, number = self.prep.lines[li].key
-        other_order, other_line = ("", "") if other is None else self.prep.lines[other].key
-        return Fact(order, number, kind, lot, other_order, other_line, quantity, detail)
-
-    def _lots(self, li: int) -> _LineLots:
-        """What the line's lots are to it, found once for all lines alike (same parts, lists,
-        pnp need, and ship dates between the same arrivals of its items' lots to come), looked up
-        once per line."""
-        if li not in self.line_lots:
-            self.line_lots[li] = self._lots_alike(li)
-        return self.line_lots[li]
-
-    def _lots_alike(self, li: int) -> _LineLots:
-        line = self.prep.lines[li]
-        parts = tuple(
-            (self.prep.demands[d].item, self.prep.demands[d].per_unit) for d in self.prep.line_demands[li]
+    def frame(self, first: Mapping[int, FirstInTier]) -> pd.DataFrame:
+        rows = _Rows()
+        for li in self.short:
+            self.rules(rows, li)
+            if li in first:
+                self.counterfactual(rows, li, first[li])
+        relax = self.lots
+        for li, f, q in zip(relax.relax_line, relax.relax_filter, relax.relax_quantity):
+            if q > 0:
+                rows.add(int(li), ExplainKind.RELAX, int(q), FILTERS[f])
+        held_line, held_lot, held_other, held_quantity, held_detail = self.held_by()
+        prep = self.prep
+        line = np.concatenate([np.array(rows.line, dtype=np.int64), held_line])
+        kind = np.concatenate(
+            [np.array(rows.kind, dtype=np.int64), np.full(len(held_line), KIND_ORDER[ExplainKind.HELD_BY])]
         )
-        arrived = tuple(
-            bisect_right(self.arrivals.get(source, []), line.ship_date)
-            for item, _ in parts
-            for source in (item, *self.alternates[item])
+        lot = np.concatenate([np.array(rows.lot, dtype=np.int64), held_lot])
+        other = np.concatenate([np.array(rows.other, dtype=np.int64), held_other])
+        quantity = np.concatenate([np.array(rows.quantity, dtype=np.int64), held_quantity])
+        details = rows.detail + held_detail
+        detail_rank = np.unique(np.array(details, dtype=object), return_inverse=True)[1] if details else line
+        walk = np.arange(len(line))
+        order = np.lexsort((walk, detail_rank, other, lot, kind, line))
+        orders = np.array([ln.key[0] for ln in prep.lines] + [""], dtype=object)
+        numbers = np.array([ln.key[1] for ln in prep.lines] + [""], dtype=object)
+        lot_names = np.array([lt.lot for lt in prep.lots] + [""], dtype=object)
+        kinds = np.array([k.value for k in KIND_ORDER], dtype=object)
+        line, other, lot = line[order], other[order], lot[order]
+        return pd.DataFrame(
+            {
+                "order": orders[line],
+                "line": numbers[line],
+                "kind": kinds[kind[order]] if len(order) else np.array([], dtype=object),
+                "lot": lot_names[lot],
+                "other_order": orders[other],
+                "other_line": numbers[other],
+                "quantity": quantity[order],
+                "detail": np.array(details, dtype=object)[order] if details else np.array([], dtype=object),
+            },
+            columns=EXPLAIN_COLUMNS,
         )
-        like = (parts, line.warehouses, line.owners, line.requires_pnp, arrived)
-        if like not in self.lots_like:
-            self.lots_like[like] = self._find_lots(line, parts)
-        return self.lots_like[like]
-
-    def _find_lots(self, line: PreparedLine, parts: tuple[tuple[str, int], ...]) -> _LineLots:
-        company, today = self.prep.scenario.company, self.prep.scenario.today
-        may_use: list[tuple[int, list[int]]] = []
-        excluded: dict[str, int] = defaultdict(int)
-        for item, per_unit in parts:
-            usable = []
-            for lot in (
-                lot for source in (item, *self.alternates[item]) for lot in self.lots_of_item[source]
-            ):
-                found = exclusions(self.prep.lots[lot], line, company, today)
-                if not found:
-                    usable.append(lot)
-                elif len(found) == 1:
-                    excluded[found[0]] += self.prep.lots[lot].allocable
-            may_use.append((per_unit, usable))
-        return _LineLots(may_use, dict(excluded))
 
     def _may_use(self, li: int) -> list[tuple[int, list[int]]]:
         """Per stocking part (per_unit, the lots the optimiser may give the line, whatever they
         hold): those that may serve it, less the lots its pins close to it (SPEC 9)."""
+        parts = [(self.prep.demands[d].per_unit, self.lots.of_demand(d)) for d in self.prep.line_demands[li]]
         closed = self.prep.pins.closes(li)
         if closed is None:
-            return [(per_unit, []) for per_unit, _ in self._lots(li).may_use]
+            return [(per_unit, []) for per_unit, _ in parts]
         if not closed:
-            return self._lots(li).may_use
-        return [
-            (per_unit, [lot for lot in lots if lot not in closed])
-            for per_unit, lots in self._lots(li).may_use
-        ]
+            return parts
+        return [(per_unit, [lot for lot in lots if lot not in closed]) for per_unit, lots in parts]
 
     def free(self, li: int) -> int:
         """What the optimiser could still give the line of the lots it may use (kits: whole kits)."""
         return min((self.leftover.free(lots) // per_unit for per_unit, lots in self._may_use(li)), default=0)
 
-    def rules(self, li: int) -> list[Fact]:
+    def rules(self, rows: _Rows, li: int) -> None:
         line, reason = self.prep.lines[li], self.reasons[li]
         if reason == Reason.FULL_DELIVERY_BLOCKED:
-            return self._full_delivery(li)
-        if reason in (Reason.FULL_LINE_SHORT, Reason.PACK_SIZE):
+            self._full_delivery(rows, li)
+        elif reason in (Reason.FULL_LINE_SHORT, Reason.PACK_SIZE):
             detail = (
                 "free" if reason == Reason.FULL_LINE_SHORT else f"free, less than a pack of {line.pack_size}"
             )
-            return [self._fact(li, ExplainKind.RULE, self.free(li), detail)]
-        if reason == Reason.SAFETY_STOCK:
+            rows.add(li, ExplainKind.RULE, self.free(li), detail)
+        elif reason == Reason.SAFETY_STOCK:
             held = min(
                 (self.leftover.left(lots) // per_unit for per_unit, lots in self._may_use(li)), default=0
             )
-            return [self._fact(li, ExplainKind.RULE, held, "held back as safety stock")]
-        if reason == Reason.PACK_REMAINDER:
+            rows.add(li, ExplainKind.RULE, held, "held back as safety stock")
+        elif reason == Reason.PACK_REMAINDER:
             lacking = line.requested - self.allocated[li]
-            return [
-                self._fact(li, ExplainKind.RULE, lacking, f"lacking, less than a pack of {line.pack_size}")
-            ]
-        return []
+            rows.add(li, ExplainKind.RULE, lacking, f"lacking, less than a pack of {line.pack_size}")
 
-    def _full_delivery(self, li: int) -> list[Fact]:
+    def _full_delivery(self, rows: _Rows, li: int) -> None:
         """One rule row per line of the order that cannot be filled: one that takes no part, or one
         that lacks more than is free in its lots (every line not full when none does); the same
         rows for every line of the order, found once per order."""
         order = self.prep.lines[li].key[0]
         if order not in self.blocking:
             self.blocking[order] = self._blocking(order)
-        return [
-            self._fact(li, ExplainKind.RULE, lacking, detail, other=m)
-            for m, lacking, detail in self.blocking[order]
-        ]
+        for m, lacking, detail in self.blocking[order]:
+            rows.add(li, ExplainKind.RULE, lacking, detail, other=m)
 
     def _blocking(self, order: str) -> list[tuple[int, int, str]]:
         """The order's full_delivery_blocked rule rows: (line, what it lacks, detail)."""
@@ -306,26 +239,45 @@ class _Explainer:
                 (rows if lacking > free else open_rows).append(row)
         return rows or open_rows
 
-    def held_by(self, li: int) -> list[Fact]:
-        """The holders of the lots this line may use, in the module's order, until what they hold
-        covers what the line lacks (in units of its lots; every holder when they do not)."""
-        line, tier = self.prep.lines[li], self.prep.report_tier[li]
-        assert tier is not None
-        per_unit = max((self.prep.demands[d].per_unit for d in self.prep.line_demands[li]), default=1)
-        lacking = (line.requested - self.allocated[li]) * per_unit
-        lots = sorted({lot for _, lots in self._may_use(li) for lot in lots})
-        ordered = heapq.merge(*(self.holders[lot].in_order(lot, tier) for lot in lots if lot in self.holders))
-        out, covered = [], 0
-        for _, lot, m, source, quantity in ordered:
-            if covered >= lacking:
-                break
-            if m != li:
-                how = self._how(li, m, lot, tier, source)
-                out.append(self._fact(li, ExplainKind.HELD_BY, quantity, how, self.prep.lots[lot].lot, m))
-                covered += quantity
-        return out
+    def held_by(self) -> tuple[Ints, Ints, Ints, Ints, list[str]]:
+        """The held_by rows (planner.result.held_by): line, lot, holder, quantity and detail."""
+        prep, plan = self.prep, self.plan
+        short = np.array(self.short, dtype=np.int64)
+        position = np.full(len(prep.lines), -1, dtype=np.int64)
+        position[short] = np.arange(len(short))
+        tier = np.array([prep.report_tier[li] for li in self.short], dtype=np.int64)
+        per_unit = np.array(
+            [max((prep.demands[d].per_unit for d in prep.line_demands[li]), default=1) for li in self.short],
+            dtype=np.int64,
+        )
+        requested = np.array([prep.lines[li].requested for li in self.short], dtype=np.int64)
+        got = np.array(self.allocated, dtype=np.int64)[short] if len(short) else short
+        holdings = _holdings(plan)
+        found = held_by(holdings, short, tier, (requested - got) * per_unit, self._pairs(position))
+        rows = found.row
+        sources = np.array(_SOURCES, dtype=object)[holdings.source[rows]]
+        how = [
+            self._how(int(li), int(holdings.line[r]), int(holdings.lot[r]), prep.report_tier[li], str(s))
+            for li, r, s in zip(found.line, rows, sources)
+        ]
+        return found.line, found.lot, holdings.line[rows], holdings.quantity[rows], how
+
+    def _pairs(self, position: Ints) -> tuple[Ints, Ints]:
+        """The (line position, lot) pairs of the lots each short line may use, each once, less the
+        lots its pins close to it."""
+        lots, n = self.lots, len(self.prep.lots)
+        line = np.array([d.line for d in self.prep.demands], dtype=np.int64)[lots.demand]
+        key = np.unique(line * n + lots.lot)
+        pins = self.prep.pins
+        if pins.closed or pins.only:
+            closed = sorted(li * n + lo for li, lots_ in pins.closed.items() for lo in lots_)
+            keep = ~np.isin(key // n, np.array(sorted(pins.only), dtype=np.int64))
+            key = key[keep & ~np.isin(key, np.array(closed, dtype=np.int64))]
+        return position[key // n], key % n
 
     def _how(self, li: int, m: int, lot: int, tier: int | None, source: str) -> str:
+        if source == Source.PREVIOUS and self.prep.lines[m].reason == Reason.PRINTED:
+            return PRINTED
         if source != Source.OPTIMIZER:
             return HELD_OUTSIDE_TIERS[source]
         other = self.prep.report_tier[m]
@@ -345,15 +297,38 @@ class _Explainer:
                     return self.prep.pairs[p].cost
         return len(self.prep.lots)
 
-    def counterfactual(self, li: int, first: FirstInTier) -> list[Fact]:
+    def counterfactual(self, rows: _Rows, li: int, first: FirstInTier) -> None:
         proof = "proved" if first.proved else f"not proved: at most {first.bound}"
         target = fill_target(self.prep.lines[li])
         reach = "" if target == self.prep.lines[li].requested else f"to {target}, the most whole packs allow"
-        return [
-            self._fact(li, ExplainKind.FIRST_IN_TIER, first.quantity, proof),
-            self._fact(li, ExplainKind.EXTRA_STOCK, max(0, target - first.quantity), reach),
-        ]
+        rows.add(li, ExplainKind.FIRST_IN_TIER, first.quantity, proof)
+        rows.add(li, ExplainKind.EXTRA_STOCK, max(0, target - first.quantity), reach)
 
-    def relax(self, li: int) -> list[Fact]:
-        excluded = self._lots(li).excluded
-        return [self._fact(li, ExplainKind.RELAX, q, f) for f, q in excluded.items() if q > 0]
+
+_SOURCES = sorted(Source)
+"""allocations.csv's sources, by name: Holdings.source ranks them so."""
+
+
+def _holdings(plan: Plan) -> Holdings:
+    """The plan's allocation rows from lots, as arrays."""
+    prep = plan.prepared
+    lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
+    line_index = {line.key: li for li, line in enumerate(prep.lines)}
+    rank = {source: n for n, source in enumerate(_SOURCES)}
+    rows = [
+        (lot_index[a.lot], line_index[(a.order, a.line)], rank[a.source], a.quantity)
+        for a in plan.allocations
+        if a.lot
+    ]
+    lot, line, source, quantity = (
+        (np.array(c, dtype=np.int64) for c in zip(*rows)) if rows else (np.zeros(0, dtype=np.int64),) * 4
+    )
+    tiers = np.array([-1 if t is None else t for t in prep.report_tier], dtype=np.int64)
+    return Holdings(
+        lot=lot,
+        line=line,
+        tier=tiers[line] if len(line) else line,
+        optimiser=source == rank[Source.OPTIMIZER],
+        quantity=quantity,
+        source=source,
+    )

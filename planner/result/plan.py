@@ -20,7 +20,6 @@ from models.previous import COMPONENTS
 from planner.engine.eligibility import Prepared
 from planner.engine.first_in_tier import FirstInTier
 from planner.result import explain, report
-from planner.result.explain import Fact
 from planner.result.formats import Format, formatted
 from planner.result.output import MARKER, marker, write_atomically
 from planner.result.summary import Changes, IgnoredReservation, Summary, TierSummary, Totals
@@ -112,20 +111,12 @@ class Plan:
         """The reason of every participating line that is not full, by line index."""
         return report.short_reasons(self)
 
-    def explain_facts(self) -> list[Fact]:
-        """explain.csv's rows (SPEC 10)."""
-        return list(self._explain_facts)
-
-    @cached_property
-    def _explain_facts(self) -> list[Fact]:
-        return explain.explain_facts(self, self.first_in_tier)
-
     def explain_frame(self) -> pd.DataFrame:
         return self._explain.copy()
 
     @cached_property
     def _explain(self) -> pd.DataFrame:
-        return explain.explain_frame(self._explain_facts)
+        return explain.explain_frame(self, self.first_in_tier)
 
     def with_first_in_tier(self, first: Mapping[int, FirstInTier]) -> Plan:
         """The same plan with explain.csv's first_in_tier and extra_stock for the lines in `first`."""

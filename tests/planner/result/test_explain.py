@@ -15,7 +15,20 @@ from models.records import Scenario
 from planner.check import check_dir
 from planner.engine.solve import explain_plan, solve
 from planner.result.plan import Plan
-from tests.builders import D1, D2, item, line, line_result, lot, order, reservation, scenario, spec7_example
+from tests.builders import (
+    D1,
+    D2,
+    item,
+    kit,
+    line,
+    line_result,
+    lot,
+    order,
+    reservation,
+    scenario,
+    spec7_example,
+)
+from tests.planner.engine.test_previous import previous
 
 Row = tuple[str, str, str, str, str, str, int, str]
 
@@ -247,3 +260,31 @@ def test_lines_alike_but_for_the_ship_date_see_the_lots_that_arrive_by_it(tmp_pa
     ]
     plan.write(tmp_path / "plan")
     assert check_dir(s, tmp_path / "plan") == []
+
+
+def test_a_kit_lines_relax_is_in_kits() -> None:
+    """A kit of 2 A and 1 B: A has 4 in W1, where the line may take stock, and 6 in W2; B has 1 in
+    W1 and 5 in W2. Eligible stock makes 1 kit (B's 1); without the warehouse filter, 5 kits (A's
+    10 // 2, B's 6). So relaxing warehouses frees 4 kits, in the line's unit: not 11 units of
+    two different components added up. The checker derives the same."""
+    s = scenario(
+        lots=[lot("A1", "A", 4), lot("A2", "A", 6, "W2"), lot("B1", "B", 1), lot("B2", "B", 5, "W2")],
+        kits=[kit("K", "A", 2), kit("K", "B", 1)],
+        lines=[line("O", "1", "K", 6, warehouses="W1")],
+    )
+    plan = solve(s)
+    assert line_result(plan, "O", "1") == (1, "partial", "short")
+    assert rows(plan, "relax") == [("O", "1", "relax", "", "", "", 4, "warehouses")]
+
+
+def test_a_printed_lines_stock_is_held_as_printed(tmp_path: Path) -> None:
+    """Re-planned, a printed line keeps what its pick list took (source previous): a short line of
+    the same item sees it held by the printed line, and says `printed`, not `keep` (the printed
+    line keeps it because it is printed, whatever keep says). The checker agrees."""
+    s = scenario(
+        lots=[lot("A1", "X", 6)],
+        lines=[line("P", "1", "X", 4, printed=True), line("S", "1", "X", 8)],
+    )
+    plan = solve(s.replace(previous=previous(("P", "1", "A1", 4))))
+    assert line_result(plan, "S", "1") == (2, "partial", "short")
+    assert rows(plan, "held_by") == [("S", "1", "held_by", "A1", "P", "1", 4, "printed")]

@@ -1,0 +1,261 @@
+"""explain.csv's `held_by` rows checked by counting (SPEC 10), apart from the engine's walk.
+
+A short line's holders come in one order: the rows that fix stock before the tiers, then the
+optimiser's from the line's own tier back to the first, then later tiers, nearest first; within
+each, by holder line, lot, source and quantity. The rows shown are the first of that order, as
+few as cover what the line lacks (in units of its lots; all of them when they do not). So the
+written rows are right exactly when each is a holder of a lot the line may use (another line's,
+with the right detail), the last was still needed, they cover the line or are all there is, and
+the holders before the last one in that order are as many as the written rows. Each holder's
+place in the order is one integer (its run, its tier within the run, then its rank by holder,
+lot, source and quantity), so that count is a few binary searches per (line, lot), not a walk.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import numpy.typing as npt
+
+from models.records import Line, line_sort_key
+from planner.check.facts import Facts
+from planner.check.reports import ShortReasons
+from planner.check.tables import PlanTables
+
+Ints = npt.NDArray[np.int64]
+
+SOURCE_DETAIL = {"reservation": "reservation", "previous": "keep", "pin": "pin"}
+"""held_by's detail for stock a line holds before the tiers, per allocations.csv source; a printed
+line's previous rows say `printed`."""
+SAME_TIER = "same tier, tie-break: "
+"""How a same-tier holder's detail begins (what of it decided is not checked)."""
+
+Written = tuple[int, str, str, str, int, str]
+"""A written held_by row: short line position, lot, other order, other line, quantity, detail."""
+Row = tuple[str, str, str, int, str]
+
+
+def detail_class(detail: str) -> str:
+    """What of a held_by detail is checked: within a tier, only that the tie-break decided."""
+    return "same tier" if detail.startswith(SAME_TIER) else detail
+
+
+class Holders:
+    """The plan's rows from lots, placed in the held_by order, for the short lines `short`
+    ((line, allocated) each) and the lots each may use (`usable`: line position, lot position)."""
+
+    def __init__(
+        self,
+        facts: Facts,
+        plan: PlanTables,
+        known: ShortReasons,
+        short: list[tuple[Line, int]],
+        usable: tuple[Ints, Ints],
+    ) -> None:
+        self.facts, self.short = facts, short
+        lots = facts.scenario.lots
+        self.lot_at = {lot.lot: i for i, lot in enumerate(lots)}
+        lot_at, known_lines = self.lot_at, facts.lines
+        keyed = [
+            (r, (r.order, r.line)) for r in plan.rows if r.lot in lot_at and (r.order, r.line) in known_lines
+        ]
+        rows = [r for r, _ in keyed]
+        self.rows = rows
+        short_keys = [line.key for line, _ in short]
+        keys = {key for _, key in keyed} | set(short_keys)
+        self.ordinal = {
+            key: n for n, key in enumerate(sorted(keys, key=lambda k: (k[0], line_sort_key(k[1]))))
+        }
+        # tiers ranked among the lines here only: only their order matters
+        tier_keys = {key: known.tier_of(line) for key, (line, _) in zip(short_keys, short)}
+        holding = {key for r, key in keyed if r.source == "optimizer"} - tier_keys.keys()
+        tier_keys |= {key: known.tier_of(known_lines[key]) for key in holding}
+        rank_of = {key: n for n, key in enumerate(sorted(set(tier_keys.values())))}
+        tier_of = {key: rank_of[k] for key, k in tier_keys.items()}
+        ordinal = self.ordinal
+        columns = [
+            (lot_at[r.lot], ordinal[key], r.quantity, r.source == "optimizer", r.source, tier_of.get(key, -1))
+            for r, key in keyed
+        ]
+        lot, holder, quantity, optimiser, source_name, tiers_ = zip(*columns) if columns else ((),) * 6
+        self.lot = np.array(lot, dtype=np.int64)
+        self.holder = np.array(holder, dtype=np.int64)
+        self.quantity = np.array(quantity, dtype=np.int64)
+        self.optimiser = np.array(optimiser, dtype=bool)
+        self.tier = np.where(self.optimiser, np.array(tiers_, dtype=np.int64), -1)
+        sources = sorted(set(source_name))
+        source = np.array([sources.index(name) for name in source_name], dtype=np.int64)
+        rank = np.empty(len(rows), dtype=np.int64)
+        rank[np.lexsort((self.quantity, source, self.lot, self.holder))] = np.arange(len(rows))
+        self.rank = rank
+        self.n_rows = len(rows) + 1
+        self.n_tiers = len(rank_of) + 2
+        self.span = self.n_tiers * self.n_rows
+        self.fixed = np.sort(self.lot[~self.optimiser] * self.n_rows + rank[~self.optimiser])
+        self.ours = np.sort(
+            self.lot[self.optimiser] * self.span
+            + self.tier[self.optimiser] * self.n_rows
+            + rank[self.optimiser]
+        )
+        self.line_tier = np.array([tier_of[key] for key in short_keys], dtype=np.int64)
+        self.lacking = np.array([_lacking(facts, line, got) for line, got in short], dtype=np.int64)
+        self.own = np.array([ordinal[key] for key in short_keys], dtype=np.int64)
+        self.pair_line, self.pair_lot = usable
+        self.usable_key = np.unique(self.pair_line * len(lots) + self.pair_lot)
+        self.by_key: dict[tuple[int, int, str, int], list[int]] = defaultdict(list)
+        for n, (lot_, holder_, quantity_, _, name, _) in enumerate(columns):
+            self.by_key[(holder_, lot_, name, quantity_)].append(n)
+
+    def code(self, row: Ints, tier: Ints) -> Ints:
+        """Each holder row's place in the held_by order of a line of `tier`."""
+        theirs = self.tier[row]
+        down = theirs <= tier
+        run = np.where(~self.optimiser[row], 0, np.where(down, 1, 2))
+        within = np.where(run == 0, 0, np.where(down, self.n_tiers - 1 - theirs, theirs))
+        codes: Ints = run * self.span + within * self.n_rows + self.rank[row]
+        return codes
+
+    def wrong(self, written: list[Written]) -> set[int]:
+        """The short lines (positions) whose written held_by rows are not the ones the plan gives."""
+        bad: set[int] = set()
+        taken: dict[tuple[int, int, int, str, int], int] = defaultdict(int)
+        line, row = [], []
+        for i, lot, other_order, other_line, quantity, detail in written:
+            holder = self.ordinal.get((other_order, other_line))
+            source = (
+                "previous"
+                if detail == "printed"
+                else next((s for s, d in SOURCE_DETAIL.items() if d == detail), "optimizer")
+            )
+            key = (-1 if holder is None else holder, self.lot_at.get(lot, -1), source, quantity)
+            found, nth = self.by_key.get(key, []), taken[(i, *key)]
+            if nth >= len(found) or holder == self.own[i] or not self._detail_fits(found[nth], i, detail):
+                bad.add(i)
+                continue
+            line.append(i)
+            row.append(found[nth])
+            taken[(i, *key)] += 1
+        at, rows = np.array(line, dtype=np.int64), np.array(row, dtype=np.int64)
+        n_lots = len(self.facts.scenario.lots)
+        outside = ~np.isin(at * n_lots + self.lot[rows], self.usable_key)
+        bad |= {int(i) for i in at[outside]}
+        n = len(self.short)
+        count = np.bincount(at, minlength=n)
+        total = np.bincount(at, weights=self.quantity[rows], minlength=n).astype(np.int64)
+        codes = self.code(rows, self.line_tier[at])
+        last = np.full(n, -1, dtype=np.int64)
+        np.maximum.at(last, at, codes)
+        last_quantity = np.zeros(n, dtype=np.int64)
+        is_last = codes == last[at]
+        last_quantity[at[is_last]] = self.quantity[rows][is_last]
+        every, before_last = self._counts(last)
+        shown = count > 0
+        bad |= {int(i) for i in np.flatnonzero(~shown & (every > 0))}
+        bad |= {int(i) for i in np.flatnonzero(shown & (before_last != count))}
+        bad |= {int(i) for i in np.flatnonzero(shown & (total - last_quantity >= self.lacking))}
+        bad |= {int(i) for i in np.flatnonzero(shown & (total < self.lacking) & (every != count))}
+        return bad
+
+    def _detail_fits(self, row: int, i: int, detail: str) -> bool:
+        if not self.optimiser[row]:
+            return self._fixed_detail(row) == detail
+        theirs, mine = self.tier[row], self.line_tier[i]
+        return detail_class(detail) == (
+            "same tier" if theirs == mine else "earlier tier" if theirs < mine else "later tier"
+        )
+
+    def _fixed_detail(self, row: int) -> str:
+        """How the holder of a row fixed before the tiers came to hold it."""
+        r = self.rows[row]
+        if r.source == "previous" and self.facts.reason[r.key] == "printed":
+            return "printed"
+        return SOURCE_DETAIL.get(r.source, r.source)
+
+    def _counts(self, last: Ints) -> tuple[Ints, Ints]:
+        """Per short line, how many other lines' rows hold its lots, and how many of them come no
+        later than its row `last` (a place in the order; -1: none) in its held_by order."""
+        n = len(self.short)
+        line, lot = self.pair_line, self.pair_lot
+        tier, until = self.line_tier[line], last[line]
+        fixed_start = np.searchsorted(self.fixed, lot * self.n_rows)
+        fixed_all = np.searchsorted(self.fixed, (lot + 1) * self.n_rows) - fixed_start
+        base = lot * self.span
+        ours_start = np.searchsorted(self.ours, base)
+
+        def ours_upto(tier_: Ints, rank: Ints | int) -> Ints:
+            """The lot's optimiser rows at (tier, rank) or before; tier -1: none."""
+            return np.searchsorted(self.ours, base + tier_ * self.n_rows + rank, side="right") - ours_start
+
+        ours_all = np.searchsorted(self.ours, base + self.span) - ours_start
+        run, rest = until // self.span, until % self.span
+        within, rank = rest // self.n_rows, rest % self.n_rows
+        top = self.n_rows - 1
+        in_fixed = np.searchsorted(self.fixed, lot * self.n_rows + rank, side="right") - fixed_start
+        theirs = self.n_tiers - 1 - within  # run 1: the tier of `last`
+        down = (
+            fixed_all
+            + ours_upto(tier, top)
+            - ours_upto(theirs, top)
+            + ours_upto(theirs, rank)
+            - ours_upto(theirs - 1, top)
+        )
+        up = fixed_all + ours_upto(within, rank)
+        upto = np.where(until < 0, 0, np.where(run == 0, in_fixed, np.where(run == 1, down, up)))
+        every = np.bincount(line, weights=fixed_all + ours_all, minlength=n).astype(np.int64)
+        before = np.bincount(line, weights=upto, minlength=n).astype(np.int64)
+        own_every, own_before = self._own(last)
+        return every - own_every, before - own_before
+
+    def _own(self, last: Ints) -> tuple[Ints, Ints]:
+        """Per short line, its own rows on its lots, and those no later than `last` in its order."""
+        n, n_lots = len(self.short), len(self.facts.scenario.lots)
+        position = {int(o): i for i, o in enumerate(self.own)}
+        mine = np.array([position.get(int(h), -1) for h in self.holder], dtype=np.int64)
+        rows = np.flatnonzero(mine >= 0)
+        at = mine[rows]
+        rows, at = (
+            rows[np.isin(at * n_lots + self.lot[rows], self.usable_key)],
+            at[np.isin(at * n_lots + self.lot[rows], self.usable_key)],
+        )
+        codes = self.code(rows, self.line_tier[at])
+        return np.bincount(at, minlength=n), np.bincount(at[codes <= last[at]], minlength=n)
+
+    def classed(self, written: Written) -> Row:
+        """A written row as it is compared."""
+        _, lot, other_order, other_line, quantity, detail = written
+        other = f"{other_order}/{other_line}" if other_order or other_line else ""
+        return ("held_by", lot, other, quantity, detail_class(detail))
+
+    def expected(self, i: int) -> list[Row]:
+        """The held_by rows of short line `i`, by walking its holders in order (for messages)."""
+        lots = set(self.pair_lot[self.pair_line == i].tolist())
+        rows = np.array([n for n in range(len(self.rows)) if int(self.lot[n]) in lots], dtype=np.int64)
+        tier = self.line_tier[i]
+        out: list[Row] = []
+        covered = 0
+        for n in rows[np.argsort(self.code(rows, np.full(len(rows), tier)))]:
+            if covered >= self.lacking[i]:
+                break
+            if self.holder[n] == self.own[i]:
+                continue
+            r = self.rows[n]
+            theirs = self.tier[n]
+            how = (
+                self._fixed_detail(n)
+                if not self.optimiser[n]
+                else ("same tier" if theirs == tier else "earlier tier" if theirs < tier else "later tier")
+            )
+            out.append(("held_by", r.lot, f"{r.order}/{r.line}", r.quantity, how))
+            covered += r.quantity
+        return out
+
+
+def _lacking(facts: Facts, line: Line, got: int) -> int:
+    """What a short line lacks in units of its lots (kits: of its largest part)."""
+    per_unit = [
+        quantity
+        for part, quantity in facts.kits.get(line.item, {line.item: 1}).items()
+        if not (facts.is_kit(line) and not facts.item(part).stocking)
+    ]
+    return (line.quantity - got) * max(per_unit, default=1)

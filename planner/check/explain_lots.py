@@ -1,0 +1,235 @@
+"""The lots of their items to the short lines, as arrays, transcribed apart from the engine: for
+explain.csv's check (planner.check.explain), per stocking part of each line its items' lots, which
+SPEC 3 filters each fails, and so which lots the optimiser may give it (`Facts.may_add`) and what
+one filter alone keeps from it (`relax`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from models.records import Line
+from planner.check.facts import Facts
+from planner.check.slack import Slack
+
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+FILTER_NAMES = ("status", "expired", "warehouses", "owners", "pnp", "due")
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """One row per (line, stocking part, lot of an item serving the part): `line` (a position in
+    the lines given), `lot` (a position in `Facts.scenario.lots`), and per row which filters of
+    FILTER_NAMES the lot fails for the line."""
+
+    line: Ints
+    lot: Ints
+    failed: npt.NDArray[np.bool_]
+    part: Ints
+    """Per row, its (line, part): an index into `part_line` and `part_units`."""
+    part_line: Ints
+    part_units: Ints
+    """Units of the part per line unit."""
+
+    def usable(self, facts: Facts, lines: Sequence[Line]) -> tuple[Ints, Ints]:
+        """The (line, lot) pairs, each once, of the lots the optimiser may give each line: they may
+        serve it, the line is not `only`, and the lot is not pinned to it."""
+        n = len(facts.scenario.lots)
+        ok = ~self.failed.any(axis=1)
+        key = np.unique(self.line[ok] * n + self.lot[ok])
+        position = {lot.lot: i for i, lot in enumerate(facts.scenario.lots)}
+        shut = [
+            i * n + position[lot]
+            for i, line in enumerate(lines)
+            if line.key in facts.pins
+            for lot in facts.pins[line.key]
+            if lot in position
+        ]
+        only = [i for i, line in enumerate(lines) if line.key in facts.only]
+        key = key[
+            ~np.isin(key, np.array(shut, dtype=np.int64)) & ~np.isin(key // n, np.array(only, dtype=np.int64))
+        ]
+        return key // n, key % n
+
+    def relax(self, facts: Facts) -> tuple[Ints, Ints, Ints]:
+        """(line, filter, what lifting that filter alone adds to the whole line units its items'
+        allocable stock makes: for a kit the fewest over its parts), where that is above 0."""
+        if not len(self.part_line):
+            return self.part_line, self.part_line, self.part_line
+        allocable = np.array([lot.allocable for lot in facts.scenario.lots], dtype=np.int64)[self.lot]
+        fails = self.failed.sum(axis=1)
+        n_parts = len(self.part_line)
+        units = self.part_units.astype(float)
+        now = np.bincount(self.part[fails == 0], weights=allocable[fails == 0], minlength=n_parts)
+        kits_now = _per_line(self.part_line, np.floor(now / units))
+        gains = []
+        for f in range(len(FILTER_NAMES)):
+            alone = (fails == 1) & self.failed[:, f]
+            more = np.bincount(self.part[alone], weights=allocable[alone], minlength=n_parts)
+            gains.append(_per_line(self.part_line, np.floor((now + more) / units)) - kits_now)
+        gain = np.stack(gains, axis=1)
+        at, filter_ = np.nonzero(gain > 0)
+        return np.unique(self.part_line)[at], filter_.astype(np.int64), gain[at, filter_].astype(np.int64)
+
+    def free_and_left(self, facts: Facts, lines: Sequence[Line], slack: Slack) -> tuple[Ints, Ints]:
+        """Per line, in whole line units (kits: the fewest over its parts), what the optimiser could
+        still give it of the lots it may use (within the safety-stock caps: `Slack.free_of`) and
+        what the plan leaves in them (`Slack.left_in`)."""
+        n, lots = len(lines), facts.scenario.lots
+        if not len(self.part_line):
+            return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        ok = ~self.failed.any(axis=1)
+        shut = {(i, lot) for i, line in enumerate(lines) for lot in facts.pins.get(line.key, {})}
+        only = {i for i, line in enumerate(lines) if line.key in facts.only}
+        if shut or only:
+            ok &= np.array(
+                [
+                    (i not in only and (i, lots[j].lot) not in shut)
+                    for i, j in zip(self.line.tolist(), self.lot.tolist())
+                ],
+                dtype=bool,
+            )
+        left = np.array([max(0, slack.lot.get(lot.lot, 0)) for lot in lots], dtype=np.int64)
+        part, lot = self.part[ok], self.lot[ok]
+        n_parts = len(self.part_line)
+        units = self.part_units
+        kept = np.bincount(part, weights=left[lot], minlength=n_parts).astype(np.int64)
+        # per (part, item, warehouse) within its cap, then per (part, item) within the item's
+        site = pd.DataFrame(
+            {
+                "part": part,
+                "item": [lots[j].item for j in lot.tolist()],
+                "warehouse": [lots[j].warehouse for j in lot.tolist()],
+                "amount": left[lot],
+            }
+        )
+        per_site = site.groupby(["part", "item", "warehouse"], sort=False)["amount"].sum().reset_index()
+        caps = [slack.site_left.get((i, w)) for i, w in zip(per_site["item"], per_site["warehouse"])]
+        per_site["amount"] = [a if c is None else min(a, max(0, c)) for a, c in zip(per_site["amount"], caps)]
+        per_item = per_site.groupby(["part", "item"], sort=False)["amount"].sum().reset_index()
+        item_caps = [slack.item_left.get(i) for i in per_item["item"]]
+        capped = [a if c is None else min(a, max(0, c)) for a, c in zip(per_item["amount"], item_caps)]
+        free = np.bincount(per_item["part"].to_numpy(dtype=np.int64), weights=capped, minlength=n_parts)
+        has = np.unique(self.part_line)
+        out = []
+        for per_part in (free.astype(np.int64), kept):
+            whole = np.full(n, 0, dtype=np.int64)
+            whole[has] = _per_line(self.part_line, (per_part // units).astype(float)).astype(np.int64)
+            out.append(whole)
+        return out[0], out[1]
+
+
+def _per_line(part_line: Ints, kits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The fewest of `kits` over each line's parts, lines ascending."""
+    lines = np.unique(part_line)
+    fewest = np.full(len(lines), np.inf)
+    np.minimum.at(fewest, np.searchsorted(lines, part_line), kits)
+    return fewest
+
+
+def candidates(facts: Facts, lines: Sequence[Line]) -> Candidates:
+    """Every lot of an item serving a stocking part of each line, with the filters it fails."""
+    lots = facts.scenario.lots
+    position = {lot.lot: i for i, lot in enumerate(lots)}
+    of_item = {item: [position[lot.lot] for lot in found] for item, found in facts.lots_of_item.items()}
+    # per item asked: its stocking parts' lots, each lot's part among them, and units per part
+    layout: dict[str, tuple[Ints, Ints, list[int]]] = {}
+    for line in lines:
+        if line.item in layout:
+            continue
+        needs = facts.kits.get(line.item, {line.item: 1})
+        found: list[int] = []
+        part_of: list[int] = []
+        units: list[int] = []
+        for part, items in facts.serving_items(line).items():
+            if facts.is_kit(line) and not facts.item(part).stocking:
+                continue
+            for item in sorted(items):
+                found += of_item.get(item, [])
+                part_of += [len(units)] * len(of_item.get(item, []))
+            units.append(needs[part])
+        layout[line.item] = (np.array(found, dtype=np.int64), np.array(part_of, dtype=np.int64), units)
+    lots_of, parts_of, line_of = [], [], []
+    part_line: list[int] = []
+    part_units: list[int] = []
+    for i, line in enumerate(lines):
+        found_, part_, units_ = layout[line.item]
+        lots_of.append(found_)
+        parts_of.append(part_ + len(part_line))
+        line_of.append(np.full(len(found_), i, dtype=np.int64))
+        part_line += [i] * len(units_)
+        part_units += units_
+    empty = np.zeros(0, dtype=np.int64)
+    line_ = np.concatenate([empty, *line_of])
+    lot_ = np.concatenate([empty, *lots_of])
+    part_at = np.concatenate([empty, *parts_of])
+    return Candidates(
+        line_,
+        lot_,
+        _failed(facts, lines, line_, lot_),
+        part_at,
+        np.array(part_line, dtype=np.int64),
+        np.array(part_units, dtype=np.int64),
+    )
+
+
+def _outside(
+    lists: Sequence[tuple[str, ...]],
+    values: Sequence[str],
+    line: Ints,
+    lot: Ints,
+    allows: Callable[[tuple[str, ...], str], bool],
+) -> Bools:
+    """Per row, whether its line's list (`lists`, per line) keeps out its lot's value (`values`,
+    per lot): `allows` is asked once per distinct (list, value)."""
+    list_code: dict[tuple[str, ...], int] = {}
+    line_list = np.array([list_code.setdefault(names, len(list_code)) for names in lists], dtype=np.int64)
+    value_code: dict[str, int] = {}
+    lot_value = np.array([value_code.setdefault(v, len(value_code)) for v in values], dtype=np.int64)
+    kept = np.array([[not allows(names, v) for v in value_code] for names in list_code], dtype=bool).reshape(
+        len(list_code), len(value_code)
+    )
+    return kept[line_list[line], lot_value[lot]]
+
+
+def _failed(facts: Facts, lines: Sequence[Line], line: Ints, lot: Ints) -> Bools:
+    """Per row and filter of FILTER_NAMES, whether the filter keeps the row's lot from its line."""
+    if not len(line):
+        return np.zeros((0, len(FILTER_NAMES)), dtype=bool)
+    lots, today, company = facts.scenario.lots, facts.today, facts.scenario.company
+    orders = [facts.orders[ln.order] for ln in lines]
+    warehouses = [
+        ln.warehouses if ln.warehouses is not None else o.warehouses for ln, o in zip(lines, orders)
+    ]
+    owners = [ln.owners if ln.owners is not None else o.owners for ln, o in zip(lines, orders)]
+    lot_warehouse = [x.warehouse for x in lots]
+    lot_owner = [x.owner if x.owner or not company else company for x in lots]
+    listed = np.stack(
+        [
+            _outside(warehouses, lot_warehouse, line, lot, lambda names, w: not names or w in names),
+            _outside(
+                owners,
+                lot_owner,
+                line,
+                lot,
+                lambda names, who: (
+                    (who in names or "*" in names) if names else (not company or who == company)
+                ),
+            ),
+        ],
+        axis=1,
+    )
+    status = np.array([x.status != "available" for x in lots])[lot]
+    expired = np.array([x.expires is not None and x.expires < today for x in lots])[lot]
+    pnp = np.array([ln.requires_pnp for ln in lines])[line] & ~np.array([x.pnp for x in lots])[lot]
+    counted = np.array(
+        [-1 if x.due is None else max(x.due, today).toordinal() for x in lots], dtype=np.int64
+    )[lot]
+    ships = np.array([ln.ship_date.toordinal() for ln in lines], dtype=np.int64)[line]
+    return np.stack([status, expired, listed[:, 0], listed[:, 1], pnp, counted > ships], axis=1)
