@@ -98,5 +98,6 @@ def holders(e: LineExplanation) -> pd.DataFrame:
 
 
 def relaxations(e: LineExplanation) -> pd.DataFrame:
-    """Each filter (owners, warehouses, status, expired ...) that alone keeps stock from the line."""
+    """Each filter (owners, warehouses, status, expired ...) that alone keeps stock from the line, with
+    what lifting it alone would free for the line (for a kit line: whole kits)."""
     return pd.DataFrame([[f.detail, f.quantity, e.unit] for f in e.relax], columns=RELAX_COLUMNS)

@@ -609,7 +609,7 @@ def explanation_panel(current: DashboardPlan, line: pd.Series) -> None:
         lines = current.lines
         theirs = lines[(lines["order"] == holder["order"]) & (lines["line"] == holder["line"])]
         table(theirs, "holder_line", **LINE_COLUMNS)
-    st.markdown("**Relaxing one filter** (what it alone keeps from the line)")
+    st.markdown("**Relaxing one filter** (what lifting it alone would free for the line, in its unit)")
     table(relaxations(e), "relaxations")
 
 
