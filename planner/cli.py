@@ -99,14 +99,20 @@ _PREVIOUS = click.option(
     "little as the tiers allow (overrides the scenario's `previous`).",
 )
 
-_FORMAT = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="csv",
-    show_default=True,
-    help="xlsx: also write plan.xlsx beside the CSVs (lines, allocations, items, tiers, explanations).",
-)
+
+def _format_option(workbook: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--format: xlsx also writes `workbook` (what it holds, in words) beside the CSVs."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(FORMATS),
+        default="csv",
+        show_default=True,
+        help=f"xlsx: also write {workbook} beside the CSVs.",
+    )
+
+
+_FORMAT = _format_option("plan.xlsx (lines, allocations, items, tiers, explanations)")
 _EXCEL_CSV = click.option(
     "--excel-csv", is_flag=True, help="Write the CSVs as UTF-8 with a BOM, so Excel opens them right."
 )
@@ -369,14 +375,7 @@ def run(
 @click.option("--solver", default=None, help="Solver for scenarios that are solved here.")
 @_PREVIOUS
 @_FORCE
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="csv",
-    show_default=True,
-    help="xlsx: also write compare.xlsx beside the CSVs (a sheet per table).",
-)
+@_format_option("compare.xlsx (a sheet per table)")
 @_EXCEL_CSV
 @_JSON
 def compare(

@@ -197,8 +197,11 @@ def trusted(folder: Path, scenario: Path, options: RunOptions = RunOptions()) ->
     files besides run.json are exactly those run.json hashes, unchanged. Such a folder holds a plan the
     checker passed before it was written (`solve_into`); one edited by hand, or written before run.json
     hashed its outputs, is not trusted (`read_run` checks it instead)."""
-    if not up_to_date(folder, scenario, options):
-        return False
+    return up_to_date(folder, scenario, options) and _as_written(folder)
+
+
+def _as_written(folder: Path) -> bool:
+    """Whether the files of `folder` besides run.json are exactly those its run.json hashes."""
     try:
         recorded = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("outputs")
         present = {
@@ -221,7 +224,7 @@ def read_run(
     InputErrors if the scenario does not load."""
     if not up_to_date(folder, scenario, options):
         return None
-    as_written = trusted(folder, scenario, options)
+    as_written = _as_written(folder)  # up to date, so: trusted
     if data is None:
         data = load_scenario(scenario)
         if options.previous is not None:
