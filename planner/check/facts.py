@@ -173,25 +173,6 @@ class Facts:
             return f"it is due {counted.isoformat()}, after the line ships on {line.ship_date.isoformat()}"
         return None
 
-    def filters_failed(self, line: Line, lot: Lot) -> list[str]:
-        """Every condition of SPEC 3 and 8 besides the item that keeps the lot from the line, by
-        explain.csv's names (status, expired, warehouses, owners, pnp, due); empty when it may serve."""
-        order = self.orders[line.order]
-        warehouses = line.warehouses if line.warehouses is not None else order.warehouses
-        owners = line.owners if line.owners is not None else order.owners
-        company = self.scenario.company
-        owner = lot.owner if lot.owner or not company else company
-        owner_ok = (owner in owners or "*" in owners) if owners else (not company or owner == company)
-        failed = {
-            "status": lot.status != "available",
-            "expired": lot.expires is not None and lot.expires < self.today,
-            "warehouses": bool(warehouses) and lot.warehouse not in warehouses,
-            "owners": not owner_ok,
-            "pnp": line.requires_pnp and not lot.pnp,
-            "due": lot.due is not None and max(lot.due, self.today) > line.ship_date,
-        }
-        return [name for name, fails in failed.items() if fails]
-
     def has_stock(self, line: Line, taken: dict[str, int] | None = None) -> bool:
         """Some lot the optimiser may give the line from (`may_add`) has allocable stock left after
         honoured reservations and what `taken` says is fixed on each lot besides (kits: every

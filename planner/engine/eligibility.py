@@ -241,16 +241,6 @@ def _may_serve(lot: Lot, line: PreparedLine, company: str, today: date) -> bool:
     return not _line_filters(lot, line, company, today)
 
 
-def exclusions(lot: Lot, line: PreparedLine, company: str, today: date) -> tuple[Filter, ...]:
-    """Every condition of sections 3 and 8 that keeps a lot of one of the line's items from serving
-    it; none exactly when the lot may serve it."""
-    usability = [
-        *([Filter.STATUS] if lot.status != "available" else []),
-        *([Filter.EXPIRED] if lot.expires is not None and lot.expires < today else []),
-    ]
-    return (*usability, *_line_filters(lot, line, company, today))
-
-
 def _preference(lot: Lot, line: PreparedLine, alt_rank: int, company: str, today: date) -> tuple[object, ...]:
     """Sections 5.2 and 8: primary item, owner and warehouse order, stock on hand before supply to
     come, earlier receipt, FEFO, FIFO, lot id."""

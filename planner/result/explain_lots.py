@@ -4,7 +4,8 @@ that this filter alone keeps from it.
 
 Every (part, lot of the part's item or its alternates) pair is one row of a few arrays, and the
 filters are tested on all rows at once, so a 100k-line plan's short lines cost a few vector
-operations, not one call per pair (planner.engine.eligibility.exclusions says the same per pair).
+operations, not one call per pair (planner.engine.eligibility's `_line_filters`, with the lot's status
+and expiry, says the same per pair).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ FILTERS: tuple[Filter, ...] = (
     Filter.PNP,
     Filter.DUE,
 )
-"""The filters in the order `exclusions` lists them."""
+"""The filters in SPEC 3 and 8's order: the lot's own (status, expiry), then the line's."""
 
 
 @dataclass(frozen=True)
