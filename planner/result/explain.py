@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 
 from models.codes import ExplainKind, Reason, Source
-from models.records import line_sort_key
 from planner.engine.eligibility import PreparedLine
 from planner.engine.first_in_tier import FirstInTier
 from planner.result.explain_lots import FILTERS, Ints, line_lots
@@ -68,17 +67,6 @@ class Fact:
     other_line: str = ""
     quantity: int = 0
     detail: str = ""
-
-    def sort_key(self) -> tuple[object, ...]:
-        return (
-            self.order,
-            line_sort_key(self.line),
-            KIND_ORDER[self.kind],
-            self.lot,
-            self.other_order,
-            line_sort_key(self.other_line),
-            self.detail,
-        )
 
 
 def short_lines(plan: Plan) -> list[int]:
