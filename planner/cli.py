@@ -401,7 +401,7 @@ def compare(
     from models.loading import scenario_inputs
     from models.previous import read_previous
     from planner.app.compare import lot_changes, move_totals, moves
-    from planner.result.formats import excel_csv as csv_with_bom
+    from planner.result.formats import formatted
     from planner.result.output import MARKER, marker, output_folder
     from planner.result.xlsx import COMPARE_XLSX_FILE, compare_workbook
 
@@ -421,9 +421,9 @@ def compare(
                 "lot_changes.csv": write_csv_text(lot_changes(results[0], results[1:])),
                 "moves.csv": write_csv_text(moved),
             }
-            files: dict[str, str | bytes] = dict(csv_with_bom(tables) if excel_csv else tables)
-            if output_format == "xlsx":
-                files[COMPARE_XLSX_FILE] = compare_workbook(tables, results[0].summary.today)
+            today = results[0].summary.today
+            workbook = (COMPARE_XLSX_FILE, lambda t: compare_workbook(t, today))
+            files = formatted(tables, output_format, excel_csv, workbook)
             options: dict[str, object] = {"format": output_format} if output_format != "csv" else {}
             options |= {"excel_csv": True} if excel_csv else {}
             record = marker("compare", scenarios=[str(p) for p in scenarios], **options)

@@ -5,7 +5,7 @@ CSVs' own text (planner.result.xlsx)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Literal
 
 Format = Literal["csv", "xlsx"]
@@ -19,11 +19,20 @@ def excel_csv(files: Mapping[str, str]) -> dict[str, str]:
     return {name: BOM + text if name.endswith(".csv") else text for name, text in files.items()}
 
 
-def formatted(files: Mapping[str, str], format: Format = "csv", bom: bool = False) -> dict[str, str | bytes]:
-    """A result folder's files (name -> text) as written in `format`, the CSVs with a BOM if `bom`."""
-    from planner.result.xlsx import XLSX_FILE, plan_workbook  # openpyxl and pandas: only when asked for
-
+def formatted(
+    files: Mapping[str, str],
+    format: Format = "csv",
+    bom: bool = False,
+    workbook: tuple[str, Callable[[Mapping[str, str]], bytes]] | None = None,
+) -> dict[str, str | bytes]:
+    """A result folder's files (name -> text) as written in `format`, the CSVs with a BOM if `bom`;
+    for xlsx, `workbook` names the workbook and builds it from the files (None: plan.xlsx)."""
     written: dict[str, str | bytes] = dict(excel_csv(files) if bom else files)
     if format == "xlsx":
-        written[XLSX_FILE] = plan_workbook(files)
+        if workbook is None:
+            from planner.result.xlsx import XLSX_FILE, plan_workbook  # openpyxl and pandas: only when asked
+
+            workbook = (XLSX_FILE, plan_workbook)
+        name, build = workbook
+        written[name] = build(files)
     return written
