@@ -73,7 +73,8 @@ def fingerprint(path: Path) -> Fingerprint:
 
 
 def description(path: Path) -> str:
-    """The comment lines a scenario file opens with, one line each ('' if none)."""
+    """The comment lines a scenario file opens with, one line each, without the `#` and the one space
+    after it (so a line indented under a list item keeps its indent); '' if none."""
     try:
         text = settings_file(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -82,7 +83,8 @@ def description(path: Path) -> str:
     for line in text.splitlines():
         if not line.startswith("#"):
             break
-        lines.append(line.lstrip("#").strip())
+        text = line.lstrip("#").rstrip()
+        lines.append(text[1:] if text.startswith(" ") else text)
     return "\n".join(lines)
 
 

@@ -18,7 +18,8 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from planner.dashboard.views.common import COMPARE_KEY
+from planner.app.scenarios import description
+from planner.dashboard.views.common import COMPARE_KEY, md_lines
 from tests.dashboard.conftest import SCENARIOS, Open, _opener
 
 NAME = "[site](http://example.com/n) ![x](http://example.com/n.png) **b** <http://example.com/a> `c`"
@@ -138,6 +139,20 @@ LISTED = """\
 # - [x](javascript:alert(1)) <b>bold</b> <script>alert(2)</script>
 # 1. www.example.com and http://example.com/p
 """
+
+
+def test_a_wrapped_list_item_stays_one_item_and_the_paragraph_after_it_is_its_own() -> None:
+    """The demo's description as a planner wrote it: a bullet's wrapped line (indented under it) is
+    part of that bullet, and a line back at the margin after the list is a paragraph of its own, not
+    the last bullet's continuation."""
+    out = rendered(md_lines(description(SCENARIOS / "demo.toml")))
+    items = [shown_text(i) for i in re.findall(r"<li>(.*?)</li>", out, flags=re.S)]
+    assert len(items) == 2, out
+    assert items[1].startswith("DO-2001 must ship complete")
+    assert "lets it hold the MCUs that MO-3001 needs until it gives up." in items[1]
+    assert "The company is MAIN" not in items[1]
+    after = out.split("</ul>")[1]
+    assert "The company is MAIN" in after
 
 
 def test_a_description_with_a_list_shows_its_list_and_line_breaks_as_text(

@@ -76,12 +76,25 @@ _LIST_ITEM = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])\s+")
 def md_lines(text: object) -> str:
     """User text of several lines (a scenario's description) as markdown that shows its line breaks,
     its paragraphs (a blank line between) and its list items (a line opening with `-`, `*`, `+`, `1.`
-    or `1)`) as such; everything else is text, escaped as `md` escapes it (only a list item's marker
-    is left as written)."""
-    out = []
-    for line in (raw.strip() for raw in str(text).splitlines()):
+    or `1)`) as such: a line indented further than the item before it continues that item, and one
+    that is not, after a list, starts a paragraph of its own. Everything else is text, escaped as `md`
+    escapes it (only a list item's marker is left as written)."""
+    out: list[str] = []
+    item_indent: int | None = None  # the indent of the list item the lines are in, if any
+    for raw in str(text).splitlines():
+        line = raw.strip()
+        indent = len(raw) - len(raw.lstrip())
         item = _LIST_ITEM.match(line)
-        out.append(md(line) if item is None else f"{item.group(0).strip()} {md(line[item.end() :])}")
+        if item is not None:
+            out.append(f"{item.group(0).strip()} {md(line[item.end() :])}")
+            item_indent = indent
+        elif line and item_indent is not None and indent > item_indent:
+            out[-1] += f" {md(line)}"  # the item's wrapped text
+        else:
+            if line and item_indent is not None:
+                out.append("")  # back at the margin: the list ends
+            out.append(md(line))
+            item_indent = None
     return "  \n".join(out)  # a hard line break after each line; an empty one ends a paragraph
 
 
