@@ -35,6 +35,16 @@ def test_solve_explain_writes_the_counterfactuals_and_says_so(demo_plan: Path) -
     assert json.loads((demo_plan / "run.json").read_text(encoding="utf-8"))["options"]["explain"] is True
 
 
+def test_solve_explain_re_planned_from_a_previous_plan(demo_plan: Path, tmp_path: Path) -> None:
+    """--explain with --previous writes the plan, its changes.csv and the counterfactuals (the
+    explained plan was checked without its changes table, and refused)."""
+    out = tmp_path / "again"
+    result = invoke("solve", DEMO, "--out", out, "--previous", demo_plan, "--explain", "--quiet")
+    assert result.exit_code == 0, result.stdout
+    assert (out / "changes.csv").is_file()
+    assert "first_in_tier" in (out / "explain.csv").read_text(encoding="utf-8")
+
+
 def test_explain_says_spec_10s_example_in_words(demo_plan: Path) -> None:
     """SO-1006/1 (a full line of 30 ENCL-SMALL, 20 free): why, who holds its stock (SO-1004/1, an
     earlier tier), what it could have first in its tier and what more would fill it."""

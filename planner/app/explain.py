@@ -149,7 +149,7 @@ def _facts(path: Path, keys: set[LineKey]) -> dict[LineKey, list[Fact]]:
 def around(scenario: Scenario, key: LineKey) -> Scenario:
     """The part of the scenario that can matter to what one line could have first in its tier: the
     lines that compete before it (earlier tiers, the lines of full-delivery orders with an earlier
-    line, lines with stock fixed before the tiers: reservations, printed and kept lines) tied to it
+    line, lines with stock fixed before the tiers: reservations, pins, printed and kept lines) tied to it
     by the items whose lots they may use (alternates and kit components included) and by
     full-delivery orders, with those items' lots. The other lines share no stock with it or get
     nothing in that plan."""
@@ -174,7 +174,9 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
     before = [tier_key(line) < tier_key(own) for line in scenario.lines]
     full = {o.order for o in scenario.orders if o.full_delivery}
     needed = {line.order for line, early in zip(scenario.lines, before) if early and line.order in full}
-    fixed = {(r.order, r.line) for r in scenario.reservations}
+    fixed = {(r.order, r.line) for r in scenario.reservations} | {p.key for p in scenario.pins}
+    # a pinned line, and every line of a full-delivery order with one, is solved before the tiers
+    needed |= {p.order for p in scenario.pins if p.order in full}
     replanned = scenario.previous is not None
     competing = [
         early
@@ -211,11 +213,17 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
     chosen = [scenario.lines[i] for i in sorted(lines)]
     order_ids = {line.order for line in chosen}
     line_keys = {line.key for line in chosen}
+    lots = tuple(lot for lot in scenario.lots if lot.item in items)
+    lot_ids = {lot.lot for lot in lots}
     return scenario.replace(
         lines=tuple(chosen),
         orders=tuple(o for o in scenario.orders if o.order in order_ids),
-        lots=tuple(lot for lot in scenario.lots if lot.item in items),
-        reservations=tuple(r for r in scenario.reservations if (r.order, r.line) in line_keys),
+        lots=lots,
+        # a reservation on a lot of another item is ignored (the lot may not serve the line)
+        reservations=tuple(
+            r for r in scenario.reservations if (r.order, r.line) in line_keys and r.lot in lot_ids
+        ),
+        pins=tuple(p for p in scenario.pins if p.key in line_keys),
         safety_stock=tuple(s for s in scenario.safety_stock if s.item in items),
     )
 

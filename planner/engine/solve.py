@@ -180,7 +180,11 @@ def explain_plan(plan: Plan, solver: str | None = None, time_limit: float | None
         first_in_tier(prep, plan.added, short_lines(plan), backend, time_limit, proved)
     )
     violations = check_tables(
-        prep.scenario, plan.allocations_frame(), plan.lines_frame(), explain=explained.explain_frame()
+        prep.scenario,
+        plan.allocations_frame(),
+        plan.lines_frame(),
+        changes=plan.changes_frame() if prep.previous is not None else None,
+        explain=explained.explain_frame(),
     )
     if violations:
         raise PlanRejected(plan.solver, violations)
