@@ -21,8 +21,8 @@ from models.cells import escape_cell, read_csv_file, unescape_frame
 from models.codes import ExplainKind, PlanStatus
 from models.errors import InputError, InputErrors
 from models.previous import read_previous
-from models.records import Line, LineKey, Scenario
-from planner.engine.eligibility import Prepared, prepare
+from models.records import LineKey, Scenario
+from planner.engine.eligibility import Prepared, prepare, tier_keys
 from planner.engine.first_in_tier import FirstInTier, first_in_tier
 from planner.engine.solve import mip_backend
 from planner.result.explain import EXPLAIN_COLUMNS, Fact, fill_target
@@ -74,22 +74,19 @@ def explain_lines(
     if scenario.previous is None and isinstance(previous, str):
         scenario = scenario.replace(previous=read_previous(previous))
     table = read_csv_file(folder / "lines.csv")
-    lines = {
-        str(c): [str(v) for v in table[c].tolist()]
-        for c in ("order", "line", "allocated", "requested", "tier")
-    }
-    rows = {(o, ln): i for i, (o, ln) in enumerate(zip(lines["order"], lines["line"]))}
-    known = {line.key for line in scenario.lines}
-    if set(rows) != known:
-        _refuse(folder / "lines.csv", f"its lines are not the scenario's ({len(rows)} against {len(known)})")
-    allocated = {key: int(lines["allocated"][i]) for key, i in rows.items()}
-    short = [
-        key
-        for key, i in rows.items()
-        if lines["tier"][i] != "" and allocated[key] < int(lines["requested"][i])
-    ]
+    keyed = list(zip(table["order"].tolist(), table["line"].tolist()))
+    if len(keyed) != len(scenario.lines) or set(keyed) != {(ln.order, ln.line) for ln in scenario.lines}:
+        _refuse(
+            folder / "lines.csv",
+            f"its lines are not the scenario's ({len(keyed)} against {len(scenario.lines)})",
+        )
+    given = table["allocated"].astype("int64").to_numpy()
+    allocated = dict(zip(keyed, given.tolist()))
+    wanting = (table["tier"] != "").to_numpy() & (given < table["requested"].astype("int64").to_numpy())
+    short = [keyed[i] for i in wanting.nonzero()[0]]
     chosen = list(short if keys is None else keys)
-    unknown = [f"{o}/{ln}" for o, ln in chosen if (o, ln) not in rows]
+    row_of = {key: i for i, key in enumerate(keyed)}
+    unknown = [f"{o}/{ln}" for o, ln in chosen if (o, ln) not in row_of]
     if unknown:
         _refuse(folder / "lines.csv", f"no line {', '.join(unknown)}")
     facts = _facts(folder / "explain.csv", set(chosen))
@@ -100,7 +97,7 @@ def explain_lines(
     is_short = set(short)
     for key in chosen:
         first = _first_in_tier(scenario, key, allocated, proved, time_limit) if key in is_short else None
-        row = {str(c): str(v) for c, v in table.iloc[rows[key]].items()}
+        row = {str(c): str(v) for c, v in table.iloc[row_of[key]].items()}
         out.append(_explanation(scenario, key, row, facts.get(key, []), first))
     return out
 
@@ -160,18 +157,20 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
     for a in scenario.alternates:
         alternates[a.item].append(a.alternate)
 
+    given: dict[str, set[str]] = {}
+
     def giving(item: str) -> set[str]:
-        parts = kits.get(item, [item])
-        return {*parts, *(alt for part in parts for alt in alternates[part])}
+        if item not in given:
+            parts = kits.get(item, [item])
+            given[item] = {*parts, *(alt for part in parts for alt in alternates.get(part, ()))}
+        return given[item]
 
     orders = {o.order: o for o in scenario.orders}
-
-    def tier_key(line: Line) -> tuple[object, ...]:
-        priority = orders[line.order].priority if line.priority is None else line.priority
-        return tuple(line.ship_date if f == "ship_date" else priority for f in scenario.objective_key)
-
-    own = next(line for line in scenario.lines if line.key == key)
-    before = [tier_key(line) < tier_key(own) for line in scenario.lines]
+    priorities = [orders[ln.order].priority if ln.priority is None else ln.priority for ln in scenario.lines]
+    tiers = tier_keys(scenario.objective_key, [ln.ship_date for ln in scenario.lines], priorities)
+    keys = [(line.order, line.line) for line in scenario.lines]
+    start = keys.index(key)
+    before = [tier < tiers[start] for tier in tiers]
     full = {o.order for o in scenario.orders if o.full_delivery}
     needed = {line.order for line, early in zip(scenario.lines, before) if early and line.order in full}
     fixed = {(r.order, r.line) for r in scenario.reservations} | {p.key for p in scenario.pins}
@@ -180,14 +179,14 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
     replanned = scenario.previous is not None
     competing = [
         early
-        or line.key == key
+        or i == start
         or line.order in needed
-        or line.key in fixed
+        or keys[i] in fixed
         or (
             replanned
             and (scenario.keeps(orders[line.order], line) or line.printed or orders[line.order].printed)
         )
-        for line, early in zip(scenario.lines, before)
+        for i, (line, early) in enumerate(zip(scenario.lines, before))
     ]
     lines_of_item: dict[str, list[int]] = defaultdict(list)
     lines_of_order: dict[str, list[int]] = defaultdict(list)
@@ -197,22 +196,21 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
         for item in giving(line.item):
             lines_of_item[item].append(i)
         lines_of_order[line.order].append(i)
-    start = next(i for i, line in enumerate(scenario.lines) if line.key == key)
     lines, todo = {start}, [start]
     items: set[str] = set()
     while todo:
         line = scenario.lines[todo.pop()]
-        tied = lines_of_order[line.order] if line.order in full else []
+        tied = list(lines_of_order[line.order]) if line.order in full else []
         for item in giving(line.item) - items:
             items.add(item)
-            tied = [*tied, *lines_of_item[item]]
+            tied += lines_of_item[item]
         for other in tied:
             if other not in lines:
                 lines.add(other)
                 todo.append(other)
     chosen = [scenario.lines[i] for i in sorted(lines)]
     order_ids = {line.order for line in chosen}
-    line_keys = {line.key for line in chosen}
+    line_keys = {keys[i] for i in lines}
     lots = tuple(lot for lot in scenario.lots if lot.item in items)
     lot_ids = {lot.lot for lot in lots}
     return scenario.replace(

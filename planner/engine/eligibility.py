@@ -196,7 +196,7 @@ def _ineligible_reason(line: Line, order: Order, line_item: Item, today: date) -
     return None
 
 
-def _tier_keys(
+def tier_keys(
     fields: tuple[str, ...], ship_dates: list[date], priorities: list[int]
 ) -> list[tuple[object, ...]]:
     """Each line's tier key: its values of the objective's fields, in the key's order."""
@@ -264,7 +264,7 @@ def _prepare_lines(scenario: Scenario, kit_items: set[str]) -> list[PreparedLine
     lines = sorted(scenario.lines, key=lambda x: (x.order, number_key[x.line]))
     order_of = [orders[ln.order] for ln in lines]
     priorities = [o.priority if ln.priority is None else ln.priority for ln, o in zip(lines, order_of)]
-    tier_keys = _tier_keys(scenario.objective_key, [ln.ship_date for ln in lines], priorities)
+    keys = tier_keys(scenario.objective_key, [ln.ship_date for ln in lines], priorities)
     return [
         PreparedLine(
             key=(ln.order, ln.line),
@@ -284,7 +284,7 @@ def _prepare_lines(scenario: Scenario, kit_items: set[str]) -> list[PreparedLine
             order_type=order.type,
             keep=scenario.keeps(order, ln),
         )
-        for ln, order, priority, tier_key in zip(lines, order_of, priorities, tier_keys)
+        for ln, order, priority, tier_key in zip(lines, order_of, priorities, keys)
     ]
 
 
