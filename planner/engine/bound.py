@@ -4,6 +4,8 @@ relaxation (planner.engine.flow.most_with_floors)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import cast
 
 from planner.engine.eligibility import Prepared
 from planner.engine.flow import most_with_floors
@@ -33,25 +35,14 @@ def block_bound(
     """
     prep, max_addable, added = state.prep, state.max_addable, state.holdings.added
     line_of = state.contention.line_of_demand
-    counting: dict[LineId, DemandId] = {}
-    for d in demands:
-        li = line_of[d]
-        if li not in counting or prep.demands[d].per_unit < prep.demands[counting[li]].per_unit:
-            counting[li] = d
+    counting = counting_demands(prep, demands)
     earlier: dict[int, list[LineId]] = defaultdict(list)
     for li in lines:
         if (prep.line_tier[li] or 0) < tier and li not in fixed:
             earlier[prep.line_tier[li] or 0].append(li)
     fixed_units = {d: prep.demands[d].per_unit * added[line_of[d]] for d in demands if line_of[d] in fixed}
     floors = [(fixed_units, sum(fixed_units.values()))]
-    for members in earlier.values():
-        needs = {
-            counting[li]: prep.demands[counting[li]].per_unit * max_addable[li]
-            for li in members
-            if li in counting
-        }
-        outside = sum(max_addable[li] for li in members if li not in counting)
-        floors.append((needs, max(0, sum(added[li] for li in members) - outside)))
+    floors += [held_floor(prep, counting, members, added, max_addable) for members in earlier.values()]
     wanted = {
         counting[li]: max_addable[li]
         for li in tier_lines
@@ -60,6 +51,33 @@ def block_bound(
     flow = most_with_floors(prep, wanted, floors)
     counted = sum(max_addable[li] for li in tier_lines if li not in counting or counting[li] not in wanted)
     return reachable_total(prep, max_addable, tier_lines, flow + counted)
+
+
+def counting_demands(prep: Prepared, demands: Iterable[DemandId]) -> dict[LineId, DemandId]:
+    """Per line, the one of `demands` with the fewest units per line unit (the first of them): a
+    flow relaxation counts the line through it alone, its other components taking no stock."""
+    counting: dict[LineId, DemandId] = {}
+    for d in demands:
+        li = cast(LineId, prep.demands[d].line)
+        if li not in counting or prep.demands[d].per_unit < prep.demands[counting[li]].per_unit:
+            counting[li] = d
+    return counting
+
+
+def held_floor(
+    prep: Prepared,
+    counting: Mapping[LineId, DemandId],
+    members: Iterable[LineId],
+    added: Mapping[LineId, int],
+    most: Mapping[LineId, int],
+) -> tuple[dict[DemandId, int], int]:
+    """A floor of `most_with_floors` that holds the members together to at least what they are
+    `added`: each member counts by the units of its counting demand up to `most` of it (at least
+    its quantity), and a member without one (it needs no stock from the flow) counts at `most`."""
+    members = list(members)
+    needs = {counting[li]: prep.demands[counting[li]].per_unit * most[li] for li in members if li in counting}
+    outside = sum(most[li] for li in members if li not in counting)
+    return needs, max(0, sum(added.get(li, 0) for li in members) - outside)
 
 
 def reachable_total(prep: Prepared, max_addable: dict[LineId, int], lines: list[LineId], limit: int) -> int:

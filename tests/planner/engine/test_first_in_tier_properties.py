@@ -17,7 +17,17 @@ import pytest
 from hypothesis import given, settings
 
 from models.records import Line, LineKey, Scenario
-from planner.engine.solve import explain_plan, solve
+from planner.engine.first_in_tier import (
+    FirstInTier,
+    Pieces,
+    ceiling,
+    first_in_tier,
+    most_beside,
+    plain,
+    relaxed_most,
+)
+from planner.engine.ids import LineId
+from planner.engine.solve import explain_plan, mip_backend, solve
 from planner.result.explain import fill_target, short_lines
 from planner.result.plan import Plan
 from tests.planner.engine.test_properties import BASE, _examples
@@ -112,6 +122,41 @@ def test_first_in_tier_is_the_brute_force_most_through_the_tier_loop(s: Scenario
     """The same on scenarios aimed at the tier loop: full-delivery orders, packs, kits, safety stock
     (first_in_tier then goes through the MIP)."""
     _check_against_brute_force(s)
+
+
+def _check_against_plain(s: Scenario) -> None:
+    plan = solve(s)
+    prep, added = plan.prepared, plan.added
+    lines = short_lines(plan)
+    backend = mip_backend(prep.scenario.solver.name)
+    found = first_in_tier(prep, added, lines, backend)
+    pieces = Pieces(prep)
+    for li in lines:
+        line, piece = prep.lines[li], pieces.piece(LineId(li))
+        got, bound, proved = plain(prep, added, LineId(li), piece, backend, None)
+        assert proved
+        assert got == bound
+        assert most_beside(prep, added, LineId(li), piece) <= got <= ceiling(prep, LineId(li))
+        assert got <= relaxed_most(prep, added, LineId(li), piece)
+        got = max(got, added.get(li, 0))
+        assert found[li] == FirstInTier(line.reserved + got, line.reserved + got, True), line.key
+
+
+@settings(BASE, max_examples=_examples(300))
+@given(scenarios())
+def test_first_in_tier_is_the_plain_mip_of_each_line(s: Scenario) -> None:
+    """first_in_tier, with its shortcuts, equals the flow or MIP over each short line's piece
+    (`plain`), and the bounds the shortcuts use bracket that: `most_beside` below it, `ceiling`
+    and `relaxed_most` above it."""
+    _check_against_plain(s)
+
+
+@settings(BASE, max_examples=_examples(300))
+@given(tier_loop_scenarios())
+def test_first_in_tier_is_the_plain_mip_of_each_line_through_the_tier_loop(s: Scenario) -> None:
+    """The same on scenarios aimed at the tier loop (full-delivery orders, packs, kits, safety
+    stock), where the pieces need a MIP."""
+    _check_against_plain(s)
 
 
 @settings(BASE, max_examples=_examples(300))
