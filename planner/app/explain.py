@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -23,7 +23,8 @@ from models.errors import InputError, InputErrors
 from models.previous import read_previous
 from models.records import LineKey, Scenario
 from planner.engine.eligibility import Prepared, prepare, tier_keys
-from planner.engine.first_in_tier import FirstInTier, first_in_tier
+from planner.engine.first_in_tier import FirstInTier, ceiling, first_in_tier
+from planner.engine.ids import LineId
 from planner.engine.solve import mip_backend
 from planner.result.explain import EXPLAIN_COLUMNS, Fact, fill_target
 from planner.result.output import MARKER
@@ -150,21 +151,7 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
     by the items whose lots they may use (alternates and kit components included) and by
     full-delivery orders, with those items' lots. The other lines share no stock with it or get
     nothing in that plan."""
-    kits: dict[str, list[str]] = defaultdict(list)
-    for k in scenario.kits:
-        kits[k.kit].append(k.component)
-    alternates: dict[str, list[str]] = defaultdict(list)
-    for a in scenario.alternates:
-        alternates[a.item].append(a.alternate)
-
-    given: dict[str, set[str]] = {}
-
-    def giving(item: str) -> set[str]:
-        if item not in given:
-            parts = kits.get(item, [item])
-            given[item] = {*parts, *(alt for part in parts for alt in alternates.get(part, ()))}
-        return given[item]
-
+    giving = _reach(scenario)
     orders = {o.order: o for o in scenario.orders}
     priorities = [orders[ln.order].priority if ln.priority is None else ln.priority for ln in scenario.lines]
     tiers = tier_keys(scenario.objective_key, [ln.ship_date for ln in scenario.lines], priorities)
@@ -226,10 +213,54 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
     )
 
 
+def alone(scenario: Scenario, key: LineKey) -> Scenario:
+    """The line by itself, with its order, its own reservations and pins, and the lots of the items
+    it may use, but no other line and no safety stock: each of those lots has at least the stock it
+    has in the whole scenario, so the line's `ceiling` there bounds its first_in_tier there."""
+    line = next(ln for ln in scenario.lines if (ln.order, ln.line) == key)
+    items = _reach(scenario)(line.item)
+    lots = tuple(lot for lot in scenario.lots if lot.item in items)
+    lot_ids = {lot.lot for lot in lots}
+    return scenario.replace(
+        lines=(line,),
+        orders=tuple(o for o in scenario.orders if o.order == line.order),
+        lots=lots,
+        reservations=tuple(r for r in scenario.reservations if (r.order, r.line) == key and r.lot in lot_ids),
+        pins=tuple(p for p in scenario.pins if p.key == key),
+        safety_stock=(),
+    )
+
+
+def _reach(scenario: Scenario) -> Callable[[str], set[str]]:
+    """The items whose lots a line of an item may use: the item or its kit's components, and their
+    alternates (each item's found once)."""
+    kits: dict[str, list[str]] = defaultdict(list)
+    for k in scenario.kits:
+        kits[k.kit].append(k.component)
+    alternates: dict[str, list[str]] = defaultdict(list)
+    for a in scenario.alternates:
+        alternates[a.item].append(a.alternate)
+    given: dict[str, set[str]] = {}
+
+    def giving(item: str) -> set[str]:
+        if item not in given:
+            parts = kits.get(item, [item])
+            given[item] = {*parts, *(alt for part in parts for alt in alternates.get(part, ()))}
+        return given[item]
+
+    return giving
+
+
 def _first_in_tier(
     scenario: Scenario, key: LineKey, allocated: dict[LineKey, int], proved: bool, time_limit: float | None
 ) -> tuple[FirstInTier, int]:
-    """The line's first_in_tier, computed on the part of the scenario around it, and its extra_stock."""
+    """The line's first_in_tier and its extra_stock: from the line by itself when the plan already
+    gives it its ceiling there, else computed on the part of the scenario around it."""
+    by_itself = prepare(alone(scenario, key))
+    line = next(line for line in by_itself.lines if line.key == key)
+    got = allocated[key] - line.reserved
+    if ceiling(by_itself, LineId(by_itself.lines.index(line))) == got:
+        return FirstInTier(line.reserved + got, line.reserved + got, proved), fill_target(line)
     prep: Prepared = prepare(around(scenario, key))
     added = {li: allocated[line.key] - line.reserved for li, line in enumerate(prep.lines) if line.takes_part}
     li = next(i for i, line in enumerate(prep.lines) if line.key == key)
