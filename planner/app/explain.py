@@ -256,12 +256,12 @@ def _first_in_tier(
 ) -> tuple[FirstInTier, int]:
     """The line's first_in_tier and its extra_stock: from the line by itself when the plan already
     gives it its ceiling there, else computed on the part of the scenario around it."""
-    by_itself = prepare(alone(scenario, key))
+    by_itself = prepare(alone(scenario, key)).reported()
     line = next(line for line in by_itself.lines if line.key == key)
     got = allocated[key] - line.reserved
     if ceiling(by_itself, LineId(by_itself.lines.index(line))) == got:
         return FirstInTier(line.reserved + got, line.reserved + got, proved), fill_target(line)
-    prep: Prepared = prepare(around(scenario, key))
+    prep: Prepared = prepare(around(scenario, key)).reported()
     added = {li: allocated[line.key] - line.reserved for li, line in enumerate(prep.lines) if line.takes_part}
     li = next(i for i, line in enumerate(prep.lines) if line.key == key)
     backend = mip_backend(scenario.solver.name)

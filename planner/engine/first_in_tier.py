@@ -102,6 +102,10 @@ def _most(
     if ceiling(prep, li) == got:
         return got, got, True
     piece = piece_of.piece(li)
+    if (
+        piece is None
+    ):  # tied to a kit's make-up line (planner.engine.pins), which the plan reports as its kit line's
+        return got, ceiling(prep, li), False
     if _needs_mip(prep, li, piece):
         beside = most_beside(prep, added, li, piece)
         if relaxed_most(prep, added, li, piece) == beside:
@@ -221,7 +225,9 @@ class Pieces:
             own < tier or (line.full_delivery and self.order_tier[line.key[0]] < tier)
         )
 
-    def piece(self, li: LineId) -> Component:
+    def piece(self, li: LineId) -> Component | None:
+        """The line's piece; None when a line of it is a make-up line of a kit pinned out of kit
+        ratio, which the reported tables (`Prepared.reported`) leave out."""
         prep = self.prep
         tier = prep.line_tier[li] or 0
         lines, lots, groups = {li}, set(), set()
@@ -243,6 +249,8 @@ class Pieces:
                         new_lots += prep.cap_groups[g].lots
                 tied += [cast(LineId, prep.demands[prep.pairs[p].demand].line) for p in prep.lot_pairs[lot]]
             for other in tied:
+                if other >= len(prep.lines):
+                    return None
                 if other not in lines and self._active(other, tier):
                     lines.add(other)
                     todo.append(other)

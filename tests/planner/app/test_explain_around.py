@@ -73,3 +73,10 @@ def test_the_same_on_a_re_plan(s: Scenario) -> None:
 def test_the_same_with_pins(s: Scenario) -> None:
     """The same when planners pinned lots to lines (a pinned line holds its stock before every tier)."""
     _check(s)
+
+
+@settings(BASE, max_examples=_examples(100))
+@given(pinned_scenarios(kit_scenarios(), out_of_ratio=True))
+def test_the_same_with_kits_pinned_out_of_ratio(s: Scenario) -> None:
+    """The same when a kit's pins are out of kit ratio (a hidden make-up line holds the rest)."""
+    _check(s)

@@ -288,3 +288,28 @@ def test_a_printed_lines_stock_is_held_as_printed(tmp_path: Path) -> None:
     plan = solve(s.replace(previous=previous(("P", "1", "A1", 4))))
     assert line_result(plan, "S", "1") == (2, "partial", "short")
     assert rows(plan, "held_by") == [("S", "1", "held_by", "A1", "P", "1", 4, "printed")]
+
+
+def test_a_line_tied_to_a_kit_pinned_out_of_ratio_is_explained_unproved(tmp_path: Path) -> None:
+    """A kit pinned out of kit ratio gets a hidden make-up line that the plan reports as its kit
+    line's; a short line sharing stock with it is explained with the plan's quantity and a bound,
+    not proved (was an IndexError in --explain), and `planner explain` from the folder agrees."""
+    from models.records import Pin
+    from planner.app.explain import explain_lines
+
+    s = scenario(
+        lots=[lot("L1", "P1", 4), lot("L2", "P2", 4)],
+        orders=[order("O1", priority=0), order("O2", priority=1)],
+        lines=[line("O1", "1", "K1", 3), line("O2", "1", "P2", 5)],
+        kits=[kit("K1", "P1", 1), kit("K1", "P2", 1)],
+        pins=[Pin("O1", "1", "L1", 1)],
+    )
+    plan = explained(s)
+    assert plan.first_in_tier is not None
+    index = {ln.key: li for li, ln in enumerate(plan.prepared.lines)}
+    first = plan.first_in_tier[index[("O2", "1")]]
+    allocated = plan.line_allocated[index[("O2", "1")]]
+    assert (first.quantity, first.proved) == (allocated, False)
+    assert allocated <= first.bound <= 4
+    plan.write(tmp_path / "out")
+    assert [e.first for e in explain_lines(s, tmp_path / "out", [("O2", "1")])] == [first]
