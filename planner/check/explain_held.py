@@ -17,8 +17,9 @@ from collections import defaultdict
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
-from models.records import Line, line_sort_key
+from models.records import Line, LineKey, line_sort_key
 from planner.check.facts import Facts
 from planner.check.reports import ShortReasons
 from planner.check.tables import PlanTables
@@ -57,40 +58,29 @@ class Holders:
         lots = facts.scenario.lots
         self.lot_at = {lot.lot: i for i, lot in enumerate(lots)}
         lot_at, known_lines = self.lot_at, facts.lines
-        keyed = [
-            (r, (r.order, r.line)) for r in plan.rows if r.lot in lot_at and (r.order, r.line) in known_lines
-        ]
-        rows = [r for r, _ in keyed]
+        rows = [r for r in plan.rows if r.lot in lot_at and (r.order, r.line) in known_lines]
         self.rows = rows
+        orders, numbers, _, lot_names, _, _, quantities, source_names, *_ = zip(*rows) if rows else ((),) * 8
+        row_keys = list(zip(orders, numbers))
         short_keys = [line.key for line, _ in short]
-        keys = {key for _, key in keyed} | set(short_keys)
-        self.ordinal = {
-            key: n for n, key in enumerate(sorted(keys, key=lambda k: (k[0], line_sort_key(k[1]))))
-        }
+        self.ordinal = ordinal = _ordinals(set(row_keys) | set(short_keys))
+        self.lot = np.array([lot_at[name] for name in lot_names], dtype=np.int64)
+        self.holder = np.array([ordinal[key] for key in row_keys], dtype=np.int64)
+        self.quantity = np.array(quantities, dtype=np.int64)
+        source_name = np.array(source_names, dtype=object)
+        self.optimiser = source_name == "optimizer"
         # tiers ranked among the lines here only: only their order matters
-        tier_keys = {key: known.tier_of(line) for key, (line, _) in zip(short_keys, short)}
-        holding = {key for r, key in keyed if r.source == "optimizer"} - tier_keys.keys()
-        tier_keys |= {key: known.tier_of(known_lines[key]) for key in holding}
-        rank_of = {key: n for n, key in enumerate(sorted(set(tier_keys.values())))}
-        tier_of = {key: rank_of[k] for key, k in tier_keys.items()}
-        ordinal = self.ordinal
-        columns = [
-            (lot_at[r.lot], ordinal[key], r.quantity, r.source == "optimizer", r.source, tier_of.get(key, -1))
-            for r, key in keyed
-        ]
-        lot, holder, quantity, optimiser, source_name, tiers_ = zip(*columns) if columns else ((),) * 6
-        self.lot = np.array(lot, dtype=np.int64)
-        self.holder = np.array(holder, dtype=np.int64)
-        self.quantity = np.array(quantity, dtype=np.int64)
-        self.optimiser = np.array(optimiser, dtype=bool)
-        self.tier = np.where(self.optimiser, np.array(tiers_, dtype=np.int64), -1)
-        sources = sorted(set(source_name))
-        source = np.array([sources.index(name) for name in source_name], dtype=np.int64)
+        holding = {key for key, ours in zip(row_keys, self.optimiser.tolist()) if ours}
+        tier_of = _tier_ranks(facts, known, holding | set(short_keys))
+        self.tier = np.array([tier_of.get(key, -1) for key in row_keys], dtype=np.int64)
+        self.tier[~self.optimiser] = -1
+        sources = sorted(set(source_names))
+        source = np.searchsorted(np.array(sources, dtype=object), source_name).astype(np.int64)
         rank = np.empty(len(rows), dtype=np.int64)
         rank[np.lexsort((self.quantity, source, self.lot, self.holder))] = np.arange(len(rows))
         self.rank = rank
         self.n_rows = len(rows) + 1
-        self.n_tiers = len(rank_of) + 2
+        self.n_tiers = len(set(tier_of.values())) + 2
         self.span = self.n_tiers * self.n_rows
         self.fixed = np.sort(self.lot[~self.optimiser] * self.n_rows + rank[~self.optimiser])
         self.ours = np.sort(
@@ -99,13 +89,13 @@ class Holders:
             + rank[self.optimiser]
         )
         self.line_tier = np.array([tier_of[key] for key in short_keys], dtype=np.int64)
-        self.lacking = np.array([_lacking(facts, line, got) for line, got in short], dtype=np.int64)
+        self.lacking = _lacking(facts, short)
         self.own = np.array([ordinal[key] for key in short_keys], dtype=np.int64)
         self.pair_line, self.pair_lot = usable
         self.usable_key = np.unique(self.pair_line * len(lots) + self.pair_lot)
         self.by_key: dict[tuple[int, int, str, int], list[int]] = defaultdict(list)
-        for n, (lot_, holder_, quantity_, _, name, _) in enumerate(columns):
-            self.by_key[(holder_, lot_, name, quantity_)].append(n)
+        for n, key in enumerate(zip(self.holder.tolist(), self.lot.tolist(), source_names, quantities)):
+            self.by_key[key].append(n)
 
     def code(self, row: Ints, tier: Ints) -> Ints:
         """Each holder row's place in the held_by order of a line of `tier`."""
@@ -251,11 +241,41 @@ class Holders:
         return out
 
 
-def _lacking(facts: Facts, line: Line, got: int) -> int:
-    """What a short line lacks in units of its lots (kits: of its largest part)."""
-    per_unit = [
-        quantity
-        for part, quantity in facts.kits.get(line.item, {line.item: 1}).items()
-        if not (facts.is_kit(line) and not facts.item(part).stocking)
-    ]
-    return (line.quantity - got) * max(per_unit, default=1)
+def _ordinals(keys: set[LineKey]) -> dict[LineKey, int]:
+    """Each line's place among `keys` by order, then line number in natural order."""
+    if not keys:
+        return {}
+    listed = list(keys)
+    orders, numbers = zip(*listed)
+    order_code = pd.factorize(np.array(orders, dtype=object), sort=True)[0]
+    number_code, uniques = pd.factorize(np.array(numbers, dtype=object))
+    distinct: list[str] = uniques.tolist()
+    natural = sorted(range(len(distinct)), key=lambda n: line_sort_key(distinct[n]))
+    number_rank = np.empty(len(distinct), dtype=np.int64)
+    number_rank[natural] = np.arange(len(distinct))
+    place = np.empty(len(listed), dtype=np.int64)
+    place[np.lexsort((number_rank[number_code], order_code))] = np.arange(len(listed))
+    return dict(zip(listed, place.tolist()))
+
+
+def _tier_ranks(facts: Facts, known: ShortReasons, keys: set[LineKey]) -> dict[LineKey, int]:
+    """Each line's tier key's rank among those of `keys`."""
+    tier_keys = {key: known.tier_of(facts.lines[key]) for key in keys}
+    rank_of = {key: n for n, key in enumerate(sorted(set(tier_keys.values())))}
+    return {key: rank_of[k] for key, k in tier_keys.items()}
+
+
+def _lacking(facts: Facts, short: list[tuple[Line, int]]) -> Ints:
+    """What each short line lacks in units of its lots (kits: of its largest part)."""
+    largest: dict[str, int] = {}
+    for line, _ in short:
+        if line.item not in largest:
+            largest[line.item] = max(
+                (
+                    quantity
+                    for part, quantity in facts.kits.get(line.item, {line.item: 1}).items()
+                    if not (facts.is_kit(line) and not facts.item(part).stocking)
+                ),
+                default=1,
+            )
+    return np.array([(line.quantity - got) * largest[line.item] for line, got in short], dtype=np.int64)

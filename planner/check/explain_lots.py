@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from models.arrays import ranges
 from models.records import Line
 from planner.check.facts import Facts
 from planner.check.slack import Slack
@@ -101,13 +102,10 @@ class Candidates:
         units = self.part_units
         kept = np.bincount(part, weights=left[lot], minlength=n_parts).astype(np.int64)
         # per (part, item, warehouse) within its cap, then per (part, item) within the item's
+        items = np.array([x.item for x in lots], dtype=object)
+        warehouses = np.array([x.warehouse for x in lots], dtype=object)
         site = pd.DataFrame(
-            {
-                "part": part,
-                "item": [lots[j].item for j in lot.tolist()],
-                "warehouse": [lots[j].warehouse for j in lot.tolist()],
-                "amount": left[lot],
-            }
+            {"part": part, "item": items[lot], "warehouse": warehouses[lot], "amount": left[lot]}
         )
         per_site = site.groupby(["part", "item", "warehouse"], sort=False)["amount"].sum().reset_index()
         caps = [slack.site_left.get((i, w)) for i, w in zip(per_site["item"], per_site["warehouse"])]
@@ -155,27 +153,31 @@ def candidates(facts: Facts, lines: Sequence[Line]) -> Candidates:
                 part_of += [len(units)] * len(of_item.get(item, []))
             units.append(needs[part])
         layout[line.item] = (np.array(found, dtype=np.int64), np.array(part_of, dtype=np.int64), units)
-    lots_of, parts_of, line_of = [], [], []
-    part_line: list[int] = []
-    part_units: list[int] = []
-    for i, line in enumerate(lines):
-        found_, part_, units_ = layout[line.item]
-        lots_of.append(found_)
-        parts_of.append(part_ + len(part_line))
-        line_of.append(np.full(len(found_), i, dtype=np.int64))
-        part_line += [i] * len(units_)
-        part_units += units_
-    empty = np.zeros(0, dtype=np.int64)
-    line_ = np.concatenate([empty, *line_of])
-    lot_ = np.concatenate([empty, *lots_of])
-    part_at = np.concatenate([empty, *parts_of])
+    # per line, its item's layout: rows item_lot[start:end], parts part_start .. + count
+    item_code = {item: n for n, item in enumerate(layout)}
+    code = np.array([item_code[line.item] for line in lines], dtype=np.int64)
+    found_all = [lots_ for lots_, _, _ in layout.values()]
+    counts = np.array([len(lots_) for lots_ in found_all], dtype=np.int64)
+    item_lot = np.concatenate([np.zeros(0, dtype=np.int64), *found_all])
+    item_part = np.concatenate([np.zeros(0, dtype=np.int64), *(part for _, part, _ in layout.values())])
+    item_start = np.cumsum(counts) - counts
+    n_units = np.array([len(each) for _, _, each in layout.values()], dtype=np.int64)
+    item_units = np.array([u for _, _, each in layout.values() for u in each], dtype=np.int64)
+    units_start = np.cumsum(n_units) - n_units
+    line_parts = n_units[code]
+    part_start = np.cumsum(line_parts) - line_parts
+    line_, row = ranges(item_start[code], item_start[code] + counts[code])
+    lot_ = item_lot[row]
+    part_at = item_part[row] + part_start[line_]
+    part_line, unit_at = ranges(units_start[code], units_start[code] + line_parts)
+    part_units = item_units[unit_at]
     return Candidates(
         line_,
         lot_,
         _failed(facts, lines, line_, lot_),
         part_at,
-        np.array(part_line, dtype=np.int64),
-        np.array(part_units, dtype=np.int64),
+        part_line,
+        part_units,
     )
 
 

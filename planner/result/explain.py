@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from models.arrays import Ints
 from models.codes import ExplainKind, Reason, Source
 from planner.engine.eligibility import PreparedLine
 from planner.engine.first_in_tier import FirstInTier
-from planner.result.explain_lots import FILTERS, Ints, line_lots
+from planner.result.explain_lots import FILTERS, line_lots
 from planner.result.held_by import Holdings, held_by
 from planner.result.leftover import Leftover
 
