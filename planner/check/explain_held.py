@@ -21,7 +21,7 @@ import pandas as pd
 
 from models.records import Line, LineKey, line_sort_key
 from planner.check.facts import Facts
-from planner.check.reports import ShortReasons
+from planner.check.reports import tier_key
 from planner.check.tables import PlanTables
 
 Ints = npt.NDArray[np.int64]
@@ -31,6 +31,11 @@ SOURCE_DETAIL = {"reservation": "reservation", "previous": "keep", "pin": "pin"}
 line's previous rows say `printed`."""
 SAME_TIER = "same tier, tie-break: "
 """How a same-tier holder's detail begins (what of it decided is not checked)."""
+
+DETAIL_SOURCE = {detail: source for source, detail in SOURCE_DETAIL.items()} | {"printed": "previous"}
+"""The allocations.csv source a held_by detail names (any other: the optimiser's)."""
+TIER_CLASSES = {"same tier": 0, "earlier tier": 1, "later tier": 2}
+"""The optimiser's holders' details, by their tier against the line's."""
 
 Written = tuple[int, str, str, str, int, str]
 """A written held_by row: short line position, lot, other order, other line, quantity, detail."""
@@ -50,7 +55,6 @@ class Holders:
         self,
         facts: Facts,
         plan: PlanTables,
-        known: ShortReasons,
         short: list[tuple[Line, int]],
         usable: tuple[Ints, Ints],
     ) -> None:
@@ -71,7 +75,7 @@ class Holders:
         self.optimiser = source_name == "optimizer"
         # tiers ranked among the lines here only: only their order matters
         holding = {key for key, ours in zip(row_keys, self.optimiser.tolist()) if ours}
-        tier_of = _tier_ranks(facts, known, holding | set(short_keys))
+        tier_of = _tier_ranks(facts, holding | set(short_keys))
         self.tier = np.array([tier_of.get(key, -1) for key in row_keys], dtype=np.int64)
         self.tier[~self.optimiser] = -1
         sources = sorted(set(source_names))
@@ -110,23 +114,28 @@ class Holders:
         """The short lines (positions) whose written held_by rows are not the ones the plan gives."""
         bad: set[int] = set()
         taken: dict[tuple[int, int, int, str, int], int] = defaultdict(int)
-        line, row = [], []
+        line, row, details = [], [], []
+        own, ordinal, lot_at, by_key = self.own.tolist(), self.ordinal, self.lot_at, self.by_key
         for i, lot, other_order, other_line, quantity, detail in written:
-            holder = self.ordinal.get((other_order, other_line))
-            source = (
-                "previous"
-                if detail == "printed"
-                else next((s for s, d in SOURCE_DETAIL.items() if d == detail), "optimizer")
+            holder = ordinal.get((other_order, other_line))
+            key = (
+                -1 if holder is None else holder,
+                lot_at.get(lot, -1),
+                DETAIL_SOURCE.get(detail, "optimizer"),
+                quantity,
             )
-            key = (-1 if holder is None else holder, self.lot_at.get(lot, -1), source, quantity)
-            found, nth = self.by_key.get(key, []), taken[(i, *key)]
-            if nth >= len(found) or holder == self.own[i] or not self._detail_fits(found[nth], i, detail):
+            found, nth = by_key.get(key, []), taken[(i, *key)]
+            if nth >= len(found) or holder == own[i]:
                 bad.add(i)
                 continue
             line.append(i)
             row.append(found[nth])
+            details.append(detail)
             taken[(i, *key)] += 1
         at, rows = np.array(line, dtype=np.int64), np.array(row, dtype=np.int64)
+        fits = self._details_fit(at, rows, details)
+        bad |= set(at[~fits].tolist())
+        at, rows = at[fits], rows[fits]
         n_lots = len(self.facts.scenario.lots)
         outside = ~np.isin(at * n_lots + self.lot[rows], self.usable_key)
         bad |= {int(i) for i in at[outside]}
@@ -147,13 +156,18 @@ class Holders:
         bad |= {int(i) for i in np.flatnonzero(shown & (total < self.lacking) & (every != count))}
         return bad
 
-    def _detail_fits(self, row: int, i: int, detail: str) -> bool:
-        if not self.optimiser[row]:
-            return self._fixed_detail(row) == detail
-        theirs, mine = self.tier[row], self.line_tier[i]
-        return detail_class(detail) == (
-            "same tier" if theirs == mine else "earlier tier" if theirs < mine else "later tier"
-        )
+    def _details_fit(self, at: Ints, rows: Ints, details: list[str]) -> npt.NDArray[np.bool_]:
+        """Whether each written detail says how holder row `rows[n]` came to hold the lot, for short
+        line `at[n]`: the fixed rows' source, the optimiser's tier against the line's."""
+        code, distinct = pd.factorize(np.array(details, dtype=object))
+        said = np.array([TIER_CLASSES.get(detail_class(d), -1) for d in distinct], dtype=np.int64)[code]
+        theirs, mine = self.tier[rows], self.line_tier[at]
+        fits: npt.NDArray[np.bool_] = said == np.where(theirs == mine, 0, np.where(theirs < mine, 1, 2))
+        fixed = np.flatnonzero(~self.optimiser[rows])
+        fits[fixed] = [
+            self._fixed_detail(r) == details[n] for n, r in zip(fixed.tolist(), rows[fixed].tolist())
+        ]
+        return fits
 
     def _fixed_detail(self, row: int) -> str:
         """How the holder of a row fixed before the tiers came to hold it."""
@@ -258,9 +272,12 @@ def _ordinals(keys: set[LineKey]) -> dict[LineKey, int]:
     return dict(zip(listed, place.tolist()))
 
 
-def _tier_ranks(facts: Facts, known: ShortReasons, keys: set[LineKey]) -> dict[LineKey, int]:
+def _tier_ranks(facts: Facts, keys: set[LineKey]) -> dict[LineKey, int]:
     """Each line's tier key's rank among those of `keys`."""
-    tier_keys = {key: known.tier_of(facts.lines[key]) for key in keys}
+    found = facts.tier_keys
+    for key in keys - found.keys():
+        tier_key(facts, facts.lines[key])
+    tier_keys = {key: found[key] for key in keys}
     rank_of = {key: n for n, key in enumerate(sorted(set(tier_keys.values())))}
     return {key: rank_of[k] for key, k in tier_keys.items()}
 

@@ -86,8 +86,12 @@ class Candidates:
         if not len(self.part_line):
             return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
         ok = ~self.failed.any(axis=1)
-        shut = {(i, lot) for i, line in enumerate(lines) for lot in facts.pins.get(line.key, {})}
-        only = {i for i, line in enumerate(lines) if line.key in facts.only}
+        shut = (
+            {(i, lot) for i, line in enumerate(lines) for lot in facts.pins.get(line.key, {})}
+            if facts.pins
+            else set()
+        )
+        only = {i for i, line in enumerate(lines) if line.key in facts.only} if facts.only else set()
         if shut or only:
             ok &= np.array(
                 [
@@ -102,18 +106,31 @@ class Candidates:
         units = self.part_units
         kept = np.bincount(part, weights=left[lot], minlength=n_parts).astype(np.int64)
         # per (part, item, warehouse) within its cap, then per (part, item) within the item's
-        items = np.array([x.item for x in lots], dtype=object)
-        warehouses = np.array([x.warehouse for x in lots], dtype=object)
-        site = pd.DataFrame(
-            {"part": part, "item": items[lot], "warehouse": warehouses[lot], "amount": left[lot]}
+        item, items = pd.factorize(np.array([x.item for x in lots], dtype=object))
+        warehouse, warehouses = pd.factorize(np.array([x.warehouse for x in lots], dtype=object))
+        n_items, n_sites = len(items), len(items) * len(warehouses)
+        item_at = {name: n for n, name in enumerate(items)}
+        warehouse_at = {name: n for n, name in enumerate(warehouses)}
+        site_cap = np.full(n_sites, -1, dtype=np.int64)
+        for (name, site), cap in slack.site_left.items():
+            if name in item_at and site in warehouse_at:
+                site_cap[item_at[name] * len(warehouses) + warehouse_at[site]] = max(0, cap)
+        item_cap = np.full(n_items, -1, dtype=np.int64)
+        for name, cap in slack.item_left.items():
+            if name in item_at:
+                item_cap[item_at[name]] = max(0, cap)
+        sites = item * len(warehouses) + warehouse
+        per_site, at = np.unique(part * n_sites + sites[lot], return_inverse=True)
+        amount = np.bincount(at, weights=left[lot]).astype(np.int64)
+        cap = site_cap[per_site % n_sites]
+        amount = np.where(cap >= 0, np.minimum(amount, cap), amount)
+        per_item, at = np.unique(
+            per_site // n_sites * n_items + per_site % n_sites // len(warehouses), return_inverse=True
         )
-        per_site = site.groupby(["part", "item", "warehouse"], sort=False)["amount"].sum().reset_index()
-        caps = [slack.site_left.get((i, w)) for i, w in zip(per_site["item"], per_site["warehouse"])]
-        per_site["amount"] = [a if c is None else min(a, max(0, c)) for a, c in zip(per_site["amount"], caps)]
-        per_item = per_site.groupby(["part", "item"], sort=False)["amount"].sum().reset_index()
-        item_caps = [slack.item_left.get(i) for i in per_item["item"]]
-        capped = [a if c is None else min(a, max(0, c)) for a, c in zip(per_item["amount"], item_caps)]
-        free = np.bincount(per_item["part"].to_numpy(dtype=np.int64), weights=capped, minlength=n_parts)
+        amount = np.bincount(at, weights=amount).astype(np.int64)
+        cap = item_cap[per_item % n_items]
+        capped = np.where(cap >= 0, np.minimum(amount, cap), amount)
+        free = np.bincount(per_item // n_items, weights=capped, minlength=n_parts)
         has = np.unique(self.part_line)
         out = []
         for per_part in (free.astype(np.int64), kept):
