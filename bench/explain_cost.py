@@ -13,10 +13,10 @@ hand, not in CI; e.g. `planner generate --lines 100000 --seed 3 --out /tmp/g100k
 from __future__ import annotations
 
 import os
-from itertools import pairwise
 import sys
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
