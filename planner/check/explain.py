@@ -27,6 +27,11 @@ EXPLAIN_COLUMNS = ("order", "line", "kind", "lot", "other_order", "other_line", 
 COMPARED = ("rule", "held_by", "relax")
 COUNTERFACTUAL = ("first_in_tier", "extra_stock")
 
+RULE_REASONS = frozenset(
+    ("full_delivery_blocked", "full_line_short", "pack_size", "pack_remainder", "safety_stock")
+)
+"""The reasons whose binding rule a `rule` row states (SPEC 10)."""
+
 Row = tuple[str, str, str, int, str]
 """A compared row: kind, lot, other line as "order/line", quantity, detail."""
 
@@ -44,7 +49,7 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
     ]
     at = {line.key: i for i, (line, _) in enumerate(short)}
     quantities = _integers(cells["quantity"])
-    written: Counter[tuple[int, Row]] = Counter()
+    written: list[tuple[int, Row]] = []
     held: list[Written] = []
     counterfactual: dict[int, dict[str, tuple[int, str]]] = defaultdict(dict)
     columns = (cells[c] for c in EXPLAIN_COLUMNS)
@@ -58,7 +63,7 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
                 continue
             if kind in COMPARED:
                 other = f"{other_order}/{other_line}" if other_order or other_line else ""
-                written[(i, (kind, lot, other, quantity, detail))] += 1
+                written.append((i, (kind, lot, other, quantity, detail)))
                 continue
             if kind in COUNTERFACTUAL:
                 counterfactual[i][kind] = (quantity, detail)
@@ -72,20 +77,20 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
             yield f"{where}: unknown kind {kind!r}"
     lines = [line for line, _ in short]
     found = candidates(facts, lines)
-    want: Counter[tuple[int, Row]] = Counter()
-    for i, f, q in zip(*found.relax(facts)):
-        want[(int(i), ("relax", "", "", int(q), FILTER_NAMES[f]))] += 1
+    want = [(int(i), ("relax", "", "", int(q), FILTER_NAMES[f])) for i, f, q in zip(*found.relax(facts))]
     rules = _Rules(facts, plan, known, dict(zip(at, zip(*found.free_and_left(facts, lines, known.slack)))))
-    for i, (line, got) in enumerate(short):
-        for row in rules.rows(line, got):
-            want[(i, row)] += 1
-    holders = Holders(facts, plan, known, short, found.usable(facts, lines))
-    differ = {i for i, _ in (written - want) + (want - written)} | holders.wrong(held)
-    for i in sorted(differ):
-        has = Counter(row for j, row in written.elements() if j == i)
-        has += Counter(holders.classed(r) for r in held if r[0] == i)
-        should = Counter(row for j, row in want.elements() if j == i) + Counter(holders.expected(i))
-        extra, lacking = sorted((has - should).elements()), sorted((should - has).elements())
+    want += [(i, row) for i, (line, got) in enumerate(short) for row in rules.rows(line, got)]
+    holders = Holders(facts, plan, short, found.usable(facts, lines))
+    has, should = Counter(written), Counter(want)
+    differ = {i for i, _ in (has - should) + (should - has)} if has != should else set()
+    for i in sorted(differ | holders.wrong(held)):
+        line_has = Counter(row for j, row in has.elements() if j == i)
+        line_has += Counter(holders.classed(r) for r in held if r[0] == i)
+        line_should = Counter(row for j, row in should.elements() if j == i) + Counter(holders.expected(i))
+        extra, lacking = (
+            sorted((line_has - line_should).elements()),
+            sorted((line_should - line_has).elements()),
+        )
         name = line_name(short[i][0].key)
         yield f"{name}: explain has {extra or 'no more'}, should have {lacking or 'no more'}"
     for i, rows in sorted(counterfactual.items()):
@@ -123,9 +128,10 @@ class _Rules:
         return min((self.slack.free_of(lots) // n for lots, n in zip(parts, per_unit)), default=0)
 
     def rows(self, line: Line, got: int) -> Iterator[Row]:
-        facts = self.facts
         reason, _ = self.reasons.of(line, got)
-        pack = facts.item(line.item).pack_size
+        if reason not in RULE_REASONS:
+            return
+        pack = self.facts.item(line.item).pack_size
         if reason == "full_delivery_blocked":
             yield from self._full_delivery(line)
         elif reason == "full_line_short":

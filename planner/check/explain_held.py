@@ -17,10 +17,11 @@ from collections import defaultdict
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
-from models.records import Line, line_sort_key
+from models.records import Line, LineKey, line_sort_key
 from planner.check.facts import Facts
-from planner.check.reports import ShortReasons
+from planner.check.reports import tier_key
 from planner.check.tables import PlanTables
 
 Ints = npt.NDArray[np.int64]
@@ -30,6 +31,11 @@ SOURCE_DETAIL = {"reservation": "reservation", "previous": "keep", "pin": "pin"}
 line's previous rows say `printed`."""
 SAME_TIER = "same tier, tie-break: "
 """How a same-tier holder's detail begins (what of it decided is not checked)."""
+
+DETAIL_SOURCE = {detail: source for source, detail in SOURCE_DETAIL.items()} | {"printed": "previous"}
+"""The allocations.csv source a held_by detail names (any other: the optimiser's)."""
+TIER_CLASSES = {"same tier": 0, "earlier tier": 1, "later tier": 2}
+"""The optimiser's holders' details, by their tier against the line's."""
 
 Written = tuple[int, str, str, str, int, str]
 """A written held_by row: short line position, lot, other order, other line, quantity, detail."""
@@ -49,7 +55,6 @@ class Holders:
         self,
         facts: Facts,
         plan: PlanTables,
-        known: ShortReasons,
         short: list[tuple[Line, int]],
         usable: tuple[Ints, Ints],
     ) -> None:
@@ -57,40 +62,29 @@ class Holders:
         lots = facts.scenario.lots
         self.lot_at = {lot.lot: i for i, lot in enumerate(lots)}
         lot_at, known_lines = self.lot_at, facts.lines
-        keyed = [
-            (r, (r.order, r.line)) for r in plan.rows if r.lot in lot_at and (r.order, r.line) in known_lines
-        ]
-        rows = [r for r, _ in keyed]
+        rows = [r for r in plan.rows if r.lot in lot_at and (r.order, r.line) in known_lines]
         self.rows = rows
+        orders, numbers, _, lot_names, _, _, quantities, source_names, *_ = zip(*rows) if rows else ((),) * 8
+        row_keys = list(zip(orders, numbers))
         short_keys = [line.key for line, _ in short]
-        keys = {key for _, key in keyed} | set(short_keys)
-        self.ordinal = {
-            key: n for n, key in enumerate(sorted(keys, key=lambda k: (k[0], line_sort_key(k[1]))))
-        }
+        self.ordinal = ordinal = _ordinals(set(row_keys) | set(short_keys))
+        self.lot = np.array([lot_at[name] for name in lot_names], dtype=np.int64)
+        self.holder = np.array([ordinal[key] for key in row_keys], dtype=np.int64)
+        self.quantity = np.array(quantities, dtype=np.int64)
+        source_name = np.array(source_names, dtype=object)
+        self.optimiser = source_name == "optimizer"
         # tiers ranked among the lines here only: only their order matters
-        tier_keys = {key: known.tier_of(line) for key, (line, _) in zip(short_keys, short)}
-        holding = {key for r, key in keyed if r.source == "optimizer"} - tier_keys.keys()
-        tier_keys |= {key: known.tier_of(known_lines[key]) for key in holding}
-        rank_of = {key: n for n, key in enumerate(sorted(set(tier_keys.values())))}
-        tier_of = {key: rank_of[k] for key, k in tier_keys.items()}
-        ordinal = self.ordinal
-        columns = [
-            (lot_at[r.lot], ordinal[key], r.quantity, r.source == "optimizer", r.source, tier_of.get(key, -1))
-            for r, key in keyed
-        ]
-        lot, holder, quantity, optimiser, source_name, tiers_ = zip(*columns) if columns else ((),) * 6
-        self.lot = np.array(lot, dtype=np.int64)
-        self.holder = np.array(holder, dtype=np.int64)
-        self.quantity = np.array(quantity, dtype=np.int64)
-        self.optimiser = np.array(optimiser, dtype=bool)
-        self.tier = np.where(self.optimiser, np.array(tiers_, dtype=np.int64), -1)
-        sources = sorted(set(source_name))
-        source = np.array([sources.index(name) for name in source_name], dtype=np.int64)
+        holding = {key for key, ours in zip(row_keys, self.optimiser.tolist()) if ours}
+        tier_of = _tier_ranks(facts, holding | set(short_keys))
+        self.tier = np.array([tier_of.get(key, -1) for key in row_keys], dtype=np.int64)
+        self.tier[~self.optimiser] = -1
+        sources = sorted(set(source_names))
+        source = np.searchsorted(np.array(sources, dtype=object), source_name).astype(np.int64)
         rank = np.empty(len(rows), dtype=np.int64)
         rank[np.lexsort((self.quantity, source, self.lot, self.holder))] = np.arange(len(rows))
         self.rank = rank
         self.n_rows = len(rows) + 1
-        self.n_tiers = len(rank_of) + 2
+        self.n_tiers = len(set(tier_of.values())) + 2
         self.span = self.n_tiers * self.n_rows
         self.fixed = np.sort(self.lot[~self.optimiser] * self.n_rows + rank[~self.optimiser])
         self.ours = np.sort(
@@ -99,13 +93,13 @@ class Holders:
             + rank[self.optimiser]
         )
         self.line_tier = np.array([tier_of[key] for key in short_keys], dtype=np.int64)
-        self.lacking = np.array([_lacking(facts, line, got) for line, got in short], dtype=np.int64)
+        self.lacking = _lacking(facts, short)
         self.own = np.array([ordinal[key] for key in short_keys], dtype=np.int64)
         self.pair_line, self.pair_lot = usable
         self.usable_key = np.unique(self.pair_line * len(lots) + self.pair_lot)
         self.by_key: dict[tuple[int, int, str, int], list[int]] = defaultdict(list)
-        for n, (lot_, holder_, quantity_, _, name, _) in enumerate(columns):
-            self.by_key[(holder_, lot_, name, quantity_)].append(n)
+        for n, key in enumerate(zip(self.holder.tolist(), self.lot.tolist(), source_names, quantities)):
+            self.by_key[key].append(n)
 
     def code(self, row: Ints, tier: Ints) -> Ints:
         """Each holder row's place in the held_by order of a line of `tier`."""
@@ -120,23 +114,28 @@ class Holders:
         """The short lines (positions) whose written held_by rows are not the ones the plan gives."""
         bad: set[int] = set()
         taken: dict[tuple[int, int, int, str, int], int] = defaultdict(int)
-        line, row = [], []
+        line, row, details = [], [], []
+        own, ordinal, lot_at, by_key = self.own.tolist(), self.ordinal, self.lot_at, self.by_key
         for i, lot, other_order, other_line, quantity, detail in written:
-            holder = self.ordinal.get((other_order, other_line))
-            source = (
-                "previous"
-                if detail == "printed"
-                else next((s for s, d in SOURCE_DETAIL.items() if d == detail), "optimizer")
+            holder = ordinal.get((other_order, other_line))
+            key = (
+                -1 if holder is None else holder,
+                lot_at.get(lot, -1),
+                DETAIL_SOURCE.get(detail, "optimizer"),
+                quantity,
             )
-            key = (-1 if holder is None else holder, self.lot_at.get(lot, -1), source, quantity)
-            found, nth = self.by_key.get(key, []), taken[(i, *key)]
-            if nth >= len(found) or holder == self.own[i] or not self._detail_fits(found[nth], i, detail):
+            found, nth = by_key.get(key, []), taken[(i, *key)]
+            if nth >= len(found) or holder == own[i]:
                 bad.add(i)
                 continue
             line.append(i)
             row.append(found[nth])
+            details.append(detail)
             taken[(i, *key)] += 1
         at, rows = np.array(line, dtype=np.int64), np.array(row, dtype=np.int64)
+        fits = self._details_fit(at, rows, details)
+        bad |= set(at[~fits].tolist())
+        at, rows = at[fits], rows[fits]
         n_lots = len(self.facts.scenario.lots)
         outside = ~np.isin(at * n_lots + self.lot[rows], self.usable_key)
         bad |= {int(i) for i in at[outside]}
@@ -157,13 +156,18 @@ class Holders:
         bad |= {int(i) for i in np.flatnonzero(shown & (total < self.lacking) & (every != count))}
         return bad
 
-    def _detail_fits(self, row: int, i: int, detail: str) -> bool:
-        if not self.optimiser[row]:
-            return self._fixed_detail(row) == detail
-        theirs, mine = self.tier[row], self.line_tier[i]
-        return detail_class(detail) == (
-            "same tier" if theirs == mine else "earlier tier" if theirs < mine else "later tier"
-        )
+    def _details_fit(self, at: Ints, rows: Ints, details: list[str]) -> npt.NDArray[np.bool_]:
+        """Whether each written detail says how holder row `rows[n]` came to hold the lot, for short
+        line `at[n]`: the fixed rows' source, the optimiser's tier against the line's."""
+        code, distinct = pd.factorize(np.array(details, dtype=object))
+        said = np.array([TIER_CLASSES.get(detail_class(d), -1) for d in distinct], dtype=np.int64)[code]
+        theirs, mine = self.tier[rows], self.line_tier[at]
+        fits: npt.NDArray[np.bool_] = said == np.where(theirs == mine, 0, np.where(theirs < mine, 1, 2))
+        fixed = np.flatnonzero(~self.optimiser[rows])
+        fits[fixed] = [
+            self._fixed_detail(r) == details[n] for n, r in zip(fixed.tolist(), rows[fixed].tolist())
+        ]
+        return fits
 
     def _fixed_detail(self, row: int) -> str:
         """How the holder of a row fixed before the tiers came to hold it."""
@@ -251,11 +255,44 @@ class Holders:
         return out
 
 
-def _lacking(facts: Facts, line: Line, got: int) -> int:
-    """What a short line lacks in units of its lots (kits: of its largest part)."""
-    per_unit = [
-        quantity
-        for part, quantity in facts.kits.get(line.item, {line.item: 1}).items()
-        if not (facts.is_kit(line) and not facts.item(part).stocking)
-    ]
-    return (line.quantity - got) * max(per_unit, default=1)
+def _ordinals(keys: set[LineKey]) -> dict[LineKey, int]:
+    """Each line's place among `keys` by order, then line number in natural order."""
+    if not keys:
+        return {}
+    listed = list(keys)
+    orders, numbers = zip(*listed)
+    order_code = pd.factorize(np.array(orders, dtype=object), sort=True)[0]
+    number_code, uniques = pd.factorize(np.array(numbers, dtype=object))
+    distinct: list[str] = uniques.tolist()
+    natural = sorted(range(len(distinct)), key=lambda n: line_sort_key(distinct[n]))
+    number_rank = np.empty(len(distinct), dtype=np.int64)
+    number_rank[natural] = np.arange(len(distinct))
+    place = np.empty(len(listed), dtype=np.int64)
+    place[np.lexsort((number_rank[number_code], order_code))] = np.arange(len(listed))
+    return dict(zip(listed, place.tolist()))
+
+
+def _tier_ranks(facts: Facts, keys: set[LineKey]) -> dict[LineKey, int]:
+    """Each line's tier key's rank among those of `keys`."""
+    found = facts.tier_keys
+    for key in keys - found.keys():
+        tier_key(facts, facts.lines[key])
+    tier_keys = {key: found[key] for key in keys}
+    rank_of = {key: n for n, key in enumerate(sorted(set(tier_keys.values())))}
+    return {key: rank_of[k] for key, k in tier_keys.items()}
+
+
+def _lacking(facts: Facts, short: list[tuple[Line, int]]) -> Ints:
+    """What each short line lacks in units of its lots (kits: of its largest part)."""
+    largest: dict[str, int] = {}
+    for line, _ in short:
+        if line.item not in largest:
+            largest[line.item] = max(
+                (
+                    quantity
+                    for part, quantity in facts.kits.get(line.item, {line.item: 1}).items()
+                    if not (facts.is_kit(line) and not facts.item(part).stocking)
+                ),
+                default=1,
+            )
+    return np.array([(line.quantity - got) * largest[line.item] for line, got in short], dtype=np.int64)

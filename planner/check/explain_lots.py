@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from models.arrays import ranges
 from models.records import Line
 from planner.check.facts import Facts
 from planner.check.slack import Slack
@@ -85,8 +86,12 @@ class Candidates:
         if not len(self.part_line):
             return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
         ok = ~self.failed.any(axis=1)
-        shut = {(i, lot) for i, line in enumerate(lines) for lot in facts.pins.get(line.key, {})}
-        only = {i for i, line in enumerate(lines) if line.key in facts.only}
+        shut = (
+            {(i, lot) for i, line in enumerate(lines) for lot in facts.pins.get(line.key, {})}
+            if facts.pins
+            else set()
+        )
+        only = {i for i, line in enumerate(lines) if line.key in facts.only} if facts.only else set()
         if shut or only:
             ok &= np.array(
                 [
@@ -101,21 +106,31 @@ class Candidates:
         units = self.part_units
         kept = np.bincount(part, weights=left[lot], minlength=n_parts).astype(np.int64)
         # per (part, item, warehouse) within its cap, then per (part, item) within the item's
-        site = pd.DataFrame(
-            {
-                "part": part,
-                "item": [lots[j].item for j in lot.tolist()],
-                "warehouse": [lots[j].warehouse for j in lot.tolist()],
-                "amount": left[lot],
-            }
+        item, items = pd.factorize(np.array([x.item for x in lots], dtype=object))
+        warehouse, warehouses = pd.factorize(np.array([x.warehouse for x in lots], dtype=object))
+        n_items, n_sites = len(items), len(items) * len(warehouses)
+        item_at = {name: n for n, name in enumerate(items)}
+        warehouse_at = {name: n for n, name in enumerate(warehouses)}
+        site_cap = np.full(n_sites, -1, dtype=np.int64)
+        for (name, site), cap in slack.site_left.items():
+            if name in item_at and site in warehouse_at:
+                site_cap[item_at[name] * len(warehouses) + warehouse_at[site]] = max(0, cap)
+        item_cap = np.full(n_items, -1, dtype=np.int64)
+        for name, cap in slack.item_left.items():
+            if name in item_at:
+                item_cap[item_at[name]] = max(0, cap)
+        sites = item * len(warehouses) + warehouse
+        per_site, at = np.unique(part * n_sites + sites[lot], return_inverse=True)
+        amount = np.bincount(at, weights=left[lot]).astype(np.int64)
+        cap = site_cap[per_site % n_sites]
+        amount = np.where(cap >= 0, np.minimum(amount, cap), amount)
+        per_item, at = np.unique(
+            per_site // n_sites * n_items + per_site % n_sites // len(warehouses), return_inverse=True
         )
-        per_site = site.groupby(["part", "item", "warehouse"], sort=False)["amount"].sum().reset_index()
-        caps = [slack.site_left.get((i, w)) for i, w in zip(per_site["item"], per_site["warehouse"])]
-        per_site["amount"] = [a if c is None else min(a, max(0, c)) for a, c in zip(per_site["amount"], caps)]
-        per_item = per_site.groupby(["part", "item"], sort=False)["amount"].sum().reset_index()
-        item_caps = [slack.item_left.get(i) for i in per_item["item"]]
-        capped = [a if c is None else min(a, max(0, c)) for a, c in zip(per_item["amount"], item_caps)]
-        free = np.bincount(per_item["part"].to_numpy(dtype=np.int64), weights=capped, minlength=n_parts)
+        amount = np.bincount(at, weights=amount).astype(np.int64)
+        cap = item_cap[per_item % n_items]
+        capped = np.where(cap >= 0, np.minimum(amount, cap), amount)
+        free = np.bincount(per_item // n_items, weights=capped, minlength=n_parts)
         has = np.unique(self.part_line)
         out = []
         for per_part in (free.astype(np.int64), kept):
@@ -155,27 +170,31 @@ def candidates(facts: Facts, lines: Sequence[Line]) -> Candidates:
                 part_of += [len(units)] * len(of_item.get(item, []))
             units.append(needs[part])
         layout[line.item] = (np.array(found, dtype=np.int64), np.array(part_of, dtype=np.int64), units)
-    lots_of, parts_of, line_of = [], [], []
-    part_line: list[int] = []
-    part_units: list[int] = []
-    for i, line in enumerate(lines):
-        found_, part_, units_ = layout[line.item]
-        lots_of.append(found_)
-        parts_of.append(part_ + len(part_line))
-        line_of.append(np.full(len(found_), i, dtype=np.int64))
-        part_line += [i] * len(units_)
-        part_units += units_
-    empty = np.zeros(0, dtype=np.int64)
-    line_ = np.concatenate([empty, *line_of])
-    lot_ = np.concatenate([empty, *lots_of])
-    part_at = np.concatenate([empty, *parts_of])
+    # per line, its item's layout: rows item_lot[start:end], parts part_start .. + count
+    item_code = {item: n for n, item in enumerate(layout)}
+    code = np.array([item_code[line.item] for line in lines], dtype=np.int64)
+    found_all = [lots_ for lots_, _, _ in layout.values()]
+    counts = np.array([len(lots_) for lots_ in found_all], dtype=np.int64)
+    item_lot = np.concatenate([np.zeros(0, dtype=np.int64), *found_all])
+    item_part = np.concatenate([np.zeros(0, dtype=np.int64), *(part for _, part, _ in layout.values())])
+    item_start = np.cumsum(counts) - counts
+    n_units = np.array([len(each) for _, _, each in layout.values()], dtype=np.int64)
+    item_units = np.array([u for _, _, each in layout.values() for u in each], dtype=np.int64)
+    units_start = np.cumsum(n_units) - n_units
+    line_parts = n_units[code]
+    part_start = np.cumsum(line_parts) - line_parts
+    line_, row = ranges(item_start[code], item_start[code] + counts[code])
+    lot_ = item_lot[row]
+    part_at = item_part[row] + part_start[line_]
+    part_line, unit_at = ranges(units_start[code], units_start[code] + line_parts)
+    part_units = item_units[unit_at]
     return Candidates(
         line_,
         lot_,
         _failed(facts, lines, line_, lot_),
         part_at,
-        np.array(part_line, dtype=np.int64),
-        np.array(part_units, dtype=np.int64),
+        part_line,
+        part_units,
     )
 
 

@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from models.arrays import Ints
 from models.codes import ExplainKind, Reason, Source
 from planner.engine.eligibility import PreparedLine
 from planner.engine.first_in_tier import FirstInTier
-from planner.result.explain_lots import FILTERS, Ints, line_lots
-from planner.result.held_by import Holdings, held_by
+from planner.result.explain_lots import FILTERS, line_lots
+from planner.result.held_by import HeldBy, Holdings, held_by
 from planner.result.leftover import Leftover
 
 if TYPE_CHECKING:
@@ -46,6 +47,17 @@ PRINTED = "printed"
 """How a line came to hold stock before the tiers, per allocations.csv source: explain.csv's
 held_by detail (a new source of fixed quantities is one more entry); a printed line's previous
 rows say `printed` (SPEC 9: it keeps its pick list because it is printed, not by `keep`)."""
+
+RULE_REASONS = frozenset(
+    (
+        Reason.FULL_DELIVERY_BLOCKED,
+        Reason.FULL_LINE_SHORT,
+        Reason.PACK_SIZE,
+        Reason.SAFETY_STOCK,
+        Reason.PACK_REMAINDER,
+    )
+)
+"""The reasons whose binding rule a `rule` row states."""
 
 EARLIER, LATER = "earlier tier", "later tier"
 SAME_BY_PREFERENCE = "same tier, tie-break: lot preference"
@@ -126,11 +138,14 @@ class _Explainer:
         for li, line in enumerate(prep.lines):
             self.order_lines[line.key[0]].append(li)
         self.blocking: dict[str, list[tuple[int, int, str]]] = {}
+        self.tiers = np.array([-1 if t is None else t for t in prep.report_tier], dtype=np.int64)
+        """Every line's tier (-1: it takes no part)."""
 
     def frame(self, first: Mapping[int, FirstInTier]) -> pd.DataFrame:
         rows = _Rows()
         for li in self.short:
-            self.rules(rows, li)
+            if self.reasons[li] in RULE_REASONS:
+                self.rules(rows, li)
             if li in first:
                 self.counterfactual(rows, li, first[li])
         relax = self.lots
@@ -233,22 +248,48 @@ class _Explainer:
         short = np.array(self.short, dtype=np.int64)
         position = np.full(len(prep.lines), -1, dtype=np.int64)
         position[short] = np.arange(len(short))
-        tier = np.array([prep.report_tier[li] for li in self.short], dtype=np.int64)
+        tier = self.tiers[short]
         per_unit = np.array(
             [max((prep.demands[d].per_unit for d in prep.line_demands[li]), default=1) for li in self.short],
             dtype=np.int64,
         )
         requested = np.array([prep.lines[li].requested for li in self.short], dtype=np.int64)
         got = np.array(self.allocated, dtype=np.int64)[short] if len(short) else short
-        holdings = _holdings(plan)
+        holdings = _holdings(plan, self.tiers)
         found = held_by(holdings, short, tier, (requested - got) * per_unit, self._pairs(position))
         rows = found.row
-        sources = np.array(_SOURCES, dtype=object)[holdings.source[rows]]
-        how = [
-            self._how(int(li), int(holdings.line[r]), int(holdings.lot[r]), prep.report_tier[li], str(s))
-            for li, r, s in zip(found.line, rows, sources)
+        return found.line, found.lot, holdings.line[rows], holdings.quantity[rows], self._how(found, holdings)
+
+    def _how(self, found: HeldBy, holdings: Holdings) -> list[str]:
+        """How each holder came to hold its lot: its source before the tiers, else its tier
+        against the line's and, within the tier, what gave it the lot."""
+        rows = found.row
+        theirs, mine = holdings.tier[rows], self.tiers[found.line]
+        how = np.where(theirs < mine, EARLIER, LATER).astype(object)
+        fixed = np.flatnonzero(~holdings.optimiser[rows])
+        how[fixed] = [
+            PRINTED
+            if source == Source.PREVIOUS and self.prep.lines[m].reason == Reason.PRINTED
+            else HELD_OUTSIDE_TIERS[source]
+            for source, m in zip(
+                np.array(_SOURCES)[holdings.source[rows[fixed]]], holdings.line[rows[fixed]].tolist()
+            )
         ]
-        return found.line, found.lot, holdings.line[rows], holdings.quantity[rows], how
+        same = np.flatnonzero(holdings.optimiser[rows] & (theirs == mine))
+        how[same] = [
+            self._same_tier(li, m, lot)
+            for li, m, lot in zip(
+                found.line[same].tolist(), holdings.line[rows[same]].tolist(), found.lot[same].tolist()
+            )
+        ]
+        details: list[str] = how.tolist()
+        return details
+
+    def _same_tier(self, li: int, m: int, lot: int) -> str:
+        """What gave holder `m` of line `li`'s tier the lot."""
+        if li not in self.plan.flow_lines or m not in self.plan.flow_lines:
+            return SAME_BY_SOLVER
+        return SAME_BY_PREFERENCE if self._cost(m, lot) < self._cost(li, lot) else SAME_BY_ORDER
 
     def _pairs(self, position: Ints) -> tuple[Ints, Ints]:
         """The (line position, lot) pairs of the lots each short line may use, each once, less the
@@ -262,20 +303,6 @@ class _Explainer:
             keep = ~np.isin(key // n, np.array(sorted(pins.only), dtype=np.int64))
             key = key[keep & ~np.isin(key, np.array(closed, dtype=np.int64))]
         return position[key // n], key % n
-
-    def _how(self, li: int, m: int, lot: int, tier: int | None, source: str) -> str:
-        if source == Source.PREVIOUS and self.prep.lines[m].reason == Reason.PRINTED:
-            return PRINTED
-        if source != Source.OPTIMIZER:
-            return HELD_OUTSIDE_TIERS[source]
-        other = self.prep.report_tier[m]
-        assert other is not None
-        assert tier is not None
-        if other != tier:
-            return EARLIER if other < tier else LATER
-        if li not in self.plan.flow_lines or m not in self.plan.flow_lines:
-            return SAME_BY_SOLVER
-        return SAME_BY_PREFERENCE if self._cost(m, lot) < self._cost(li, lot) else SAME_BY_ORDER
 
     def _cost(self, li: int, lot: int) -> int:
         """The lot's place in the line's preference (past the end when the lot has no pair with it)."""
@@ -297,7 +324,7 @@ _SOURCES = sorted(Source)
 """allocations.csv's sources, by name: Holdings.source ranks them so."""
 
 
-def _holdings(plan: Plan) -> Holdings:
+def _holdings(plan: Plan, tiers: Ints) -> Holdings:
     """The plan's allocation rows from lots, as arrays."""
     prep = plan.prepared
     lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
@@ -311,7 +338,6 @@ def _holdings(plan: Plan) -> Holdings:
     lot, line, source, quantity = (
         (np.array(c, dtype=np.int64) for c in zip(*rows)) if rows else (np.zeros(0, dtype=np.int64),) * 4
     )
-    tiers = np.array([-1 if t is None else t for t in prep.report_tier], dtype=np.int64)
     return Holdings(
         lot=lot,
         line=line,

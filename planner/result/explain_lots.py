@@ -18,11 +18,11 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from models.arrays import Ints, ranges
 from models.codes import Filter
 from models.records import ANY_OWNER
 from planner.engine.eligibility import Prepared
 
-Ints = npt.NDArray[np.int64]
 T = TypeVar("T")
 
 FILTERS: tuple[Filter, ...] = (
@@ -167,11 +167,3 @@ def _filters(prep: Prepared, line: Ints, lot: Ints) -> list[npt.NDArray[np.bool_
     own = owner_index.get(company, -1)
     owner_ok = np.where(empty, (not company) | (owner[lot] == own), is_named | anyone)
     return [bad_status, expired, listed & ~in_list, ~owner_ok, pnp, arrives > ship]
-
-
-def ranges(starts: Ints, ends: Ints) -> tuple[Ints, Ints]:
-    """Every position of the half-open ranges [starts[i], ends[i]), with the range `i` of each."""
-    sizes = np.maximum(ends - starts, 0)
-    at = np.repeat(np.arange(len(starts), dtype=np.int64), sizes)
-    first = np.cumsum(sizes) - sizes
-    return at, np.arange(int(sizes.sum()), dtype=np.int64) - first[at] + starts[at]

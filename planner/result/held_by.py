@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from planner.result.explain_lots import Ints, ranges
+from models.arrays import Ints, ranges
 
 
 @dataclass(frozen=True)

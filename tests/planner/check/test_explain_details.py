@@ -1,0 +1,47 @@
+"""The checker reads how each held_by holder came to hold its lot (planner.check.explain_held's
+details, checked on arrays): a detail that names another way to the stock is caught, also where
+the source is the same (a printed line's previous rows are `printed`, a kept line's `keep`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from models.records import Scenario
+from planner.check import check_tables
+from planner.engine.solve import solve
+from tests.builders import D1, D2, line, lot, reservation, scenario
+from tests.planner.engine.test_previous import previous
+
+
+def _caught(s: Scenario, detail: str, tampered: str) -> list[str]:
+    """The checker's rules broken by writing the held_by row whose detail is `detail` as `tampered`."""
+    plan = solve(s)
+    frame: pd.DataFrame = plan.explain_frame()
+    held = frame.index[frame["kind"] == "held_by"]
+    assert frame.loc[held, "detail"].tolist() == [detail]
+    frame.loc[held, "detail"] = tampered
+    changes = plan.changes_frame() if s.previous is not None else None
+    found = check_tables(s, plan.allocations_frame(), plan.lines_frame(), changes=changes, explain=frame)
+    return [v.rule for v in found]
+
+
+def test_a_printed_lines_row_said_to_be_kept_is_caught() -> None:
+    """P/1 is printed and keeps 4 of A1 (source previous): S/1 names it `printed`; `keep` (the same
+    source) is wrong."""
+    s = scenario(
+        lots=[lot("A1", "X", 6)],
+        lines=[line("P", "1", "X", 4, printed=True), line("S", "1", "X", 8)],
+    )
+    assert _caught(s.replace(previous=previous(("P", "1", "A1", 4))), "printed", "keep") == ["explain"]
+
+
+@pytest.mark.parametrize("tampered", ["keep", "pin", "printed", "earlier tier", "later tier"])
+def test_a_reservation_said_to_be_held_otherwise_is_caught(tampered: str) -> None:
+    """R/1 reserves 6 of X1's 10; O/1 (asking 8) names the reservation: any other detail is wrong."""
+    s = scenario(
+        lots=[lot("X1", "X", 10)],
+        lines=[line("R", "1", "X", 6, D2), line("O", "1", "X", 8, D1)],
+        reservations=[reservation("R", "1", "X1", 6)],
+    )
+    assert _caught(s, "reservation", tampered) == ["explain"]
