@@ -71,7 +71,7 @@ def main() -> None:
     laps.append((time.process_time(), time.perf_counter()))
     plan = solve(scenario)
     laps.append((time.process_time(), time.perf_counter()))
-    plan.write(out, force=True)
+    plan.write(out)
     laps.append((time.process_time(), time.perf_counter()))
     for name, (start, end) in zip(("load", "solve", "write"), pairwise(laps)):
         print(f"{name:22s} {end[0] - start[0]:6.2f} CPU s {end[1] - start[1]:6.2f} wall s")

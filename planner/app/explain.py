@@ -257,9 +257,10 @@ def _first_in_tier(
     """The line's first_in_tier and its extra_stock: from the line by itself when the plan already
     gives it its ceiling there, else computed on the part of the scenario around it."""
     by_itself = prepare(alone(scenario, key)).reported()
-    line = next(line for line in by_itself.lines if line.key == key)
+    alone_at = next(i for i, line in enumerate(by_itself.lines) if line.key == key)
+    line = by_itself.lines[alone_at]
     got = allocated[key] - line.reserved
-    if ceiling(by_itself, LineId(by_itself.lines.index(line))) == got:
+    if ceiling(by_itself, LineId(alone_at)) == got:
         return FirstInTier(line.reserved + got, line.reserved + got, proved), fill_target(line)
     prep: Prepared = prepare(around(scenario, key)).reported()
     added = {li: allocated[line.key] - line.reserved for li, line in enumerate(prep.lines) if line.takes_part}

@@ -27,11 +27,6 @@ EXPLAIN_COLUMNS = ("order", "line", "kind", "lot", "other_order", "other_line", 
 COMPARED = ("rule", "held_by", "relax")
 COUNTERFACTUAL = ("first_in_tier", "extra_stock")
 
-RULE_REASONS = frozenset(
-    ("full_delivery_blocked", "full_line_short", "pack_size", "pack_remainder", "safety_stock")
-)
-"""The reasons whose binding rule a `rule` row states (SPEC 10)."""
-
 Row = tuple[str, str, str, int, str]
 """A compared row: kind, lot, other line as "order/line", quantity, detail."""
 
@@ -129,16 +124,15 @@ class _Rules:
 
     def rows(self, line: Line, got: int) -> Iterator[Row]:
         reason, _ = self.reasons.of(line, got)
-        if reason not in RULE_REASONS:
-            return
-        pack = self.facts.item(line.item).pack_size
         if reason == "full_delivery_blocked":
             yield from self._full_delivery(line)
         elif reason == "full_line_short":
             yield ("rule", "", "", self.free_for(line), "free")
         elif reason == "pack_size":
+            pack = self.facts.item(line.item).pack_size
             yield ("rule", "", "", self.free_for(line), f"free, less than a pack of {pack}")
         elif reason == "pack_remainder":
+            pack = self.facts.item(line.item).pack_size
             yield ("rule", "", "", line.quantity - got, f"lacking, less than a pack of {pack}")
         elif reason == "safety_stock":
             held = int(self.found[line.key][1])

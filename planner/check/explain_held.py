@@ -274,10 +274,8 @@ def _ordinals(keys: set[LineKey]) -> dict[LineKey, int]:
 
 def _tier_ranks(facts: Facts, keys: set[LineKey]) -> dict[LineKey, int]:
     """Each line's tier key's rank among those of `keys`."""
-    found = facts.tier_keys
-    for key in keys - found.keys():
-        tier_key(facts, facts.lines[key])
-    tier_keys = {key: found[key] for key in keys}
+    cached = facts.tier_keys
+    tier_keys = {key: cached[key] if key in cached else tier_key(facts, facts.lines[key]) for key in keys}
     rank_of = {key: n for n, key in enumerate(sorted(set(tier_keys.values())))}
     return {key: rank_of[k] for key, k in tier_keys.items()}
 

@@ -48,17 +48,6 @@ PRINTED = "printed"
 held_by detail (a new source of fixed quantities is one more entry); a printed line's previous
 rows say `printed` (SPEC 9: it keeps its pick list because it is printed, not by `keep`)."""
 
-RULE_REASONS = frozenset(
-    (
-        Reason.FULL_DELIVERY_BLOCKED,
-        Reason.FULL_LINE_SHORT,
-        Reason.PACK_SIZE,
-        Reason.SAFETY_STOCK,
-        Reason.PACK_REMAINDER,
-    )
-)
-"""The reasons whose binding rule a `rule` row states."""
-
 EARLIER, LATER = "earlier tier", "later tier"
 SAME_BY_PREFERENCE = "same tier, tie-break: lot preference"
 SAME_BY_ORDER = "same tier, tie-break: order and line"
@@ -144,8 +133,7 @@ class _Explainer:
     def frame(self, first: Mapping[int, FirstInTier]) -> pd.DataFrame:
         rows = _Rows()
         for li in self.short:
-            if self.reasons[li] in RULE_REASONS:
-                self.rules(rows, li)
+            self.rules(rows, li)
             if li in first:
                 self.counterfactual(rows, li, first[li])
         relax = self.lots
