@@ -20,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ortools.graph.python import min_cost_flow
+
 from models.records import LineKey, Lot, PreviousPlan
 
 DROP_REASONS = ("line_gone", "lot_gone", "may_not_serve")
@@ -125,23 +127,66 @@ def _carry_line(
     stocking = [n for n in parts if n.items]
     if not stocking:
         return {}, 0
-    # Per part, the lots that gave it and what they can still give.
-    offer: list[list[tuple[int, int]]] = []
-    for need in stocking:
-        offer.append(
-            [(lo, min(before[(li, lo)], room[lo])) for lo in line_lots if lots[lo].item in need.items]
-        )
-    units = min(
-        line_room[li], *(sum(q for _, q in part) // need.per_unit for part, need in zip(offer, stocking))
-    )
-    got: dict[int, int] = {}
-    for part, need in zip(offer, stocking):
-        left = units * need.per_unit
-        for lo, q in part:
-            take = min(q, left, room[lo])
-            if take > 0:
-                got[lo] = got.get(lo, 0) + take
-                room[lo] -= take
-                left -= take
+    # What each lot can still give the line, and the parts it may give (a kit's components may
+    # stand in for each other, so one lot may give two parts).
+    offer = {lo: min(before[(li, lo)], room[lo]) for lo in line_lots}
+    gives = [[lo for lo in line_lots if lots[lo].item in need.items] for need in stocking]
+    units = min(line_room[li], *(sum(offer[lo] for lo in g) // n.per_unit for g, n in zip(gives, stocking)))
+    if len({lo for g in gives for lo in g}) == sum(map(len, gives)):
+        got = _in_lot_order(offer, gives, [units * n.per_unit for n in stocking])
+    else:
+        units, got = _shared_split(offer, gives, [n.per_unit for n in stocking], units)
+    for lo, q in got.items():
+        room[lo] -= q
     line_room[li] -= units
     return got, units
+
+
+def _in_lot_order(offer: dict[int, int], gives: list[list[int]], wanted: list[int]) -> dict[int, int]:
+    """Per lot, what parts that share no lot take of it, each its wanted units from its lots in order."""
+    got: dict[int, int] = {}
+    for part, left in zip(gives, wanted):
+        for lo in part:
+            take = min(offer[lo], left)
+            if take > 0:
+                got[lo] = take
+                left -= take
+    return got
+
+
+def _shared_split(
+    offer: dict[int, int], gives: list[list[int]], per_unit: list[int], most: int
+) -> tuple[int, dict[int, int]]:
+    """The most whole units (at most `most`) whose parts the lots can give together when parts
+    share lots, and per lot what they take: a min-cost flow per tried number of units (parts ->
+    lots, each part exactly its units, each lot at most its offer, earlier lots cheaper),
+    bisected, since whatever units can be given, fewer can too."""
+    lot_list = sorted(offer)
+    node = {lo: len(gives) + k for k, lo in enumerate(lot_list)}
+    sink = len(gives) + len(lot_list)
+
+    def split(units: int) -> dict[int, int] | None:
+        flow = min_cost_flow.SimpleMinCostFlow()
+        arcs = [
+            (lo, flow.add_arc_with_capacity_and_unit_cost(p, node[lo], offer[lo], node[lo]))
+            for p, part in enumerate(gives)
+            for lo in part
+        ]
+        for lo in lot_list:
+            flow.add_arc_with_capacity_and_unit_cost(node[lo], sink, offer[lo], 0)
+        for p, per in enumerate(per_unit):
+            flow.set_node_supply(p, units * per)
+        flow.set_node_supply(sink, -units * sum(per_unit))
+        if flow.solve() != flow.OPTIMAL:
+            return None
+        got: dict[int, int] = {}
+        for lo, arc in arcs:
+            if q := flow.flow(arc):
+                got[lo] = got.get(lo, 0) + q
+        return got
+
+    low, high = 0, most
+    while low < high:
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if split(mid) is not None else (low, mid - 1)
+    return low, split(low) or {}

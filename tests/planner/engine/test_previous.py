@@ -16,6 +16,7 @@ from tests.builders import (
     D1,
     D2,
     allocations,
+    alternate,
     item,
     kit,
     line,
@@ -198,3 +199,20 @@ def test_a_kept_kit_line_gets_its_nonstock_component_for_the_kits_it_keeps() -> 
     plan = replan(data, ("K", "1", "A1", 2))
     assert ("K", "1", "S", "", 4, str(Source.NONSTOCK)) in allocations(plan)
     assert line_result(plan, "K", "1") == (2, "partial", "no_eligible_stock")
+
+
+def test_a_kept_kit_whose_components_stand_in_for_each_other_keeps_whole_kits() -> None:
+    """Property: kit K = 1 P1 + 1 P2, P1 and P2 alternates of each other, lots L1 and L2 of P1
+    with 1 each. K/1 (2 kits) had L1:1 and L2:1, which is one kit (L1 as P1, L2 standing in for
+    P2), and is kept: it keeps that one kit, the plan honours kit ratio (it was rejected), and
+    nothing is left to add."""
+    data = scenario(
+        lots=[lot("L1", "P1", 1), lot("L2", "P1", 1)],
+        kits=[kit("K", "P1", 1), kit("K", "P2", 1)],
+        alternates=[alternate("P1", "P2"), alternate("P2", "P1")],
+        lines=[line("K", "1", "K", 2, D1, keep=True)],
+    )
+    plan = replan(data, ("K", "1", "L1", 1), ("K", "1", "L2", 1))
+    assert lots_of(plan) == {("K", "1", "L1"): 1, ("K", "1", "L2"): 1}
+    assert line_result(plan, "K", "1")[0] == 1
+    assert str(plan.status) == "optimal"

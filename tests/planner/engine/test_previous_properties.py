@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from models.records import LineKey, PreviousAllocation, PreviousPlan, Scenario
 from planner.engine.solve import solve
 from tests.reference import reference_optimum
-from tests.strategies import scenarios
+from tests.strategies import kit_scenarios, scenarios
 
 pytestmark = pytest.mark.slow
 
@@ -105,3 +105,44 @@ def test_a_replan_changes_the_fewest_units_the_tiers_allow(
     assert str(plan.status) == "optimal"
     assert plan.summary.changes is not None
     assert plan.summary.changes.units_moved == expected.changed
+
+
+@st.composite
+def kept_replans(draw: st.DrawFn) -> tuple[Scenario, tuple[PreviousAllocation, ...], bool]:
+    """A scenario (plain or around a kit whose components may stand in for each other) with every
+    line kept, the previous plan to re-plan it from (its own plan, sometimes with a few random rows
+    added), and whether rows were added."""
+    base = draw(st.one_of(kit_scenarios(max_qty=3), scenarios()))
+    base = replace(
+        base,
+        orders=tuple(replace(o, printed=False) for o in base.orders),
+        lines=tuple(replace(ln, printed=None, keep=True) for ln in base.lines),
+    )
+    rows = [PreviousAllocation(a.order, a.line, a.lot, a.quantity) for a in solve(base).allocations if a.lot]
+    added = draw(st.integers(0, 2)) if base.lines and base.lots else 0
+    for _ in range(added):
+        ln = draw(st.sampled_from(base.lines))
+        lot = draw(st.sampled_from(base.lots))
+        rows.append(PreviousAllocation(ln.order, ln.line, lot.lot, draw(st.integers(1, 3))))
+    return base, tuple(rows), added > 0
+
+
+@settings(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    max_examples=150,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(kept_replans())
+def test_a_replan_with_every_line_kept_is_accepted_and_keeps_its_own_plan(
+    case: tuple[Scenario, tuple[PreviousAllocation, ...], bool],
+) -> None:
+    """Property: with every line kept, re-planning from a previous plan gives a plan the checker
+    accepts (solve raises otherwise), proved; from the scenario's own plan it changes nothing."""
+    scenario, rows, added = case
+    plan = solve(scenario.replace(previous=PreviousPlan("prev", rows), keep=True))
+    assert str(plan.status) == "optimal"
+    assert plan.summary.changes is not None
+    if not added:
+        assert plan.summary.changes.units_moved == 0
