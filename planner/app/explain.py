@@ -26,7 +26,8 @@ from planner.engine.eligibility import Prepared, prepare, tier_keys
 from planner.engine.first_in_tier import FirstInTier, ceiling, first_in_tier
 from planner.engine.ids import LineId
 from planner.engine.solve import mip_backend
-from planner.result.explain import EXPLAIN_COLUMNS, Fact, fill_target
+from planner.result.explain import EXPLAIN_COLUMNS, Fact, fill_target, made_up_first
+from planner.result.explain_lots import line_lots
 from planner.result.output import MARKER
 from planner.result.reasons import reason_words
 
@@ -55,6 +56,8 @@ class LineExplanation:
     extra_stock: int | None
     fill: int | None
     """The most it can ever hold (reservations and whole packs of the rest), with `first`."""
+    made_up: str
+    """What extra stock makes up first (safety stock its lots lack), as extra_stock's detail says."""
 
     @property
     def name(self) -> str:
@@ -253,21 +256,34 @@ def _reach(scenario: Scenario) -> Callable[[str], set[str]]:
 
 def _first_in_tier(
     scenario: Scenario, key: LineKey, allocated: dict[LineKey, int], proved: bool, time_limit: float | None
-) -> tuple[FirstInTier, int]:
-    """The line's first_in_tier and its extra_stock: from the line by itself when the plan already
-    gives it its ceiling there, else computed on the part of the scenario around it."""
+) -> tuple[FirstInTier, int, str]:
+    """The line's first_in_tier, what fills it and what extra stock makes up first (extra_stock's
+    detail): from the line by itself when the plan already gives it its ceiling there, else
+    computed on the part of the scenario around it (also for that detail where safety stock may
+    lack: the line by itself has none)."""
     by_itself = prepare(alone(scenario, key)).reported()
     alone_at = next(i for i, line in enumerate(by_itself.lines) if line.key == key)
     line = by_itself.lines[alone_at]
     got = allocated[key] - line.reserved
     if ceiling(by_itself, LineId(alone_at)) == got:
-        return FirstInTier(line.reserved + got, line.reserved + got, proved), fill_target(line)
+        first = FirstInTier(line.reserved + got, line.reserved + got, proved)
+        fill = fill_target(line)
+        items = {lot.item for lot in by_itself.lots}
+        held = any(i.safety_stock for i in scenario.items if i.item in items) or any(
+            s.item in items for s in scenario.safety_stock
+        )
+        if fill <= first.quantity or not held:
+            return first, fill, ""
+        part = prepare(around(scenario, key)).reported()
+        at = next(i for i, line in enumerate(part.lines) if line.key == key)
+        return first, fill, made_up_first(part, line_lots(part, [at]), at)
     prep: Prepared = prepare(around(scenario, key)).reported()
     added = {li: allocated[line.key] - line.reserved for li, line in enumerate(prep.lines) if line.takes_part}
     li = next(i for i, line in enumerate(prep.lines) if line.key == key)
     backend = mip_backend(scenario.solver.name)
     first = first_in_tier(prep, added, [li], backend, time_limit, proved)[li]
-    return first, fill_target(prep.lines[li])
+    fill = fill_target(prep.lines[li])
+    return first, fill, made_up_first(prep, line_lots(prep, [li]), li) if fill > first.quantity else ""
 
 
 def _explanation(
@@ -275,11 +291,11 @@ def _explanation(
     key: LineKey,
     row: dict[str, str],
     facts: list[Fact],
-    counterfactual: tuple[FirstInTier, int] | None,
+    counterfactual: tuple[FirstInTier, int, str] | None,
 ) -> LineExplanation:
     line = next(ln for ln in scenario.lines if ln.key == key)
     order = next(o for o in scenario.orders if o.order == line.order)
-    first, fill = counterfactual if counterfactual is not None else (None, None)
+    first, fill, made_up = counterfactual if counterfactual is not None else (None, None, "")
     extra = None if first is None or fill is None else max(0, fill - first.quantity)
     by_kind: dict[ExplainKind, list[Fact]] = defaultdict(list)
     for f in facts:
@@ -300,6 +316,7 @@ def _explanation(
         first,
         extra,
         fill,
+        made_up,
     )
 
 
@@ -324,7 +341,8 @@ def in_words(e: LineExplanation) -> str:
         text.append(f"  First in its tier it could have {e.first.quantity}{proof}.")
         where = f", in {' or '.join(e.warehouses)}" if e.warehouses else ""
         if e.extra_stock:
-            text.append(f"  Extra stock: it needs {e.extra_stock} more of {e.item}{where}.")
+            first_made_up = f", {e.made_up}" if e.made_up else ""
+            text.append(f"  Extra stock: it needs {e.extra_stock} more of {e.item}{where}{first_made_up}.")
         elif e.fill is not None and e.fill < e.requested:
             text.append(f"  Extra stock: none would help; {e.fill} is the most whole packs allow.")
         else:

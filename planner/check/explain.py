@@ -14,12 +14,13 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from models.records import Line, LineKey
+from models.records import Line, LineKey, Lot
 from planner.check.explain_held import Holders, Written
 from planner.check.explain_lots import FILTER_NAMES, candidates
 from planner.check.facts import Facts
 from planner.check.previous import fixed
 from planner.check.reports import ShortReasons
+from planner.check.slack import Slack
 from planner.check.tables import PlanTables, _cells, _integers
 from planner.check.violation import line_name
 
@@ -90,7 +91,15 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
         yield f"{name}: explain has {extra or 'no more'}, should have {lacking or 'no more'}"
     for i, rows in sorted(counterfactual.items()):
         line, got = short[i]
-        yield from _counterfactual(facts, plan, line, got, rows)
+        made_up = _safety_lacking(facts, found.part_lots(facts, lines, i), known.slack)
+        yield from _counterfactual(facts, plan, line, got, rows, made_up)
+
+
+def _safety_lacking(facts: Facts, parts: list[tuple[str, list[Lot]]], slack: Slack) -> list[tuple[str, int]]:
+    """Per stocking part, where every lot the line may use of it lies below a safety stock, the
+    least over those lots of what stock added there makes up first."""
+    least = ((part, min((slack.lacking(lot) for lot in lots), default=0)) for part, lots in parts)
+    return [(part, q) for part, q in least if q]
 
 
 def _per_unit(facts: Facts, line: Line) -> list[int]:
@@ -159,10 +168,16 @@ class _Rules:
 
 
 def _counterfactual(
-    facts: Facts, plan: PlanTables, line: Line, got: int, rows: dict[str, tuple[int, str]]
+    facts: Facts,
+    plan: PlanTables,
+    line: Line,
+    got: int,
+    rows: dict[str, tuple[int, str]],
+    made_up: list[tuple[str, int]],
 ) -> Iterator[str]:
     """first_in_tier and extra_stock come together; allocated <= first_in_tier <= requested;
-    extra_stock = what fills the line (reservations and whole packs of the rest) - first_in_tier."""
+    extra_stock = what fills the line (reservations and whole packs of the rest) - first_in_tier,
+    its detail naming the whole packs and what safety stock the extra stock makes up first."""
     name = line_name(line.key)
     if set(rows) != set(COUNTERFACTUAL):
         yield f"{name}: explain has {sorted(rows)} of first_in_tier and extra_stock, not both"
@@ -175,3 +190,10 @@ def _counterfactual(
     target = line.quantity - (line.quantity - reserved) % pack
     if extra != max(0, target - first):
         yield f"{name}: extra_stock {extra} is not {target} (what fills it) - first_in_tier {first}"
+    first_made_up = " and ".join(f"{q} of {part}" if facts.is_kit(line) else str(q) for part, q in made_up)
+    said = (
+        "" if target == line.quantity else f"to {target}, the most whole packs allow",
+        f"after {first_made_up} to make up safety stock" if first_made_up and target > first else "",
+    )
+    if (detail := "; ".join(filter(None, said))) != rows["extra_stock"][1]:
+        yield f"{name}: extra_stock's detail {rows['extra_stock'][1]!r} should be {detail!r}"

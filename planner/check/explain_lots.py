@@ -13,7 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from models.arrays import ranges
-from models.records import Line
+from models.records import Line, Lot
 from planner.check.facts import Facts
 from planner.check.slack import Slack
 
@@ -57,6 +57,20 @@ class Candidates:
             ~np.isin(key, np.array(shut, dtype=np.int64)) & ~np.isin(key // n, np.array(only, dtype=np.int64))
         ]
         return key // n, key % n
+
+    def part_lots(self, facts: Facts, lines: Sequence[Line], i: int) -> list[tuple[str, list[Lot]]]:
+        """Line `i`'s stocking parts (sorted by item) with the lots the optimiser may give each:
+        they may serve it, the line is not `only`, and the lot is not pinned to it."""
+        line, lots = lines[i], facts.scenario.lots
+        names = [p for p in facts.serving_items(line) if not facts.is_kit(line) or facts.item(p).stocking]
+        shut = facts.pins.get(line.key, {}) if line.key not in facts.only else None
+        of_part: list[list[Lot]] = [[] for _ in names]
+        first = int(np.searchsorted(self.part_line, i))
+        for row in np.nonzero((self.line == i) & ~self.failed.any(axis=1))[0].tolist():
+            lot = lots[int(self.lot[row])]
+            if shut is not None and lot.lot not in shut:
+                of_part[int(self.part[row]) - first].append(lot)
+        return sorted(zip(names, of_part), key=lambda part: part[0])
 
     def relax(self, facts: Facts) -> tuple[Ints, Ints, Ints]:
         """(line, filter, what lifting that filter alone adds to the whole line units its items'

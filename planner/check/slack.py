@@ -27,20 +27,32 @@ class Slack:
             item: [lot for lot in lots if lot.lot in fixed] for item, lots in facts.lots_of_item.items()
         }
 
-        def left(lots: list[Lot], stock: int) -> int:
+        def left(lots: list[Lot], stock: int) -> tuple[int, int]:
+            """What the optimiser may still take of the lots, and how far they fall below the stock."""
             allocable = sum(lot.allocable - fixed[lot.lot] for lot in lots)
-            return max(0, allocable - stock) - sum(plan.optimizer_by_lot.get(lot.lot, 0) for lot in lots)
+            taken = sum(plan.optimizer_by_lot.get(lot.lot, 0) for lot in lots)
+            return max(0, allocable - stock) - taken, max(0, stock - allocable)
 
-        self.item_left = {
-            item.item: left(usable_of.get(item.item, []), item.safety_stock)
-            for item in facts.scenario.items
-            if item.safety_stock > 0
-        }
+        self.item_left: dict[str, int] = {}
+        self.item_lacking: dict[str, int] = {}
+        """Per item with safety stock, how far its usable lots (less what is fixed on them) fall below it."""
+        for item in facts.scenario.items:
+            if item.safety_stock > 0:
+                self.item_left[item.item], self.item_lacking[item.item] = left(
+                    usable_of.get(item.item, []), item.safety_stock
+                )
         self.site_left: dict[tuple[str, str], int] = {}
+        self.site_lacking: dict[tuple[str, str], int] = {}
         for ss in facts.scenario.safety_stock:
             if ss.quantity > 0:
                 lots = [lot for lot in usable_of.get(ss.item, []) if lot.warehouse == ss.warehouse]
-                self.site_left[(ss.item, ss.warehouse)] = left(lots, ss.quantity)
+                site = (ss.item, ss.warehouse)
+                self.site_left[site], self.site_lacking[site] = left(lots, ss.quantity)
+
+    def lacking(self, lot: Lot) -> int:
+        """What stock added to the lot makes up first: the most its item's or its (item,
+        warehouse)'s safety stock lacks."""
+        return max(self.item_lacking.get(lot.item, 0), self.site_lacking.get((lot.item, lot.warehouse), 0))
 
     def left_in(self, lots: Iterable[Lot]) -> int:
         """What the plan leaves in these lots, safety stock included."""

@@ -86,6 +86,9 @@ class CapGroup:
     label: str
     lots: tuple[int, ...]
     cap: int
+    lacking: int = 0
+    """How far the lots' stock (after reservations, pins and carried quantities) falls below the
+    safety stock: stock added to them makes that up before the optimiser may take any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -583,7 +586,7 @@ def _safety_stock_groups(
 
     def group(label: str, members: list[int], held: int) -> CapGroup:
         free = sum(lots[i].allocable - reserved_from_lot.get(i, 0) for i in members)
-        return CapGroup(label, tuple(members), max(0, free - held))
+        return CapGroup(label, tuple(members), max(0, free - held), max(0, held - free))
 
     for item in sorted(scenario.items, key=lambda i: i.item):
         if item.safety_stock > 0 and by_item[item.item]:

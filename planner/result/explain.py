@@ -25,9 +25,9 @@ import pandas as pd
 
 from models.arrays import Ints
 from models.codes import ExplainKind, Reason, Source
-from planner.engine.eligibility import PreparedLine
+from planner.engine.eligibility import Prepared, PreparedLine
 from planner.engine.first_in_tier import FirstInTier
-from planner.result.explain_lots import FILTERS, line_lots
+from planner.result.explain_lots import FILTERS, LineLots, line_lots
 from planner.result.held_by import HeldBy, Holdings, held_by
 from planner.result.leftover import Leftover
 
@@ -112,6 +112,34 @@ class _Rows:
         self.detail.append(detail)
 
 
+def may_use(prep: Prepared, lots: LineLots, li: int) -> list[tuple[int, list[int]]]:
+    """Per stocking part of line `li` (per_unit, the lots the optimiser may give the line, whatever
+    they hold): those that may serve it, less the lots its pins close to it (SPEC 9)."""
+    parts = [(prep.demands[d].per_unit, lots.of_demand(d)) for d in prep.line_demands[li]]
+    closed = prep.pins.closes(li)
+    if closed is None:
+        return [(per_unit, []) for per_unit, _ in parts]
+    if not closed:
+        return parts
+    return [(per_unit, [lot for lot in lots_ if lot not in closed]) for per_unit, lots_ in parts]
+
+
+def made_up_first(prep: Prepared, lots: LineLots, li: int) -> str:
+    """What extra stock makes up first where every lot the line may use (per part) lies in a
+    safety-stock group below its safety stock: per part the least, over its lots, of the most any
+    group of the lot lacks, as extra_stock's detail says it; '' when no part has such stock."""
+    per_part = []
+    parts = zip((prep.demands[d].item for d in prep.line_demands[li]), may_use(prep, lots, li))
+    for item, (_, part_lots) in sorted(parts, key=lambda part: part[0]):
+        least = min(
+            (max((prep.cap_groups[g].lacking for g in prep.lot_groups[lot]), default=0) for lot in part_lots),
+            default=0,
+        )
+        if least:
+            per_part.append(f"{least} of {item}" if prep.lines[li].is_kit else str(least))
+    return f"after {' and '.join(per_part)} to make up safety stock" if per_part else ""
+
+
 class _Explainer:
     """The plan looked up for the facts: the short lines' lots, holders per lot, what is left."""
 
@@ -173,15 +201,7 @@ class _Explainer:
         )
 
     def _may_use(self, li: int) -> list[tuple[int, list[int]]]:
-        """Per stocking part (per_unit, the lots the optimiser may give the line, whatever they
-        hold): those that may serve it, less the lots its pins close to it (SPEC 9)."""
-        parts = [(self.prep.demands[d].per_unit, self.lots.of_demand(d)) for d in self.prep.line_demands[li]]
-        closed = self.prep.pins.closes(li)
-        if closed is None:
-            return [(per_unit, []) for per_unit, _ in parts]
-        if not closed:
-            return parts
-        return [(per_unit, [lot for lot in lots if lot not in closed]) for per_unit, lots in parts]
+        return may_use(self.prep, self.lots, li)
 
     def free(self, li: int) -> int:
         """What the optimiser could still give the line of the lots it may use (kits: whole kits)."""
@@ -303,9 +323,11 @@ class _Explainer:
     def counterfactual(self, rows: _Rows, li: int, first: FirstInTier) -> None:
         proof = "proved" if first.proved else f"not proved: at most {first.bound}"
         target = fill_target(self.prep.lines[li])
+        extra = max(0, target - first.quantity)
         reach = "" if target == self.prep.lines[li].requested else f"to {target}, the most whole packs allow"
+        lacking = made_up_first(self.prep, self.lots, li) if extra else ""
         rows.add(li, ExplainKind.FIRST_IN_TIER, first.quantity, proof)
-        rows.add(li, ExplainKind.EXTRA_STOCK, max(0, target - first.quantity), reach)
+        rows.add(li, ExplainKind.EXTRA_STOCK, extra, "; ".join(filter(None, (reach, lacking))))
 
 
 _SOURCES = sorted(Source)

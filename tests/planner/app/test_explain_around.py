@@ -1,6 +1,7 @@
 """`planner explain`'s first_in_tier for one line (planner/app/explain.py), computed on the part of
 the scenario around the line, equals the one `solve --explain` computes on the whole scenario
-(planner/engine/first_in_tier.py): on tiny random scenarios of every shape, re-planned too."""
+(planner/engine/first_in_tier.py), and so does what extra stock makes up first (safety stock): on
+tiny random scenarios of every shape, re-planned too."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from models.previous import read_previous
 from models.records import Scenario
 from planner.app.explain import explain_lines
 from planner.engine.solve import explain_plan, solve
-from planner.result.explain import short_lines
+from planner.result.explain import fill_target, made_up_first, short_lines
+from planner.result.explain_lots import line_lots
 from tests.planner.engine.test_properties import BASE, _examples
 from tests.strategies import kit_scenarios, pinned_scenarios, scenarios, tier_loop_scenarios
 
@@ -35,8 +37,19 @@ def _check(s: Scenario, replan: bool = False) -> None:
         assert plan.first_in_tier is not None
         plan.write(Path(tmp) / "out")
         keys = [plan.prepared.lines[li].key for li in short_lines(plan)]
-        found = {e.order + "/" + e.line: e.first for e in explain_lines(s, Path(tmp) / "out", keys)}
-        expected = {"/".join(plan.prepared.lines[li].key): plan.first_in_tier[li] for li in short_lines(plan)}
+        found = {
+            e.order + "/" + e.line: (e.first, e.made_up) for e in explain_lines(s, Path(tmp) / "out", keys)
+        }
+        prep = plan.prepared
+        expected = {
+            "/".join(prep.lines[li].key): (
+                plan.first_in_tier[li],
+                made_up_first(prep, line_lots(prep, [li]), li)
+                if fill_target(prep.lines[li]) > plan.first_in_tier[li].quantity
+                else "",
+            )
+            for li in short_lines(plan)
+        }
         assert found == expected
 
 

@@ -1,6 +1,7 @@
 """The checker reads how each held_by holder came to hold its lot (planner.check.explain_held's
 details, checked on arrays): a detail that names another way to the stock is caught, also where
-the source is the same (a printed line's previous rows are `printed`, a kept line's `keep`)."""
+the source is the same (a printed line's previous rows are `printed`, a kept line's `keep`); and
+extra_stock's detail (whole packs, safety stock made up first)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 
 from models.records import Scenario
 from planner.check import check_tables
-from planner.engine.solve import solve
-from tests.builders import D1, D2, line, lot, reservation, scenario
+from planner.engine.solve import explain_plan, solve
+from tests.builders import D1, D2, item, line, lot, reservation, scenario
 from tests.planner.engine.test_previous import previous
 
 
@@ -45,3 +46,18 @@ def test_a_reservation_said_to_be_held_otherwise_is_caught(tampered: str) -> Non
         reservations=[reservation("R", "1", "X1", 6)],
     )
     assert _caught(s, "reservation", tampered) == ["explain"]
+
+
+@pytest.mark.parametrize(
+    "tampered", ["", "after 2 to make up safety stock", "to 1, the most whole packs allow"]
+)
+def test_extra_stock_said_to_make_up_other_safety_stock_is_caught(tampered: str) -> None:
+    """X keeps 2 and has 1: O/1's extra_stock detail says 1 is made up first; anything else is wrong."""
+    s = scenario(items=[item("X", safety_stock=2)], lots=[lot("X1", "X", 1)], lines=[line("O", "1", "X", 1)])
+    plan = explain_plan(solve(s))
+    frame: pd.DataFrame = plan.explain_frame()
+    extra = frame.index[frame["kind"] == "extra_stock"]
+    assert frame.loc[extra, "detail"].tolist() == ["after 1 to make up safety stock"]
+    frame.loc[extra, "detail"] = tampered
+    found = check_tables(s, plan.allocations_frame(), plan.lines_frame(), explain=frame)
+    assert [v.rule for v in found] == ["explain"]

@@ -163,9 +163,10 @@ def test_first_in_tier_is_the_plain_mip_of_each_line_through_the_tier_loop(s: Sc
 @settings(BASE, max_examples=_examples(300))
 @given(scenarios())
 def test_extra_stock_in_one_of_its_lots_fills_the_line(s: Scenario) -> None:
-    """Adding a short (non-kit) line's extra_stock to the first lot it may use lets it reach what
-    fills it first in its tier, unless the earlier tiers took some of the new stock (their totals
-    rise); when it is also alone in its tier and not of a full-delivery order, re-solving fills it."""
+    """Adding a short (non-kit) line's extra_stock to the first lot it may use, beyond what that
+    lot's safety-stock groups lack (made up first), lets it reach what fills it first in its tier,
+    unless the earlier tiers took some of the new stock (their totals rise); when it is also alone
+    in its tier and not of a full-delivery order, re-solving fills it."""
     plan = explain_plan(solve(s))
     assert plan.first_in_tier is not None
     prep = plan.prepared
@@ -181,9 +182,13 @@ def test_extra_stock_in_one_of_its_lots_fills_the_line(s: Scenario) -> None:
             or (line.full_line and line.open_after_reservations % line.pack_size)
         ):
             continue
-        lot = prep.lots[prep.pairs[pairs[0]].lot]
+        at = prep.pairs[pairs[0]].lot
+        lot = prep.lots[at]
+        made_up = max((prep.cap_groups[g].lacking for g in prep.lot_groups[at]), default=0)
         more = s.replace(
-            lots=tuple(replace(x, quantity=x.quantity + extra) if x.lot == lot.lot else x for x in s.lots)
+            lots=tuple(
+                replace(x, quantity=x.quantity + extra + made_up) if x.lot == lot.lot else x for x in s.lots
+            )
         )
         again = explain_plan(solve(more))
         assert again.first_in_tier is not None

@@ -25,6 +25,7 @@ from tests.builders import (
     lot,
     order,
     reservation,
+    safety,
     scenario,
     spec7_example,
 )
@@ -313,3 +314,47 @@ def test_a_line_tied_to_a_kit_pinned_out_of_ratio_is_explained_unproved(tmp_path
     assert allocated <= first.bound <= 4
     plan.write(tmp_path / "out")
     assert [e.first for e in explain_lines(s, tmp_path / "out", [("O2", "1")])] == [first]
+
+
+def test_extra_stock_below_safety_stock_says_what_it_makes_up_first() -> None:
+    """X keeps 2 as safety stock and has 1: the line of 1 gets nothing (the 1 is held back) and
+    first in its tier it could have 0; it lacks 1, but stock added goes to the safety stock first,
+    so the detail says 1 is made up first (2 in all fill it)."""
+    s = scenario(items=[item("X", safety_stock=2)], lots=[lot("X1", "X", 1)], lines=[line("O", "1", "X", 1)])
+    plan = explained(s)
+    assert rows(plan, "first_in_tier", "extra_stock") == [
+        ("O", "1", "first_in_tier", "", "", "", 0, "proved"),
+        ("O", "1", "extra_stock", "", "", "", 1, "after 1 to make up safety stock"),
+    ]
+    for added, filled in ((1, 0), (2, 1)):
+        more = s.replace(lots=(lot("X1", "X", 1 + added),))
+        assert line_result(solve(more), "O", "1")[0] == filled
+
+
+def test_what_is_made_up_first_is_the_least_over_the_lots_it_may_use() -> None:
+    """Per warehouse safety stock: W1 keeps 3 and holds 1 (lacks 2), W2 keeps 1 and holds 0 (lacks
+    1). The line of 2 gets nothing; added to W2's lot, 1 + 2 fill it: the detail says 1."""
+    s = scenario(
+        lots=[lot("A", "X", 1, warehouse="W1"), lot("B", "X", 0, warehouse="W2")],
+        safety_stock=[safety("X", "W1", 3), safety("X", "W2", 1)],
+        lines=[line("O", "1", "X", 2)],
+    )
+    plan = explained(s)
+    assert rows(plan, "extra_stock") == [
+        ("O", "1", "extra_stock", "", "", "", 2, "after 1 to make up safety stock")
+    ]
+    filled = s.replace(lots=(lot("A", "X", 1, warehouse="W1"), lot("B", "X", 3, warehouse="W2")))
+    assert line_result(solve(filled), "O", "1")[0] == 2
+
+
+def test_a_kit_names_the_component_whose_safety_stock_lacks() -> None:
+    """K = 1 P + 1 Q; P keeps 2 and has 1, Q has 5: the kit line gets nothing and the detail names P."""
+    s = scenario(
+        items=[item("P", safety_stock=2)],
+        lots=[lot("P1", "P", 1), lot("Q1", "Q", 5)],
+        kits=[kit("K", "P", 1), kit("K", "Q", 1)],
+        lines=[line("O", "1", "K", 1)],
+    )
+    assert rows(explained(s), "extra_stock") == [
+        ("O", "1", "extra_stock", "", "", "", 1, "after 1 of P to make up safety stock")
+    ]
