@@ -1,6 +1,6 @@
 """Byte-identity: `planner solve` writes the same tables at a given git revision and in this tree.
 
-    python bench/identical.py REV [--sizes 10000 100000] [--seeds 1 3] [--repeat 3]
+    python bench/identical.py REV [--sizes 10000 100000] [--seeds 1 3] [--repeat 3] [--explain]
 
 Checks out REV into a temporary `git worktree` and, with this Python (the same
 venv), runs `planner solve` from the old tree and from this one (each on
@@ -67,10 +67,11 @@ def measured(timing: Path) -> tuple[float, float]:
     return seconds, int(rss.group(1)) / 1024
 
 
-def solve(tree: Path, scenario: Path, out: Path, runs: Runs) -> str | None:
-    """Solve once into `out`, recording time, memory and the folder; the error text if it failed."""
+def solve(tree: Path, scenario: Path, out: Path, runs: Runs, options: list[str]) -> str | None:
+    """Solve once into `out` (with `options`), recording time, memory and the folder; the error
+    text if it failed."""
     timing = out.with_suffix(".time")
-    done = planner(tree, "solve", str(scenario), "--out", str(out), "--quiet", timing=timing)
+    done = planner(tree, "solve", str(scenario), "--out", str(out), "--quiet", *options, timing=timing)
     if done.returncode != 0:
         return done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
     seconds, peak = measured(timing)
@@ -99,8 +100,9 @@ def check_imports(tree: Path) -> None:
 
 
 def cases(work: Path, sizes: list[int], seeds: list[int]) -> list[tuple[str, Path]]:
-    """(name, scenario) of the demo, each conformance case and each generated scenario (by this tree)."""
-    found = [("demo", ROOT / "scenarios" / "demo.toml")]
+    """(name, scenario) of each of scenarios/, each conformance case and each generated scenario (by
+    this tree)."""
+    found = [(path.stem, path) for path in sorted((ROOT / "scenarios").glob("*.toml"))]
     if CONFORMANCE.is_dir():
         found += [(case.name, case) for case in sorted(CONFORMANCE.glob("case*")) if case.is_dir()]
     else:
@@ -121,6 +123,9 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--seeds", type=int, nargs="*", default=[1, 3])
     parser.add_argument("--repeat", type=int, default=1, help="solves per tree and case (median shown)")
+    parser.add_argument(
+        "--explain", action="store_true", help="solve with --explain (first_in_tier, extra_stock)"
+    )
     args = parser.parse_args()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", args.revision], cwd=ROOT, capture_output=True, text=True, check=True
@@ -143,7 +148,7 @@ def main() -> int:
                 for attempt in range(args.repeat):
                     for label, tree in (("old", old), ("new", ROOT)):
                         out = work / "out" / f"{index}-{label}-{attempt}"
-                        error = solve(tree, scenario, out, runs[label])
+                        error = solve(tree, scenario, out, runs[label], ["--explain"] if args.explain else [])
                         if error is not None:
                             errors.append(f"{label}: {error}")
                 if errors:
