@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from models.records import LineKey, PreviousAllocation, PreviousPlan, Scenario
 from planner.engine.solve import solve
+from tests.planner.engine.test_properties import BASE, _examples
 from tests.reference import reference_optimum
 from tests.strategies import kit_scenarios, scenarios
 
@@ -127,13 +128,7 @@ def kept_replans(draw: st.DrawFn) -> tuple[Scenario, tuple[PreviousAllocation, .
     return base, tuple(rows), added > 0
 
 
-@settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    max_examples=150,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(BASE, max_examples=_examples(150))
 @given(kept_replans())
 def test_a_replan_with_every_line_kept_is_accepted_and_keeps_its_own_plan(
     case: tuple[Scenario, tuple[PreviousAllocation, ...], bool],
