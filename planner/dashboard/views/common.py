@@ -615,6 +615,8 @@ def explanation_panel(current: DashboardPlan, line: pd.Series) -> None:
         first.metric(f"First in its tier it could have ({e.unit})", f"{e.first.quantity:,}{proof}")
     if e.extra_stock is not None:
         extra.metric(f"Extra stock it needs ({e.unit})", f"{e.extra_stock:,}")
+        if e.made_up:
+            extra.caption(e.made_up)
     st.markdown("**Held by** (select one to see that line)")
     held = holders(e)
     holder = pick(held, "holders", f"holders-{order}-{number}", ("order", "line", "lot"))
