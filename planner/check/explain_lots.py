@@ -66,7 +66,8 @@ class Candidates:
         shut = facts.pins.get(line.key, {}) if line.key not in facts.only else None
         of_part: list[list[Lot]] = [[] for _ in names]
         first = int(np.searchsorted(self.part_line, i))
-        for row in np.nonzero((self.line == i) & ~self.failed.any(axis=1))[0].tolist():
+        start, end = np.searchsorted(self.line, [i, i + 1])  # rows come line by line
+        for row in (start + np.nonzero(~self.failed[start:end].any(axis=1))[0]).tolist():
             lot = lots[int(self.lot[row])]
             if shut is not None and lot.lot not in shut:
                 of_part[int(self.part[row]) - first].append(lot)
