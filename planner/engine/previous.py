@@ -20,8 +20,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ortools.graph.python import min_cost_flow
-
 from models.records import LineKey, Lot, PreviousPlan
 
 DROP_REASONS = ("line_gone", "lot_gone", "may_not_serve")
@@ -161,6 +159,8 @@ def _shared_split(
     share lots, and per lot what they take: a min-cost flow per tried number of units (parts ->
     lots, each part exactly its units, each lot at most its offer, earlier lots cheaper),
     bisected, since whatever units can be given, fewer can too."""
+    from ortools.graph.python import min_cost_flow  # only here: most re-plans never need it
+
     lot_list = sorted(offer)
     node = {lo: len(gives) + k for k, lo in enumerate(lot_list)}
     sink = len(gives) + len(lot_list)
