@@ -37,6 +37,8 @@ Kind = Literal["str", "int", "bool", "date", "list", "enum"]
 _INT_RE = r"[+-]?[0-9]{1,18}"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+_TRUE_WORDS = [word for word, value in _BOOLS.items() if value]
+_FALSE_WORDS = [word for word, value in _BOOLS.items() if not value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -560,8 +562,12 @@ def _parse_int(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
 
 def _parse_bool(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
     """true/false, yes/no, 1/0 in any case (boolean, NA where empty or invalid) and the invalid mask."""
-    values = raw.str.lower().map(_BOOLS).astype("boolean")
-    return values, values.isna()
+    lowered = raw.str.lower()
+    true = lowered.isin(_TRUE_WORDS).to_numpy(dtype=bool)
+    missing = ~(true | lowered.isin(_FALSE_WORDS).to_numpy(dtype=bool))
+    return pd.Series(pd.arrays.BooleanArray(true, missing), index=raw.index), pd.Series(
+        missing, index=raw.index
+    )
 
 
 def _parse_enum(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:

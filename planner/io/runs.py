@@ -175,21 +175,41 @@ def up_to_date(folder: Path, scenario: Path, options: RunOptions = RunOptions())
     its run.json was written by a solve of this planner version, under the same options (those of
     SAME_PLAN_OPTIONS aside), and hashes exactly the files the scenario reads now, unchanged."""
     try:
-        record = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-        if not isinstance(record, dict) or record.get("written_by") != "solve":
+        record = _solve_record(folder)
+        if record is None:
             return False
         recorded = dict(record.get("options") or {})
         now = _options(options)
         for name in SAME_PLAN_OPTIONS:
             recorded.pop(name, None)
             now.pop(name, None)
-        return bool(
-            record.get("planner_version") == metadata.version("allocation-planner")
-            and recorded == now
-            and record.get("inputs") == _hashes(_inputs(scenario, options))
-        )
+        return bool(recorded == now and record.get("inputs") == _hashes(_inputs(scenario, options)))
     except (OSError, ValueError):
         return False
+
+
+def solved_from(folder: Path, scenario: Path) -> bool:
+    """Whether `folder` is, byte for byte, what a solve of this planner version wrote from the files
+    `scenario` reads now, under any options (a previous plan given as one is among its inputs): that
+    solve loaded and validated exactly these bytes, so they are valid, and the folder's tables are
+    its plan of them."""
+    try:
+        record = _solve_record(folder)
+        if record is None:
+            return False
+        previous = dict(record.get("options") or {}).get("previous")
+        options = RunOptions(previous=Path(previous) if isinstance(previous, str) else None)
+        return record.get("inputs") == _hashes(_inputs(scenario, options)) and _as_written(folder)
+    except (OSError, ValueError):
+        return False
+
+
+def _solve_record(folder: Path) -> dict[str, Any] | None:
+    """The folder's run.json, when a solve of this planner version wrote it."""
+    record = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    if not isinstance(record, dict) or record.get("written_by") != "solve":
+        return None
+    return record if record.get("planner_version") == metadata.version("allocation-planner") else None
 
 
 def trusted(folder: Path, scenario: Path, options: RunOptions = RunOptions()) -> bool:
