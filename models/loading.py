@@ -123,7 +123,7 @@ def load_scenario(path: str | Path, cut: Cut | None = None) -> Scenario:
     Raises `InputErrors` with every problem found in the settings and the
     tables; nothing is returned unless the whole input is valid.
 
-    `cut`: only for files a load found valid before, byte for byte (planner.io.runs.solved_from):
+    `cut`: only for files a load found valid before, byte for byte (planner.io.run_json.solved_from):
     the checks across tables are skipped and the scenario has only the lines and lots `cut` keeps
     (each cell is still parsed, and a cell that does not parse still reported).
     """

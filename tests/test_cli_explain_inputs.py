@@ -18,7 +18,7 @@ from models.errors import InputErrors
 from models.loading import load_scenario
 from planner.app.explain import explain_lines, in_words
 from planner.cli import main
-from planner.io.runs import solved_from
+from planner.io.run_json import solved_from
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

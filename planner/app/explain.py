@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
 from pathlib import Path
 from typing import NoReturn
 
@@ -25,11 +26,11 @@ from models.errors import InputError, InputErrors
 from models.loading import Cut, load_scenario, python_values
 from models.previous import read_previous
 from models.records import LineKey, Scenario
+from planner.engine.backends import mip_backend
 from planner.engine.eligibility import Prepared, prepare, tier_keys
 from planner.engine.first_in_tier import FirstInTier, ceiling, first_in_tier
 from planner.engine.ids import LineId
-from planner.engine.solve import mip_backend
-from planner.io.runs import solved_from
+from planner.io.run_json import solved_from
 from planner.result.explain import EXPLAIN_COLUMNS, Fact, fill_target
 from planner.result.output import MARKER
 from planner.result.reasons import reason_words
@@ -160,7 +161,7 @@ def scenario_around(path: Path, folder: Path, keys: Sequence[LineKey]) -> tuple[
     """The scenario at `path` to explain the lines `keys` of the plan in `folder` with, and whether it
     is only their part (`explain_lines`' `part`): only the lines and lots that can be `around` one of
     them when the folder is what a solve of this planner version wrote from exactly these files
-    (planner.io.runs.solved_from: they were validated then) and not a re-plan; else the whole
+    (planner.io.run_json.solved_from: they were validated then) and not a re-plan; else the whole
     scenario, validated (InputErrors)."""
     if keys and solved_from(folder, path):
         options = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("options")
@@ -186,11 +187,10 @@ def _cut_around(keys: Sequence[LineKey]) -> Cut:
             python_values(lines["ship_date"]),
             python_values(lines["priority"]),
         )
-        known = set(columns.keys)
         rows: set[int] = set()
         items: set[str] = set()
         for key in keys:
-            if key in known:
+            if key in columns.keys:  # another is refused as not in lines.csv
                 tied, reached = _tied(scenario, columns, key, None)
                 rows |= tied
                 items |= reached
@@ -277,14 +277,16 @@ def _tied(
         early or i == start or order in needed or lines.keys[i] in fixed or (held is not None and held[i])
         for i, ((order, _), early) in enumerate(zip(lines.keys, before))
     ]
-    lines_of_item: dict[str, list[int]] = defaultdict(list)
+    of_item: dict[str, list[int]] = defaultdict(list)
     lines_of_order: dict[str, list[int]] = defaultdict(list)
-    for i, ((order, _), item) in enumerate(zip(lines.keys, lines.items)):
-        if not competing[i]:
-            continue
-        for used in giving(item):
-            lines_of_item[used].append(i)
-        lines_of_order[order].append(i)
+    for i in compress(range(len(competing)), competing):
+        of_item[lines.items[i]].append(i)
+        lines_of_order[lines.keys[i][0]].append(i)
+    # the competing lines that may use an item's lots: those of each item giving it (each item's once)
+    users: dict[str, list[str]] = defaultdict(list)
+    for own in of_item:
+        for used in giving(own):
+            users[used].append(own)
     tied, todo = {start}, [start]
     items: set[str] = set()
     while todo:
@@ -293,7 +295,8 @@ def _tied(
         others = list(lines_of_order[order]) if order in full else []
         for item in giving(lines.items[at]) - items:
             items.add(item)
-            others += lines_of_item[item]
+            for own in users[item]:
+                others += of_item[own]
         for other in others:
             if other not in tied:
                 tied.add(other)
