@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -88,7 +89,10 @@ def read_csv_text(text: str) -> pd.DataFrame:
     return unescape_frame(pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False))
 
 
-def read_csv_file(path: Path) -> pd.DataFrame:
+def read_csv_file(path: Path, columns: Collection[str] | None = None) -> pd.DataFrame:
     """A CSV file the planner wrote (with `--excel-csv` a BOM first, which is no part of the header):
-    every cell as unescaped text."""
-    return unescape_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
+    every cell as unescaped text; only the `columns` the file has of those named, if given."""
+    chosen = None if columns is None else (lambda name: unescape_cell(name) in columns)
+    return unescape_frame(
+        pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=chosen)
+    )

@@ -110,12 +110,22 @@ class _Settings:
     files: list[Path] = field(default_factory=list)
 
 
+Cut = Callable[[Scenario, pd.DataFrame, pd.DataFrame], tuple[pd.Series, pd.Series] | None]
+"""Of a scenario whose files are known valid: given the scenario without its lines and lots, and its
+parsed lines and lots tables (in file order), the rows of each to keep (boolean masks), or None for
+all of them."""
+
+
 @collector_paused()
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, cut: Cut | None = None) -> Scenario:
     """The scenario described by a TOML file (or a folder holding `scenario.toml`) and its CSV tables.
 
     Raises `InputErrors` with every problem found in the settings and the
     tables; nothing is returned unless the whole input is valid.
+
+    `cut`: only for files a load found valid before, byte for byte (planner.io.run_json.solved_from):
+    the checks across tables are skipped and the scenario has only the lines and lots `cut` keeps
+    (each cell is still parsed, and a cell that does not parse still reported).
     """
     errors: list[InputError] = []
     file = settings_file(Path(path))
@@ -129,7 +139,7 @@ def load_scenario(path: str | Path) -> Scenario:
             raws = {spec.name: read_raw(settings.data, spec, errors) for spec in TABLES}
         readable = {name: raw for name, raw in raws.items() if raw is not None}
         apply_edits(readable, {spec.name: spec for spec in TABLES}, settings.edits, origins, errors)
-        frames = _parsed(raws, errors)
+        frames = _parsed(raws, errors, across=cut is None)
     previous = None
     if settings.previous is not None:
         try:
@@ -141,7 +151,10 @@ def load_scenario(path: str | Path) -> Scenario:
         if settings.data is not None and is_workbook(settings.data):
             located = [workbook_error(e, settings.data) for e in located]
         raise InputErrors(located)
-    return _assembled(
+    lines, lots = frames[LINES.name], frames[LOTS.name]
+    if cut is not None:
+        frames = {**frames, LINES.name: lines.iloc[:0], LOTS.name: lots.iloc[:0]}
+    scenario = _assembled(
         frames,
         pins=_pins(frames[PINS.name], origins, settings.data),
         name=settings.name,
@@ -152,6 +165,12 @@ def load_scenario(path: str | Path) -> Scenario:
         keep=settings.keep,
         previous=previous,
     )
+    if cut is None:
+        return scenario
+    kept = cut(scenario, lines, lots)
+    if kept is not None:
+        lines, lots = lines[kept[0].to_numpy(dtype=bool)], lots[kept[1].to_numpy(dtype=bool)]
+    return scenario.replace(lines=_lines(lines), lots=_lots(lots))
 
 
 @collector_paused()
@@ -236,15 +255,18 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _parsed(raws: Mapping[str, RawTable | None], errors: list[InputError]) -> dict[str, pd.DataFrame]:
-    """Each table that could be read, parsed; then the checks across tables."""
+def _parsed(
+    raws: Mapping[str, RawTable | None], errors: list[InputError], across: bool = True
+) -> dict[str, pd.DataFrame]:
+    """Each table that could be read, parsed; then the checks across tables (unless not `across`)."""
     frames: dict[str, pd.DataFrame] = {}
     for spec in TABLES:
         raw = raws[spec.name]
         frame = parse_table(raw, spec, errors) if raw is not None else None
         if frame is not None:
             frames[spec.name] = frame
-    errors.extend(cross_check(frames))
+    if across:
+        errors.extend(cross_check(frames))
     return frames
 
 
@@ -265,11 +287,9 @@ def _assembled(
         name=name,
         today=today,
         items=tuple(sorted(_records(frames[ITEMS.name], Item), key=lambda r: r.item)),
-        lots=tuple(sorted(_records(frames[LOTS.name], Lot), key=lambda r: r.lot)),
+        lots=_lots(frames[LOTS.name]),
         orders=tuple(sorted(_records(frames[ORDERS.name], Order), key=lambda r: r.order)),
-        lines=tuple(
-            sorted(_records(frames[LINES.name], Line), key=lambda r: (r.order, line_sort_key(r.line)))
-        ),
+        lines=_lines(frames[LINES.name]),
         kits=tuple(sorted(_records(frames[KITS.name], KitComponent), key=lambda r: (r.kit, r.component))),
         alternates=tuple(
             sorted(_records(frames[ALTERNATES.name], Alternate), key=lambda r: (r.item, r.alternate))
@@ -295,6 +315,14 @@ def _assembled(
     )
 
 
+def _lots(frame: pd.DataFrame) -> tuple[Lot, ...]:
+    return tuple(sorted(_records(frame, Lot), key=lambda r: r.lot))
+
+
+def _lines(frame: pd.DataFrame) -> tuple[Line, ...]:
+    return tuple(sorted(_records(frame, Line), key=lambda r: (r.order, line_sort_key(r.line))))
+
+
 def _pins(frame: pd.DataFrame, origins: RowOrigins, data: Path | None) -> tuple[Pin, ...]:
     """The pins, each with the file (or sheet) and row it was written in, in (order, line, lot) order."""
     pins = []
@@ -309,11 +337,11 @@ def _pins(frame: pd.DataFrame, origins: RowOrigins, data: Path | None) -> tuple[
 def _records(frame: pd.DataFrame, cls: type[R]) -> list[R]:
     """One record per frame row, built from the columns named like the record's fields (in field order)."""
     names: Sequence[str] = [f.name for f in dataclasses.fields(cls)]
-    columns = [_python_values(frame[name]) for name in names]
+    columns = [python_values(frame[name]) for name in names]
     return [cls(*values) for values in zip(*columns, strict=True)]
 
 
-def _python_values(series: pd.Series) -> list[Any]:
+def python_values(series: pd.Series) -> list[Any]:
     """The column as plain Python values (int, bool, str, date, tuple), None where missing."""
     if series.dtype == object:
         return series.tolist()

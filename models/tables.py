@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from models.cells import unescape_frame
@@ -37,6 +38,8 @@ Kind = Literal["str", "int", "bool", "date", "list", "enum"]
 _INT_RE = r"[+-]?[0-9]{1,18}"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+_TRUE_WORDS = [word for word, value in _BOOLS.items() if value]
+_FALSE_WORDS = [word for word, value in _BOOLS.items() if not value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -550,18 +553,28 @@ def _parse_str(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
 
 
 def _parse_int(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers (Int64, NA where empty or invalid) and the mask of cells that are not whole numbers."""
-    ok = raw.str.fullmatch(_INT_RE).fillna(False).astype(bool)
-    values = pd.Series(pd.NA, index=raw.index, dtype="Int64")
-    if ok.any():
-        values[ok] = raw[ok].astype("int64")
-    return values, ~ok
+    """Whole numbers (Int64, NA where empty or invalid) and the mask of cells that are not whole numbers.
+
+    Each distinct text is parsed once (a quantity column holds few of them)."""
+    codes, texts = pd.factorize(raw, use_na_sentinel=False)
+    distinct = pd.Series(texts, dtype=raw.dtype)
+    ok = distinct.str.fullmatch(_INT_RE).fillna(False).astype(bool).to_numpy()
+    numbers = np.zeros(len(distinct), dtype="int64")
+    numbers[ok] = distinct[ok].astype("int64").to_numpy()
+    invalid = ~ok[codes]
+    values = pd.arrays.IntegerArray(numbers[codes], invalid)
+    return pd.Series(values, index=raw.index), pd.Series(invalid, index=raw.index, name=raw.name)
 
 
 def _parse_bool(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
     """true/false, yes/no, 1/0 in any case (boolean, NA where empty or invalid) and the invalid mask."""
-    values = raw.str.lower().map(_BOOLS).astype("boolean")
-    return values, values.isna()
+    lowered = raw.str.lower()
+    true = lowered.isin(_TRUE_WORDS).to_numpy(dtype=bool)
+    missing = ~(true | lowered.isin(_FALSE_WORDS).to_numpy(dtype=bool))
+    values = pd.arrays.BooleanArray(true, missing)
+    return pd.Series(values, index=raw.index, name=raw.name), pd.Series(
+        missing, index=raw.index, name=raw.name
+    )
 
 
 def _parse_enum(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
@@ -577,11 +590,10 @@ def _parse_date(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
     Each distinct text is parsed once, so dates outside pandas' timestamp range
     (e.g. 9999-12-31) are fine.
     """
-    parsed: dict[str, date | None] = {}
-    for text in raw.unique().tolist():
-        parsed[text] = _iso_date(text)
-    values = raw.map(parsed).astype(object)
-    values = values.where(values.notna(), None)
+    codes, texts = pd.factorize(raw, use_na_sentinel=False)
+    parsed = np.empty(len(texts), dtype=object)
+    parsed[:] = [_iso_date(text) for text in texts.tolist()]
+    values = pd.Series(parsed[codes], index=raw.index, dtype=object, name=raw.name)
     return values, values.isna()
 
 

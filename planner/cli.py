@@ -523,17 +523,19 @@ def check(scenario: Path, result: Path, previous: Path | None, as_json: bool) ->
 @click.option("--time-limit", type=_SECONDS, default=None, help="Seconds for each line's MIP.")
 def explain_command(scenario: Path, result: Path, lines: tuple[str, ...], time_limit: float | None) -> None:
     """Why each chosen line of the plan in RESULT is short, who holds its stock and what would fill it."""
-    from planner.app.explain import explain_lines, in_words
+    from planner.app.explain import explain_lines, in_words, scenario_around
 
-    data = _load(scenario)
-    keys = []
-    for text in lines:
-        order, slash, number = text.rpartition("/")
+    named = [text.rpartition("/") for text in lines]
+    keys = [(order, number) for order, slash, number in named if slash and order and number]
+    try:
+        data, part = scenario_around(scenario, result, keys)
+    except InputErrors as exc:
+        _fail(exc)
+    for text, (order, slash, number) in zip(lines, named, strict=True):
         if not slash or not order or not number:
             raise click.BadParameter(f"{text!r} is not ORDER/LINE", param_hint="--line")
-        keys.append((order, number))
     try:
-        explained = explain_lines(data, result, keys or None, time_limit)
+        explained = explain_lines(data, result, keys or None, time_limit, part)
     except PlannerError as exc:
         _fail(exc)
     for e in explained:

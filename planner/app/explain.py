@@ -12,6 +12,8 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from itertools import compress
 from pathlib import Path
 from typing import NoReturn
 
@@ -19,19 +21,24 @@ import pandas as pd
 
 from models.cells import escape_cell, read_csv_file, unescape_frame
 from models.codes import ExplainKind, PlanStatus
+from models.collector import collector_paused
 from models.errors import InputError, InputErrors
+from models.loading import Cut, load_scenario, python_values
 from models.previous import read_previous
 from models.records import LineKey, Scenario
+from planner.engine.backends import mip_backend
 from planner.engine.eligibility import Prepared, prepare, tier_keys
 from planner.engine.first_in_tier import FirstInTier, ceiling, first_in_tier
 from planner.engine.ids import LineId
-from planner.engine.solve import mip_backend
+from planner.io.run_json import solved_from
 from planner.result.explain import EXPLAIN_COLUMNS, Fact, fill_target, made_up_first
 from planner.result.explain_lots import line_lots
 from planner.result.output import MARKER
 from planner.result.reasons import reason_words
 
 RESULT_FILES = ("lines.csv", "explain.csv", "summary.json")
+LINES_READ = ("order", "line", "item", "unit", "requested", "allocated", "reason", "tier")
+"""The columns of lines.csv an explanation reads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,22 +71,28 @@ class LineExplanation:
         return f"{self.order}/{self.line}"
 
 
+@collector_paused()
 def explain_lines(
     scenario: Scenario,
     folder: Path,
     keys: Sequence[LineKey] | None = None,
     time_limit: float | None = None,
+    part: bool = False,
 ) -> list[LineExplanation]:
     """The explanation of each line of `keys` (None: every participating line that is not full) of
-    the plan in `folder`, which must be a planner result for `scenario` (InputErrors otherwise)."""
+    the plan in `folder`, which must be a planner result for `scenario` (InputErrors otherwise).
+    `part`: `scenario` is only the part of the folder's scenario around `keys` (`scenario_around`),
+    so its lines are not compared with the folder's."""
     folder = Path(folder)
     options = _result_record(scenario, folder).get("options")
     previous = options.get("previous") if isinstance(options, dict) else None
     if scenario.previous is None and isinstance(previous, str):
         scenario = scenario.replace(previous=read_previous(previous))
-    table = read_csv_file(folder / "lines.csv")
+    table = read_csv_file(folder / "lines.csv", LINES_READ)
     keyed = list(zip(table["order"].tolist(), table["line"].tolist()))
-    if len(keyed) != len(scenario.lines) or set(keyed) != {(ln.order, ln.line) for ln in scenario.lines}:
+    if not part and (
+        len(keyed) != len(scenario.lines) or set(keyed) != {(ln.order, ln.line) for ln in scenario.lines}
+    ):
         _refuse(
             folder / "lines.csv",
             f"its lines are not the scenario's ({len(keyed)} against {len(scenario.lines)})",
@@ -147,6 +160,61 @@ def _facts(path: Path, keys: set[LineKey]) -> dict[LineKey, list[Fact]]:
     return out
 
 
+def scenario_around(path: Path, folder: Path, keys: Sequence[LineKey]) -> tuple[Scenario, bool]:
+    """The scenario at `path` to explain the lines `keys` of the plan in `folder` with, and whether it
+    is only their part (`explain_lines`' `part`): only the lines and lots that can be `around` one of
+    them when the folder is what a solve of this planner version wrote from exactly these files
+    (planner.io.run_json.solved_from: they were validated then) and not a re-plan; else the whole
+    scenario, validated (InputErrors)."""
+    if keys and solved_from(folder, path):
+        options = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("options")
+        if not (isinstance(options, dict) and options.get("previous")):
+            return load_scenario(path, _cut_around(keys)), True
+    return load_scenario(path), False
+
+
+def _cut_around(keys: Sequence[LineKey]) -> Cut:
+    """The lines and lots `around` any line of `keys` keeps, of the whole scenario (kept whole when
+    it is a re-plan). Around each of them the part holds what the whole scenario holds, so `around`
+    finds the same part in it (every line it reaches there, and every lot of their items, is kept;
+    the other tables are whole)."""
+
+    def cut(
+        scenario: Scenario, lines: pd.DataFrame, lots: pd.DataFrame
+    ) -> tuple[pd.Series, pd.Series] | None:
+        if scenario.previous is not None:
+            return None
+        columns = _LineColumns(
+            list(zip(lines["order"].tolist(), lines["line"].tolist())),
+            lines["item"].tolist(),
+            python_values(lines["ship_date"]),
+            python_values(lines["priority"]),
+        )
+        rows: set[int] = set()
+        items: set[str] = set()
+        for key in keys:
+            if key in columns.keys:  # another is refused as not in lines.csv
+                tied, reached = _tied(scenario, columns, key, None)
+                rows |= tied
+                items |= reached
+        kept = pd.Series(False, index=lines.index)
+        kept.iloc[sorted(rows)] = True
+        return kept, lots["item"].isin(items)
+
+    return cut
+
+
+@dataclass(frozen=True, slots=True)
+class _LineColumns:
+    """What `around` reads of each line of a scenario, a field a list (of records or of a table)."""
+
+    keys: list[LineKey]
+    items: list[str]
+    ship_dates: list[date]
+    priorities: list[int | None]
+    """None: the order's."""
+
+
 def around(scenario: Scenario, key: LineKey) -> Scenario:
     """The part of the scenario that can matter to what one line could have first in its tier: the
     lines that compete before it (earlier tiers, the lines of full-delivery orders with an earlier
@@ -154,53 +222,25 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
     by the items whose lots they may use (alternates and kit components included) and by
     full-delivery orders, with those items' lots. The other lines share no stock with it or get
     nothing in that plan."""
-    giving = _reach(scenario)
     orders = {o.order: o for o in scenario.orders}
-    priorities = [orders[ln.order].priority if ln.priority is None else ln.priority for ln in scenario.lines]
-    tiers = tier_keys(scenario.objective_key, [ln.ship_date for ln in scenario.lines], priorities)
-    keys = [(line.order, line.line) for line in scenario.lines]
-    start = keys.index(key)
-    before = [tier < tiers[start] for tier in tiers]
-    full = {o.order for o in scenario.orders if o.full_delivery}
-    needed = {line.order for line, early in zip(scenario.lines, before) if early and line.order in full}
-    fixed = {(r.order, r.line) for r in scenario.reservations} | {p.key for p in scenario.pins}
-    # a pinned line, and every line of a full-delivery order with one, is solved before the tiers
-    needed |= {p.order for p in scenario.pins if p.order in full}
-    replanned = scenario.previous is not None
-    competing = [
-        early
-        or i == start
-        or line.order in needed
-        or keys[i] in fixed
-        or (
-            replanned
-            and (scenario.keeps(orders[line.order], line) or line.printed or orders[line.order].printed)
-        )
-        for i, (line, early) in enumerate(zip(scenario.lines, before))
-    ]
-    lines_of_item: dict[str, list[int]] = defaultdict(list)
-    lines_of_order: dict[str, list[int]] = defaultdict(list)
-    for i, line in enumerate(scenario.lines):
-        if not competing[i]:
-            continue
-        for item in giving(line.item):
-            lines_of_item[item].append(i)
-        lines_of_order[line.order].append(i)
-    lines, todo = {start}, [start]
-    items: set[str] = set()
-    while todo:
-        line = scenario.lines[todo.pop()]
-        tied = list(lines_of_order[line.order]) if line.order in full else []
-        for item in giving(line.item) - items:
-            items.add(item)
-            tied += lines_of_item[item]
-        for other in tied:
-            if other not in lines:
-                lines.add(other)
-                todo.append(other)
+    held = (
+        None
+        if scenario.previous is None
+        else [
+            bool(scenario.keeps(orders[line.order], line) or line.printed or orders[line.order].printed)
+            for line in scenario.lines
+        ]
+    )
+    columns = _LineColumns(
+        [line.key for line in scenario.lines],
+        [line.item for line in scenario.lines],
+        [line.ship_date for line in scenario.lines],
+        [line.priority for line in scenario.lines],
+    )
+    lines, items = _tied(scenario, columns, key, held)
     chosen = [scenario.lines[i] for i in sorted(lines)]
     order_ids = {line.order for line in chosen}
-    line_keys = {keys[i] for i in lines}
+    line_keys = {columns.keys[i] for i in lines}
     lots = tuple(lot for lot in scenario.lots if lot.item in items)
     lot_ids = {lot.lot for lot in lots}
     return scenario.replace(
@@ -214,6 +254,57 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
         pins=tuple(p for p in scenario.pins if p.key in line_keys),
         safety_stock=tuple(s for s in scenario.safety_stock if s.item in items),
     )
+
+
+def _tied(
+    scenario: Scenario, lines: _LineColumns, key: LineKey, held: list[bool] | None
+) -> tuple[set[int], set[str]]:
+    """The lines `around` the line `key` keeps (positions in `lines`, the scenario's lines, which
+    it need not hold itself) and the items whose lots it keeps. `held`: on a re-plan, whether each
+    line keeps or is printed (None: not a re-plan)."""
+    giving = _reach(scenario)
+    orders = {o.order: o for o in scenario.orders}
+    priorities = [
+        orders[order].priority if priority is None else priority
+        for (order, _), priority in zip(lines.keys, lines.priorities)
+    ]
+    tiers = tier_keys(scenario.objective_key, lines.ship_dates, priorities)
+    start = lines.keys.index(key)
+    before = [tier < tiers[start] for tier in tiers]
+    full = {o.order for o in scenario.orders if o.full_delivery}
+    needed = {order for (order, _), early in zip(lines.keys, before) if early and order in full}
+    fixed = {(r.order, r.line) for r in scenario.reservations} | {p.key for p in scenario.pins}
+    # a pinned line, and every line of a full-delivery order with one, is solved before the tiers
+    needed |= {p.order for p in scenario.pins if p.order in full}
+    competing = [
+        early or i == start or order in needed or lines.keys[i] in fixed or (held is not None and held[i])
+        for i, ((order, _), early) in enumerate(zip(lines.keys, before))
+    ]
+    of_item: dict[str, list[int]] = defaultdict(list)
+    lines_of_order: dict[str, list[int]] = defaultdict(list)
+    for i in compress(range(len(competing)), competing):
+        of_item[lines.items[i]].append(i)
+        lines_of_order[lines.keys[i][0]].append(i)
+    # the competing lines that may use an item's lots: those of each item giving it (each item's once)
+    users: dict[str, list[str]] = defaultdict(list)
+    for own in of_item:
+        for used in giving(own):
+            users[used].append(own)
+    tied, todo = {start}, [start]
+    items: set[str] = set()
+    while todo:
+        at = todo.pop()
+        order = lines.keys[at][0]
+        others = list(lines_of_order[order]) if order in full else []
+        for item in giving(lines.items[at]) - items:
+            items.add(item)
+            for own in users[item]:
+                others += of_item[own]
+        for other in others:
+            if other not in tied:
+                tied.add(other)
+                todo.append(other)
+    return tied, items
 
 
 def alone(scenario: Scenario, key: LineKey) -> Scenario:

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 from models.errors import PlannerError
 from planner.engine.eligibility import Prepared
 from planner.engine.ids import DemandId, LineId, PairId, demand_pairs
+
+if TYPE_CHECKING:
+    from ortools.graph.python import min_cost_flow
 
 
 class FlowError(PlannerError):
@@ -63,7 +65,10 @@ class _Network:
         return range(len(self.tails) - len(tails), len(self.tails))
 
     def build(self) -> min_cost_flow.SimpleMinCostFlow:
-        """The network as an OR-Tools min-cost flow (arc ids are the order of `arc` calls)."""
+        """The network as an OR-Tools min-cost flow (arc ids are the order of `arc` calls); OR-Tools
+        is imported by the first flow (`planner explain` on a line its ceiling settles needs none)."""
+        from ortools.graph.python import min_cost_flow
+
         smcf = min_cost_flow.SimpleMinCostFlow()
         smcf.add_arcs_with_capacity_and_unit_cost(
             np.array(self.tails, dtype=np.int32),

@@ -18,7 +18,8 @@ from models.collector import collector_paused
 from models.errors import PlannerError
 from models.records import Scenario
 from planner.check import Violation, check_tables
-from planner.engine.backends import Backend, SolverUnavailable, get_backend
+from planner.engine.backends import SolverUnavailable, get_backend
+from planner.engine.backends import mip_backend as mip_backend  # the backend of a solver name
 from planner.engine.backends.pulp import PulpBackend
 from planner.engine.components import Component, components
 from planner.engine.eligibility import Prepared, prepare
@@ -34,8 +35,6 @@ from planner.progress import Progress
 from planner.result.explain import short_lines
 from planner.result.plan import Allocation, Plan, TierResult
 
-DEFAULT_MIP_SOLVER = "highs"
-
 Route = Literal["auto", "tier_loop"]
 """Which components go through the tier loop: "auto" those with an integer side restriction
 (the others go to the exact lexicographic flow), "tier_loop" every one (for tests that hold the
@@ -49,11 +48,6 @@ class PlanRejected(PlannerError):
         self.violations = violations
         lines = "\n".join(f"  {v.rule}: {v.message}" for v in violations[:20])
         super().__init__(f"the plan from {solver} breaks the contract:\n{lines}")
-
-
-def mip_backend(name: str) -> Backend:
-    """The MIP backend a solver name stands for (auto and greedy: the default MIP solver)."""
-    return get_backend(DEFAULT_MIP_SOLVER if name in ("auto", "greedy") else name)
 
 
 def _require(name: str) -> None:

@@ -11,6 +11,9 @@ if TYPE_CHECKING:  # the command line names the solvers without loading a model'
     from planner.engine.mip import Mip, MipResult
 
 
+DEFAULT_MIP_SOLVER = "highs"
+
+
 class SolverUnavailable(PlannerError):
     """The solver asked for is unknown or not installed here (the user's input: exit 2)."""
 
@@ -53,3 +56,8 @@ def get_backend(name: str) -> Backend:
     if name == "pulp" or name.startswith("pulp:"):
         return PulpBackend(name.partition(":")[2] or None)
     raise SolverUnavailable(f"unknown solver {name!r}: choose {solver_choices()}")
+
+
+def mip_backend(name: str) -> Backend:
+    """The MIP backend a solver name stands for (auto and greedy: the default MIP solver)."""
+    return get_backend(DEFAULT_MIP_SOLVER if name in ("auto", "greedy") else name)
