@@ -14,6 +14,7 @@ lot, source and quantity), so that count is a few binary searches per (line, lot
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import compress
 
 import numpy as np
 import numpy.typing as npt
@@ -60,31 +61,33 @@ class Holders:
     ) -> None:
         self.facts, self.short = facts, short
         lots = facts.scenario.lots
-        self.lot_at = {lot.lot: i for i, lot in enumerate(lots)}
-        lot_at, known_lines = self.lot_at, facts.lines
-        rows = [r for r in plan.rows if r.lot in lot_at and (r.order, r.line) in known_lines]
-        self.rows = rows
-        orders, numbers, _, lot_names, _, _, quantities, source_names, *_ = zip(*rows) if rows else ((),) * 8
-        row_keys = list(zip(orders, numbers))
+        self.lot_index = pd.Index([lot.lot for lot in lots])
+        known = [r for r in plan.rows if r.key in facts.lines]
+        lot = self.lot_index.get_indexer(pd.Index([r.lot for r in known], dtype=object))
+        rows = self.rows = list(compress(known, lot >= 0))
+        orders, numbers, _, _, _, _, quantities, source_names, *_ = zip(*rows) if rows else ((),) * 8
         short_keys = [line.key for line, _ in short]
-        self.ordinal = ordinal = _ordinals(set(row_keys) | set(short_keys))
-        self.lot = np.array([lot_at[name] for name in lot_names], dtype=np.int64)
-        self.holder = np.array([ordinal[key] for key in row_keys], dtype=np.int64)
+        everyone = (
+            np.array([*orders, *(k[0] for k in short_keys)], dtype=object),
+            np.array([*numbers, *(k[1] for k in short_keys)], dtype=object),
+        )
+        self.names = _Names(*everyone)
+        ordinal = self.names.ordinal(*everyone)
+        self.lot = lot[lot >= 0].astype(np.int64)
+        self.holder = ordinal[: len(rows)]
         self.quantity = np.array(quantities, dtype=np.int64)
         source_name = np.array(source_names, dtype=object)
         self.optimiser = source_name == "optimizer"
         # tiers ranked among the lines here only: only their order matters
-        holding = {key for key, ours in zip(row_keys, self.optimiser.tolist()) if ours}
-        tier_of = _tier_ranks(facts, holding | set(short_keys))
-        self.tier = np.array([tier_of.get(key, -1) for key in row_keys], dtype=np.int64)
-        self.tier[~self.optimiser] = -1
+        tier = _tier_ranks(facts, [*(r.key for r in rows), *short_keys], ordinal)
+        self.tier = np.where(self.optimiser, tier[: len(rows)], -1)
         sources = sorted(set(source_names))
         source = np.searchsorted(np.array(sources, dtype=object), source_name).astype(np.int64)
         rank = np.empty(len(rows), dtype=np.int64)
         rank[np.lexsort((self.quantity, source, self.lot, self.holder))] = np.arange(len(rows))
         self.rank = rank
         self.n_rows = len(rows) + 1
-        self.n_tiers = len(set(tier_of.values())) + 2
+        self.n_tiers = int(tier.max(initial=-1)) + 3
         self.span = self.n_tiers * self.n_rows
         self.fixed = np.sort(self.lot[~self.optimiser] * self.n_rows + rank[~self.optimiser])
         self.ours = np.sort(
@@ -92,9 +95,9 @@ class Holders:
             + self.tier[self.optimiser] * self.n_rows
             + rank[self.optimiser]
         )
-        self.line_tier = np.array([tier_of[key] for key in short_keys], dtype=np.int64)
+        self.line_tier = tier[len(rows) :]
         self.lacking = _lacking(facts, short)
-        self.own = np.array([ordinal[key] for key in short_keys], dtype=np.int64)
+        self.own = ordinal[len(rows) :]
         self.pair_line, self.pair_lot = usable
         self.usable_key = np.unique(self.pair_line * len(lots) + self.pair_lot)
         self.by_key: dict[tuple[int, int, str, int], list[int]] = defaultdict(list)
@@ -115,15 +118,14 @@ class Holders:
         bad: set[int] = set()
         taken: dict[tuple[int, int, int, str, int], int] = defaultdict(int)
         line, row, details = [], [], []
-        own, ordinal, lot_at, by_key = self.own.tolist(), self.ordinal, self.lot_at, self.by_key
-        for i, lot, other_order, other_line, quantity, detail in written:
-            holder = ordinal.get((other_order, other_line))
-            key = (
-                -1 if holder is None else holder,
-                lot_at.get(lot, -1),
-                DETAIL_SOURCE.get(detail, "optimizer"),
-                quantity,
-            )
+        own, by_key = self.own.tolist(), self.by_key
+        _, lots, other_orders, other_lines, _, _ = zip(*written) if written else ((),) * 6
+        holders = self.names.ordinal(
+            np.array(other_orders, dtype=object), np.array(other_lines, dtype=object)
+        )
+        places = self.lot_index.get_indexer(pd.Index(lots, dtype=object))
+        for (i, _, _, _, quantity, detail), holder, lot in zip(written, holders.tolist(), places.tolist()):
+            key = (holder, lot, DETAIL_SOURCE.get(detail, "optimizer"), quantity)
             found, nth = by_key.get(key, []), taken[(i, *key)]
             if nth >= len(found) or holder == own[i]:
                 bad.add(i)
@@ -214,8 +216,11 @@ class Holders:
     def _own(self, last: Ints) -> tuple[Ints, Ints]:
         """Per short line, its own rows on its lots, and those no later than `last` in its order."""
         n, n_lots = len(self.short), len(self.facts.scenario.lots)
-        position = {int(o): i for i, o in enumerate(self.own)}
-        mine = np.array([position.get(int(h), -1) for h in self.holder], dtype=np.int64)
+        if not n:
+            return self.own, self.own
+        by_own = np.argsort(self.own)  # each short line's own place, once
+        found = np.minimum(np.searchsorted(self.own, self.holder, sorter=by_own), n - 1)
+        mine = np.where(self.own[by_own[found]] == self.holder, by_own[found], -1)
         rows = np.flatnonzero(mine >= 0)
         at = mine[rows]
         rows, at = (
@@ -255,29 +260,47 @@ class Holders:
         return out
 
 
-def _ordinals(keys: set[LineKey]) -> dict[LineKey, int]:
-    """Each line's place among `keys` by order, then line number in natural order."""
-    if not keys:
-        return {}
-    listed = list(keys)
-    orders, numbers = zip(*listed)
-    order_code = pd.factorize(np.array(orders, dtype=object), sort=True)[0]
-    number_code, uniques = pd.factorize(np.array(numbers, dtype=object))
-    distinct: list[str] = uniques.tolist()
-    natural = sorted(range(len(distinct)), key=lambda n: line_sort_key(distinct[n]))
-    number_rank = np.empty(len(distinct), dtype=np.int64)
-    number_rank[natural] = np.arange(len(distinct))
-    place = np.empty(len(listed), dtype=np.int64)
-    place[np.lexsort((number_rank[number_code], order_code))] = np.arange(len(listed))
-    return dict(zip(listed, place.tolist()))
+class _Names:
+    """Line names (order, line number) placed by order, then line number in natural order: each
+    pair's place is one integer (order's rank, then the number's), the same for every pair of the
+    orders and numbers given at first."""
+
+    def __init__(self, orders: npt.NDArray[np.object_], numbers: npt.NDArray[np.object_]) -> None:
+        self.orders = pd.Index(pd.unique(orders)).sort_values()
+        distinct: list[str] = pd.unique(numbers).tolist()
+        self.numbers = pd.Index(distinct)
+        natural = sorted(range(len(distinct)), key=lambda n: line_sort_key(distinct[n]))
+        self.number_rank = np.empty(len(distinct), dtype=np.int64)
+        self.number_rank[natural] = np.arange(len(distinct))
+
+    def ordinal(self, orders: npt.NDArray[np.object_], numbers: npt.NDArray[np.object_]) -> Ints:
+        """Each pair's place (-1: an order or number not given at first)."""
+        order = self.orders.get_indexer(pd.Index(orders, dtype=object))
+        number = self.numbers.get_indexer(pd.Index(numbers, dtype=object))
+        place: Ints = np.where(
+            (order >= 0) & (number >= 0), order * len(self.numbers) + self.number_rank[number], -1
+        ).astype(np.int64)
+        return place
 
 
-def _tier_ranks(facts: Facts, keys: set[LineKey]) -> dict[LineKey, int]:
-    """Each line's tier key's rank among those of `keys`."""
+def _tier_ranks(facts: Facts, keys: list[LineKey], ordinal: Ints) -> Ints:
+    """Each line's tier key's rank among those of `keys` (`ordinal`: their places, each line's key
+    looked up once)."""
     cached = facts.tier_keys
-    tier_keys = {key: cached[key] if key in cached else tier_key(facts, facts.lines[key]) for key in keys}
-    rank_of = {key: n for n, key in enumerate(sorted(set(tier_keys.values())))}
-    return {key: rank_of[k] for key, k in tier_keys.items()}
+    _, first, inverse = np.unique(ordinal, return_index=True, return_inverse=True)
+    found = pd.Series(
+        [
+            cached[key] if key in cached else tier_key(facts, facts.lines[key])
+            for key in map(keys.__getitem__, first.tolist())
+        ],
+        dtype=object,
+    )
+    code, uniques = pd.factorize(found)
+    order = sorted(range(len(uniques)), key=lambda n: uniques[n])
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[order] = np.arange(len(uniques))
+    ranks: Ints = rank[code][inverse.reshape(-1)]
+    return ranks
 
 
 def _lacking(facts: Facts, short: list[tuple[Line, int]]) -> Ints:

@@ -141,10 +141,11 @@ class Candidates:
 
 
 def _per_line(part_line: Ints, kits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """The fewest of `kits` over each line's parts, lines ascending."""
-    lines = np.unique(part_line)
-    fewest = np.full(len(lines), np.inf)
-    np.minimum.at(fewest, np.searchsorted(lines, part_line), kits)
+    """The fewest of `kits` over each line's parts, lines ascending (`part_line` is: `candidates`)."""
+    if not len(part_line):
+        return np.zeros(0)
+    starts = np.flatnonzero(np.r_[True, part_line[1:] != part_line[:-1]])
+    fewest: npt.NDArray[np.float64] = np.minimum.reduceat(kits, starts)
     return fewest
 
 

@@ -28,8 +28,7 @@ from models.codes import ExplainKind, Reason, Source
 from planner.engine.eligibility import PreparedLine
 from planner.engine.first_in_tier import FirstInTier
 from planner.result.explain_lots import FILTERS, line_lots
-from planner.result.held_by import HeldBy, Holdings, held_by
-from planner.result.leftover import Leftover
+from planner.result.held_by import SOURCES, HeldBy, Holdings, held_by
 
 if TYPE_CHECKING:
     from planner.result.plan import Plan
@@ -120,7 +119,7 @@ class _Explainer:
         prep = self.prep = plan.prepared
         self.allocated = plan.line_allocated
         self.reasons = plan.short_reasons
-        self.leftover = Leftover(plan)
+        self.leftover = plan.leftover
         self.short = short_lines(plan)
         self.lots = line_lots(prep, self.short)
         self.order_lines: dict[str, list[int]] = defaultdict(list)
@@ -243,7 +242,7 @@ class _Explainer:
         )
         requested = np.array([prep.lines[li].requested for li in self.short], dtype=np.int64)
         got = np.array(self.allocated, dtype=np.int64)[short] if len(short) else short
-        holdings = _holdings(plan, self.tiers)
+        holdings = plan.holdings
         found = held_by(holdings, short, tier, (requested - got) * per_unit, self._pairs(position))
         rows = found.row
         return found.line, found.lot, holdings.line[rows], holdings.quantity[rows], self._how(found, holdings)
@@ -260,7 +259,7 @@ class _Explainer:
             if source == Source.PREVIOUS and self.prep.lines[m].reason == Reason.PRINTED
             else HELD_OUTSIDE_TIERS[source]
             for source, m in zip(
-                np.array(_SOURCES)[holdings.source[rows[fixed]]], holdings.line[rows[fixed]].tolist()
+                np.array(SOURCES)[holdings.source[rows[fixed]]], holdings.line[rows[fixed]].tolist()
             )
         ]
         same = np.flatnonzero(holdings.optimiser[rows] & (theirs == mine))
@@ -306,31 +305,3 @@ class _Explainer:
         reach = "" if target == self.prep.lines[li].requested else f"to {target}, the most whole packs allow"
         rows.add(li, ExplainKind.FIRST_IN_TIER, first.quantity, proof)
         rows.add(li, ExplainKind.EXTRA_STOCK, max(0, target - first.quantity), reach)
-
-
-_SOURCES = sorted(Source)
-"""allocations.csv's sources, by name: Holdings.source ranks them so."""
-
-
-def _holdings(plan: Plan, tiers: Ints) -> Holdings:
-    """The plan's allocation rows from lots, as arrays."""
-    prep = plan.prepared
-    lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
-    line_index = {line.key: li for li, line in enumerate(prep.lines)}
-    rank = {source: n for n, source in enumerate(_SOURCES)}
-    rows = [
-        (lot_index[a.lot], line_index[(a.order, a.line)], rank[a.source], a.quantity)
-        for a in plan.allocations
-        if a.lot
-    ]
-    lot, line, source, quantity = (
-        (np.array(c, dtype=np.int64) for c in zip(*rows)) if rows else (np.zeros(0, dtype=np.int64),) * 4
-    )
-    return Holdings(
-        lot=lot,
-        line=line,
-        tier=tiers[line] if len(line) else line,
-        optimiser=source == rank[Source.OPTIMIZER],
-        quantity=quantity,
-        source=source,
-    )
