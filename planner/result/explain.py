@@ -122,9 +122,13 @@ class _Explainer:
         self.leftover = plan.leftover
         self.short = short_lines(plan)
         self.lots = line_lots(prep, self.short)
+        blocked = {
+            prep.lines[li].key[0] for li in self.short if self.reasons[li] == Reason.FULL_DELIVERY_BLOCKED
+        }
         self.order_lines: dict[str, list[int]] = defaultdict(list)
-        for li, line in enumerate(prep.lines):
-            self.order_lines[line.key[0]].append(li)
+        """The lines of each order whose short lines are full_delivery_blocked."""
+        for li in [li for li, line in enumerate(prep.lines) if line.key[0] in blocked]:
+            self.order_lines[prep.lines[li].key[0]].append(li)
         self.blocking: dict[str, list[tuple[int, int, str]]] = {}
         self.tiers = np.array([-1 if t is None else t for t in prep.report_tier], dtype=np.int64)
         """Every line's tier (-1: it takes no part)."""
@@ -136,20 +140,30 @@ class _Explainer:
             if li in first:
                 self.counterfactual(rows, li, first[li])
         relax = self.lots
-        for li, f, q in zip(relax.relax_line, relax.relax_filter, relax.relax_quantity):
-            if q > 0:
-                rows.add(int(li), ExplainKind.RELAX, int(q), FILTERS[f])
+        n_relax = len(relax.relax_line)
         held_line, held_lot, held_other, held_quantity, held_detail = self.held_by()
         prep = self.prep
-        line = np.concatenate([np.array(rows.line, dtype=np.int64), held_line])
+        line = np.concatenate([np.array(rows.line, dtype=np.int64), relax.relax_line, held_line])
+        kinds_of = (KIND_ORDER[ExplainKind.RELAX], KIND_ORDER[ExplainKind.HELD_BY])
         kind = np.concatenate(
-            [np.array(rows.kind, dtype=np.int64), np.full(len(held_line), KIND_ORDER[ExplainKind.HELD_BY])]
+            [
+                np.array(rows.kind, dtype=np.int64),
+                np.full(n_relax, kinds_of[0], dtype=np.int64),
+                np.full(len(held_line), kinds_of[1], dtype=np.int64),
+            ]
         )
-        lot = np.concatenate([np.array(rows.lot, dtype=np.int64), held_lot])
-        other = np.concatenate([np.array(rows.other, dtype=np.int64), held_other])
-        quantity = np.concatenate([np.array(rows.quantity, dtype=np.int64), held_quantity])
-        details = rows.detail + held_detail
-        detail_rank = np.unique(np.array(details, dtype=object), return_inverse=True)[1] if details else line
+        lot = np.concatenate(
+            [np.array(rows.lot, dtype=np.int64), np.full(n_relax, -1, dtype=np.int64), held_lot]
+        )
+        other = np.concatenate(
+            [np.array(rows.other, dtype=np.int64), np.full(n_relax, -1, dtype=np.int64), held_other]
+        )
+        quantity = np.concatenate(
+            [np.array(rows.quantity, dtype=np.int64), relax.relax_quantity, held_quantity]
+        )
+        filters = np.array([str(f) for f in FILTERS], dtype=object)
+        details = rows.detail + filters[relax.relax_filter].tolist() + held_detail
+        detail_rank = _ranks(details) if details else line
         walk = np.arange(len(line))
         order = np.lexsort((walk, detail_rank, other, lot, kind, line))
         orders = np.array([ln.key[0] for ln in prep.lines] + [""], dtype=object)
@@ -305,3 +319,14 @@ class _Explainer:
         reach = "" if target == self.prep.lines[li].requested else f"to {target}, the most whole packs allow"
         rows.add(li, ExplainKind.FIRST_IN_TIER, first.quantity, proof)
         rows.add(li, ExplainKind.EXTRA_STOCK, max(0, target - first.quantity), reach)
+
+
+def _ranks(texts: list[str]) -> Ints:
+    """Each text's rank among the distinct texts, sorted (as `np.unique`'s inverse, each distinct
+    text compared once)."""
+    code, distinct = pd.factorize(pd.Index(texts, dtype=object))
+    order = np.argsort(np.array(distinct, dtype=object), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    ranks: Ints = rank[code]
+    return ranks
