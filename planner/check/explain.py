@@ -39,10 +39,10 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
         yield f"explain lacks column(s) {', '.join(missing)}"
         return
     cells = _cells(explain, EXPLAIN_COLUMNS)
-    short = [
-        (line, got) for key, line, got in plan.allocated if facts.reason[key] is None and got < line.quantity
-    ]
-    at = {line.key: i for i, (line, _) in enumerate(short)}
+    taking = [(key, line, got) for key, line, got in plan.allocated if facts.reason[key] is None]
+    keys = [key for key, line, got in taking if got < line.quantity]
+    short = [(line, got) for _, line, got in taking if got < line.quantity]
+    at = {key: i for i, key in enumerate(keys)}
     quantities = _integers(cells["quantity"])
     written: list[tuple[int, Row]] = []
     held: list[Written] = []
@@ -75,7 +75,7 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
     want = [(int(i), ("relax", "", "", int(q), FILTER_NAMES[f])) for i, f, q in zip(*found.relax(facts))]
     rules = _Rules(facts, plan, known, dict(zip(at, zip(*found.free_and_left(facts, lines, known.slack)))))
     want += [(i, row) for i, (line, got) in enumerate(short) for row in rules.rows(line, got)]
-    holders = Holders(facts, plan, short, found.usable(facts, lines))
+    holders = Holders(facts, plan, short, keys, found)
     has, should = Counter(written), Counter(want)
     # dict's own comparison (Counter's walks both in Python); counts are positive, so it is the same
     differ = {i for i, _ in (has - should) + (should - has)} if dict.__ne__(has, should) else set()

@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from models.records import Line, LineKey, line_sort_key
+from planner.check.explain_lots import Candidates
 from planner.check.facts import Facts
 from planner.check.reports import tier_key
 from planner.check.tables import PlanTables
@@ -50,14 +51,15 @@ def detail_class(detail: str) -> str:
 
 class Holders:
     """The plan's rows from lots, placed in the held_by order, for the short lines `short`
-    ((line, allocated) each) and the lots each may use (`usable`: line position, lot position)."""
+    ((line, allocated) each; `short_keys` their keys) and the lots each may use (of `found`)."""
 
     def __init__(
         self,
         facts: Facts,
         plan: PlanTables,
         short: list[tuple[Line, int]],
-        usable: tuple[Ints, Ints],
+        short_keys: list[LineKey],
+        found: Candidates,
     ) -> None:
         self.facts, self.short = facts, short
         lots = facts.scenario.lots
@@ -66,7 +68,6 @@ class Holders:
         lot = self.lot_index.get_indexer(pd.Index([r.lot for r in known], dtype=object))
         rows = self.rows = list(compress(known, lot >= 0))
         orders, numbers, _, _, _, _, quantities, source_names, *_ = zip(*rows) if rows else ((),) * 8
-        short_keys = [line.key for line, _ in short]
         everyone = (
             np.array([*orders, *(k[0] for k in short_keys)], dtype=object),
             np.array([*numbers, *(k[1] for k in short_keys)], dtype=object),
@@ -96,9 +97,10 @@ class Holders:
             + rank[self.optimiser]
         )
         self.line_tier = tier[len(rows) :]
-        self.lacking = _lacking(facts, short)
+        lacking = np.array([line.quantity - got for line, got in short], dtype=np.int64)
+        self.lacking = lacking * found.largest_units(len(short))
         self.own = ordinal[len(rows) :]
-        self.pair_line, self.pair_lot = usable
+        self.pair_line, self.pair_lot = found.usable(facts, [line for line, _ in short])
         self.usable_key = np.unique(self.pair_line * len(lots) + self.pair_lot)
         self.by_key: dict[tuple[int, int, str, int], list[int]] = defaultdict(list)
         for n, key in enumerate(zip(self.holder.tolist(), self.lot.tolist(), source_names, quantities)):
@@ -301,19 +303,3 @@ def _tier_ranks(facts: Facts, keys: list[LineKey], ordinal: Ints) -> Ints:
     rank[order] = np.arange(len(uniques))
     ranks: Ints = rank[code][inverse.reshape(-1)]
     return ranks
-
-
-def _lacking(facts: Facts, short: list[tuple[Line, int]]) -> Ints:
-    """What each short line lacks in units of its lots (kits: of its largest part)."""
-    largest: dict[str, int] = {}
-    for line, _ in short:
-        if line.item not in largest:
-            largest[line.item] = max(
-                (
-                    quantity
-                    for part, quantity in facts.kits.get(line.item, {line.item: 1}).items()
-                    if not (facts.is_kit(line) and not facts.item(part).stocking)
-                ),
-                default=1,
-            )
-    return np.array([(line.quantity - got) * largest[line.item] for line, got in short], dtype=np.int64)
