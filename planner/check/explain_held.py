@@ -13,7 +13,6 @@ lot, source and quantity), so that count is a few binary searches per (line, lot
 
 from __future__ import annotations
 
-from collections import defaultdict
 from itertools import compress
 
 import numpy as np
@@ -82,8 +81,9 @@ class Holders:
         # tiers ranked among the lines here only: only their order matters
         tier = _tier_ranks(facts, [*(r.key for r in rows), *short_keys], ordinal)
         self.tier = np.where(self.optimiser, tier[: len(rows)], -1)
-        sources = sorted(set(source_names))
-        source = np.searchsorted(np.array(sources, dtype=object), source_name).astype(np.int64)
+        self.sources: list[str] = sorted(set(source_names))
+        source = np.searchsorted(np.array(self.sources, dtype=object), source_name).astype(np.int64)
+        self.source = source
         rank = np.empty(len(rows), dtype=np.int64)
         rank[np.lexsort((self.quantity, source, self.lot, self.holder))] = np.arange(len(rows))
         self.rank = rank
@@ -102,9 +102,6 @@ class Holders:
         self.own = ordinal[len(rows) :]
         self.pair_line, self.pair_lot = found.usable(facts, [line for line, _ in short])
         self.usable_key = np.unique(self.pair_line * len(lots) + self.pair_lot)
-        self.by_key: dict[tuple[int, int, str, int], list[int]] = defaultdict(list)
-        for n, key in enumerate(zip(self.holder.tolist(), self.lot.tolist(), source_names, quantities)):
-            self.by_key[key].append(n)
 
     def code(self, row: Ints, tier: Ints) -> Ints:
         """Each holder row's place in the held_by order of a line of `tier`."""
@@ -117,26 +114,24 @@ class Holders:
 
     def wrong(self, written: list[Written]) -> set[int]:
         """The short lines (positions) whose written held_by rows are not the ones the plan gives."""
-        bad: set[int] = set()
-        taken: dict[tuple[int, int, int, str, int], int] = defaultdict(int)
-        line, row, details = [], [], []
-        own, by_key = self.own.tolist(), self.by_key
-        _, lots, other_orders, other_lines, _, _ = zip(*written) if written else ((),) * 6
-        holders = self.names.ordinal(
-            np.array(other_orders, dtype=object), np.array(other_lines, dtype=object)
+        i, lots, other_orders, other_lines, quantity, details = (
+            (np.array(c, dtype=np.int64 if n == 0 else object) for n, c in enumerate(zip(*written)))
+            if written
+            else (np.zeros(0, dtype=np.int64 if n == 0 else object) for n in range(6))
         )
-        places = self.lot_index.get_indexer(pd.Index(lots, dtype=object))
-        for (i, _, _, _, quantity, detail), holder, lot in zip(written, holders.tolist(), places.tolist()):
-            key = (holder, lot, DETAIL_SOURCE.get(detail, "optimizer"), quantity)
-            found, nth = by_key.get(key, []), taken[(i, *key)]
-            if nth >= len(found) or holder == own[i]:
-                bad.add(i)
-                continue
-            line.append(i)
-            row.append(found[nth])
-            details.append(detail)
-            taken[(i, *key)] += 1
-        at, rows = np.array(line, dtype=np.int64), np.array(row, dtype=np.int64)
+        # a quantity no row can have (beyond int64) as one that matches none
+        quantity = np.array([q if abs(q) < 2**62 else -(2**62) for q in quantity.tolist()], dtype=np.int64)
+        holder = self.names.ordinal(other_orders, other_lines)
+        code, distinct = pd.factorize(pd.Index(details, dtype=object))
+        named = [DETAIL_SOURCE.get(detail, "optimizer") for detail in distinct]
+        source = np.array([self.sources.index(n) if n in self.sources else -1 for n in named], dtype=np.int64)
+        key = np.stack(
+            [holder, self.lot_index.get_indexer(pd.Index(lots, dtype=object)), source[code], quantity], axis=1
+        )
+        row = self._match(i, key)
+        ok = (row >= 0) & (holder != self.own[i])
+        bad = set(i[~ok].tolist())
+        at, rows, details = i[ok], row[ok], details[ok].tolist()
         fits = self._details_fit(at, rows, details)
         bad |= set(at[~fits].tolist())
         at, rows = at[fits], rows[fits]
@@ -159,6 +154,31 @@ class Holders:
         bad |= {int(i) for i in np.flatnonzero(shown & (total - last_quantity >= self.lacking))}
         bad |= {int(i) for i in np.flatnonzero(shown & (total < self.lacking) & (every != count))}
         return bad
+
+    def _match(self, line: Ints, key: Ints) -> Ints:
+        """The row each written held_by row names (-1: none left): per short line `line[n]`, the
+        k-th written row of a (holder, lot, source, quantity) `key[n]` is the k-th such row."""
+        if not len(line):
+            return line
+        rows = np.stack([self.holder, self.lot, self.source, self.quantity], axis=1)
+        keys = np.concatenate([rows, key])
+        by_value = np.lexsort(keys.T[::-1])
+        ordered = keys[by_value]
+        code = np.empty(len(keys), dtype=np.int64)
+        code[by_value] = np.cumsum(np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]) - 1
+        theirs, ours = code[: len(rows)], code[len(rows) :]
+        by_key = np.argsort(theirs, kind="stable")
+        start = np.searchsorted(theirs[by_key], ours)
+        count = np.searchsorted(theirs[by_key], ours, side="right") - start
+        # the k of each written row: its place among the line's written rows of its key
+        order = np.lexsort((np.arange(len(line)), ours, line))
+        group = np.r_[True, (line[order][1:] != line[order][:-1]) | (ours[order][1:] != ours[order][:-1])]
+        first = np.maximum.accumulate(np.where(group, np.arange(len(order)), 0))
+        nth = np.empty(len(order), dtype=np.int64)
+        nth[order] = np.arange(len(order)) - first
+        found = nth < count
+        matched: Ints = np.where(found, by_key[np.minimum(start + nth, len(by_key) - 1)], -1)
+        return matched
 
     def _details_fit(self, at: Ints, rows: Ints, details: list[str]) -> npt.NDArray[np.bool_]:
         """Whether each written detail says how holder row `rows[n]` came to hold the lot, for short
