@@ -40,10 +40,10 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
         yield f"explain lacks column(s) {', '.join(missing)}"
         return
     cells = _cells(explain, EXPLAIN_COLUMNS)
-    short = [
-        (line, got) for key, line, got in plan.allocated if facts.reason[key] is None and got < line.quantity
-    ]
-    at = {line.key: i for i, (line, _) in enumerate(short)}
+    taking = [(key, line, got) for key, line, got in plan.allocated if facts.reason[key] is None]
+    keys = [key for key, line, got in taking if got < line.quantity]
+    short = [(line, got) for _, line, got in taking if got < line.quantity]
+    at = {key: i for i, key in enumerate(keys)}
     quantities = _integers(cells["quantity"])
     written: list[tuple[int, Row]] = []
     held: list[Written] = []
@@ -76,9 +76,10 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
     want = [(int(i), ("relax", "", "", int(q), FILTER_NAMES[f])) for i, f, q in zip(*found.relax(facts))]
     rules = _Rules(facts, plan, known, dict(zip(at, zip(*found.free_and_left(facts, lines, known.slack)))))
     want += [(i, row) for i, (line, got) in enumerate(short) for row in rules.rows(line, got)]
-    holders = Holders(facts, plan, short, found.usable(facts, lines))
+    holders = Holders(facts, plan, short, keys, found)
     has, should = Counter(written), Counter(want)
-    differ = {i for i, _ in (has - should) + (should - has)} if has != should else set()
+    # dict's own comparison (Counter's walks both in Python); counts are positive, so it is the same
+    differ = {i for i, _ in (has - should) + (should - has)} if dict.__ne__(has, should) else set()
     for i in sorted(differ | holders.wrong(held)):
         line_has = Counter(row for j, row in has.elements() if j == i)
         line_has += Counter(holders.classed(r) for r in held if r[0] == i)
@@ -120,7 +121,6 @@ class _Rules:
         self.facts, self.plan, self.slack, self.reasons = facts, plan, reasons.slack, reasons
         self.found = found
         """Per short line, what is free to it and what is left in its lots (explain_lots)."""
-        self.got = {key: a for key, _, a in plan.allocated}
         self._blocking: dict[str, list[Row]] = {}
 
     def free_for(self, line: Line) -> int:
@@ -155,7 +155,9 @@ class _Rules:
             blocking: list[Row] = []
             open_lines: list[Row] = []
             for other in self.facts.lines_of_order[line.order]:
-                name, lacking = f"{other.order}/{other.line}", other.quantity - self.got.get(other.key, 0)
+                result = self.plan.results.get(other.key)
+                got = 0 if result is None or result.allocated is None else result.allocated
+                name, lacking = f"{other.order}/{other.line}", other.quantity - got
                 reason = self.facts.reason[other.key]
                 if reason is not None and reason != "nonstock":
                     blocking.append(("rule", "", name, lacking, f"takes no part: {reason}"))

@@ -13,13 +13,14 @@ lot, source and quantity), so that count is a few binary searches per (line, lot
 
 from __future__ import annotations
 
-from collections import defaultdict
+from itertools import compress
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from models.records import Line, LineKey, line_sort_key
+from planner.check.explain_lots import Candidates
 from planner.check.facts import Facts
 from planner.check.reports import tier_key
 from planner.check.tables import PlanTables
@@ -49,42 +50,45 @@ def detail_class(detail: str) -> str:
 
 class Holders:
     """The plan's rows from lots, placed in the held_by order, for the short lines `short`
-    ((line, allocated) each) and the lots each may use (`usable`: line position, lot position)."""
+    ((line, allocated) each; `short_keys` their keys) and the lots each may use (of `found`)."""
 
     def __init__(
         self,
         facts: Facts,
         plan: PlanTables,
         short: list[tuple[Line, int]],
-        usable: tuple[Ints, Ints],
+        short_keys: list[LineKey],
+        found: Candidates,
     ) -> None:
         self.facts, self.short = facts, short
         lots = facts.scenario.lots
-        self.lot_at = {lot.lot: i for i, lot in enumerate(lots)}
-        lot_at, known_lines = self.lot_at, facts.lines
-        rows = [r for r in plan.rows if r.lot in lot_at and (r.order, r.line) in known_lines]
-        self.rows = rows
-        orders, numbers, _, lot_names, _, _, quantities, source_names, *_ = zip(*rows) if rows else ((),) * 8
-        row_keys = list(zip(orders, numbers))
-        short_keys = [line.key for line, _ in short]
-        self.ordinal = ordinal = _ordinals(set(row_keys) | set(short_keys))
-        self.lot = np.array([lot_at[name] for name in lot_names], dtype=np.int64)
-        self.holder = np.array([ordinal[key] for key in row_keys], dtype=np.int64)
+        self.lot_index = pd.Index([lot.lot for lot in lots])
+        known = [r for r in plan.rows if r.key in facts.lines]
+        lot = self.lot_index.get_indexer(pd.Index([r.lot for r in known], dtype=object))
+        rows = self.rows = list(compress(known, lot >= 0))
+        orders, numbers, _, _, _, _, quantities, source_names, *_ = zip(*rows) if rows else ((),) * 8
+        everyone = (
+            np.array([*orders, *(k[0] for k in short_keys)], dtype=object),
+            np.array([*numbers, *(k[1] for k in short_keys)], dtype=object),
+        )
+        self.names = _Names(*everyone)
+        ordinal = self.names.ordinal(*everyone)
+        self.lot = lot[lot >= 0].astype(np.int64)
+        self.holder = ordinal[: len(rows)]
         self.quantity = np.array(quantities, dtype=np.int64)
         source_name = np.array(source_names, dtype=object)
         self.optimiser = source_name == "optimizer"
         # tiers ranked among the lines here only: only their order matters
-        holding = {key for key, ours in zip(row_keys, self.optimiser.tolist()) if ours}
-        tier_of = _tier_ranks(facts, holding | set(short_keys))
-        self.tier = np.array([tier_of.get(key, -1) for key in row_keys], dtype=np.int64)
-        self.tier[~self.optimiser] = -1
-        sources = sorted(set(source_names))
-        source = np.searchsorted(np.array(sources, dtype=object), source_name).astype(np.int64)
+        tier = _tier_ranks(facts, [*(r.key for r in rows), *short_keys], ordinal)
+        self.tier = np.where(self.optimiser, tier[: len(rows)], -1)
+        self.sources: list[str] = sorted(set(source_names))
+        source = np.searchsorted(np.array(self.sources, dtype=object), source_name).astype(np.int64)
+        self.source = source
         rank = np.empty(len(rows), dtype=np.int64)
         rank[np.lexsort((self.quantity, source, self.lot, self.holder))] = np.arange(len(rows))
         self.rank = rank
         self.n_rows = len(rows) + 1
-        self.n_tiers = len(set(tier_of.values())) + 2
+        self.n_tiers = int(tier.max(initial=-1)) + 3
         self.span = self.n_tiers * self.n_rows
         self.fixed = np.sort(self.lot[~self.optimiser] * self.n_rows + rank[~self.optimiser])
         self.ours = np.sort(
@@ -92,14 +96,12 @@ class Holders:
             + self.tier[self.optimiser] * self.n_rows
             + rank[self.optimiser]
         )
-        self.line_tier = np.array([tier_of[key] for key in short_keys], dtype=np.int64)
-        self.lacking = _lacking(facts, short)
-        self.own = np.array([ordinal[key] for key in short_keys], dtype=np.int64)
-        self.pair_line, self.pair_lot = usable
+        self.line_tier = tier[len(rows) :]
+        lacking = np.array([line.quantity - got for line, got in short], dtype=np.int64)
+        self.lacking = lacking * found.largest_units(len(short))
+        self.own = ordinal[len(rows) :]
+        self.pair_line, self.pair_lot = found.usable(facts, [line for line, _ in short])
         self.usable_key = np.unique(self.pair_line * len(lots) + self.pair_lot)
-        self.by_key: dict[tuple[int, int, str, int], list[int]] = defaultdict(list)
-        for n, key in enumerate(zip(self.holder.tolist(), self.lot.tolist(), source_names, quantities)):
-            self.by_key[key].append(n)
 
     def code(self, row: Ints, tier: Ints) -> Ints:
         """Each holder row's place in the held_by order of a line of `tier`."""
@@ -112,27 +114,24 @@ class Holders:
 
     def wrong(self, written: list[Written]) -> set[int]:
         """The short lines (positions) whose written held_by rows are not the ones the plan gives."""
-        bad: set[int] = set()
-        taken: dict[tuple[int, int, int, str, int], int] = defaultdict(int)
-        line, row, details = [], [], []
-        own, ordinal, lot_at, by_key = self.own.tolist(), self.ordinal, self.lot_at, self.by_key
-        for i, lot, other_order, other_line, quantity, detail in written:
-            holder = ordinal.get((other_order, other_line))
-            key = (
-                -1 if holder is None else holder,
-                lot_at.get(lot, -1),
-                DETAIL_SOURCE.get(detail, "optimizer"),
-                quantity,
-            )
-            found, nth = by_key.get(key, []), taken[(i, *key)]
-            if nth >= len(found) or holder == own[i]:
-                bad.add(i)
-                continue
-            line.append(i)
-            row.append(found[nth])
-            details.append(detail)
-            taken[(i, *key)] += 1
-        at, rows = np.array(line, dtype=np.int64), np.array(row, dtype=np.int64)
+        i, lots, other_orders, other_lines, quantity, details = (
+            (np.array(c, dtype=np.int64 if n == 0 else object) for n, c in enumerate(zip(*written)))
+            if written
+            else (np.zeros(0, dtype=np.int64 if n == 0 else object) for n in range(6))
+        )
+        # a quantity no row can have (beyond int64) as one that matches none
+        quantity = np.array([q if abs(q) < 2**62 else -(2**62) for q in quantity.tolist()], dtype=np.int64)
+        holder = self.names.ordinal(other_orders, other_lines)
+        code, distinct = pd.factorize(pd.Index(details, dtype=object))
+        named = [DETAIL_SOURCE.get(detail, "optimizer") for detail in distinct]
+        source = np.array([self.sources.index(n) if n in self.sources else -1 for n in named], dtype=np.int64)
+        key = np.stack(
+            [holder, self.lot_index.get_indexer(pd.Index(lots, dtype=object)), source[code], quantity], axis=1
+        )
+        row = self._match(i, key)
+        ok = (row >= 0) & (holder != self.own[i])
+        bad = set(i[~ok].tolist())
+        at, rows, details = i[ok], row[ok], details[ok].tolist()
         fits = self._details_fit(at, rows, details)
         bad |= set(at[~fits].tolist())
         at, rows = at[fits], rows[fits]
@@ -155,6 +154,31 @@ class Holders:
         bad |= {int(i) for i in np.flatnonzero(shown & (total - last_quantity >= self.lacking))}
         bad |= {int(i) for i in np.flatnonzero(shown & (total < self.lacking) & (every != count))}
         return bad
+
+    def _match(self, line: Ints, key: Ints) -> Ints:
+        """The row each written held_by row names (-1: none left): per short line `line[n]`, the
+        k-th written row of a (holder, lot, source, quantity) `key[n]` is the k-th such row."""
+        if not len(line):
+            return line
+        rows = np.stack([self.holder, self.lot, self.source, self.quantity], axis=1)
+        keys = np.concatenate([rows, key])
+        by_value = np.lexsort(keys.T[::-1])
+        ordered = keys[by_value]
+        code = np.empty(len(keys), dtype=np.int64)
+        code[by_value] = np.cumsum(np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]) - 1
+        theirs, ours = code[: len(rows)], code[len(rows) :]
+        by_key = np.argsort(theirs, kind="stable")
+        start = np.searchsorted(theirs[by_key], ours)
+        count = np.searchsorted(theirs[by_key], ours, side="right") - start
+        # the k of each written row: its place among the line's written rows of its key
+        order = np.lexsort((np.arange(len(line)), ours, line))
+        group = np.r_[True, (line[order][1:] != line[order][:-1]) | (ours[order][1:] != ours[order][:-1])]
+        first = np.maximum.accumulate(np.where(group, np.arange(len(order)), 0))
+        nth = np.empty(len(order), dtype=np.int64)
+        nth[order] = np.arange(len(order)) - first
+        found = nth < count
+        matched: Ints = np.where(found, by_key[np.minimum(start + nth, len(by_key) - 1)], -1)
+        return matched
 
     def _details_fit(self, at: Ints, rows: Ints, details: list[str]) -> npt.NDArray[np.bool_]:
         """Whether each written detail says how holder row `rows[n]` came to hold the lot, for short
@@ -214,8 +238,11 @@ class Holders:
     def _own(self, last: Ints) -> tuple[Ints, Ints]:
         """Per short line, its own rows on its lots, and those no later than `last` in its order."""
         n, n_lots = len(self.short), len(self.facts.scenario.lots)
-        position = {int(o): i for i, o in enumerate(self.own)}
-        mine = np.array([position.get(int(h), -1) for h in self.holder], dtype=np.int64)
+        if not n:
+            return self.own, self.own
+        by_own = np.argsort(self.own)  # each short line's own place, once
+        found = np.minimum(np.searchsorted(self.own, self.holder, sorter=by_own), n - 1)
+        mine = np.where(self.own[by_own[found]] == self.holder, by_own[found], -1)
         rows = np.flatnonzero(mine >= 0)
         at = mine[rows]
         rows, at = (
@@ -255,42 +282,44 @@ class Holders:
         return out
 
 
-def _ordinals(keys: set[LineKey]) -> dict[LineKey, int]:
-    """Each line's place among `keys` by order, then line number in natural order."""
-    if not keys:
-        return {}
-    listed = list(keys)
-    orders, numbers = zip(*listed)
-    order_code = pd.factorize(np.array(orders, dtype=object), sort=True)[0]
-    number_code, uniques = pd.factorize(np.array(numbers, dtype=object))
-    distinct: list[str] = uniques.tolist()
-    natural = sorted(range(len(distinct)), key=lambda n: line_sort_key(distinct[n]))
-    number_rank = np.empty(len(distinct), dtype=np.int64)
-    number_rank[natural] = np.arange(len(distinct))
-    place = np.empty(len(listed), dtype=np.int64)
-    place[np.lexsort((number_rank[number_code], order_code))] = np.arange(len(listed))
-    return dict(zip(listed, place.tolist()))
+class _Names:
+    """Line names (order, line number) placed by order, then line number in natural order: each
+    pair's place is one integer (order's rank, then the number's), the same for every pair of the
+    orders and numbers given at first."""
+
+    def __init__(self, orders: npt.NDArray[np.object_], numbers: npt.NDArray[np.object_]) -> None:
+        self.orders = pd.Index(pd.unique(orders)).sort_values()
+        distinct: list[str] = pd.unique(numbers).tolist()
+        self.numbers = pd.Index(distinct)
+        natural = sorted(range(len(distinct)), key=lambda n: line_sort_key(distinct[n]))
+        self.number_rank = np.empty(len(distinct), dtype=np.int64)
+        self.number_rank[natural] = np.arange(len(distinct))
+
+    def ordinal(self, orders: npt.NDArray[np.object_], numbers: npt.NDArray[np.object_]) -> Ints:
+        """Each pair's place (-1: an order or number not given at first)."""
+        order = self.orders.get_indexer(pd.Index(orders, dtype=object))
+        number = self.numbers.get_indexer(pd.Index(numbers, dtype=object))
+        place: Ints = np.where(
+            (order >= 0) & (number >= 0), order * len(self.numbers) + self.number_rank[number], -1
+        ).astype(np.int64)
+        return place
 
 
-def _tier_ranks(facts: Facts, keys: set[LineKey]) -> dict[LineKey, int]:
-    """Each line's tier key's rank among those of `keys`."""
+def _tier_ranks(facts: Facts, keys: list[LineKey], ordinal: Ints) -> Ints:
+    """Each line's tier key's rank among those of `keys` (`ordinal`: their places, each line's key
+    looked up once)."""
     cached = facts.tier_keys
-    tier_keys = {key: cached[key] if key in cached else tier_key(facts, facts.lines[key]) for key in keys}
-    rank_of = {key: n for n, key in enumerate(sorted(set(tier_keys.values())))}
-    return {key: rank_of[k] for key, k in tier_keys.items()}
-
-
-def _lacking(facts: Facts, short: list[tuple[Line, int]]) -> Ints:
-    """What each short line lacks in units of its lots (kits: of its largest part)."""
-    largest: dict[str, int] = {}
-    for line, _ in short:
-        if line.item not in largest:
-            largest[line.item] = max(
-                (
-                    quantity
-                    for part, quantity in facts.kits.get(line.item, {line.item: 1}).items()
-                    if not (facts.is_kit(line) and not facts.item(part).stocking)
-                ),
-                default=1,
-            )
-    return np.array([(line.quantity - got) * largest[line.item] for line, got in short], dtype=np.int64)
+    _, first, inverse = np.unique(ordinal, return_index=True, return_inverse=True)
+    found = pd.Series(
+        [
+            cached[key] if key in cached else tier_key(facts, facts.lines[key])
+            for key in map(keys.__getitem__, first.tolist())
+        ],
+        dtype=object,
+    )
+    code, uniques = pd.factorize(found)
+    order = sorted(range(len(uniques)), key=lambda n: uniques[n])
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[order] = np.arange(len(uniques))
+    ranks: Ints = rank[code][inverse.reshape(-1)]
+    return ranks

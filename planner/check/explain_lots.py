@@ -44,18 +44,20 @@ class Candidates:
         n = len(facts.scenario.lots)
         ok = ~self.failed.any(axis=1)
         key = np.unique(self.line[ok] * n + self.lot[ok])
-        position = {lot.lot: i for i, lot in enumerate(facts.scenario.lots)}
-        shut = [
-            i * n + position[lot]
-            for i, line in enumerate(lines)
-            if line.key in facts.pins
-            for lot in facts.pins[line.key]
-            if lot in position
-        ]
-        only = [i for i, line in enumerate(lines) if line.key in facts.only]
-        key = key[
-            ~np.isin(key, np.array(shut, dtype=np.int64)) & ~np.isin(key // n, np.array(only, dtype=np.int64))
-        ]
+        if facts.pins or facts.only:
+            position = {lot.lot: i for i, lot in enumerate(facts.scenario.lots)}
+            shut = [
+                i * n + position[lot]
+                for i, line in enumerate(lines)
+                if line.key in facts.pins
+                for lot in facts.pins[line.key]
+                if lot in position
+            ]
+            only = [i for i, line in enumerate(lines) if line.key in facts.only]
+            key = key[
+                ~np.isin(key, np.array(shut, dtype=np.int64))
+                & ~np.isin(key // n, np.array(only, dtype=np.int64))
+            ]
         return key // n, key % n
 
     def part_lots(self, facts: Facts, lines: Sequence[Line], i: int) -> list[tuple[str, list[Lot]]]:
@@ -72,6 +74,15 @@ class Candidates:
             if shut is not None and lot.lot not in shut:
                 of_part[int(self.part[row]) - first].append(lot)
         return sorted(zip(names, of_part), key=lambda part: part[0])
+
+    def largest_units(self, n: int) -> Ints:
+        """Per line of the `n` given, the most units of one stocking part per line unit (1 for a
+        line of one item; 1 with no stocking part): what it lacks is counted in units of that."""
+        largest = np.ones(n, dtype=np.int64)
+        if len(self.part_line):
+            starts = np.flatnonzero(np.r_[True, self.part_line[1:] != self.part_line[:-1]])
+            largest[self.part_line[starts]] = np.maximum.reduceat(self.part_units, starts)
+        return largest
 
     def relax(self, facts: Facts) -> tuple[Ints, Ints, Ints]:
         """(line, filter, what lifting that filter alone adds to the whole line units its items'
@@ -156,10 +167,11 @@ class Candidates:
 
 
 def _per_line(part_line: Ints, kits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """The fewest of `kits` over each line's parts, lines ascending."""
-    lines = np.unique(part_line)
-    fewest = np.full(len(lines), np.inf)
-    np.minimum.at(fewest, np.searchsorted(lines, part_line), kits)
+    """The fewest of `kits` over each line's parts, lines ascending (`part_line` is: `candidates`)."""
+    if not len(part_line):
+        return np.zeros(0)
+    starts = np.flatnonzero(np.r_[True, part_line[1:] != part_line[:-1]])
+    fewest: npt.NDArray[np.float64] = np.minimum.reduceat(kits, starts)
     return fewest
 
 

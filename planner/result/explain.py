@@ -28,8 +28,7 @@ from models.codes import ExplainKind, Reason, Source
 from planner.engine.eligibility import Prepared, PreparedLine
 from planner.engine.first_in_tier import FirstInTier
 from planner.result.explain_lots import FILTERS, LineLots, line_lots
-from planner.result.held_by import HeldBy, Holdings, held_by
-from planner.result.leftover import Leftover
+from planner.result.held_by import SOURCES, HeldBy, Holdings, held_by
 
 if TYPE_CHECKING:
     from planner.result.plan import Plan
@@ -148,12 +147,16 @@ class _Explainer:
         prep = self.prep = plan.prepared
         self.allocated = plan.line_allocated
         self.reasons = plan.short_reasons
-        self.leftover = Leftover(plan)
+        self.leftover = plan.leftover
         self.short = short_lines(plan)
         self.lots = line_lots(prep, self.short)
+        blocked = {
+            prep.lines[li].key[0] for li in self.short if self.reasons[li] == Reason.FULL_DELIVERY_BLOCKED
+        }
         self.order_lines: dict[str, list[int]] = defaultdict(list)
-        for li, line in enumerate(prep.lines):
-            self.order_lines[line.key[0]].append(li)
+        """The lines of each order whose short lines are full_delivery_blocked."""
+        for li in [li for li, line in enumerate(prep.lines) if line.key[0] in blocked]:
+            self.order_lines[prep.lines[li].key[0]].append(li)
         self.blocking: dict[str, list[tuple[int, int, str]]] = {}
         self.tiers = np.array([-1 if t is None else t for t in prep.report_tier], dtype=np.int64)
         """Every line's tier (-1: it takes no part)."""
@@ -165,20 +168,30 @@ class _Explainer:
             if li in first:
                 self.counterfactual(rows, li, first[li])
         relax = self.lots
-        for li, f, q in zip(relax.relax_line, relax.relax_filter, relax.relax_quantity):
-            if q > 0:
-                rows.add(int(li), ExplainKind.RELAX, int(q), FILTERS[f])
+        n_relax = len(relax.relax_line)
         held_line, held_lot, held_other, held_quantity, held_detail = self.held_by()
         prep = self.prep
-        line = np.concatenate([np.array(rows.line, dtype=np.int64), held_line])
+        line = np.concatenate([np.array(rows.line, dtype=np.int64), relax.relax_line, held_line])
+        kinds_of = (KIND_ORDER[ExplainKind.RELAX], KIND_ORDER[ExplainKind.HELD_BY])
         kind = np.concatenate(
-            [np.array(rows.kind, dtype=np.int64), np.full(len(held_line), KIND_ORDER[ExplainKind.HELD_BY])]
+            [
+                np.array(rows.kind, dtype=np.int64),
+                np.full(n_relax, kinds_of[0], dtype=np.int64),
+                np.full(len(held_line), kinds_of[1], dtype=np.int64),
+            ]
         )
-        lot = np.concatenate([np.array(rows.lot, dtype=np.int64), held_lot])
-        other = np.concatenate([np.array(rows.other, dtype=np.int64), held_other])
-        quantity = np.concatenate([np.array(rows.quantity, dtype=np.int64), held_quantity])
-        details = rows.detail + held_detail
-        detail_rank = np.unique(np.array(details, dtype=object), return_inverse=True)[1] if details else line
+        lot = np.concatenate(
+            [np.array(rows.lot, dtype=np.int64), np.full(n_relax, -1, dtype=np.int64), held_lot]
+        )
+        other = np.concatenate(
+            [np.array(rows.other, dtype=np.int64), np.full(n_relax, -1, dtype=np.int64), held_other]
+        )
+        quantity = np.concatenate(
+            [np.array(rows.quantity, dtype=np.int64), relax.relax_quantity, held_quantity]
+        )
+        filters = np.array([str(f) for f in FILTERS], dtype=object)
+        details = rows.detail + filters[relax.relax_filter].tolist() + held_detail
+        detail_rank = _ranks(details) if details else line
         walk = np.arange(len(line))
         order = np.lexsort((walk, detail_rank, other, lot, kind, line))
         orders = np.array([ln.key[0] for ln in prep.lines] + [""], dtype=object)
@@ -263,7 +276,7 @@ class _Explainer:
         )
         requested = np.array([prep.lines[li].requested for li in self.short], dtype=np.int64)
         got = np.array(self.allocated, dtype=np.int64)[short] if len(short) else short
-        holdings = _holdings(plan, self.tiers)
+        holdings = plan.holdings
         found = held_by(holdings, short, tier, (requested - got) * per_unit, self._pairs(position))
         rows = found.row
         return found.line, found.lot, holdings.line[rows], holdings.quantity[rows], self._how(found, holdings)
@@ -280,7 +293,7 @@ class _Explainer:
             if source == Source.PREVIOUS and self.prep.lines[m].reason == Reason.PRINTED
             else HELD_OUTSIDE_TIERS[source]
             for source, m in zip(
-                np.array(_SOURCES)[holdings.source[rows[fixed]]], holdings.line[rows[fixed]].tolist()
+                np.array(SOURCES)[holdings.source[rows[fixed]]], holdings.line[rows[fixed]].tolist()
             )
         ]
         same = np.flatnonzero(holdings.optimiser[rows] & (theirs == mine))
@@ -330,29 +343,12 @@ class _Explainer:
         rows.add(li, ExplainKind.EXTRA_STOCK, extra, "; ".join(filter(None, (reach, lacking))))
 
 
-_SOURCES = sorted(Source)
-"""allocations.csv's sources, by name: Holdings.source ranks them so."""
-
-
-def _holdings(plan: Plan, tiers: Ints) -> Holdings:
-    """The plan's allocation rows from lots, as arrays."""
-    prep = plan.prepared
-    lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
-    line_index = {line.key: li for li, line in enumerate(prep.lines)}
-    rank = {source: n for n, source in enumerate(_SOURCES)}
-    rows = [
-        (lot_index[a.lot], line_index[(a.order, a.line)], rank[a.source], a.quantity)
-        for a in plan.allocations
-        if a.lot
-    ]
-    lot, line, source, quantity = (
-        (np.array(c, dtype=np.int64) for c in zip(*rows)) if rows else (np.zeros(0, dtype=np.int64),) * 4
-    )
-    return Holdings(
-        lot=lot,
-        line=line,
-        tier=tiers[line] if len(line) else line,
-        optimiser=source == rank[Source.OPTIMIZER],
-        quantity=quantity,
-        source=source,
-    )
+def _ranks(texts: list[str]) -> Ints:
+    """Each text's rank among the distinct texts, sorted (as `np.unique`'s inverse, each distinct
+    text compared once)."""
+    code, distinct = pd.factorize(pd.Index(texts, dtype=object))
+    order = np.argsort(np.array(distinct, dtype=object), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    ranks: Ints = rank[code]
+    return ranks

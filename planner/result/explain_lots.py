@@ -51,7 +51,8 @@ class LineLots:
     def of_demand(self, d: int) -> list[int]:
         """The lots that may serve demand `d` (whatever they hold; pins aside)."""
         lo, hi = np.searchsorted(self.demand, [d, d + 1])
-        return [int(x) for x in self.lot[lo:hi]]
+        lots: list[int] = self.lot[lo:hi].tolist()
+        return lots
 
 
 def _codes(values: Sequence[T]) -> tuple[Ints, dict[T, int]]:

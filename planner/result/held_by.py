@@ -14,11 +14,19 @@ and the walk across lots is one sort of those heads, a running sum per line and 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from models.arrays import Ints, ranges
+from models.codes import Source
+
+if TYPE_CHECKING:
+    from planner.result.plan import Plan
+
+SOURCES = sorted(Source)
+"""allocations.csv's sources, by name: Holdings.source ranks them so."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,31 @@ class Holdings:
     optimiser: npt.NDArray[np.bool_]
     quantity: Ints
     source: Ints
+
+
+def holdings(plan: Plan) -> Holdings:
+    """The plan's allocation rows from lots, as arrays (`Plan.holdings`)."""
+    prep = plan.prepared
+    lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
+    line_index = {line.key: li for li, line in enumerate(prep.lines)}
+    rank = {source: n for n, source in enumerate(SOURCES)}
+    rows = [
+        (lot_index[a.lot], line_index[(a.order, a.line)], rank[a.source], a.quantity)
+        for a in plan.allocations
+        if a.lot
+    ]
+    lot, line, source, quantity = (
+        (np.array(c, dtype=np.int64) for c in zip(*rows)) if rows else (np.zeros(0, dtype=np.int64),) * 4
+    )
+    tiers = np.array([-1 if t is None else t for t in prep.report_tier], dtype=np.int64)
+    return Holdings(
+        lot=lot,
+        line=line,
+        tier=tiers[line] if len(line) else line,
+        optimiser=source == rank[Source.OPTIMIZER],
+        quantity=quantity,
+        source=source,
+    )
 
 
 @dataclass(frozen=True)

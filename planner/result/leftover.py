@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from models.codes import Source
+import numpy as np
 
 if TYPE_CHECKING:
     from planner.result.plan import Plan
@@ -18,12 +18,10 @@ class Leftover:
     optimiser may still take of its lots (`group`)."""
 
     def __init__(self, plan: Plan) -> None:
-        prep = plan.prepared
-        lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
-        used = [0] * len(prep.lots)
-        for a in plan.allocations:
-            if a.source == Source.OPTIMIZER:
-                used[lot_index[a.lot]] += a.quantity
+        prep, held = plan.prepared, plan.holdings
+        ours = held.optimiser
+        taken = np.bincount(held.lot[ours], weights=held.quantity[ours], minlength=len(prep.lots))
+        used: list[int] = taken.astype(np.int64).tolist()
         self.lot_groups = prep.lot_groups
         self.lot = [capacity - u for capacity, u in zip(prep.capacity, used)]
         self.group = [group.cap - sum(used[lot] for lot in group.lots) for group in prep.cap_groups]

@@ -21,6 +21,8 @@ from planner.engine.eligibility import Prepared
 from planner.engine.first_in_tier import FirstInTier
 from planner.result import explain, report
 from planner.result.formats import Format, formatted
+from planner.result.held_by import Holdings, holdings
+from planner.result.leftover import Leftover
 from planner.result.output import MARKER, marker, write_atomically
 from planner.result.summary import Changes, IgnoredReservation, Summary, TierSummary, Totals
 
@@ -105,6 +107,16 @@ class Plan:
     def line_allocated(self) -> list[int]:
         """Allocated quantity of every prepared line (reservations included; nonstock in full)."""
         return report.line_allocated(self)
+
+    @cached_property
+    def holdings(self) -> Holdings:
+        """The allocation rows from lots as arrays (lot, line, tier, source, quantity)."""
+        return holdings(self)
+
+    @cached_property
+    def leftover(self) -> Leftover:
+        """What the plan leaves in the lots (the short reasons and explain.csv read it)."""
+        return Leftover(self)
 
     @cached_property
     def short_reasons(self) -> dict[int, Reason]:

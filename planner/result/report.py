@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from models.codes import Reason, Source
+from models.codes import Reason
 from models.records import Lot, line_sort_key
-from planner.result.leftover import Leftover
 
 if TYPE_CHECKING:
     from planner.result.plan import Plan
@@ -154,7 +153,7 @@ def short_reasons(plan: Plan) -> dict[int, Reason]:
     """The reason of every participating line that is not full (the module's docstring)."""
     prep = plan.prepared
     allocated = plan.line_allocated
-    leftover = Leftover(plan)
+    leftover = plan.leftover
     short = [
         li
         for li, (line, got) in enumerate(zip(prep.lines, allocated))
@@ -199,14 +198,10 @@ def short_reasons(plan: Plan) -> dict[int, Reason]:
 
 def _optimizer_holders(plan: Plan) -> dict[tuple[int, int | None], set[int]]:
     """Per (lot, tier), the lines of that tier the optimiser gives some of the lot to."""
-    prep = plan.prepared
-    lot_index = {lot.lot: i for i, lot in enumerate(prep.lots)}
-    line_index = {line.key: li for li, line in enumerate(prep.lines)}
+    tier, held = plan.prepared.report_tier, plan.holdings
     out: dict[tuple[int, int | None], set[int]] = defaultdict(set)
-    for a in plan.allocations:
-        if a.source == Source.OPTIMIZER:
-            li = line_index[(a.order, a.line)]
-            out[(lot_index[a.lot], prep.report_tier[li])].add(li)
+    for lot, li in zip(held.lot[held.optimiser].tolist(), held.line[held.optimiser].tolist()):
+        out[(lot, tier[li])].add(li)
     return out
 
 

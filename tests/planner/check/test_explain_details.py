@@ -49,6 +49,35 @@ def test_a_reservation_said_to_be_held_otherwise_is_caught(tampered: str) -> Non
 
 
 @pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("other_order", "NOPE"),  # no such line
+        ("other_line", "2"),  # no such line of R
+        ("lot", "X2"),  # no such lot
+        ("quantity", "7"),  # R holds 6
+        ("quantity", "99999999999999999999"),  # beyond any row's (and int64's)
+    ],
+)
+def test_a_held_by_row_naming_no_row_of_the_plan_is_caught(column: str, value: str) -> None:
+    """O/1's held_by row names R/1's 6 of X1; one whose holder, lot or quantity is no allocation
+    row of the plan is caught (each cell read as written, so as text)."""
+    s = scenario(
+        lots=[lot("X1", "X", 10)],
+        lines=[line("R", "1", "X", 6, D2), line("O", "1", "X", 8, D1)],
+        reservations=[reservation("R", "1", "X1", 6)],
+    )
+    plan = solve(s)
+    frame = plan.explain_frame().astype(str)
+    held = frame.index[frame["kind"] == "held_by"]
+    assert frame.loc[held, ["lot", "other_order", "other_line", "quantity"]].values.tolist() == [
+        ["X1", "R", "1", "6"]
+    ]
+    frame.loc[held, column] = value
+    found = check_tables(s, plan.allocations_frame(), plan.lines_frame(), explain=frame)
+    assert [v.rule for v in found] == ["explain"]
+
+
+@pytest.mark.parametrize(
     "tampered", ["", "after 2 to make up safety stock", "to 1, the most whole packs allow"]
 )
 def test_extra_stock_said_to_make_up_other_safety_stock_is_caught(tampered: str) -> None:
