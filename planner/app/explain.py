@@ -356,24 +356,25 @@ def _first_in_tier(
     alone_at = next(i for i, line in enumerate(by_itself.lines) if line.key == key)
     line = by_itself.lines[alone_at]
     got = allocated[key] - line.reserved
+    settled = None
     if ceiling(by_itself, LineId(alone_at)) == got:
-        first = FirstInTier(line.reserved + got, line.reserved + got, proved)
-        fill = fill_target(line)
+        settled = FirstInTier(line.reserved + got, line.reserved + got, proved)
         items = {lot.item for lot in by_itself.lots}
         held = any(i.safety_stock for i in scenario.items if i.item in items) or any(
             s.item in items for s in scenario.safety_stock
         )
-        if fill <= first.quantity or not held:
-            return first, fill, ""
-        part = prepare(around(scenario, key)).reported()
-        at = next(i for i, line in enumerate(part.lines) if line.key == key)
-        return first, fill, made_up_first(part, line_lots(part, [at]), at)
+        if fill_target(line) <= settled.quantity or not held:
+            return settled, fill_target(line), ""
     prep: Prepared = prepare(around(scenario, key)).reported()
-    added = {li: allocated[line.key] - line.reserved for li, line in enumerate(prep.lines) if line.takes_part}
     li = next(i for i, line in enumerate(prep.lines) if line.key == key)
-    backend = mip_backend(scenario.solver.name)
-    first = first_in_tier(prep, added, [li], backend, time_limit, proved)[li]
-    fill = fill_target(prep.lines[li])
+    first, fill = settled, fill_target(line)
+    if first is None:
+        added = {
+            m: allocated[line.key] - line.reserved for m, line in enumerate(prep.lines) if line.takes_part
+        }
+        backend = mip_backend(scenario.solver.name)
+        first = first_in_tier(prep, added, [li], backend, time_limit, proved)[li]
+        fill = fill_target(prep.lines[li])
     return first, fill, made_up_first(prep, line_lots(prep, [li]), li) if fill > first.quantity else ""
 
 

@@ -185,8 +185,11 @@ def _shared_split(
                 got[lo] = got.get(lo, 0) + q
         return got
 
-    low, high = 0, most
+    low, high, best = 0, most, {}
     while low < high:
         mid = (low + high + 1) // 2
-        low, high = (mid, high) if split(mid) is not None else (low, mid - 1)
-    return low, split(low) or {}
+        if (found := split(mid)) is not None:
+            low, best = mid, found
+        else:
+            high = mid - 1
+    return low, best

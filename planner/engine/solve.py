@@ -18,8 +18,7 @@ from models.collector import collector_paused
 from models.errors import PlannerError
 from models.records import Scenario
 from planner.check import Violation, check_tables
-from planner.engine.backends import SolverUnavailable, get_backend
-from planner.engine.backends import mip_backend as mip_backend  # the backend of a solver name
+from planner.engine.backends import SolverUnavailable, get_backend, mip_backend
 from planner.engine.backends.pulp import PulpBackend
 from planner.engine.components import Component, components
 from planner.engine.eligibility import Prepared, prepare

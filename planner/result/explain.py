@@ -213,12 +213,12 @@ class _Explainer:
             columns=EXPLAIN_COLUMNS,
         )
 
-    def _may_use(self, li: int) -> list[tuple[int, list[int]]]:
-        return may_use(self.prep, self.lots, li)
-
     def free(self, li: int) -> int:
         """What the optimiser could still give the line of the lots it may use (kits: whole kits)."""
-        return min((self.leftover.free(lots) // per_unit for per_unit, lots in self._may_use(li)), default=0)
+        return min(
+            (self.leftover.free(lots) // per_unit for per_unit, lots in may_use(self.prep, self.lots, li)),
+            default=0,
+        )
 
     def rules(self, rows: _Rows, li: int) -> None:
         line, reason = self.prep.lines[li], self.reasons[li]
@@ -231,7 +231,11 @@ class _Explainer:
             rows.add(li, ExplainKind.RULE, self.free(li), detail)
         elif reason == Reason.SAFETY_STOCK:
             held = min(
-                (self.leftover.left(lots) // per_unit for per_unit, lots in self._may_use(li)), default=0
+                (
+                    self.leftover.left(lots) // per_unit
+                    for per_unit, lots in may_use(self.prep, self.lots, li)
+                ),
+                default=0,
             )
             rows.add(li, ExplainKind.RULE, held, "held back as safety stock")
         elif reason == Reason.PACK_REMAINDER:

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 
 from models.records import Line, LineKey, Scenario
+from planner.engine.backends import mip_backend
 from planner.engine.first_in_tier import (
     FirstInTier,
     Pieces,
@@ -27,7 +28,7 @@ from planner.engine.first_in_tier import (
     relaxed_most,
 )
 from planner.engine.ids import LineId
-from planner.engine.solve import explain_plan, mip_backend, solve
+from planner.engine.solve import explain_plan, solve
 from planner.result.explain import fill_target, short_lines
 from planner.result.plan import Plan
 from tests.planner.engine.test_properties import BASE, _examples
