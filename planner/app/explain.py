@@ -10,24 +10,23 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-from itertools import compress
 from pathlib import Path
 from typing import NoReturn
 
+import numpy as np
 import pandas as pd
 
-from models.cells import escape_cell, read_csv_file, unescape_frame
+from models.cells import read_csv_file
 from models.codes import ExplainKind, PlanStatus
 from models.collector import collector_paused
 from models.errors import InputError, InputErrors
-from models.loading import Cut, load_scenario, python_values
+from models.loading import Cut, load_scenario
 from models.previous import read_previous
 from models.records import LineKey, Scenario
-from planner.engine.backends import mip_backend
-from planner.engine.eligibility import Prepared, prepare, tier_keys
+from planner.engine.backends import DeferredBackend
+from planner.engine.eligibility import Prepared, earlier_tiers, prepare
 from planner.engine.first_in_tier import FirstInTier, ceiling, first_in_tier
 from planner.engine.ids import LineId
 from planner.io.run_json import solved_from
@@ -140,12 +139,11 @@ def _result_record(scenario: Scenario, folder: Path) -> dict[str, object]:
 
 def _facts(path: Path, keys: set[LineKey]) -> dict[LineKey, list[Fact]]:
     """explain.csv's rows of the lines `keys`."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    wanted = {escape_cell(order) for order, _ in keys}
-    table = unescape_frame(raw[raw["order"].isin(wanted)]) if "order" in raw.columns else unescape_frame(raw)
+    table = read_csv_file(path)
     missing = [c for c in EXPLAIN_COLUMNS if c not in table.columns]
     if missing:
         _refuse(path, f"lacks column(s) {', '.join(missing)}")
+    table = table[table["order"].isin({order for order, _ in keys})]
     columns = [[str(v) for v in table[c]] for c in EXPLAIN_COLUMNS]
     out: dict[LineKey, list[Fact]] = defaultdict(list)
     rows = zip([int(i) + 2 for i in table.index], *columns)
@@ -185,34 +183,47 @@ def _cut_around(keys: Sequence[LineKey]) -> Cut:
         if scenario.previous is not None:
             return None
         columns = _LineColumns(
-            list(zip(lines["order"].tolist(), lines["line"].tolist())),
-            lines["item"].tolist(),
-            python_values(lines["ship_date"]),
-            python_values(lines["priority"]),
+            lines["order"], lines["line"], lines["item"], lines["ship_date"].to_numpy(), lines["priority"]
         )
-        rows: set[int] = set()
+        rows = np.zeros(len(lines), dtype=bool)
         items: set[str] = set()
         for key in keys:
-            if key in columns.keys:  # another is refused as not in lines.csv
-                tied, reached = _tied(scenario, columns, key, None)
+            at = columns.find(key)
+            if at is not None:  # another is refused as not in lines.csv
+                tied, reached = _tied(scenario, columns, at, None)
                 rows |= tied
                 items |= reached
-        kept = pd.Series(False, index=lines.index)
-        kept.iloc[sorted(rows)] = True
-        return kept, lots["item"].isin(items)
+        return pd.Series(rows, index=lines.index), lots["item"].isin(items)
 
     return cut
 
 
 @dataclass(frozen=True, slots=True)
 class _LineColumns:
-    """What `around` reads of each line of a scenario, a field a list (of records or of a table)."""
+    """What `around` reads of the scenario's lines, a column each (of its records or of its table)."""
 
-    keys: list[LineKey]
-    items: list[str]
-    ship_dates: list[date]
-    priorities: list[int | None]
-    """None: the order's."""
+    orders: pd.Series
+    lines: pd.Series
+    items: pd.Series
+    ship_dates: np.ndarray
+    priorities: pd.Series
+    """Missing: the order's."""
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> _LineColumns:
+        lines = scenario.lines
+        return cls(
+            pd.Series([ln.order for ln in lines], dtype="str"),
+            pd.Series([ln.line for ln in lines], dtype="str"),
+            pd.Series([ln.item for ln in lines], dtype="str"),
+            np.array([ln.ship_date for ln in lines], dtype=object),
+            pd.Series([ln.priority for ln in lines], dtype="Int64"),
+        )
+
+    def find(self, key: LineKey) -> int | None:
+        """The position of the line `key`, if there is one."""
+        found = np.flatnonzero((self.orders == key[0]).to_numpy() & (self.lines == key[1]).to_numpy())
+        return int(found[0]) if len(found) else None
 
 
 def around(scenario: Scenario, key: LineKey) -> Scenario:
@@ -226,21 +237,21 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
     held = (
         None
         if scenario.previous is None
-        else [
-            bool(scenario.keeps(orders[line.order], line) or line.printed or orders[line.order].printed)
-            for line in scenario.lines
-        ]
+        else np.array(
+            [
+                bool(scenario.keeps(orders[line.order], line) or line.printed or orders[line.order].printed)
+                for line in scenario.lines
+            ],
+            dtype=bool,
+        )
     )
-    columns = _LineColumns(
-        [line.key for line in scenario.lines],
-        [line.item for line in scenario.lines],
-        [line.ship_date for line in scenario.lines],
-        [line.priority for line in scenario.lines],
-    )
-    lines, items = _tied(scenario, columns, key, held)
-    chosen = [scenario.lines[i] for i in sorted(lines)]
+    columns = _LineColumns.of(scenario)
+    at = columns.find(key)
+    assert at is not None, key
+    tied, items = _tied(scenario, columns, at, held)
+    chosen = [scenario.lines[i] for i in np.flatnonzero(tied)]
     order_ids = {line.order for line in chosen}
-    line_keys = {columns.keys[i] for i in lines}
+    line_keys = {line.key for line in chosen}
     lots = tuple(lot for lot in scenario.lots if lot.item in items)
     lot_ids = {lot.lot for lot in lots}
     return scenario.replace(
@@ -257,54 +268,72 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
 
 
 def _tied(
-    scenario: Scenario, lines: _LineColumns, key: LineKey, held: list[bool] | None
-) -> tuple[set[int], set[str]]:
-    """The lines `around` the line `key` keeps (positions in `lines`, the scenario's lines, which
-    it need not hold itself) and the items whose lots it keeps. `held`: on a re-plan, whether each
-    line keeps or is printed (None: not a re-plan)."""
-    giving = _reach(scenario)
+    scenario: Scenario, lines: _LineColumns, at: int, held: np.ndarray | None
+) -> tuple[np.ndarray, set[str]]:
+    """Which lines `around` the line at position `at` keeps (of `lines`, the scenario's lines, which
+    it need not hold itself), and the items whose lots it keeps. `held`: on a re-plan, whether each
+    line keeps or is printed (None: not a re-plan).
+
+    The competing lines are tied through their own items: a line's item is tied to the items whose
+    lots it may use, and to the other items of a full-delivery order it has a line in; the lines
+    kept are the competing lines whose item is tied to the line's item (every item gives some
+    lots, so two lines of one item are tied), and the items kept are those their items use."""
     orders = {o.order: o for o in scenario.orders}
-    priorities = [
-        orders[order].priority if priority is None else priority
-        for (order, _), priority in zip(lines.keys, lines.priorities)
-    ]
-    tiers = tier_keys(scenario.objective_key, lines.ship_dates, priorities)
-    start = lines.keys.index(key)
-    before = [tier < tiers[start] for tier in tiers]
-    full = {o.order for o in scenario.orders if o.full_delivery}
-    needed = {order for (order, _), early in zip(lines.keys, before) if early and order in full}
-    fixed = {(r.order, r.line) for r in scenario.reservations} | {p.key for p in scenario.pins}
-    # a pinned line, and every line of a full-delivery order with one, is solved before the tiers
-    needed |= {p.order for p in scenario.pins if p.order in full}
-    competing = [
-        early or i == start or order in needed or lines.keys[i] in fixed or (held is not None and held[i])
-        for i, ((order, _), early) in enumerate(zip(lines.keys, before))
-    ]
-    of_item: dict[str, list[int]] = defaultdict(list)
-    lines_of_order: dict[str, list[int]] = defaultdict(list)
-    for i in compress(range(len(competing)), competing):
-        of_item[lines.items[i]].append(i)
-        lines_of_order[lines.keys[i][0]].append(i)
-    # the competing lines that may use an item's lots: those of each item giving it (each item's once)
-    users: dict[str, list[str]] = defaultdict(list)
-    for own in of_item:
-        for used in giving(own):
-            users[used].append(own)
-    tied, todo = {start}, [start]
-    items: set[str] = set()
-    while todo:
-        at = todo.pop()
-        order = lines.keys[at][0]
-        others = list(lines_of_order[order]) if order in full else []
-        for item in giving(lines.items[at]) - items:
-            items.add(item)
-            for own in users[item]:
-                others += of_item[own]
-        for other in others:
-            if other not in tied:
-                tied.add(other)
-                todo.append(other)
-    return tied, items
+    order_code, order_names = pd.factorize(lines.orders)
+    of_order = [orders[o] for o in order_names]
+    full = np.array([o.full_delivery for o in of_order], dtype=bool)[order_code]
+    own = lines.priorities
+    priorities = np.where(
+        own.isna().to_numpy(),
+        np.array([o.priority for o in of_order], dtype=np.int64)[order_code],
+        own.fillna(0).to_numpy(dtype=np.int64),
+    )
+    before = earlier_tiers(scenario.objective_key, lines.ship_dates, priorities, at)
+    # a full-delivery order with an earlier line competes whole, and so does one with a pin: a
+    # pinned line, and every line of a full-delivery order with one, is solved before the tiers
+    needed = np.zeros(len(order_names), dtype=bool)
+    needed[order_code[before & full]] = True
+    pinned = order_names.get_indexer(pd.Index([p.order for p in scenario.pins], dtype="str"))
+    needed[pinned[pinned >= 0]] = True
+    competing = before | (needed[order_code] & full) | _fixed(scenario, lines, order_code, order_names)
+    if held is not None:
+        competing |= held
+    competing[at] = True
+    item_code, item_names = pd.factorize(lines.items)
+    reach = _reach(scenario, lines.items[competing])
+    use_item = item_names.get_indexer(pd.Index(reach["item"]))
+    use_stock, stock_names = pd.factorize(reach["gives"])
+    member = competing & full
+    member_item, member_order = item_code[member], order_code[member]
+    tied = np.zeros(len(item_names), dtype=bool)
+    tied[item_code[at]] = True
+    stock = np.zeros(len(stock_names), dtype=bool)
+    reached = np.zeros(len(order_names), dtype=bool)
+    while True:
+        stock[use_stock[tied[use_item]]] = True
+        reached[member_order[tied[member_item]]] = True
+        grown = tied.copy()
+        grown[use_item[stock[use_stock]]] = True
+        grown[member_item[reached[member_order]]] = True
+        if np.array_equal(grown, tied):
+            break
+        tied = grown
+    return competing & tied[item_code], set(stock_names[stock].tolist())
+
+
+def _fixed(
+    scenario: Scenario, lines: _LineColumns, order_code: np.ndarray, order_names: pd.Index
+) -> np.ndarray:
+    """Which lines have stock fixed before the tiers (reservations, pins)."""
+    keys = {(r.order, r.line) for r in scenario.reservations} | {p.key for p in scenario.pins}
+    of_orders = np.zeros(len(order_names), dtype=bool)
+    codes = order_names.get_indexer(pd.Index(sorted({order for order, _ in keys}), dtype="str"))
+    of_orders[codes[codes >= 0]] = True
+    maybe = np.flatnonzero(of_orders[order_code])
+    fixed = np.zeros(len(order_code), dtype=bool)
+    candidates = zip(order_names[order_code[maybe]].tolist(), lines.lines.iloc[maybe].tolist())
+    fixed[maybe] = [key in keys for key in candidates]
+    return fixed
 
 
 def alone(scenario: Scenario, key: LineKey) -> Scenario:
@@ -312,7 +341,7 @@ def alone(scenario: Scenario, key: LineKey) -> Scenario:
     it may use, but no other line and no safety stock: each of those lots has at least the stock it
     has in the whole scenario, so the line's `ceiling` there bounds its first_in_tier there."""
     line = next(ln for ln in scenario.lines if (ln.order, ln.line) == key)
-    items = _reach(scenario)(line.item)
+    items = set(_reach(scenario, pd.Series([line.item], dtype="str"))["gives"].tolist())
     lots = tuple(lot for lot in scenario.lots if lot.item in items)
     lot_ids = {lot.lot for lot in lots}
     return scenario.replace(
@@ -325,24 +354,18 @@ def alone(scenario: Scenario, key: LineKey) -> Scenario:
     )
 
 
-def _reach(scenario: Scenario) -> Callable[[str], set[str]]:
-    """The items whose lots a line of an item may use: the item or its kit's components, and their
-    alternates (each item's found once)."""
-    kits: dict[str, list[str]] = defaultdict(list)
-    for k in scenario.kits:
-        kits[k.kit].append(k.component)
-    alternates: dict[str, list[str]] = defaultdict(list)
-    for a in scenario.alternates:
-        alternates[a.item].append(a.alternate)
-    given: dict[str, set[str]] = {}
-
-    def giving(item: str) -> set[str]:
-        if item not in given:
-            parts = kits.get(item, [item])
-            given[item] = {*parts, *(alt for part in parts for alt in alternates.get(part, ()))}
-        return given[item]
-
-    return giving
+def _reach(scenario: Scenario, items: pd.Series) -> pd.DataFrame:
+    """Of each item of `items`, the items whose lots a line of it may use (a row per pair, columns
+    item and gives, pairs perhaps twice): the item or its kit's components, and their alternates."""
+    own = pd.DataFrame({"item": items.drop_duplicates().to_numpy()}, dtype="str")
+    kits = pd.DataFrame([(k.kit, k.component) for k in scenario.kits], columns=["item", "part"], dtype="str")
+    parts = own.merge(kits, on="item", how="left")
+    parts["part"] = parts["part"].fillna(parts["item"])
+    alternates = pd.DataFrame(
+        [(a.item, a.alternate) for a in scenario.alternates], columns=["part", "gives"], dtype="str"
+    )
+    also = parts.merge(alternates, on="part")[["item", "gives"]]
+    return pd.concat([parts.set_axis(["item", "gives"], axis=1), also], ignore_index=True)
 
 
 def _first_in_tier(
@@ -372,7 +395,7 @@ def _first_in_tier(
         added = {
             m: allocated[line.key] - line.reserved for m, line in enumerate(prep.lines) if line.takes_part
         }
-        backend = mip_backend(scenario.solver.name)
+        backend = DeferredBackend(scenario.solver.name)
         first = first_in_tier(prep, added, [li], backend, time_limit, proved)[li]
         fill = fill_target(prep.lines[li])
     return first, fill, made_up_first(prep, line_lots(prep, [li]), li) if fill > first.quantity else ""

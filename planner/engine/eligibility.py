@@ -207,6 +207,21 @@ def tier_keys(
     return list(zip(*(columns[f] for f in fields))) if fields else [()] * len(ship_dates)
 
 
+def earlier_tiers(
+    fields: tuple[str, ...], ship_dates: np.ndarray, priorities: np.ndarray, at: int
+) -> np.ndarray:
+    """Which lines' tier keys (`tier_keys`) are below line `at`'s, on columns: the fields compared in
+    the key's order, as tuples compare."""
+    columns = {"ship_date": ship_dates, "priority": priorities}
+    below = np.zeros(len(ship_dates), dtype=bool)
+    same = np.ones(len(ship_dates), dtype=bool)
+    for f in fields:
+        column = columns[f]
+        below |= same & (column < column[at])
+        same &= column == column[at]
+    return below
+
+
 def _owner_allowed(lot: Lot, owners: tuple[str, ...], company: str) -> bool:
     """SPEC 3 and 8: the lot's owner is in the list, or the list has `*`; an empty list is any owner,
     or only the company's own lots (owner "" or the company) when the scenario names the company."""
