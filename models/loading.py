@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from models.collector import collector_paused
@@ -110,23 +111,50 @@ class _Settings:
     files: list[Path] = field(default_factory=list)
 
 
-Cut = Callable[[Scenario, pd.DataFrame, pd.DataFrame], tuple[pd.Series, pd.Series] | None]
-"""Of a scenario whose files are known valid: given the scenario without its lines and lots, and its
-parsed lines and lots tables (in file order), the rows of each to keep (boolean masks), or None for
-all of them."""
+@dataclass(frozen=True, slots=True)
+class TrustedTables:
+    """A scenario whose files a load found valid before, byte for byte (planner.io.run_json.solved_from),
+    with its lines and lots kept as parsed tables (in file order), so that a part of a large scenario
+    is built without the records of the rest."""
+
+    scenario: Scenario
+    """Every table's records but the lines' and the lots' (none)."""
+    lines: pd.DataFrame
+    lots: pd.DataFrame
+
+    def part(self, lines: np.ndarray, lots: np.ndarray) -> Scenario:
+        """The scenario with only the lines and lots of these rows (boolean masks in file order)."""
+        return self.scenario.replace(lines=_lines(self.lines[lines]), lots=_lots(self.lots[lots]))
 
 
 @collector_paused()
-def load_scenario(path: str | Path, cut: Cut | None = None) -> Scenario:
+def load_scenario(path: str | Path) -> Scenario:
     """The scenario described by a TOML file (or a folder holding `scenario.toml`) and its CSV tables.
 
     Raises `InputErrors` with every problem found in the settings and the
     tables; nothing is returned unless the whole input is valid.
-
-    `cut`: only for files a load found valid before, byte for byte (planner.io.run_json.solved_from):
-    the checks across tables are skipped and the scenario has only the lines and lots `cut` keeps
-    (each cell is still parsed, and a cell that does not parse still reported).
     """
+    frames, assemble = _read(path, across=True)
+    return assemble(frames)
+
+
+@collector_paused()
+def load_trusted(path: str | Path) -> TrustedTables:
+    """The scenario as `load_scenario` reads it, for files a load found valid before, byte for byte
+    (planner.io.run_json.solved_from): the checks across tables are skipped (each cell is still
+    parsed, and a cell that does not parse still reported) and no line or lot is a record yet."""
+    frames, assemble = _read(path, across=False)
+    lines, lots = frames[LINES.name], frames[LOTS.name]
+    return TrustedTables(
+        assemble({**frames, LINES.name: lines.iloc[:0], LOTS.name: lots.iloc[:0]}), lines, lots
+    )
+
+
+def _read(
+    path: str | Path, across: bool
+) -> tuple[dict[str, pd.DataFrame], Callable[[dict[str, pd.DataFrame]], Scenario]]:
+    """The scenario's parsed tables (checked across tables if `across`) and what assembles a scenario
+    of such tables; InputErrors with every problem found."""
     errors: list[InputError] = []
     file = settings_file(Path(path))
     settings = _read_settings(file, errors)
@@ -139,7 +167,7 @@ def load_scenario(path: str | Path, cut: Cut | None = None) -> Scenario:
             raws = {spec.name: read_raw(settings.data, spec, errors) for spec in TABLES}
         readable = {name: raw for name, raw in raws.items() if raw is not None}
         apply_edits(readable, {spec.name: spec for spec in TABLES}, settings.edits, origins, errors)
-        frames = _parsed(raws, errors, across=cut is None)
+        frames = _parsed(raws, errors, across)
     previous = None
     if settings.previous is not None:
         try:
@@ -151,26 +179,22 @@ def load_scenario(path: str | Path, cut: Cut | None = None) -> Scenario:
         if settings.data is not None and is_workbook(settings.data):
             located = [workbook_error(e, settings.data) for e in located]
         raise InputErrors(located)
-    lines, lots = frames[LINES.name], frames[LOTS.name]
-    if cut is not None:
-        frames = {**frames, LINES.name: lines.iloc[:0], LOTS.name: lots.iloc[:0]}
-    scenario = _assembled(
-        frames,
-        pins=_pins(frames[PINS.name], origins, settings.data),
-        name=settings.name,
-        today=settings.today,
-        objective_key=settings.objective_key,
-        solver=settings.solver,
-        company=settings.company,
-        keep=settings.keep,
-        previous=previous,
-    )
-    if cut is None:
-        return scenario
-    kept = cut(scenario, lines, lots)
-    if kept is not None:
-        lines, lots = lines[kept[0].to_numpy(dtype=bool)], lots[kept[1].to_numpy(dtype=bool)]
-    return scenario.replace(lines=_lines(lines), lots=_lots(lots))
+    today = settings.today
+
+    def assemble(tables: dict[str, pd.DataFrame]) -> Scenario:
+        return _assembled(
+            tables,
+            pins=_pins(tables[PINS.name], origins, settings.data),
+            name=settings.name,
+            today=today,
+            objective_key=settings.objective_key,
+            solver=settings.solver,
+            company=settings.company,
+            keep=settings.keep,
+            previous=previous,
+        )
+
+    return frames, assemble
 
 
 @collector_paused()

@@ -528,14 +528,14 @@ def explain_command(scenario: Path, result: Path, lines: tuple[str, ...], time_l
     named = [text.rpartition("/") for text in lines]
     keys = [(order, number) for order, slash, number in named if slash and order and number]
     try:
-        data, part = scenario_around(scenario, result, keys)
+        data = scenario_around(scenario, result, keys)
     except InputErrors as exc:
         _fail(exc)
     for text, (order, slash, number) in zip(lines, named, strict=True):
         if not slash or not order or not number:
             raise click.BadParameter(f"{text!r} is not ORDER/LINE", param_hint="--line")
     try:
-        explained = explain_lines(data, result, keys or None, time_limit, part)
+        explained = explain_lines(data, result, keys or None, time_limit)
     except PlannerError as exc:
         _fail(exc)
     for e in explained:

@@ -22,7 +22,7 @@ from models.cells import read_csv_file
 from models.codes import ExplainKind, PlanStatus
 from models.collector import collector_paused
 from models.errors import InputError, InputErrors
-from models.loading import Cut, load_scenario
+from models.loading import TrustedTables, load_scenario, load_trusted
 from models.previous import read_previous
 from models.records import LineKey, Scenario
 from planner.engine.backends import DeferredBackend
@@ -72,25 +72,32 @@ class LineExplanation:
 
 @collector_paused()
 def explain_lines(
-    scenario: Scenario,
+    scenario: Scenario | TrustedTables,
     folder: Path,
     keys: Sequence[LineKey] | None = None,
     time_limit: float | None = None,
-    part: bool = False,
 ) -> list[LineExplanation]:
     """The explanation of each line of `keys` (None: every participating line that is not full) of
     the plan in `folder`, which must be a planner result for `scenario` (InputErrors otherwise).
-    `part`: `scenario` is only the part of the folder's scenario around `keys` (`scenario_around`),
-    so its lines are not compared with the folder's."""
+    Trusted tables (`scenario_around`) give only the parts around the lines as records, and their
+    lines are not compared with the folder's."""
     folder = Path(folder)
-    options = _result_record(scenario, folder).get("options")
+    trusted = isinstance(scenario, TrustedTables)
+    whole = scenario.scenario if isinstance(scenario, TrustedTables) else scenario
+    options = _result_record(whole, folder).get("options")
     previous = options.get("previous") if isinstance(options, dict) else None
-    if scenario.previous is None and isinstance(previous, str):
+    if whole.previous is None and isinstance(previous, str):  # a re-plan's part needs its held lines
+        if isinstance(scenario, TrustedTables):
+            scenario = scenario.part(np.ones(len(scenario.lines), bool), np.ones(len(scenario.lots), bool))
         scenario = scenario.replace(previous=read_previous(previous))
     table = read_csv_file(folder / "lines.csv", LINES_READ)
     keyed = list(zip(table["order"].tolist(), table["line"].tolist()))
-    if not part and (
-        len(keyed) != len(scenario.lines) or set(keyed) != {(ln.order, ln.line) for ln in scenario.lines}
+    if (
+        isinstance(scenario, Scenario)
+        and not trusted
+        and (
+            len(keyed) != len(scenario.lines) or set(keyed) != {(ln.order, ln.line) for ln in scenario.lines}
+        )
     ):
         _refuse(
             folder / "lines.csv",
@@ -109,12 +116,13 @@ def explain_lines(
     proved = (
         json.loads((folder / "summary.json").read_text(encoding="utf-8")).get("status") == PlanStatus.OPTIMAL
     )
+    parts = _Parts(scenario)
     out = []
     is_short = set(short)
     for key in chosen:
-        first = _first_in_tier(scenario, key, allocated, proved, time_limit) if key in is_short else None
+        first = _first_in_tier(parts, key, allocated, proved, time_limit) if key in is_short else None
         row = {str(c): str(v) for c, v in table.iloc[row_of[key]].items()}
-        out.append(_explanation(scenario, key, row, facts.get(key, []), first))
+        out.append(_explanation(parts.alone(key), row, facts.get(key, []), first))
     return out
 
 
@@ -158,44 +166,59 @@ def _facts(path: Path, keys: set[LineKey]) -> dict[LineKey, list[Fact]]:
     return out
 
 
-def scenario_around(path: Path, folder: Path, keys: Sequence[LineKey]) -> tuple[Scenario, bool]:
-    """The scenario at `path` to explain the lines `keys` of the plan in `folder` with, and whether it
-    is only their part (`explain_lines`' `part`): only the lines and lots that can be `around` one of
-    them when the folder is what a solve of this planner version wrote from exactly these files
-    (planner.io.run_json.solved_from: they were validated then) and not a re-plan; else the whole
-    scenario, validated (InputErrors)."""
+def scenario_around(path: Path, folder: Path, keys: Sequence[LineKey]) -> Scenario | TrustedTables:
+    """The scenario at `path` to explain the lines `keys` of the plan in `folder` with: its tables
+    trusted (`load_trusted`, so that only the parts around the lines become records) when the folder
+    is what a solve of this planner version wrote from exactly these files (planner.io.run_json.
+    solved_from: they were validated then) and not a re-plan; else the whole scenario, validated
+    (InputErrors)."""
     if keys and solved_from(folder, path):
         options = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("options")
         if not (isinstance(options, dict) and options.get("previous")):
-            return load_scenario(path, _cut_around(keys)), True
-    return load_scenario(path), False
+            return load_trusted(path)
+    return load_scenario(path)
 
 
-def _cut_around(keys: Sequence[LineKey]) -> Cut:
-    """The lines and lots `around` any line of `keys` keeps, of the whole scenario (kept whole when
-    it is a re-plan). Around each of them the part holds what the whole scenario holds, so `around`
-    finds the same part in it (every line it reaches there, and every lot of their items, is kept;
-    the other tables are whole)."""
+class _Parts:
+    """The parts of a scenario a line is explained on, the line by itself (`alone`) and the part
+    around it (`around`): of the whole scenario, or of trusted tables, where only the rows of the
+    part become records (around a line the part holds what the whole scenario holds, so `around`
+    and `alone` find the same part in it)."""
 
-    def cut(
-        scenario: Scenario, lines: pd.DataFrame, lots: pd.DataFrame
-    ) -> tuple[pd.Series, pd.Series] | None:
-        if scenario.previous is not None:
-            return None
-        columns = _LineColumns(
-            lines["order"], lines["line"], lines["item"], lines["ship_date"].to_numpy(), lines["priority"]
-        )
-        rows = np.zeros(len(lines), dtype=bool)
-        items: set[str] = set()
-        for key in keys:
-            at = columns.find(key)
-            if at is not None:  # another is refused as not in lines.csv
-                tied, reached = _tied(scenario, columns, at, None)
-                rows |= tied
-                items |= reached
-        return pd.Series(rows, index=lines.index), lots["item"].isin(items)
+    def __init__(self, source: Scenario | TrustedTables) -> None:
+        self.scenario = source.scenario if isinstance(source, TrustedTables) else source
+        """The scenario (of trusted tables: without lines and lots)."""
+        self._tables = source if isinstance(source, TrustedTables) else None
+        self._columns = None
+        if isinstance(source, TrustedTables):
+            lines = source.lines
+            self._columns = _LineColumns(
+                lines["order"], lines["line"], lines["item"], lines["ship_date"].to_numpy(), lines["priority"]
+            )
+        self._alone: dict[LineKey, Scenario] = {}
 
-    return cut
+    def alone(self, key: LineKey) -> Scenario:
+        if key not in self._alone:
+            self._alone[key] = alone(self._holding(key, tied=False), key)
+        return self._alone[key]
+
+    def around(self, key: LineKey) -> Scenario:
+        return around(self._holding(key, tied=True), key)
+
+    def _holding(self, key: LineKey, tied: bool) -> Scenario:
+        """A scenario holding the line's part: the whole one, or of trusted tables the rows of the
+        lines tied to it (`tied`; else the line alone) and the lots of the items they may use."""
+        if self._tables is None or self._columns is None:
+            return self.scenario
+        at = self._columns.find(key)
+        assert at is not None, key  # explain_lines refuses a line that lines.csv lacks
+        if tied:
+            rows, items = _tied(self.scenario, self._columns, at, None)
+        else:
+            rows = np.zeros(len(self._tables.lines), dtype=bool)
+            rows[at] = True
+            items = set(_reach(self.scenario, self._columns.items.iloc[[at]])["gives"].tolist())
+        return self._tables.part(rows, self._tables.lots["item"].isin(items).to_numpy(dtype=bool))
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,13 +392,14 @@ def _reach(scenario: Scenario, items: pd.Series) -> pd.DataFrame:
 
 
 def _first_in_tier(
-    scenario: Scenario, key: LineKey, allocated: dict[LineKey, int], proved: bool, time_limit: float | None
+    parts: _Parts, key: LineKey, allocated: dict[LineKey, int], proved: bool, time_limit: float | None
 ) -> tuple[FirstInTier, int, str]:
     """The line's first_in_tier, what fills it and what extra stock makes up first (extra_stock's
     detail): from the line by itself when the plan already gives it its ceiling there, else
     computed on the part of the scenario around it (also for that detail where safety stock may
     lack: the line by itself has none)."""
-    by_itself = prepare(alone(scenario, key)).reported()
+    scenario = parts.scenario
+    by_itself = prepare(parts.alone(key)).reported()
     alone_at = next(i for i, line in enumerate(by_itself.lines) if line.key == key)
     line = by_itself.lines[alone_at]
     got = allocated[key] - line.reserved
@@ -388,7 +412,7 @@ def _first_in_tier(
         )
         if fill_target(line) <= settled.quantity or not held:
             return settled, fill_target(line), ""
-    prep: Prepared = prepare(around(scenario, key)).reported()
+    prep: Prepared = prepare(parts.around(key)).reported()
     li = next(i for i, line in enumerate(prep.lines) if line.key == key)
     first, fill = settled, fill_target(line)
     if first is None:
@@ -402,14 +426,14 @@ def _first_in_tier(
 
 
 def _explanation(
-    scenario: Scenario,
-    key: LineKey,
+    by_itself: Scenario,
     row: dict[str, str],
     facts: list[Fact],
     counterfactual: tuple[FirstInTier, int, str] | None,
 ) -> LineExplanation:
-    line = next(ln for ln in scenario.lines if ln.key == key)
-    order = next(o for o in scenario.orders if o.order == line.order)
+    """The explanation of the line of `by_itself` (its `alone` part)."""
+    (line,), (order,) = by_itself.lines, by_itself.orders
+    key = line.key
     first, fill, made_up = counterfactual if counterfactual is not None else (None, None, "")
     extra = None if first is None or fill is None else max(0, fill - first.quantity)
     by_kind: dict[ExplainKind, list[Fact]] = defaultdict(list)

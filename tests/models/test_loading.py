@@ -7,10 +7,11 @@ import warnings
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from models.errors import InputError, InputErrors
-from models.loading import load_scenario
+from models.loading import load_scenario, load_trusted
 from models.records import Alternate, KitComponent, Reservation, SolverOptions, WarehouseSafetyStock
 
 CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance"
@@ -829,3 +830,21 @@ def test_what_if_inherits_company(tmp_path: Path) -> None:
     (tmp_path / "other.toml").write_text('extends = "scenario.toml"\ncompany = ""\n', encoding="utf-8")
     assert load_scenario(tmp_path / "child.toml").company == "MAIN"
     assert load_scenario(tmp_path / "other.toml").company == ""
+
+
+@pytest.mark.parametrize("name", ["demo.toml", "pinned_epsilon.toml", "stock_count.toml"])
+def test_trusted_tables_make_the_scenario_of_the_rows_kept(name: str) -> None:
+    """`load_trusted`'s part of every row is the scenario `load_scenario` reads, and of every other
+    line and lot (rows in file order) holds exactly those, as the whole scenario's records."""
+    path = Path(__file__).resolve().parents[2] / "scenarios" / name
+    whole, trusted = load_scenario(path), load_trusted(path)
+    lines, lots = np.ones(len(trusted.lines), bool), np.ones(len(trusted.lots), bool)
+    assert trusted.part(lines, lots) == whole
+    lines[::2], lots[1::2] = False, False
+    part = trusted.part(lines, lots)
+    kept_lines = set(zip(trusted.lines["order"][lines], trusted.lines["line"][lines]))
+    kept_lots = set(trusted.lots["lot"][lots])
+    assert part.lines == tuple(ln for ln in whole.lines if ln.key in kept_lines)
+    assert part.lots == tuple(lot for lot in whole.lots if lot.lot in kept_lots)
+    assert 0 < len(part.lines) < len(whole.lines)
+    assert part.replace(lines=whole.lines, lots=whole.lots) == whole
