@@ -41,9 +41,10 @@ How it works (obviously correct rather than fast):
    A full line with a pin above 0 has only its whole quantity to choose, and a
    full-delivery order with one only the whole order: when no choice completes
    them, `reference_optimum` raises `PinsCannotComplete`. A kit line's pins fix
-   the fewest whole kits that hold them, and every choice for the line must
-   also give each component what those kits need beyond its pins (the other
-   components matched), or there is no choice.
+   the fewest whole kits that hold them (a pinned lot's units split over the
+   components its item may give, tried every way), and every choice for the
+   line must also give each component what those kits need beyond the pinned
+   units counted for it (the other components matched), or there is no choice.
 
 Limits: meant for tiny scenarios (about <= 5 lines, <= 4 lots, quantities <= 6:
 well under a second each, about 1 s at worst when every lot is usable and
@@ -62,6 +63,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import product
 
 from models.records import Line, LineKey, Lot, Scenario
 
@@ -319,6 +321,54 @@ class _Search:
         return self.memo[memo_key]
 
 
+def _shares(units: int, parts: int) -> Iterator[tuple[int, ...]]:
+    """Every way of sharing `units` among `parts` (a tuple of each one's share)."""
+    if parts == 1:
+        yield (units,)
+        return
+    for first in range(units, -1, -1):
+        for rest in _shares(units - first, parts - 1):
+            yield (first, *rest)
+
+
+def _pinned_kits(
+    scenario: Scenario, parts: list[tuple[str, int]], pins: list[tuple[str, int]]
+) -> tuple[int, dict[str, int]]:
+    """Section 9 on a kit line: the fewest whole kits that hold its pins' units, and the units
+    counted for each stocking component. `pins` are (item of the lot, units); a lot's units count
+    for components its item may give (the component itself, or one it is an alternate of), none
+    above kits x per kit. Of the splits into the fewest kits, the one that counts each unit as
+    early as it can in its lot's order: the component that is its item, else the first by name it
+    stands in for, then the others by name (a unit in place n costs n; least total). Every split
+    is tried; one whose tie leaves the components different units is not transcribed."""
+    per_kit = dict(parts)
+    names = sorted(per_kit)
+    ways: list[list[tuple[dict[str, int], int]]] = []
+    for item, units in pins:
+        gives = [c for c in names if c == item or item in _alternates(scenario, c)]
+        in_order = sorted(gives, key=lambda c: (c != item, c))
+        ways.append(
+            [
+                (dict(zip(in_order, shares)), sum(n * q for n, q in enumerate(shares)))
+                for shares in _shares(units, len(in_order))
+            ]
+            if gives
+            else [({}, 0)]
+        )
+    found: dict[tuple[int, int], set[tuple[int, ...]]] = defaultdict(set)
+    for choice in product(*ways):
+        counted = dict.fromkeys(names, 0)
+        for shares, _ in choice:
+            for c, q in shares.items():
+                counted[c] += q
+        kits = max(-(-counted[c] // per_kit[c]) for c in names)
+        found[(kits, sum(cost for _, cost in choice))].add(tuple(counted[c] for c in names))
+    (kits, _), splits = min(found.items())
+    if len(splits) > 1:
+        raise ValueError("reference: kit pins whose splits tie with different units per component")
+    return kits, dict(zip(names, splits.pop()))
+
+
 def reference_optimum(
     scenario: Scenario, before: dict[tuple[LineKey, str], int] | None = None
 ) -> ReferenceResult:
@@ -364,7 +414,8 @@ def reference_optimum(
             reserved_at_pair[(line.key, i)] += r.quantity
     closed: dict[LineKey, set[int]] = defaultdict(set)
     only: set[LineKey] = set()
-    pinned_units: dict[tuple[LineKey, str], int] = defaultdict(int)
+    kit_pins: dict[LineKey, list[tuple[str, int]]] = defaultdict(list)
+    """Per kit line, (item of the lot, units) of each pin."""
     makeup: dict[tuple[LineKey, str], int] = {}
     forced_lines: set[LineKey] = set()
     for pin in scenario.pins:
@@ -374,29 +425,21 @@ def reference_optimum(
         reserved_from_lot[i] += beyond
         closed[line.key].add(i)
         only |= {line.key} if pin.only else set()
-        # The component a pinned lot gives: its own item's, else the first (by name) it stands in for.
-        components = sorted(c for c, _ in _kit(scenario, line.item))
-        component = (
-            lots[i].item
-            if lots[i].item in components
-            else next((c for c in components if lots[i].item in _alternates(scenario, c)), line.item)
-        )
-        pinned_units[(line.key, component)] += beyond
+        if _kit(scenario, line.item):
+            kit_pins[line.key].append((lots[i].item, beyond))
+        else:
+            reserved_on_line[line.key] += beyond
         if pin.quantity > 0:
             forced_lines.add(line.key)
     for line in lines:
-        parts = _kit(scenario, line.item)
+        parts = [(c, q) for c, q in _kit(scenario, line.item) if items[c].stocking]
         if parts:
-            kits = max(
-                (-(-pinned_units[(line.key, c)] // q) for c, q in parts if items[c].stocking), default=0
-            )
+            kits, counted = _pinned_kits(scenario, parts, kit_pins[line.key])
             reserved_on_line[line.key] += kits
             for c, q in parts:  # the other components of the pinned kits, matched by the optimiser
-                if items[c].stocking and kits * q > pinned_units[(line.key, c)]:
-                    makeup[(line.key, c)] = kits * q - pinned_units[(line.key, c)]
+                if kits * q > counted[c]:
+                    makeup[(line.key, c)] = kits * q - counted[c]
                     forced_lines.add(line.key)
-        else:
-            reserved_on_line[line.key] += pinned_units[(line.key, line.item)]
 
     # What the optimiser may take per lot, and the safety-stock caps (section 4.2).
     usable = [lot_usable(scenario, lot) for lot in lots]

@@ -530,12 +530,12 @@ def _kit_pins(
     lot_left: dict[str, int],
     out_of_ratio: bool = False,
 ) -> list[Pin]:
-    """Pins of one kit line that takes part, on lots of its very component items that may serve it
-    (each gives its own item's component, even where another component may use it): about half
-    the time in whole kits (every stocking component k x its per-kit quantity, `only` sometimes),
-    else on some components only, any quantity (the optimiser then matches the others), as long
-    as the kits they start fit the line; with `out_of_ratio`, one component only, at least one
-    unit."""
+    """Pins of one kit line that takes part, on lots of its very component items that may serve it:
+    about half the time in whole kits (every stocking component k x its per-kit quantity, `only`
+    sometimes), else on some components only, any quantity (the optimiser then matches the
+    others), as long as the kits they start fit the line; with `out_of_ratio`, one lot of one
+    component only, at least one unit, and up to what the line's kits hold of every component the
+    lot may give (where that is more than its own, the pin fits the line only split over them)."""
     from tests.reference import lot_may_serve, no_part_reason
 
     per_kit = {k.component: k.quantity for k in scenario.kits}
@@ -561,7 +561,9 @@ def _kit_pins(
             return []
         c = draw(st.sampled_from(pinnable))
         lot = draw(st.sampled_from(serving[c]))
-        most = min(lot_left[lot.lot], ln.quantity * per_kit[c])
+        # Up to what the line's kits hold of every component the lot may give (it splits over them).
+        gives = [p for p in components if p == c or c in alternates.get(p, set())]
+        most = min(lot_left[lot.lot], ln.quantity * sum(per_kit[p] for p in gives))
         if most > 0:
             pins.append(Pin(ln.order, ln.line, lot.lot, draw(st.integers(1, most))))
     elif _often(draw, 2):  # in whole kits
@@ -588,7 +590,8 @@ def kit_scenarios(draw: st.DrawFn, max_qty: int = 6) -> Scenario:
     """A tiny scenario around a kit K1 of two stocking components P1 and P2 (1-2 of each per kit):
     1-2 kit lines that take part, beside 1-3 lines of P1 or P2 that compete for the same 2-4 lots
     (packs, full lines, full-delivery orders, safety stock, lots to come, warehouse lists, one
-    component an alternate of the other sometimes). For kit pins out of kit ratio, which
+    component an alternate of the other sometimes, or each of the other). For kit pins out of
+    kit ratio, which
     `scenarios()` seldom gives (`pinned_scenarios(kit_scenarios(), out_of_ratio=True)`)."""
     items = [
         Item(
@@ -631,7 +634,8 @@ def kit_scenarios(draw: st.DrawFn, max_qty: int = 6) -> Scenario:
             )
         )
         next_line[order] += 1
-    alternates = draw(st.sampled_from([(), (), (Alternate("P1", "P2", 1),), (Alternate("P2", "P1", 1),)]))
+    one_way = [(Alternate("P1", "P2", 1),), (Alternate("P2", "P1", 1),)]
+    alternates = draw(st.sampled_from([(), (), *one_way, (*one_way[0], *one_way[1])]))
     return Scenario(
         name="kit-pins",
         today=TODAY,

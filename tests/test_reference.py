@@ -15,6 +15,7 @@ from models.records import (
     Line,
     Lot,
     Order,
+    Pin,
     Reservation,
     Scenario,
     WarehouseSafetyStock,
@@ -218,3 +219,44 @@ def test_company_owners_and_star() -> None:
     assert reference_optimum(plain.replace(company="MAIN")).totals == (4,)
     star = scenario([Item("X")], lots, [Order("O", owners=("*",))], [Line("O", "1", "X", 6, day(1))])
     assert reference_optimum(star.replace(company="MAIN")).totals == (6,)
+
+
+def _stand_ins(lots: list[Lot], lines: list[Line], pins: tuple[Pin, ...], both_ways: bool) -> Scenario:
+    """Kit K = 1 P1 + 1 P2 in order O; P1 may stand in for P2, and P2 for P1 when `both_ways`."""
+    alternates = (Alternate("P2", "P1", 1),) + ((Alternate("P1", "P2", 1),) if both_ways else ())
+    return scenario(
+        [Item("P1"), Item("P2"), Item("K")],
+        lots,
+        [Order("O")],
+        lines,
+        kits=(KitComponent("K", "P1", 1), KitComponent("K", "P2", 1)),
+        alternates=alternates,
+        pins=pins,
+    )
+
+
+def test_kit_pins_on_lots_that_may_give_either_component_start_the_fewest_kits_they_split_into() -> None:
+    """P1 and P2 stand in for each other; O/1 wants 1 kit, pinned to L1:1 and L2:1 (both P1): split
+    as 1 P1 + 1 P2 they start 1 kit, the line's quantity (not 2, as P1 alone, which no plan fits)."""
+    s = _stand_ins(
+        [Lot("L1", "P1", "W", 1), Lot("L2", "P1", "W", 1)],
+        [Line("O", "1", "K", 1, day(0))],
+        (Pin("O", "1", "L1", 1), Pin("O", "1", "L2", 1)),
+        both_ways=True,
+    )
+    result = reference_optimum(s)
+    assert result.totals == (1,)
+    assert result.reserved == {("O", "1"): 1}
+
+
+def test_the_make_up_of_a_split_kit_pin_follows_its_split() -> None:
+    """P1 may stand in for P2. O/2 (day 1) wants 2 kits, pinned to 3 of L1 (P1); O/1 (day 0) wants
+    1 P1. The pin splits as 2 P1 (its own item first) + 1 P2: 2 kits whose make-up is 1 P2, from L3,
+    so L2 serves O/1: (1, 2). (Split as 1 P1 + 2 P2, the make-up of 1 P1 would take L2: (0, 2).)"""
+    s = _stand_ins(
+        [Lot("L1", "P1", "W", 3), Lot("L2", "P1", "W", 1), Lot("L3", "P2", "W", 1)],
+        [Line("O", "1", "P1", 1, day(0)), Line("O", "2", "K", 2, day(1))],
+        (Pin("O", "2", "L1", 3),),
+        both_ways=False,
+    )
+    assert reference_optimum(s).totals == (1, 2)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from models.records import Item, Line, LineKey, Lot, Scenario
+from planner.check.kit_split import fewest_kits
 
 
 class Facts:
@@ -61,28 +62,29 @@ class Facts:
 
     def pinned_units(self, line: Line) -> int:
         """What the line's pins fix beyond its reservations, in line units: units, or for a kit line
-        the fewest whole kits that hold every component's pinned units (SPEC 9: the kit's other
-        components are matched to them)."""
+        the fewest whole kits that hold every pinned unit (SPEC 9: the kit's other components are
+        matched to them), each counted for a component its lot may give (`kit_supply`)."""
         pins = self.pins.get(line.key, {})
         if not pins:
             return 0
         if not self.is_kit(line):
             return sum(q - self.honoured.get((line.key, lot), 0) for lot, q in pins.items())
-        got: dict[str, int] = defaultdict(int)
-        for lot_id, quantity in pins.items():
-            if lot_id in self.lots and (part := self.pinned_part(line, self.lots[lot_id])) is not None:
-                got[part] += quantity
-        parts = self.kits[line.item]
-        return max((-(-got[p] // parts[p]) for p in parts if self.item(p).stocking), default=0)
+        return fewest_kits(*self.kit_supply(line, pins))
 
-    def pinned_part(self, line: Line, lot: Lot) -> str | None:
-        """The part of the line a lot pinned to it gives (SPEC 9; the SPEC is silent where a kit's
-        components may stand in for one another): the part that is the lot's item, else the first
-        part by name it is an alternate of (None: no part)."""
+    def kit_supply(
+        self, line: Line, given: dict[str, int]
+    ) -> tuple[dict[str, int], dict[str, int], dict[str, set[str]]]:
+        """Of units `given` per lot to a kit line: the units of the lots that give some stocking
+        component, the stocking components' per-kit quantities, and per such lot the components it
+        may give (its item's, or those its item stands in for)."""
+        per_kit = {c: q for c, q in self.kits[line.item].items() if self.item(c).stocking}
         serving = self.serving_items(line)
-        if lot.item in serving:
-            return lot.item
-        return min((part for part, items in serving.items() if lot.item in items), default=None)
+        serves = {
+            lot: fits
+            for lot in given
+            if lot in self.lots and (fits := {c for c in per_kit if self.lots[lot].item in serving[c]})
+        }
+        return {lot: given[lot] for lot in serves}, per_kit, serves
 
     def may_add(self, line: Line, lot: Lot) -> bool:
         """Whether the optimiser may give the line anything from the lot: it may serve the line

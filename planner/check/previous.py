@@ -11,6 +11,7 @@ import pandas as pd
 
 from models.records import LineKey
 from planner.check.facts import Facts
+from planner.check.kit_split import most_kits
 from planner.check.tables import PlanTables, integer
 from planner.check.violation import Violation, line_name
 
@@ -46,19 +47,18 @@ def carried(plan: PlanTables) -> dict[tuple[LineKey, str], int]:
 
 
 def carried_units(facts: Facts, plan: PlanTables, key: LineKey) -> int:
-    """What the line carries over, in line units (whole kits for a kit line)."""
+    """What the line carries over, in line units (for a kit line the whole kits its rows make, each
+    unit counted once, for a component its lot may give)."""
     rows = [r for r in plan.by_line.get(key, []) if r.source == "previous"]
     if not rows:
         return 0
     line = facts.lines[key]
     if not facts.is_kit(line):
         return sum(r.quantity for r in rows)
-    units = []
-    for part, items in facts.serving_items(line).items():
-        if facts.item(part).stocking:
-            got = sum(r.quantity for r in rows if r.lot in facts.lots and facts.lots[r.lot].item in items)
-            units.append(got // facts.kits[line.item][part])
-    return min(units, default=0)
+    given: dict[str, int] = defaultdict(int)
+    for r in rows:
+        given[r.lot] += r.quantity
+    return most_kits(*facts.kit_supply(line, given))
 
 
 def fixed(facts: Facts, plan: PlanTables, key: LineKey) -> int:

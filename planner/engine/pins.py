@@ -13,9 +13,10 @@ own before every other (`Prepared.line_tier` 0), which its lexicographic proof t
 holds; a forced line left short there cannot be completed and is an input error
 naming its pins (`incomplete`).
 
-A kit line's pins on component lots fix the fewest whole kits that hold them,
-k = max over components of ceil(pinned / per kit). Where the pins are not in kit
-ratio, the units those k kits need beyond the pins (the *make-up*) are one more,
+A kit line's pins on component lots fix the fewest whole kits k that hold them,
+each pinned unit counted for a component its lot may give (where no lot may give
+two, k = max over components of ceil(pinned / per kit)). Where the pins are not in
+kit ratio, the units those k kits need beyond the pins (the *make-up*) are one more,
 forced, line of the engine (`with_makeup_lines`), closed to the same lots, whose
 demands are the make-up per component; its allocations are reported as its kit
 line's. Left short, the kit cannot be matched: an input error on the kit's pins.
@@ -36,6 +37,7 @@ from models.codes import Reason
 from models.errors import InputError, InputErrors
 from models.records import LineKey, Lot, Pin
 from planner.engine.previous import Need
+from planner.engine.transport import edge, transport
 
 
 class PinnedLine(Protocol):
@@ -190,15 +192,17 @@ def _kits(
     errors: list[InputError],
 ) -> tuple[int, tuple[tuple[int, int], ...]] | None:
     """The kits a kit line's pins fix (kit lines have no reservations): the fewest whole kits that
-    hold every pinned component's units, k = max over components of ceil(pinned / per kit), and
-    per part (its index in `parts`) the units k kits need beyond the pins, which the optimiser
-    must add from other lots (the make-up); None after an error (k above the line's quantity, or
-    an `only` line whose pins are not in kit ratio)."""
-    units = [0] * len(parts)
-    for pin in line_pins:
-        units[_part_of(lots[lot_index[pin.lot]].item, parts)] += pin.quantity
+    hold every pinned unit (`_fewest_kits`), and per part (its index in `parts`) the units those
+    kits need beyond the pins counted for it, which the optimiser must add from other lots (the
+    make-up); None after an error (more kits than the line's quantity, or an `only` line whose
+    pins are not in kit ratio)."""
+    given = [
+        (pin.quantity, _parts_giving(lots[lot_index[pin.lot]].item, parts))
+        for pin in line_pins
+        if pin.quantity
+    ]
+    k, units = _fewest_kits(given, parts)
     stocking = [i for i, need in enumerate(parts) if need.items]
-    k = max((-(-units[i] // parts[i].per_unit) for i in stocking), default=0)
     makeup = tuple(
         (i, k * parts[i].per_unit - units[i]) for i in stocking if k * parts[i].per_unit > units[i]
     )
@@ -223,11 +227,43 @@ def _kits(
     return k, makeup
 
 
-def _part_of(item: str, parts: list[Need]) -> int:
-    """The part a pinned lot of `item` gives: the part that is the item itself, else the first part
-    it may stand in for (a kit's components may be alternates of one another)."""
+def _parts_giving(item: str, parts: list[Need]) -> list[int]:
+    """The parts a pinned lot of `item` may give, the one it counts for first: the part that is the
+    item itself, else the first part it may stand in for (a kit's components may be alternates of
+    one another); then the others, in kit order."""
     giving = [i for i, need in enumerate(parts) if item in need.items]
-    return next((i for i in giving if parts[i].item == item), giving[0])
+    first = next((i for i in giving if parts[i].item == item), giving[0])
+    return [first, *(i for i in giving if i != first)]
+
+
+def _fewest_kits(given: list[tuple[int, list[int]]], parts: list[Need]) -> tuple[int, list[int]]:
+    """The fewest whole kits that hold the pinned units, and per part the units counted for it.
+    `given` is per pin its units and the parts its lot may give (`_parts_giving`): each unit counts
+    for one of those, no part above the kits times its per-kit units. Of the splits into the
+    fewest kits, the one that counts each unit as early in its lot's list as it can (least total
+    position): every unit for its lot's first part where no split needs fewer kits than that;
+    else a transportation problem per tried number of kits, bisected, since what fits k kits fits
+    more (with two stocking parts that split is unique; see docs/design.md, Pins)."""
+    units = [0] * len(parts)
+    for quantity, giving in given:
+        units[giving[0]] += quantity
+    stocking = [i for i, need in enumerate(parts) if need.items]
+    kits = max((-(-units[i] // parts[i].per_unit) for i in stocking), default=0)
+    if all(len(giving) == 1 for _, giving in given):
+        return kits, units
+    arcs = [(g, part, rank) for g, (_, giving) in enumerate(given) for rank, part in enumerate(giving)]
+
+    def split(k: int) -> list[int] | None:
+        flows = transport([q for q, _ in given], [k * need.per_unit for need in parts], arcs)
+        if flows is None:
+            return None
+        got = [0] * len(parts)
+        for (_, part, _), q in zip(arcs, flows):
+            got[part] += q
+        return got
+
+    fewer = -(-sum(units) // sum(parts[i].per_unit for i in stocking)) - 1  # holds fewer units
+    return edge(split, kits, units, fewer)
 
 
 def _forced(

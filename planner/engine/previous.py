@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from models.records import LineKey, Lot, PreviousPlan
+from planner.engine.transport import edge, transport
 
 DROP_REASONS = ("line_gone", "lot_gone", "may_not_serve")
 """Why a previous row is dropped, in the order tested (summary.json's changes.dropped)."""
@@ -156,40 +157,23 @@ def _shared_split(
     offer: dict[int, int], gives: list[list[int]], per_unit: list[int], most: int
 ) -> tuple[int, dict[int, int]]:
     """The most whole units (at most `most`) whose parts the lots can give together when parts
-    share lots, and per lot what they take: a min-cost flow per tried number of units (parts ->
-    lots, each part exactly its units, each lot at most its offer, earlier lots cheaper),
-    bisected, since whatever units can be given, fewer can too."""
-    from ortools.graph.python import min_cost_flow  # only here: most re-plans never need it
-
+    share lots, and per lot what they take: a transportation problem per tried number of units
+    (parts -> lots, each part exactly its units, each lot at most its offer, earlier lots
+    cheaper), bisected, since whatever units can be given, fewer can too."""
     lot_list = sorted(offer)
-    node = {lo: len(gives) + k for k, lo in enumerate(lot_list)}
-    sink = len(gives) + len(lot_list)
+    position = {lo: k for k, lo in enumerate(lot_list)}
+    capacity = [offer[lo] for lo in lot_list]
+    # A lot's cost is its node number in the flow (parts first), as the split has always had it.
+    arcs = [(p, position[lo], len(gives) + position[lo]) for p, part in enumerate(gives) for lo in part]
 
     def split(units: int) -> dict[int, int] | None:
-        flow = min_cost_flow.SimpleMinCostFlow()
-        arcs = [
-            (lo, flow.add_arc_with_capacity_and_unit_cost(p, node[lo], offer[lo], node[lo]))
-            for p, part in enumerate(gives)
-            for lo in part
-        ]
-        for lo in lot_list:
-            flow.add_arc_with_capacity_and_unit_cost(node[lo], sink, offer[lo], 0)
-        for p, per in enumerate(per_unit):
-            flow.set_node_supply(p, units * per)
-        flow.set_node_supply(sink, -units * sum(per_unit))
-        if flow.solve() != flow.OPTIMAL:
+        flows = transport([units * per for per in per_unit], capacity, arcs)
+        if flows is None:
             return None
         got: dict[int, int] = {}
-        for lo, arc in arcs:
-            if q := flow.flow(arc):
-                got[lo] = got.get(lo, 0) + q
+        for (_, k, _), q in zip(arcs, flows):
+            if q:
+                got[lot_list[k]] = got.get(lot_list[k], 0) + q
         return got
 
-    low, high, best = 0, most, {}
-    while low < high:
-        mid = (low + high + 1) // 2
-        if (found := split(mid)) is not None:
-            low, best = mid, found
-        else:
-            high = mid - 1
-    return low, best
+    return edge(split, 0, {}, most + 1)

@@ -155,3 +155,23 @@ def test_a_kit_pin_on_a_lot_of_one_component_counts_for_that_component() -> None
     assert check(sc, three, [("K", "1", "K", 3, 3, "full", "", 1)]) == []
     two = [take(sc, "K", "1", "A1", 2), take(sc, "K", "1", "B1", 2, "pin"), take(sc, "K", "1", "B2", 2)]
     assert rules(check(sc, two, [("K", "1", "K", 3, 2, "partial", "pack_remainder", 1)])) == {"pack_size"}
+
+
+def test_kit_pins_on_lots_that_may_give_either_component_count_the_fewest_kits_they_split_into() -> None:
+    """Kit K = 1 P1 + 1 P2 in packs of 2 kits, P1 and P2 alternates of each other; K/1 of 3 kits
+    pinned to L1:1 and L2:1, both lots of P1. Split as 1 P1 + 1 P2 the pins start 1 kit (not 2,
+    counted both as P1), so 1 + 2 kits (a pack beyond them, from L3) passes; 2 kits (1 beyond the
+    pins) is flagged for the pack size (it lacks 1 kit, less than a pack: pack_remainder)."""
+    sc = make(
+        lots=[Lot("L1", "P1", "W1", 1), Lot("L2", "P1", "W1", 1), Lot("L3", "P2", "W1", 4)],
+        lines=[Line("K", "1", "K", 3, SHIP)],
+        items=[Item("K", pack_size=2)],
+        kits=(KitComponent("K", "P1", 1), KitComponent("K", "P2", 1)),
+        alternates=(Alternate("P1", "P2", 1), Alternate("P2", "P1", 1)),
+        pins=(Pin("K", "1", "L1", 1), Pin("K", "1", "L2", 1)),
+    )
+    pinned = [take(sc, "K", "1", "L1", 1, "pin"), take(sc, "K", "1", "L2", 1, "pin")]
+    three = [*pinned, take(sc, "K", "1", "L3", 4)]
+    assert check(sc, three, [("K", "1", "K", 3, 3, "full", "", 1)]) == []
+    two = [*pinned, take(sc, "K", "1", "L3", 2)]
+    assert rules(check(sc, two, [("K", "1", "K", 3, 2, "partial", "pack_remainder", 1)])) == {"pack_size"}

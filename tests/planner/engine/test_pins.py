@@ -214,6 +214,64 @@ def test_a_kit_pin_on_a_lot_of_one_component_gives_that_component_where_another_
     assert line_result(plan, "K", "1") == (3, "full", "")
 
 
+def test_pins_of_one_components_lots_make_one_kit_where_the_components_stand_in_for_each_other(
+    run: Run,
+) -> None:
+    """Kit K = 1 P1 + 1 P2, P1 and P2 alternates of each other; lots L1 and L2 of P1 hold 1 each.
+    K/1 wants 1 kit and is pinned to L1:1 and L2:1. Both lots may give either part, so the pins
+    split as 1 P1 + 1 P2: one kit, the line's quantity (counted both as P1 they would need 2 kits,
+    and the pins were refused). Nothing is left to match or add: 1 kit, full."""
+    data = scenario(
+        lots=[lot("L1", "P1", 1), lot("L2", "P1", 1)],
+        kits=[kit("K", "P1", 1), kit("K", "P2", 1)],
+        alternates=[alternate("P1", "P2"), alternate("P2", "P1")],
+        lines=[line("K", "1", "K", 1, D1)],
+        pins=[pin("K", "1", "L1", 1), pin("K", "1", "L2", 1)],
+    )
+    plan = run(data)
+    assert rows(plan, "K", "1") == [("L1", 1, "pin"), ("L2", 1, "pin")]
+    assert line_result(plan, "K", "1") == (1, "full", "")
+
+
+def test_a_kit_pin_split_over_the_components_has_the_make_up_its_split_leaves(run: Run) -> None:
+    """Kit K = 1 P1 + 1 P2, and P1 may stand in for P2 (one way). K/1 (tier 2) wants 2 kits and is
+    pinned to 3 of L1 (P1); S/1 (tier 1) wants 1 P1. As P1 alone the pin would need 3 kits, above
+    the line's 2; split, L1 gives 2 P1 (its own item first) and 1 P2: 2 kits, whose make-up is 1
+    P2. L3 (P2) gives it, so L2, the only P1 left, serves S/1: tiers [1, 2]. (Split as 1 P1 and 2
+    P2, the make-up would be 1 P1, which only L2 could give, and S/1 would get nothing.)"""
+    data = scenario(
+        lots=[lot("L1", "P1", 3), lot("L2", "P1", 1), lot("L3", "P2", 1)],
+        kits=[kit("K", "P1", 1), kit("K", "P2", 1)],
+        alternates=[alternate("P2", "P1")],
+        lines=[line("S", "1", "P1", 1, D1), line("K", "1", "K", 2, D2)],
+        pins=[pin("K", "1", "L1", 3)],
+    )
+    plan = run(data)
+    assert rows(plan, "K", "1") == [("L1", 3, "pin"), ("L3", 1, "optimizer")]
+    assert rows(plan, "S", "1") == [("L2", 1, "optimizer")]
+    assert line_result(plan, "K", "1") == (2, "full", "")
+    assert tier_totals(plan) == [1, 2]
+
+
+def test_kit_pins_split_over_the_components_count_their_fewest_kits_for_the_pack_size(run: Run) -> None:
+    """As in the kit of P1 and P2 that stand in for each other above, in packs of 2 kits, with L3
+    (P2, 4) besides: K/1 wants 3 kits; the pins L1:1 and L2:1 fix 1 kit, so the optimiser adds a
+    pack of 2 kits from L3 (2 P1 as an alternate, 2 P2): 3 kits, full, which the checker accepts
+    (counting the pins as 2 kits, it would see 1 kit beyond them, not whole packs; and the engine,
+    counting them so, fixed 2 kits and added nothing)."""
+    data = scenario(
+        items=[item("K", pack_size=2)],
+        lots=[lot("L1", "P1", 1), lot("L2", "P1", 1), lot("L3", "P2", 4)],
+        kits=[kit("K", "P1", 1), kit("K", "P2", 1)],
+        alternates=[alternate("P1", "P2"), alternate("P2", "P1")],
+        lines=[line("K", "1", "K", 3, D1)],
+        pins=[pin("K", "1", "L1", 1), pin("K", "1", "L2", 1)],
+    )
+    plan = run(data)
+    assert rows(plan, "K", "1") == [("L1", 1, "pin"), ("L2", 1, "pin"), ("L3", 4, "optimizer")]
+    assert line_result(plan, "K", "1") == (3, "full", "")
+
+
 def test_a_kit_pin_that_cannot_be_matched_is_an_input_error() -> None:
     """Kit K = 1 A + 2 B and no B in stock: a pin of 1 A starts a kit no plan can match; refused."""
     data = scenario(

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from models.codes import Source
-from models.records import PreviousAllocation, PreviousPlan, Scenario
+from models.records import Item, PreviousAllocation, PreviousPlan, Scenario
 from planner.engine.solve import solve
 from planner.result.plan import Plan
 from tests.builders import (
@@ -215,4 +217,32 @@ def test_a_kept_kit_whose_components_stand_in_for_each_other_keeps_whole_kits() 
     plan = replan(data, ("K", "1", "L1", 1), ("K", "1", "L2", 1))
     assert lots_of(plan) == {("K", "1", "L1"): 1, ("K", "1", "L2"): 1}
     assert line_result(plan, "K", "1")[0] == 1
+    assert str(plan.status) == "optimal"
+
+
+@pytest.mark.parametrize(
+    ("kit_item", "full_line"),
+    [(item("K", pack_size=2), False), (item("K"), True)],
+    ids=["packs of 2 kits", "full line"],
+)
+def test_the_kits_a_kept_kit_line_keeps_are_counted_as_kits_where_its_components_stand_in_for_each_other(
+    kit_item: Item, full_line: bool
+) -> None:
+    """Property: as above (K/1 of 2 kits kept, L1:1 and L2:1 of P1 are one kit), with K in packs
+    of 2 kits, or K/1 a full line. The kept kit is fixed like a reservation: the optimiser may add
+    only whole packs beyond it (none: no stock is left), and a full line may stay at what it
+    keeps. The plan keeps the one kit and is accepted (the checker counted the two P1 rows as 2
+    kits kept, once for each component, and rejected the plan: 1 kit is -1 beyond 2 kept, and a
+    full line of 2 at 1 is neither 2 nor the 2 kept)."""
+    data = scenario(
+        items=[kit_item],
+        lots=[lot("L1", "P1", 1), lot("L2", "P1", 1)],
+        kits=[kit("K", "P1", 1), kit("K", "P2", 1)],
+        alternates=[alternate("P1", "P2"), alternate("P2", "P1")],
+        orders=[order("O", priority=0)],
+        lines=[line("O", "1", "K", 2, D1, keep=True, full_line=full_line)],
+    )
+    plan = replan(data, ("O", "1", "L1", 1), ("O", "1", "L2", 1))
+    assert lots_of(plan) == {("O", "1", "L1"): 1, ("O", "1", "L2"): 1}
+    assert line_result(plan, "O", "1")[0] == 1
     assert str(plan.status) == "optimal"

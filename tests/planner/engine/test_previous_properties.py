@@ -112,7 +112,7 @@ def test_a_replan_changes_the_fewest_units_the_tiers_allow(
 def kept_replans(draw: st.DrawFn) -> tuple[Scenario, tuple[PreviousAllocation, ...], bool]:
     """A scenario (plain or around a kit whose components may stand in for each other) with every
     line kept, the previous plan to re-plan it from (its own plan, sometimes with a few random rows
-    added), and whether rows were added."""
+    added, half of them on a kit line where there is one), and whether rows were added."""
     base = draw(st.one_of(kit_scenarios(max_qty=3), scenarios()))
     base = replace(
         base,
@@ -121,8 +121,10 @@ def kept_replans(draw: st.DrawFn) -> tuple[Scenario, tuple[PreviousAllocation, .
     )
     rows = [PreviousAllocation(a.order, a.line, a.lot, a.quantity) for a in solve(base).allocations if a.lot]
     added = draw(st.integers(0, 2)) if base.lines and base.lots else 0
-    for _ in range(added):
-        ln = draw(st.sampled_from(base.lines))
+    kit_lines = [ln for ln in base.lines if ln.item in {k.kit for k in base.kits}]
+    for _ in range(added):  # on a kit line half the time, where there is one (whole kits or not)
+        on_kit = bool(kit_lines) and draw(st.booleans())
+        ln = draw(st.sampled_from(kit_lines if on_kit else base.lines))
         lot = draw(st.sampled_from(base.lots))
         rows.append(PreviousAllocation(ln.order, ln.line, lot.lot, draw(st.integers(1, 3))))
     return base, tuple(rows), added > 0
