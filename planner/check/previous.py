@@ -69,7 +69,8 @@ def fixed(facts: Facts, plan: PlanTables, key: LineKey) -> int:
 def previous_rows(facts: Facts, plan: PlanTables) -> Iterator[str]:
     """Printed lines keep their previous allocation and kept lines at least theirs, as far as the lot
     (after reservations and the other carried rows) or the line's quantity allows; `previous` rows
-    appear only there, never above what the previous plan gave."""
+    appear only there, never above what the previous plan gave beyond the line's honoured
+    reservation of the lot (which counts towards what it had)."""
     if facts.scenario.previous is None:
         if any(row.source == "previous" for row in plan.rows):
             yield "the plan has previous rows but was not made from a previous plan"
@@ -96,9 +97,14 @@ def previous_rows(facts: Facts, plan: PlanTables) -> Iterator[str]:
                     " (or a pin decides what it gets of the lot)"
                 )
             continue
-        if has > quantity:
-            yield f"{line_name(key)} carries {has} of lot {lot_id} over, more than the {quantity} it had"
-        elif has < quantity:
+        reserved = facts.honoured.get((key, lot_id), 0)  # counts towards what it had of the lot
+        beside = f" beside its reservation of {reserved}" if reserved else ""
+        if has > quantity - reserved:
+            yield (
+                f"{line_name(key)} carries {has} of lot {lot_id} over, more than the {quantity} it had"
+                + beside
+            )
+        elif has < quantity - reserved:
             lot = facts.lots[lot_id]
             exhausted = held_by_lot[lot_id] >= lot.allocable
             line_full = fixed(facts, plan, key) >= line.quantity

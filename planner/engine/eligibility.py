@@ -437,6 +437,7 @@ def prepare(scenario: Scenario) -> Prepared:
             [max(0, lot.allocable - reserved_from_lot[i]) if usable[i] else 0 for i, lot in enumerate(lots)],
             [ln.requested - reserved_on_line[i] for i, ln in enumerate(lines)],
             lambda li, lo: lo in pins.closed.get(li, ()),
+            reserved_pair,
         )
         for li, lo, q in previous.carried:
             honoured.append(HonouredReservation(li, lo, q, Source.PREVIOUS))

@@ -17,7 +17,7 @@ without this module knowing the prepared tables.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from models.records import LineKey, Lot, PreviousPlan
@@ -65,13 +65,15 @@ def resolve_previous(
     room: list[int],
     line_room: list[int],
     pinned: Callable[[int, int], bool],
+    reserved: Mapping[tuple[int, int], int],
 ) -> PreviousState:
     """The previous plan resolved against today's lines (`keys`) and lots.
 
     `serves(line, lot)` says whether the lot may serve the line today; `precedence(line)` whether
     its previous allocation is carried over and in which turn (0 printed, 1 kept; None: not
     carried); `room` per lot and `line_room` per line are what honoured reservations leave
-    (both are consumed)."""
+    (both are consumed); `reserved` per (line, lot) what honoured reservations give there, which
+    counts towards what the line had of the lot (it is not carried over on top of itself)."""
     line_index = {key: i for i, key in enumerate(keys)}
     lot_index = {lot.lot: i for i, lot in enumerate(lots)}
     previous_rows: dict[tuple[str, str, str], int] = defaultdict(int)
@@ -97,12 +99,14 @@ def resolve_previous(
     notes: list[str] = []
     turns = {li: turn for li in lots_of_line if (turn := precedence(li)) is not None}
     for li in sorted(turns, key=lambda li: (turns[li], li)):
-        got, carried_lines[li] = _carry_line(li, lots_of_line[li], before, lots, needs(li), room, line_room)
+        wanted = {lo: max(0, before[(li, lo)] - reserved.get((li, lo), 0)) for lo in lots_of_line[li]}
+        got, carried_lines[li] = _carry_line(li, wanted, lots, needs(li), room, line_room)
         for lo in lots_of_line[li]:
-            if got.get(lo, 0) < before[(li, lo)]:
+            if got.get(lo, 0) < wanted[lo]:
                 order, line = keys[li]
+                kept = got.get(lo, 0) + before[(li, lo)] - wanted[lo]
                 notes.append(
-                    f"{order}/{line} keeps {got.get(lo, 0)} of lot {lots[lo].lot}, not the"
+                    f"{order}/{line} keeps {kept} of lot {lots[lo].lot}, not the"
                     f" {before[(li, lo)]} it had (the lot or the line no longer holds it)"
                 )
         carried += [(li, lo, q) for lo, q in sorted(got.items()) if q > 0]
@@ -113,22 +117,23 @@ def resolve_previous(
 
 def _carry_line(
     li: int,
-    line_lots: list[int],
-    before: dict[tuple[int, int], int],
+    wanted: dict[int, int],
     lots: Sequence[Lot],
     parts: list[Need],
     room: list[int],
     line_room: list[int],
 ) -> tuple[dict[int, int], int]:
-    """What line `li` keeps of each of its previous lots: as much as the lots hold, in whole line
-    units (whole kits), no more than the line's open quantity, and how many line units that is;
-    `room` and `line_room` are consumed."""
+    """What line `li` carries over of each of its previous lots (`wanted`: what it had there beyond
+    its reservations, per lot in id order): as much as the lots hold, in whole line units (whole
+    kits), no more than the line's open quantity, and how many line units that is; `room` and
+    `line_room` are consumed."""
     stocking = [n for n in parts if n.items]
     if not stocking:
         return {}, 0
+    line_lots = list(wanted)
     # What each lot can still give the line, and the parts it may give (a kit's components may
     # stand in for each other, so one lot may give two parts).
-    offer = {lo: min(before[(li, lo)], room[lo]) for lo in line_lots}
+    offer = {lo: min(wanted[lo], room[lo]) for lo in line_lots}
     gives = [[lo for lo in line_lots if lots[lo].item in need.items] for need in stocking]
     units = min(line_room[li], *(sum(offer[lo] for lo in g) // n.per_unit for g, n in zip(gives, stocking)))
     if len({lo for g in gives for lo in g}) == sum(map(len, gives)):

@@ -25,6 +25,7 @@ from tests.builders import (
     line_result,
     lot,
     order,
+    reservation,
     scenario,
     tier_totals,
 )
@@ -120,6 +121,25 @@ def test_a_kept_line_is_not_taken_by_a_new_earlier_line() -> None:
     assert line_result(plan, "OLD", "1")[0] == 10
     assert line_result(plan, "NEW", "1")[0] == 0
     assert ("OLD", "1", "X", "A1", 10, str(Source.PREVIOUS)) in allocations(plan)
+
+
+def test_a_kept_line_counts_its_reservation_towards_what_it_keeps() -> None:
+    """Property (SPEC 9, keep: at least what it had of each lot): a kept line whose previous row of a
+    lot came from its reservation there keeps that row and no more; re-planned from its own plan, the
+    reservation is not carried over a second time on top of itself, taking an earlier line's unit."""
+    data = scenario(
+        lots=[lot("L1", "X", 2)],
+        orders=[order("O1", keep=True)],
+        lines=[line("O1", "1", "X", 2, D2), line("O2", "1", "X", 1, D1)],
+        reservations=[reservation("O1", "1", "L1", 1)],
+    )
+    first = solve(data)
+    assert lots_of(first) == {("O1", "1", "L1"): 1, ("O2", "1", "L1"): 1}
+    again = replan(data, *[(o, ln, lot_id, q) for (o, ln, lot_id), q in lots_of(first).items()])
+    assert lots_of(again) == lots_of(first)
+    assert changes(again) == []
+    assert again.summary.changes is not None
+    assert again.summary.changes.units_moved == 0
 
 
 def test_keep_line_overrides_order_and_scenario_default() -> None:
