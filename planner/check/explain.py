@@ -16,7 +16,7 @@ import pandas as pd
 
 from models.records import Line, LineKey, Lot
 from planner.check.explain_held import Holders, Written
-from planner.check.explain_lots import FILTER_NAMES, candidates
+from planner.check.explain_lots import FILTER_NAMES
 from planner.check.facts import Facts
 from planner.check.previous import fixed
 from planner.check.reports import ShortReasons
@@ -40,9 +40,8 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
         yield f"explain lacks column(s) {', '.join(missing)}"
         return
     cells = _cells(explain, EXPLAIN_COLUMNS)
-    taking = [(key, line, got) for key, line, got in plan.allocated if facts.reason[key] is None]
-    keys = [key for key, line, got in taking if got < line.quantity]
-    short = [(line, got) for _, line, got in taking if got < line.quantity]
+    short = known.short
+    keys = [line.key for line, _ in short]
     at = {key: i for i, key in enumerate(keys)}
     quantities = _integers(cells["quantity"])
     written: list[tuple[int, Row]] = []
@@ -72,7 +71,7 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
         else:
             yield f"{where}: unknown kind {kind!r}"
     lines = [line for line, _ in short]
-    found = candidates(facts, lines)
+    found = known.candidates
     want = [(int(i), ("relax", "", "", int(q), FILTER_NAMES[f])) for i, f, q in zip(*found.relax(facts))]
     rules = _Rules(facts, plan, known, dict(zip(at, zip(*found.free_and_left(facts, lines, known.slack)))))
     want += [(i, row) for i, (line, got) in enumerate(short) for row in rules.rows(line, got)]

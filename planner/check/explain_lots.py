@@ -5,7 +5,7 @@ one filter alone keeps from it (`relax`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,13 +38,12 @@ class Candidates:
     part_units: Ints
     """Units of the part per line unit."""
 
-    def usable(self, facts: Facts, lines: Sequence[Line]) -> tuple[Ints, Ints]:
-        """The (line, lot) pairs, each once, of the lots the optimiser may give each line: they may
-        serve it, the line is not `only`, and the lot is not pinned to it."""
-        n = len(facts.scenario.lots)
-        ok = ~self.failed.any(axis=1)
-        key = np.unique(self.line[ok] * n + self.lot[ok])
+    def open_rows(self, facts: Facts, lines: Sequence[Line]) -> Bools:
+        """Per row, whether the optimiser may give the row's line its lot (`Facts.may_add`): the lot
+        may serve the line (SPEC 3), the line is not `only`, and the lot is not pinned to it (SPEC 9)."""
+        ok: Bools = np.logical_not(self.failed.any(axis=1))
         if facts.pins or facts.only:
+            n = len(facts.scenario.lots)
             position = {lot.lot: i for i, lot in enumerate(facts.scenario.lots)}
             shut = [
                 i * n + position[lot]
@@ -54,11 +53,33 @@ class Candidates:
                 if lot in position
             ]
             only = [i for i, line in enumerate(lines) if line.key in facts.only]
-            key = key[
-                ~np.isin(key, np.array(shut, dtype=np.int64))
-                & ~np.isin(key // n, np.array(only, dtype=np.int64))
-            ]
+            ok &= ~np.isin(self.line * n + self.lot, np.array(shut, dtype=np.int64))
+            ok &= ~np.isin(self.line, np.array(only, dtype=np.int64))
+        return ok
+
+    def usable(self, facts: Facts, lines: Sequence[Line]) -> tuple[Ints, Ints]:
+        """The (line, lot) pairs, each once, of the lots the optimiser may give each line (`open_rows`)."""
+        n = len(facts.scenario.lots)
+        ok = self.open_rows(facts, lines)
+        key = np.unique(self.line[ok] * n + self.lot[ok])
         return key // n, key % n
+
+    def stocked(self, facts: Facts, lines: Sequence[Line], taken: Mapping[str, int]) -> Bools:
+        """Per line, whether every stocking part of it has a lot the optimiser may give it
+        (`open_rows`) with allocable stock left after honoured reservations and what `taken` fixes
+        on the lot besides: where not, the line's reason is no_eligible_stock (`Facts.has_stock`,
+        on the rows)."""
+        left = np.array(
+            [
+                lot.allocable - facts.reserved_from_lot.get(lot.lot, 0) - taken.get(lot.lot, 0)
+                for lot in facts.scenario.lots
+            ],
+            dtype=np.int64,
+        )
+        ok = self.open_rows(facts, lines) & (left[self.lot] > 0)
+        part_has = np.bincount(self.part[ok], minlength=len(self.part_line)) > 0
+        stocked: Bools = np.bincount(self.part_line[~part_has], minlength=len(lines)) == 0
+        return stocked
 
     def part_lots(self, facts: Facts, lines: Sequence[Line], i: int) -> list[tuple[str, list[Lot]]]:
         """Line `i`'s stocking parts (sorted by item) with the lots the optimiser may give each:
@@ -111,21 +132,7 @@ class Candidates:
         n, lots = len(lines), facts.scenario.lots
         if not len(self.part_line):
             return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-        ok = ~self.failed.any(axis=1)
-        shut = (
-            {(i, lot) for i, line in enumerate(lines) for lot in facts.pins.get(line.key, {})}
-            if facts.pins
-            else set()
-        )
-        only = {i for i, line in enumerate(lines) if line.key in facts.only} if facts.only else set()
-        if shut or only:
-            ok &= np.array(
-                [
-                    (i not in only and (i, lots[j].lot) not in shut)
-                    for i, j in zip(self.line.tolist(), self.lot.tolist())
-                ],
-                dtype=bool,
-            )
+        ok = self.open_rows(facts, lines)
         left = np.array([max(0, slack.lot.get(lot.lot, 0)) for lot in lots], dtype=np.int64)
         part, lot = self.part[ok], self.lot[ok]
         n_parts = len(self.part_line)

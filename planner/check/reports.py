@@ -9,6 +9,7 @@ from datetime import date
 
 from models.codes import Reason
 from models.records import Line, LineKey, Lot
+from planner.check.explain_lots import candidates
 from planner.check.facts import Facts
 from planner.check.slack import Slack
 from planner.check.tables import PlanTables, integer
@@ -51,6 +52,20 @@ class ShortReasons:
             for line in facts.scenario.lines
             if facts.reason[line.key] not in (None, Reason.NONSTOCK)
         }
+        self.short = [
+            (line, got)
+            for key, line, got in plan.allocated
+            if facts.reason[key] is None and got < line.quantity
+        ]
+        """The lines that take part and have less than they ask, with what they have, in plan order."""
+        lines = [line for line, _ in self.short]
+        self.candidates = candidates(facts, lines)
+        """The lots of their items to the `short` lines, as arrays."""
+        self._stocked = dict(
+            zip(
+                (line.key for line in lines), self.candidates.stocked(facts, lines, plan.held_by_lot).tolist()
+            )
+        )
         self.slack = Slack(facts, plan)
         self._alike: dict[LineKey, tuple[object, ...]] = {}
         self.in_tier: dict[tuple[str, tuple[object, ...]], set[LineKey]] = defaultdict(set)
@@ -74,6 +89,13 @@ class ShortReasons:
         if line.key not in self._found:
             self._found[line.key] = _short_reason(self, line, allocated)
         return self._found[line.key]
+
+    def has_stock(self, line: Line) -> bool:
+        """`Facts.has_stock` of the line after what previous and pin rows fix on each lot: read from
+        the candidates' arrays for a `short` line, found from the records for another (one given
+        more than it asks)."""
+        found = self._stocked.get(line.key)
+        return self.facts.has_stock(line, self.taken) if found is None else found
 
     def tier_of(self, line: Line) -> tuple[object, ...]:
         """`tier_key` of the line."""
@@ -108,9 +130,9 @@ class ShortReasons:
 
 def _short_reason(known: ShortReasons, line: Line, allocated: int) -> tuple[str, str]:
     """The reason a taking-part line that is not full gets, and why."""
-    facts, slack, taken = known.facts, known.slack, known.taken
+    facts, slack = known.facts, known.slack
     order = facts.orders[line.order]
-    if not facts.has_stock(line, taken):
+    if not known.has_stock(line):
         return Reason.NO_ELIGIBLE_STOCK, "no lot that may serve it has allocable stock"
     if order.full_delivery and line.order in known.short_orders:
         return Reason.FULL_DELIVERY_BLOCKED, f"its full-delivery order {order.order} is not complete"

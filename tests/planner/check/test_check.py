@@ -685,6 +685,14 @@ def test_wrong_status_is_flagged() -> None:
     assert rules(violations) == {"status"}
 
 
+def test_no_eligible_stock_when_the_lots_it_may_use_have_none_left() -> None:
+    """A lot that may serve the line but has no allocable stock gives it none: no_eligible_stock is
+    required, short is wrong (SPEC 7's table)."""
+    sc = make(lots=[Lot("A1", "X", "NY", 0)], lines=[Line("SO1", "1", "X", 10, SHIP)])
+    assert check(sc, [], [("SO1", "1", "X", 10, 0, "none", "no_eligible_stock", 1)]) == []
+    assert rules(check(sc, [], [("SO1", "1", "X", 10, 0, "none", "short", 1)])) == {"reason"}
+
+
 def test_no_eligible_stock_only_when_true() -> None:
     """no_eligible_stock is wrong while a lot that may serve has stock, and required when none has."""
     sc = make(lots=[Lot("A1", "X", "NY", 20)], lines=[Line("SO1", "1", "X", 10, SHIP, warehouses=("NY",))])
