@@ -24,7 +24,7 @@ from models.collector import collector_paused
 from models.errors import InputError, InputErrors
 from models.loading import TrustedTables, load_scenario, load_trusted
 from models.previous import read_previous
-from models.records import LineKey, Scenario
+from models.records import Line, LineKey, Scenario
 from planner.engine.backends import DeferredBackend
 from planner.engine.eligibility import Prepared, earlier_tiers, prepare
 from planner.engine.first_in_tier import FirstInTier, ceiling, first_in_tier
@@ -82,7 +82,7 @@ def explain_lines(
     Trusted tables (`scenario_around`) give only the parts around the lines as records, and their
     lines are not compared with the folder's."""
     folder = Path(folder)
-    trusted = isinstance(scenario, TrustedTables)
+    trusted = isinstance(scenario, TrustedTables)  # its lines are only parts: not compared
     whole = scenario.scenario if isinstance(scenario, TrustedTables) else scenario
     options = _result_record(whole, folder).get("options")
     previous = options.get("previous") if isinstance(options, dict) else None
@@ -93,8 +93,8 @@ def explain_lines(
     table = read_csv_file(folder / "lines.csv", LINES_READ)
     keyed = list(zip(table["order"].tolist(), table["line"].tolist()))
     if (
-        isinstance(scenario, Scenario)
-        and not trusted
+        not trusted
+        and isinstance(scenario, Scenario)
         and (
             len(keyed) != len(scenario.lines) or set(keyed) != {(ln.order, ln.line) for ln in scenario.lines}
         )
@@ -182,43 +182,47 @@ def scenario_around(path: Path, folder: Path, keys: Sequence[LineKey]) -> Scenar
 class _Parts:
     """The parts of a scenario a line is explained on, the line by itself (`alone`) and the part
     around it (`around`): of the whole scenario, or of trusted tables, where only the rows of the
-    part become records (around a line the part holds what the whole scenario holds, so `around`
-    and `alone` find the same part in it)."""
+    part become records (around a line the part holds what the whole scenario holds, so `alone`
+    finds the same line in it)."""
 
     def __init__(self, source: Scenario | TrustedTables) -> None:
         self.scenario = source.scenario if isinstance(source, TrustedTables) else source
         """The scenario (of trusted tables: without lines and lots)."""
-        self._tables = source if isinstance(source, TrustedTables) else None
-        self._columns = None
+        self._trusted = None
         if isinstance(source, TrustedTables):
-            lines = source.lines
-            self._columns = _LineColumns(
-                lines["order"], lines["line"], lines["item"], lines["ship_date"].to_numpy(), lines["priority"]
-            )
+            self._trusted = source, _LineColumns.of_table(source.lines)
         self._alone: dict[LineKey, Scenario] = {}
 
     def alone(self, key: LineKey) -> Scenario:
         if key not in self._alone:
-            self._alone[key] = alone(self._holding(key, tied=False), key)
+            source = self.scenario
+            if self._trusted is not None:
+                tables, columns = self._trusted
+                at = self._position(key)
+                rows = np.zeros(len(tables.lines), dtype=bool)
+                rows[at] = True
+                source = self._rows(rows, set(_reach(self.scenario, columns.items.iloc[[at]])["gives"]))
+            self._alone[key] = alone(source, key)
         return self._alone[key]
 
     def around(self, key: LineKey) -> Scenario:
-        return around(self._holding(key, tied=True), key)
+        if self._trusted is None:
+            return around(self.scenario, key)
+        rows, items = _tied(self.scenario, self._trusted[1], self._position(key), None)
+        part = self._rows(rows, items)
+        return _of_lines(part, part.lines, items)
 
-    def _holding(self, key: LineKey, tied: bool) -> Scenario:
-        """A scenario holding the line's part: the whole one, or of trusted tables the rows of the
-        lines tied to it (`tied`; else the line alone) and the lots of the items they may use."""
-        if self._tables is None or self._columns is None:
-            return self.scenario
-        at = self._columns.find(key)
+    def _position(self, key: LineKey) -> int:
+        assert self._trusted is not None
+        at = self._trusted[1].find(key)
         assert at is not None, key  # explain_lines refuses a line that lines.csv lacks
-        if tied:
-            rows, items = _tied(self.scenario, self._columns, at, None)
-        else:
-            rows = np.zeros(len(self._tables.lines), dtype=bool)
-            rows[at] = True
-            items = set(_reach(self.scenario, self._columns.items.iloc[[at]])["gives"].tolist())
-        return self._tables.part(rows, self._tables.lots["item"].isin(items).to_numpy(dtype=bool))
+        return at
+
+    def _rows(self, rows: np.ndarray, items: set[str]) -> Scenario:
+        """Of the trusted tables, the scenario of these lines' rows and of the lots of `items`."""
+        assert self._trusted is not None
+        tables = self._trusted[0]
+        return tables.part(rows, tables.lots["item"].isin(items).to_numpy(dtype=bool))
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +235,13 @@ class _LineColumns:
     ship_dates: np.ndarray
     priorities: pd.Series
     """Missing: the order's."""
+
+    @classmethod
+    def of_table(cls, lines: pd.DataFrame) -> _LineColumns:
+        """Of the lines' parsed table (`load_trusted`)."""
+        return cls(
+            lines["order"], lines["line"], lines["item"], lines["ship_date"].to_numpy(), lines["priority"]
+        )
 
     @classmethod
     def of(cls, scenario: Scenario) -> _LineColumns:
@@ -272,7 +283,12 @@ def around(scenario: Scenario, key: LineKey) -> Scenario:
     at = columns.find(key)
     assert at is not None, key
     tied, items = _tied(scenario, columns, at, held)
-    chosen = [scenario.lines[i] for i in np.flatnonzero(tied)]
+    return _of_lines(scenario, [scenario.lines[i] for i in np.flatnonzero(tied)], items)
+
+
+def _of_lines(scenario: Scenario, chosen: Sequence[Line], items: set[str]) -> Scenario:
+    """The scenario of the lines `chosen` and the lots of `items`, with the orders, reservations,
+    pins and safety stock that belong to them."""
     order_ids = {line.order for line in chosen}
     line_keys = {line.key for line in chosen}
     lots = tuple(lot for lot in scenario.lots if lot.item in items)
