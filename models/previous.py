@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from models.errors import InputError, InputErrors
@@ -43,13 +44,19 @@ def read_previous(folder: str | Path) -> PreviousPlan:
     frame = parse_table(raw, PREVIOUS_ALLOCATIONS, errors) if raw is not None else None
     if errors or frame is None:
         raise InputErrors([InputError(where, e.row, e.column, e.message) for e in errors])
-    rows = [
-        PreviousAllocation(str(order), str(line), str(lot), int(quantity), int(row))
-        for order, line, lot, quantity, row in zip(
-            frame["order"], frame["line"], frame["lot"], frame["quantity"], frame[ROW], strict=True
-        )
-        if lot and int(quantity) > 0
-    ]
+    rows = zip(frame["order"], frame["line"], frame["lot"], frame["quantity"], frame[ROW], strict=True)
     listed = folder / COMPONENTS
     solved = frozenset(listed.read_text(encoding="utf-8").split()) if listed.is_file() else frozenset()
-    return PreviousPlan(str(folder), tuple(rows), solved)
+    return previous_plan(str(folder), rows, solved)
+
+
+def previous_plan(
+    folder: str, rows: Iterable[tuple[str, str, str, int, int]], solved: frozenset[str]
+) -> PreviousPlan:
+    """The previous plan of allocations.csv's (order, line, lot, quantity, row) rows: those from a lot
+    (nonstock rows, which have none, and rows of 0 left out)."""
+    kept = (
+        PreviousAllocation(str(order), str(line), str(lot), int(quantity), int(row))
+        for order, line, lot, quantity, row in rows
+    )
+    return PreviousPlan(folder, tuple(r for r in kept if r.lot and r.quantity > 0), solved)

@@ -21,7 +21,8 @@ from typing import Any, Literal, TypeVar
 import pandas as pd
 
 from models.cells import read_csv_file
-from models.records import DEFAULT_UNIT, LineKey, Scenario
+from models.previous import read_previous
+from models.records import DEFAULT_UNIT, LineKey, PreviousPlan, Scenario
 from planner.app.compare import (
     CHANGE_COLUMNS,
     KPI_COLUMNS,
@@ -326,6 +327,13 @@ class DashboardPlan:
         if self._plan is None:
             self._plan = self._make_plan()
         return self._plan
+
+    def as_previous(self) -> PreviousPlan:
+        """The plan as the previous plan of a re-plan (a what-if's): read from its result folder, or
+        the solved plan's own rows, which are the same (`Plan.as_previous`)."""
+        if self.read_from is not None:
+            return read_previous(self.read_from)
+        return self.plan.as_previous(f"the plan of {self.scenario.name}")
 
     @property
     def name(self) -> str:

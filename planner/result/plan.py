@@ -16,7 +16,8 @@ import pandas as pd
 
 from models.cells import write_csv_text
 from models.codes import PlanStatus, Reason, Source
-from models.previous import COMPONENTS
+from models.previous import COMPONENTS, previous_plan
+from models.records import PreviousPlan
 from planner.engine.eligibility import Prepared
 from planner.engine.first_in_tier import FirstInTier
 from planner.result import explain, report
@@ -185,6 +186,16 @@ class Plan:
             notes=(*self.prepared.notes, *self.notes),
             greedy_allocated=sum(b or 0 for b in baseline) if all(b is not None for b in baseline) else None,
             changes=self._change_summary(),
+        )
+
+    def as_previous(self, folder: str) -> PreviousPlan:
+        """The plan as the previous plan of a re-plan (SPEC 9): what `read_previous` reads once it is
+        written as `folder` (its allocations.csv rows from a lot, its fingerprints)."""
+        rows = self._allocations
+        return previous_plan(
+            folder,
+            zip(rows["order"], rows["line"], rows["lot"], rows["quantity"], range(2, len(rows) + 2)),
+            frozenset(self.solved),
         )
 
     def files(self) -> dict[str, str]:

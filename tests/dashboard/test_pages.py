@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from models.loading import load_scenario
+from models.previous import read_previous
 from planner.app.glossary import WORDS
 from planner.app.scenarios import RESULTS_VARIABLE
 from planner.app.whatif import WhatIf, from_query, order_priority, to_query
 from planner.dashboard.views.common import COMPARE_KEY
+from planner.engine.solve import solve
 from planner.io.generate import generate, write_scenario
 from planner.io.runs import run_batch
 from planner.result.reasons import REASON_WORDS
@@ -205,6 +207,33 @@ def test_whatif_priority_change_gives_a_different_plan(writable_app: Open, own_s
     at.switch_page("views/overview.py").run()
     assert shown(at.title[0].value) == "Overview · rush_epsilon"
     assert metrics(at)["Allocated"] == "2,170"  # 2,150 + 30 - 10
+
+
+def test_a_whatif_is_replanned_from_the_base_plan_as_the_batch_does(
+    writable_app: Open, own_scenarios: Path, tmp_path: Path
+) -> None:
+    """A what-if is re-planned from the plan on the Overview (as `--previous` does): the page says how
+    many units change lots against it on how many lines, the figures `planner solve` gives the saved
+    what-if with `--previous` the base plan's folder."""
+    at = writable_app("views/whatif.py", scenario="priority_first.toml")
+    at.selectbox(key="wi-order").set_value("SO-1006").run()
+    at.number_input(key="wi-order-priority-SO-1006").set_value(0).run()
+    at.button(key="wi-order-apply").click().run()
+    at.text_input(key="wi-name").input("rush_zeta").run()
+    at.button(key="wi-save").click().run()
+    assert not at.exception
+
+    solve(load_scenario(own_scenarios / "priority_first.toml")).write(tmp_path / "base")
+    saved = load_scenario(own_scenarios / "rush_zeta.toml")
+    batch = solve(saved.replace(previous=read_previous(tmp_path / "base"))).summary.changes
+    assert batch is not None
+    assert batch.units_moved > 0
+    said = [shown(c.value) for c in at.caption if "Against the base plan" in shown(c.value)]
+    assert len(said) == 1
+    assert (
+        f"Against the base plan: {batch.units_moved:,} units moved, on {batch.lines_changed:,} lines"
+        in said[0]
+    )
 
 
 def test_a_whatif_saved_from_a_folder_scenario_opens(writable_app: Open, own_scenarios: Path) -> None:

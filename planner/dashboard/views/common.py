@@ -157,24 +157,34 @@ def previous_folder() -> str | None:
     return st.session_state.get(PREVIOUS_KEY) or None
 
 
-def _planned(path: Path) -> DashboardPlan:
-    """`_solved` for the scenario at `path`, with the result folder `planner run` gives it under the
-    results folder (if one is set) and the previous plan chosen in the sidebar (if any)."""
+PlanArguments = tuple[str, Fingerprint, str | None, Fingerprint, str | None, Fingerprint]
+"""`_solved`'s arguments: the scenario, its result folder and its previous plan, each with its stamp."""
+
+
+def _plan_arguments(path: Path) -> PlanArguments:
+    """`_solved`'s arguments for the scenario at `path`: the result folder `planner run` gives it
+    under the results folder (if one is set) and the previous plan chosen in the sidebar (if any)."""
     results = st.session_state.get(RESULTS_KEY)
     stamp = fingerprint(path)
     previous = previous_folder()
     previous_stamp = () if previous is None else folder_stamp(Path(previous))
     if results is None:
-        return _solved(str(path), stamp, None, (), previous, previous_stamp)
+        return str(path), stamp, None, (), previous, previous_stamp
     result = Path(results) / run_folder_name(_loaded(str(path), stamp), path)
-    return _solved(str(path), stamp, str(result), folder_stamp(result), previous, previous_stamp)
+    return str(path), stamp, str(result), folder_stamp(result), previous, previous_stamp
+
+
+def _planned(path: Path) -> DashboardPlan:
+    return _solved(*_plan_arguments(path))
 
 
 @st.cache_resource(show_spinner=False, max_entries=WHATIFS_KEPT)
-def _solved_whatif(
-    path: str, stamp: Fingerprint, edit: WhatIf, previous: str | None, previous_stamp: Fingerprint
-) -> DashboardPlan:
-    return DashboardPlan(solve(apply_pinned(Path(path), _base(path, stamp, previous), edit)))
+def _solved_whatif(edit: WhatIf, base: PlanArguments) -> DashboardPlan:
+    """The base scenario with `edit` made, re-planned from the base plan (as `--previous` does): what
+    need not move stays, and components the edit leaves alone are taken over unsolved."""
+    path, stamp = base[0], base[1]
+    edited = apply_pinned(Path(path), _loaded(path, stamp), edit)
+    return DashboardPlan(solve(edited.replace(previous=_solved(*base).as_previous())))
 
 
 def scenario_sidebar(folder: Path, results: Path | None = None) -> None:
@@ -321,10 +331,8 @@ def whatif_plan(path: Path, edit: WhatIf) -> DashboardPlan:
     """The base scenario with `edit` made, solved (cached); errors are shown and stop the page."""
     scenario(path)
     try:
-        previous = previous_folder()
-        previous_stamp = () if previous is None else folder_stamp(Path(previous))
         with st.spinner("Solving the what-if ..."):
-            return _solved_whatif(str(path), fingerprint(path), edit, previous, previous_stamp)
+            return _solved_whatif(edit, _plan_arguments(path))
     except InputErrors as exc:
         _show_input_errors(Path(previous_folder() or path), exc)
         st.stop()

@@ -31,7 +31,10 @@ path = selected()
 base = scenario(path)
 edit = whatif_of(path)
 st.title(f"What-if · {md(path.stem)}")
-st.caption("Each change applies on top of the scenario, and the plan is solved again at once.")
+st.caption(
+    "Each change applies on top of the scenario, and the plan is solved again at once: re-planned from"
+    " the plan on the Overview, as `planner solve --previous` does, so what need not move stays."
+)
 
 PICKED = 100  # choices a picker offers at most: the first that match (never every line of a large plan)
 
@@ -176,6 +179,12 @@ st.button("Start over", key="wi-reset", on_click=start_over, args=(path,))
 before, after = plan(path), whatif_plan(path, edit)
 st.subheader("Result")
 delta_metrics(before, after)
+moved = after.plan.summary.changes
+if moved is not None:
+    st.caption(
+        f"Against the base plan: {moved.units_moved:,} units moved, on {moved.lines_changed:,} lines"
+        " (what each line gets from each lot, its changes summed, as changes.csv counts them)."
+    )
 differences([before, after], prefix="whatif_")
 st.subheader("Lines that gained or lost")
 changes = changed_lines([before, after])
@@ -187,7 +196,10 @@ st.subheader("Save as a scenario file")
 name = st.text_input("Name", edit.name, key="wi-name")
 overwrite = st.checkbox("Replace a file of that name", key="wi-overwrite")
 st.button("Save", key="wi-save", type="primary", on_click=save_whatif, args=(path, name, overwrite))
-st.caption(f"It extends {md(path.name)}, so `planner run` can re-run it in batch:")
+st.caption(
+    f"It extends {md(path.name)}, so `planner run` can re-run it in batch (with `--previous` and the"
+    " base plan's result folder, the plan shown here):"
+)
 target = path.with_name(whatif.file_name(name))
 added = (("pins", whatif.pins_file(target).name),) if edit.pins else ()
 st.code(whatif.to_toml(edit.renamed(name), path, target, added=added), language="toml")
