@@ -69,10 +69,12 @@ class ShortReasons:
         self.slack = Slack(facts, plan)
         self._alike: dict[LineKey, tuple[object, ...]] = {}
         self.in_tier: dict[tuple[str, tuple[object, ...]], set[LineKey]] = defaultdict(set)
-        """Per lot and tier key, the lines of that tier the optimiser gives some of the lot."""
+        """Per lot and tier key, the lines of that tier the optimiser gives some of the lot (a line the
+        scenario does not have is an unknown reference, not a holder)."""
         for lot, holders in plan.optimizer_holders.items():
             for holder in holders:
-                self.in_tier[(lot, self.tier_of(facts.lines[holder]))].add(holder)
+                if (line := facts.lines.get(holder)) is not None:
+                    self.in_tier[(lot, self.tier_of(line))].add(holder)
         self.taken = plan.held_by_lot
         """What previous and pin rows fix on each lot besides reservations."""
         arrivals: dict[str, set[date]] = defaultdict(set)

@@ -723,6 +723,17 @@ def test_unknown_references_are_flagged() -> None:
     assert any("lot ZZ" in m for m in messages)
 
 
+def test_an_optimizer_row_of_an_unknown_line_is_reported_not_raised() -> None:
+    """The optimiser giving a known lot to a line the scenario does not have is an unknown reference
+    (the short reasons, which look at who holds each lot, skip it rather than fail)."""
+    sc = make(lots=[Lot("A1", "X", "NY", 20)], lines=[Line("SO1", "1", "X", 10, SHIP)])
+    rows: list[AllocationRow] = [("SO9", "1", "X", "A1", "NY", "", 5, "optimizer")]
+    lines: list[LinesRow] = [("SO1", "1", "X", 10, 0, "none", "short", 1)]
+    found = check(sc, rows, lines)
+    assert "unknown_reference" in rules(found)
+    assert any("SO9" in v.message for v in found if v.rule == "unknown_reference")
+
+
 def test_check_dir_reads_written_tables(tmp_path: Path) -> None:
     """check_dir reads the written tables as text and finds what check_tables finds."""
     sc = worked_example()
