@@ -22,7 +22,6 @@ import pandas as pd
 from models.records import Line, LineKey, line_sort_key
 from planner.check.explain_lots import Candidates
 from planner.check.facts import Facts
-from planner.check.reports import tier_key
 from planner.check.tables import PlanTables
 
 Ints = npt.NDArray[np.int64]
@@ -308,13 +307,10 @@ class _Names:
 def _tier_ranks(facts: Facts, keys: list[LineKey], ordinal: Ints) -> Ints:
     """Each line's tier key's rank among those of `keys` (`ordinal`: their places, each line's key
     looked up once)."""
-    cached = facts.tier_keys
+    tier_keys = facts.tier_keys
     _, first, inverse = np.unique(ordinal, return_index=True, return_inverse=True)
     found = pd.Series(
-        [
-            cached[key] if key in cached else tier_key(facts, facts.lines[key])
-            for key in map(keys.__getitem__, first.tolist())
-        ],
+        [tier_keys[key] for key in map(keys.__getitem__, first.tolist())],
         dtype=object,
     )
     code, uniques = pd.factorize(found)

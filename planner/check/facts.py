@@ -34,8 +34,16 @@ class Facts:
         for ln in scenario.lines:
             self.lines_of_order[ln.order].append(ln)
         self.reason = {key: self._no_part_reason(ln) for key, ln in self.lines.items()}
-        self.tier_keys: dict[LineKey, tuple[object, ...]] = {}
-        """Each line's objective key once found (planner.check.reports.tier_key): several rules ask."""
+        priorities = [
+            ln.priority if ln.priority is not None else self.orders[ln.order].priority
+            for ln in scenario.lines
+        ]
+        values = {"ship_date": [ln.ship_date for ln in scenario.lines], "priority": priorities}
+        self.tier_keys: dict[LineKey, tuple[object, ...]] = dict(
+            zip((ln.key for ln in scenario.lines), zip(*(values[f] for f in scenario.objective_key)))
+        )
+        """Each line's values of the scenario's objective key (priority: the line's, else its
+        order's): several rules ask."""
         self._serving: dict[str, dict[str, set[str]]] = {}
         self._giving: dict[str, set[str]] = {}
         self.honoured: dict[tuple[LineKey, str], int] = defaultdict(int)

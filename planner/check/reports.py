@@ -184,17 +184,8 @@ def available_on(facts: Facts, plan: PlanTables) -> Iterator[str]:
 
 
 def tier_key(facts: Facts, line: Line) -> tuple[object, ...]:
-    """The line's values of the scenario's objective key (priority: the line's, else its order's),
-    found once per line."""
-    found = facts.tier_keys.get(line.key)
-    if found is None:
-        found = facts.tier_keys[line.key] = tuple(
-            [
-                facts.priority(line) if f == "priority" else getattr(line, f)
-                for f in facts.scenario.objective_key
-            ]
-        )
-    return found
+    """The line's values of the scenario's objective key (`Facts.tier_keys`)."""
+    return facts.tier_keys[line.key]
 
 
 def tiers(facts: Facts, plan: PlanTables) -> Iterator[str]:

@@ -23,9 +23,9 @@ class Slack:
         self.lot = {
             lot.lot: lot.allocable - fixed[lot.lot] - plan.optimizer_by_lot.get(lot.lot, 0) for lot in usable
         }
-        usable_of = {
-            item: [lot for lot in lots if lot.lot in fixed] for item, lots in facts.lots_of_item.items()
-        }
+
+        def usable_of(item: str) -> list[Lot]:
+            return [lot for lot in facts.lots_of_item.get(item, []) if lot.lot in fixed]
 
         def left(lots: list[Lot], stock: int) -> tuple[int, int]:
             """What the optimiser may still take of the lots, and how far they fall below the stock."""
@@ -39,13 +39,13 @@ class Slack:
         for item in facts.scenario.items:
             if item.safety_stock > 0:
                 self.item_left[item.item], self.item_lacking[item.item] = left(
-                    usable_of.get(item.item, []), item.safety_stock
+                    usable_of(item.item), item.safety_stock
                 )
         self.site_left: dict[tuple[str, str], int] = {}
         self.site_lacking: dict[tuple[str, str], int] = {}
         for ss in facts.scenario.safety_stock:
             if ss.quantity > 0:
-                lots = [lot for lot in usable_of.get(ss.item, []) if lot.warehouse == ss.warehouse]
+                lots = [lot for lot in usable_of(ss.item) if lot.warehouse == ss.warehouse]
                 site = (ss.item, ss.warehouse)
                 self.site_left[site], self.site_lacking[site] = left(lots, ss.quantity)
 
