@@ -73,7 +73,7 @@ def explain_rows(facts: Facts, plan: PlanTables, explain: pd.DataFrame, known: S
     lines = [line for line, _ in short]
     found = known.candidates
     want = [(int(i), ("relax", "", "", int(q), FILTER_NAMES[f])) for i, f, q in zip(*found.relax(facts))]
-    rules = _Rules(facts, plan, known, dict(zip(at, zip(*found.free_and_left(facts, lines, known.slack)))))
+    rules = _Rules(facts, plan, known, dict(zip(at, zip(*known.free_and_left))))
     want += [(i, row) for i, (line, got) in enumerate(short) for row in rules.rows(line, got)]
     holders = Holders(facts, plan, short, keys, found)
     has, should = Counter(written), Counter(want)
@@ -131,7 +131,7 @@ class _Rules:
         return min((self.slack.free_of(lots) // n for lots, n in zip(parts, per_unit)), default=0)
 
     def rows(self, line: Line, got: int) -> Iterator[Row]:
-        reason, _ = self.reasons.of(line, got)
+        reason = self.reasons.code(line)
         if reason == "full_delivery_blocked":
             yield from self._full_delivery(line)
         elif reason == "full_line_short":

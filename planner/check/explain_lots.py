@@ -16,6 +16,7 @@ from models.arrays import ranges
 from models.records import Line, Lot
 from planner.check.facts import Facts
 from planner.check.slack import Slack
+from planner.check.tables import PlanTables
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -44,7 +45,7 @@ class Candidates:
         ok: Bools = np.logical_not(self.failed.any(axis=1))
         if facts.pins or facts.only:
             n = len(facts.scenario.lots)
-            position = {lot.lot: i for i, lot in enumerate(facts.scenario.lots)}
+            position = facts.lot_at
             shut = [
                 i * n + position[lot]
                 for i, line in enumerate(lines)
@@ -80,6 +81,40 @@ class Candidates:
         part_has = np.bincount(self.part[ok], minlength=len(self.part_line)) > 0
         stocked: Bools = np.bincount(self.part_line[~part_has], minlength=len(lines)) == 0
         return stocked
+
+    def held_in_tier(self, facts: Facts, plan: PlanTables, lines: Sequence[Line]) -> Bools:
+        """Per line, whether the plan's optimizer rows give another line of its tier (the same
+        objective key) some of a lot the optimiser may give the line (`open_rows`)."""
+        n = len(facts.scenario.lots)
+        position = facts.lot_at
+        line_at = {line.key: i for i, line in enumerate(lines)}
+        tier_code: dict[tuple[object, ...], int] = {}
+        held: list[int] = []
+        """tier * n + lot, once for each line holding some of the lot."""
+        own: list[int] = []
+        """line * n + lot where a given line is such a holder."""
+        for lot, holders in plan.optimizer_holders.items():
+            if (place := position.get(lot)) is None:
+                continue
+            for holder in holders:
+                if (key := facts.tier_keys.get(holder)) is None:
+                    continue
+                held.append(tier_code.setdefault(key, len(tier_code)) * n + place)
+                if (i := line_at.get(holder)) is not None:
+                    own.append(i * n + place)
+        tier = np.array([tier_code.get(facts.tier_keys[line.key], -1) for line in lines], dtype=np.int64)
+        ok = self.open_rows(facts, lines)
+        row_line, row_lot = self.line[ok], self.lot[ok]
+        keys, counts = np.unique(np.array(held, dtype=np.int64), return_counts=True)
+        wanted = tier[row_line] * n + row_lot
+        at = np.searchsorted(keys, wanted)
+        found = at < len(keys)
+        found[found] = keys[at[found]] == wanted[found]
+        others = np.zeros(len(wanted), dtype=np.int64)
+        others[found] = counts[at[found]]
+        others -= np.isin(row_line * n + row_lot, np.array(own, dtype=np.int64))
+        held_by_others: Bools = np.bincount(row_line[others > 0], minlength=len(lines)) > 0
+        return held_by_others
 
     def part_lots(self, facts: Facts, lines: Sequence[Line], i: int) -> list[tuple[str, list[Lot]]]:
         """Line `i`'s stocking parts (sorted by item) with the lots the optimiser may give each:
@@ -129,14 +164,33 @@ class Candidates:
         """Per line, in whole line units (kits: the fewest over its parts), what the optimiser could
         still give it of the lots it may use (within the safety-stock caps: `Slack.free_of`) and
         what the plan leaves in them (`Slack.left_in`)."""
-        n, lots = len(lines), facts.scenario.lots
-        if not len(self.part_line):
-            return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        free, left = self.fewest(len(lines), *self.part_free_and_left(facts, lines, slack), whole=True)
+        return free, left
+
+    def fewest(self, n: int, *per_part: Ints, whole: bool) -> list[Ints]:
+        """Per line of the `n` given, the fewest of each per-part figure over its stocking parts
+        (0 for a line without one); `whole`: each divided into whole line units first."""
+        has = np.unique(self.part_line)
+        out = []
+        for figure in per_part:
+            fewest = np.zeros(n, dtype=np.int64)
+            if len(has):
+                units = figure // self.part_units if whole else figure
+                fewest[has] = _per_line(self.part_line, units.astype(float)).astype(np.int64)
+            out.append(fewest)
+        return out
+
+    def part_free_and_left(self, facts: Facts, lines: Sequence[Line], slack: Slack) -> tuple[Ints, Ints]:
+        """Per stocking part of each line, in units: what the optimiser could still give of the lots
+        it may use for it (within the safety-stock caps: `Slack.free_of`) and what the plan leaves
+        in them (`Slack.left_in`)."""
+        lots = facts.scenario.lots
+        n_parts = len(self.part_line)
+        if not n_parts:
+            return self.part_line, self.part_line
         ok = self.open_rows(facts, lines)
         left = np.array([max(0, slack.lot.get(lot.lot, 0)) for lot in lots], dtype=np.int64)
         part, lot = self.part[ok], self.lot[ok]
-        n_parts = len(self.part_line)
-        units = self.part_units
         kept = np.bincount(part, weights=left[lot], minlength=n_parts).astype(np.int64)
         # per (part, item, warehouse) within its cap, then per (part, item) within the item's
         item, items = pd.factorize(np.array([x.item for x in lots], dtype=object))
@@ -163,14 +217,8 @@ class Candidates:
         amount = np.bincount(at, weights=amount).astype(np.int64)
         cap = item_cap[per_item % n_items]
         capped = np.where(cap >= 0, np.minimum(amount, cap), amount)
-        free = np.bincount(per_item // n_items, weights=capped, minlength=n_parts)
-        has = np.unique(self.part_line)
-        out = []
-        for per_part in (free.astype(np.int64), kept):
-            whole = np.full(n, 0, dtype=np.int64)
-            whole[has] = _per_line(self.part_line, (per_part // units).astype(float)).astype(np.int64)
-            out.append(whole)
-        return out[0], out[1]
+        free = np.bincount(per_item // n_items, weights=capped, minlength=n_parts).astype(np.int64)
+        return free, kept
 
 
 def _per_line(part_line: Ints, kits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -184,9 +232,11 @@ def _per_line(part_line: Ints, kits: npt.NDArray[np.float64]) -> npt.NDArray[np.
 
 def candidates(facts: Facts, lines: Sequence[Line]) -> Candidates:
     """Every lot of an item serving a stocking part of each line, with the filters it fails."""
-    lots = facts.scenario.lots
-    position = {lot.lot: i for i, lot in enumerate(lots)}
-    of_item = {item: [position[lot.lot] for lot in found] for item, found in facts.lots_of_item.items()}
+    of_item = {
+        item: [facts.lot_at[lot.lot] for lot in facts.lots_of_item[item]]
+        for item in {item for line in lines for items in facts.serving_items(line).values() for item in items}
+        if item in facts.lots_of_item
+    }
     # per item asked: its stocking parts' lots, each lot's part among them, and units per part
     layout: dict[str, tuple[Ints, Ints, list[int]]] = {}
     for line in lines:

@@ -19,6 +19,8 @@ class Facts:
         self.today = scenario.today
         self.items = {i.item: i for i in scenario.items}
         self.lots = {lot.lot: lot for lot in scenario.lots}
+        self.lot_at = {lot.lot: i for i, lot in enumerate(scenario.lots)}
+        """Each lot's position in the scenario's lots."""
         self.lots_of_item: dict[str, list[Lot]] = defaultdict(list)
         for each in scenario.lots:
             self.lots_of_item[each.item].append(each)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from models.codes import Reason
 from models.records import Line, LineKey, Lot
-from planner.check.explain_lots import candidates
+from planner.check.explain_lots import Candidates, Ints, candidates
 from planner.check.facts import Facts
 from planner.check.slack import Slack
 from planner.check.tables import PlanTables, integer
@@ -35,14 +36,21 @@ def reasons(facts: Facts, plan: PlanTables, short: ShortReasons) -> Iterator[str
             want, why = kept_out, "it takes no part"
         elif allocated == line.quantity:
             want, why = "", "it is allocated in full"
+        elif said == (want := short.code(line)):
+            continue
         else:
-            want, why = short.of(line, allocated)
+            why = short.why(line, allocated)
         if said != want:
             yield f"{line_name(key)} has reason {said!r} but {why}: {want!r}"
 
 
 class ShortReasons:
-    """The shortage code the facts give a line that takes part and is not full, and why."""
+    """The shortage code the facts give each line that takes part and is not full, and why.
+
+    The codes are decided for all such lines at once, on the candidate rows of their lots
+    (planner.check.explain_lots): per line whether it has stock it may use, the fewest over its
+    stocking parts of what its lots leave and of what is free in them within the safety-stock
+    caps, and whether a line of its own tier holds some of such a lot."""
 
     def __init__(self, facts: Facts, plan: PlanTables) -> None:
         self.facts = facts
@@ -61,47 +69,108 @@ class ShortReasons:
         lines = [line for line, _ in self.short]
         self.candidates = candidates(facts, lines)
         """The lots of their items to the `short` lines, as arrays."""
-        self._stocked = dict(
-            zip(
-                (line.key for line in lines), self.candidates.stocked(facts, lines, plan.held_by_lot).tolist()
-            )
-        )
         self.slack = Slack(facts, plan)
-        self._alike: dict[LineKey, tuple[object, ...]] = {}
-        self.in_tier: dict[tuple[str, tuple[object, ...]], set[LineKey]] = defaultdict(set)
-        """Per lot and tier key, the lines of that tier the optimiser gives some of the lot (a line the
-        scenario does not have is an unknown reference, not a holder)."""
-        for lot, holders in plan.optimizer_holders.items():
-            for holder in holders:
-                if (line := facts.lines.get(holder)) is not None:
-                    self.in_tier[(lot, self.tier_of(line))].add(holder)
         self.taken = plan.held_by_lot
         """What previous and pin rows fix on each lot besides reservations."""
+        part_free, part_left = self.candidates.part_free_and_left(facts, lines, self.slack)
+        self.free_and_left = self.candidates.fewest(len(lines), part_free, part_left, whole=True)
+        """Per `short` line, in whole line units, what is free to it and what its lots leave."""
+        over = [
+            (line, got)
+            for key, line, got in plan.allocated
+            if facts.reason[key] is None and got > line.quantity
+        ]
+        self._found = {
+            line.key: figures
+            for given, found in ((self.short, self.candidates), (over, None))
+            for (line, _), figures in zip(given, self._figures(plan, given, found, part_free, part_left))
+        }
+        self._parts: dict[tuple[object, ...], list[list[Lot]]] = {}
+        self._alike: dict[LineKey, tuple[object, ...]] = {}
         arrivals: dict[str, set[date]] = defaultdict(set)
         for supply in facts.scenario.lots:
             if supply.due is not None:
                 arrivals[supply.item].add(max(supply.due, facts.today))
         self.arrivals = {item: sorted(days) for item, days in arrivals.items()}
         """Per item, the days its lots to come count as received (SPEC 8), ascending."""
-        self._found: dict[LineKey, tuple[str, str]] = {}
-        self._parts: dict[tuple[object, ...], list[list[Lot]]] = {}
 
-    def of(self, line: Line, allocated: int) -> tuple[str, str]:
-        """The line's shortage code and why (found once per line)."""
-        if line.key not in self._found:
-            self._found[line.key] = _short_reason(self, line, allocated)
-        return self._found[line.key]
+    def _figures(
+        self,
+        plan: PlanTables,
+        given: list[tuple[Line, int]],
+        found: Candidates | None,
+        part_free: Ints,
+        part_left: Ints,
+    ) -> list[_Short]:
+        """Each given line's code and the figures its why names; `found`: their candidate rows with
+        `part_free` and `part_left` per part (None: found here, for lines given more than they ask)."""
+        facts, lines = self.facts, [line for line, _ in given]
+        if not given:
+            return []
+        if found is None:
+            found = candidates(facts, lines)
+            part_free, part_left = found.part_free_and_left(facts, lines, self.slack)
+        n = len(lines)
+        stocked = found.stocked(facts, lines, self.taken)
+        free, left = found.fewest(n, part_free, part_left, whole=False)
+        tied = found.held_in_tier(facts, plan, lines)
+        out = []
+        for (line, got), has, f, lft, tie in zip(
+            given, stocked.tolist(), free.tolist(), left.tolist(), tied.tolist()
+        ):
+            pack = facts.item(line.item).pack_size
+            if not has:
+                code = Reason.NO_ELIGIBLE_STOCK
+            elif facts.orders[line.order].full_delivery and line.order in self.short_orders:
+                code = Reason.FULL_DELIVERY_BLOCKED
+            elif line.full_line:
+                code = Reason.FULL_LINE_SHORT
+            elif pack > 1 and line.quantity - got < pack:
+                code = Reason.PACK_REMAINDER
+            elif lft > 0 and f == 0:
+                code = Reason.SAFETY_STOCK
+            elif pack > 1 and f > 0:
+                code = Reason.PACK_SIZE
+            elif tie:
+                code = Reason.TIE_BREAK
+            else:
+                code = Reason.SHORT
+            out.append(_Short(code, f, lft))
+        return out
+
+    def code(self, line: Line) -> str:
+        """The shortage code of a line that takes part and has `allocated`, not what it asks."""
+        return self._found[line.key].code.value
+
+    def why(self, line: Line, allocated: int) -> str:
+        """Why the line has its shortage code, in words."""
+        found = self._found[line.key]
+        if found.code is Reason.NO_ELIGIBLE_STOCK:
+            return "no lot that may serve it has allocable stock"
+        if found.code is Reason.FULL_DELIVERY_BLOCKED:
+            return f"its full-delivery order {line.order} is not complete"
+        if found.code is Reason.FULL_LINE_SHORT:
+            return "it is a full line that is not served whole"
+        if found.code is Reason.PACK_REMAINDER:
+            pack = self.facts.item(line.item).pack_size
+            return f"it lacks {line.quantity - allocated}, less than a pack of {pack}"
+        if found.code is Reason.SAFETY_STOCK:
+            return f"what is left of the lots it may use ({found.left}) is safety stock"
+        if found.code is Reason.PACK_SIZE:
+            return f"{found.free} are free in its lots, less than it can take in whole packs"
+        if found.code is Reason.TIE_BREAK:
+            return "a line of its own tier holds stock of a lot it may use"
+        return "the stock it may use is taken by earlier tiers, reservations or kept lines"
 
     def has_stock(self, line: Line) -> bool:
-        """`Facts.has_stock` of the line after what previous and pin rows fix on each lot: read from
-        the candidates' arrays for a `short` line, found from the records for another (one given
-        more than it asks)."""
-        found = self._stocked.get(line.key)
-        return self.facts.has_stock(line, self.taken) if found is None else found
-
-    def tier_of(self, line: Line) -> tuple[object, ...]:
-        """`tier_key` of the line."""
-        return tier_key(self.facts, line)
+        """`Facts.has_stock` of the line after what previous and pin rows fix on each lot: as decided
+        for a line that takes part and is not full, found from the records for another."""
+        found = self._found.get(line.key)
+        return (
+            self.facts.has_stock(line, self.taken)
+            if found is None
+            else found.code is not Reason.NO_ELIGIBLE_STOCK
+        )
 
     def alike(self, line: Line) -> tuple[object, ...]:
         """What the lots that may serve a line depend on (item, lists, pnp need, its pins, and which
@@ -130,30 +199,14 @@ class ShortReasons:
         return self._parts[alike]
 
 
-def _short_reason(known: ShortReasons, line: Line, allocated: int) -> tuple[str, str]:
-    """The reason a taking-part line that is not full gets, and why."""
-    facts, slack = known.facts, known.slack
-    order = facts.orders[line.order]
-    if not known.has_stock(line):
-        return Reason.NO_ELIGIBLE_STOCK, "no lot that may serve it has allocable stock"
-    if order.full_delivery and line.order in known.short_orders:
-        return Reason.FULL_DELIVERY_BLOCKED, f"its full-delivery order {order.order} is not complete"
-    if line.full_line:
-        return Reason.FULL_LINE_SHORT, "it is a full line that is not served whole"
-    lacking = facts.item(line.item).pack_size
-    if lacking > 1 and line.quantity - allocated < lacking:
-        return Reason.PACK_REMAINDER, f"it lacks {line.quantity - allocated}, less than a pack of {lacking}"
-    parts = known.parts(line)
-    left = min((slack.left_in(lots) for lots in parts), default=0)
-    free = min((slack.free_of(lots) for lots in parts), default=0)
-    if left > 0 and free == 0:
-        return Reason.SAFETY_STOCK, f"what is left of the lots it may use ({left}) is safety stock"
-    if facts.item(line.item).pack_size > 1 and free > 0:
-        return Reason.PACK_SIZE, f"{free} are free in its lots, less than it can take in whole packs"
-    tier = known.tier_of(line)
-    if any(known.in_tier.get((lot.lot, tier), set()) - {line.key} for lots in parts for lot in lots):
-        return Reason.TIE_BREAK, "a line of its own tier holds stock of a lot it may use"
-    return Reason.SHORT, "the stock it may use is taken by earlier tiers, reservations or kept lines"
+@dataclass(frozen=True, slots=True)
+class _Short:
+    """A line's shortage code, what it has, and the fewest over its stocking parts of what is free
+    to it and of what its lots leave (units)."""
+
+    code: Reason
+    free: int
+    left: int
 
 
 def usable_parts(facts: Facts, line: Line) -> list[list[Lot]]:

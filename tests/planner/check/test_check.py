@@ -693,6 +693,15 @@ def test_no_eligible_stock_when_the_lots_it_may_use_have_none_left() -> None:
     assert rules(check(sc, [], [("SO1", "1", "X", 10, 0, "none", "short", 1)])) == {"reason"}
 
 
+def test_a_wrong_reason_is_told_with_the_code_lines_csv_should_hold() -> None:
+    """The message names the reason the line should have as lines.csv writes it."""
+    sc = make(lots=[Lot("A1", "X", "NY", 0)], lines=[Line("SO1", "1", "X", 10, SHIP)])
+    [found] = check(sc, [], [("SO1", "1", "X", 10, 0, "none", "short", 1)])
+    assert found.message == (
+        "line SO1/1 has reason 'short' but no lot that may serve it has allocable stock: 'no_eligible_stock'"
+    )
+
+
 def test_no_eligible_stock_only_when_true() -> None:
     """no_eligible_stock is wrong while a lot that may serve has stock, and required when none has."""
     sc = make(lots=[Lot("A1", "X", "NY", 20)], lines=[Line("SO1", "1", "X", 10, SHIP, warehouses=("NY",))])
