@@ -68,8 +68,8 @@ class Candidates:
     def stocked(self, facts: Facts, lines: Sequence[Line], taken: Mapping[str, int]) -> Bools:
         """Per line, whether every stocking part of it has a lot the optimiser may give it
         (`open_rows`) with allocable stock left after honoured reservations and what `taken` fixes
-        on the lot besides: where not, the line's reason is no_eligible_stock (`Facts.has_stock`,
-        on the rows)."""
+        on the lot besides (kits: every stocking component has one): where not, the line's reason
+        is no_eligible_stock."""
         left = np.array(
             [
                 lot.allocable - facts.reserved_from_lot.get(lot.lot, 0) - taken.get(lot.lot, 0)

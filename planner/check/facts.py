@@ -36,11 +36,10 @@ class Facts:
         for ln in scenario.lines:
             self.lines_of_order[ln.order].append(ln)
         self.reason = {key: self._no_part_reason(ln) for key, ln in self.lines.items()}
-        priorities = [
-            ln.priority if ln.priority is not None else self.orders[ln.order].priority
-            for ln in scenario.lines
-        ]
-        values = {"ship_date": [ln.ship_date for ln in scenario.lines], "priority": priorities}
+        values = {
+            "ship_date": [ln.ship_date for ln in scenario.lines],
+            "priority": [self.priority(ln) for ln in scenario.lines],
+        }
         self.tier_keys: dict[LineKey, tuple[object, ...]] = dict(
             zip((ln.key for ln in scenario.lines), zip(*(values[f] for f in scenario.objective_key)))
         )
@@ -184,20 +183,3 @@ class Facts:
             counted = max(lot.due, self.today)
             return f"it is due {counted.isoformat()}, after the line ships on {line.ship_date.isoformat()}"
         return None
-
-    def has_stock(self, line: Line, taken: dict[str, int] | None = None) -> bool:
-        """Some lot the optimiser may give the line from (`may_add`) has allocable stock left after
-        honoured reservations and what `taken` says is fixed on each lot besides (kits: every
-        stocking component has one)."""
-        taken = taken or {}
-        for part, items in self.serving_items(line).items():
-            if self.is_kit(line) and not self.item(part).stocking:
-                continue
-            if not any(
-                lot.allocable - self.reserved_from_lot.get(lot.lot, 0) - taken.get(lot.lot, 0) > 0
-                and self.may_add(line, lot)
-                for item in items
-                for lot in self.lots_of_item[item]
-            ):
-                return False
-        return True

@@ -139,7 +139,7 @@ class ShortReasons:
         return out
 
     def code(self, line: Line) -> str:
-        """The shortage code of a line that takes part and has `allocated`, not what it asks."""
+        """The shortage code of a line that takes part and has more or less than it asks."""
         return self._found[line.key].code.value
 
     def why(self, line: Line, allocated: int) -> str:
@@ -161,16 +161,6 @@ class ShortReasons:
         if found.code is Reason.TIE_BREAK:
             return "a line of its own tier holds stock of a lot it may use"
         return "the stock it may use is taken by earlier tiers, reservations or kept lines"
-
-    def has_stock(self, line: Line) -> bool:
-        """`Facts.has_stock` of the line after what previous and pin rows fix on each lot: as decided
-        for a line that takes part and is not full, found from the records for another."""
-        found = self._found.get(line.key)
-        return (
-            self.facts.has_stock(line, self.taken)
-            if found is None
-            else found.code is not Reason.NO_ELIGIBLE_STOCK
-        )
 
     def alike(self, line: Line) -> tuple[object, ...]:
         """What the lots that may serve a line depend on (item, lists, pnp need, its pins, and which
@@ -201,8 +191,8 @@ class ShortReasons:
 
 @dataclass(frozen=True, slots=True)
 class _Short:
-    """A line's shortage code, what it has, and the fewest over its stocking parts of what is free
-    to it and of what its lots leave (units)."""
+    """A line's shortage code, and the fewest over its stocking parts of what is free to it and of
+    what its lots leave (units)."""
 
     code: Reason
     free: int
